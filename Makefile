@@ -1,0 +1,57 @@
+# The two commands: `make run` (the assistant) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test install install-test ingest serve ui eval bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/egov ingest
+
+## The assistant: API on :8000 and the Streamlit app on :8501, over a fresh-or-updated index.
+run: ingest
+	$(BIN)/egov run
+
+serve: ingest
+	$(BIN)/egov serve
+
+ui: ingest
+	$(BIN)/egov ui
+
+## Debian's Chromium for the real-browser test (installed only where missing).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: $(TEST_STAMP) browser
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP) ingest
+	$(BIN)/egov eval --out evals/reports/latest
+
+bench: $(STAMP) ingest
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/ask.py
+
+clean:
+	rm -rf .egov

@@ -1,0 +1,195 @@
+"""Chunks that read on their own: one per matrix record, prose by paragraph within its section."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from ingest.ids import find_ids
+from ingest.loaders import Document
+from ingest.matrix import parse_matrix
+from ingest.records import Activity, Catalog, Indicator, Measure, Objective
+from ingest.sections import Paragraph, clean_line, paragraphs, split_matrix
+
+MIN_WORDS, MAX_WORDS = 80, 300
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+PROSE_OBJECTIVE = re.compile(r"Specific objective\s+(1\.[1-4])\s*:\s*(.+)", re.I)
+
+
+@dataclass
+class Chunk:
+    """A piece of text to embed and retrieve, with the metadata that places it."""
+
+    id: str
+    text: str
+    document: str
+    doc_type: str
+    kind: str  # activity | indicator | measure | objective | section
+    section: str = ""
+    ids: list[str] = field(default_factory=list)
+    record_id: str = ""
+    line_start: int = 0
+    line_end: int = 0
+    page: int | None = None
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for the vector store (lists joined, None left out)."""
+        meta: dict[str, str | int] = {
+            "document": self.document, "doc_type": self.doc_type, "kind": self.kind,
+            "section": self.section, "ids": " ".join(self.ids), "record_id": self.record_id,
+            "line_start": self.line_start, "line_end": self.line_end, "hash": self.hash,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        return meta
+
+
+def _field_lines(pairs: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{label}: {' '.join(value.split())}" for label, value in pairs if value and value.strip() not in {"", "/"})
+
+
+def activity_text(a: Activity, m: Measure | None, o: Objective | None) -> str:
+    """An activity record written out with its context and every field by name."""
+    head = f"Activity {a.id} {a.title}"
+    context = f"Specific objective {a.objective}: {o.title if o else ''}. Measure {a.measure}: {m.title if m else ''}."
+    return head + "\n" + context + "\n" + _field_lines([
+        ("Responsible", a.responsible), ("Status", a.status_raw or "not given (blank in the matrix)"),
+        ("Reasoning for the progress", a.reasoning), ("Relevance", a.relevance),
+        ("Effectiveness", a.effectiveness), ("Possible next steps", a.next_steps),
+    ])
+
+
+def indicator_text(ind: Indicator, owner_title: str) -> str:
+    """An indicator row written out with the record it belongs to and every value by name."""
+    owner = "Overall objective" if ind.owner == "0" else ("Measure " if ind.owner.count(".") == 2 else "Specific objective ") + ind.owner
+    return f"Indicator: {ind.name}\n{owner}: {owner_title}.\n" + _field_lines([
+        ("Baseline value (2019)", ind.baseline_2019.raw), ("Value 2020", ind.value_2020.raw),
+        ("Target value (2021)", ind.target_2021.raw), ("Achieved value (2021)", ind.achieved_2021.raw),
+        ("Reasoning for the progress", ind.reasoning), ("Target value for 2022 and the comment", ind.target_2022.raw),
+        ("Possible next steps", ind.next_steps),
+    ])
+
+
+def measure_text(m: Measure, o: Objective | None, activities: list[Activity], indicators: list[Indicator]) -> str:
+    """A measure with its objective, responsible entity, relevance and the list of its activities."""
+    lines = [f"Measure {m.id} {m.title}", f"Specific objective {m.objective}: {o.title if o else ''}.",
+             _field_lines([("Responsible entity", m.responsible), ("Relevance", m.relevance)])]
+    if activities:
+        lines.append("Activities: " + "; ".join(f"{a.id} {a.title} ({a.status_raw or 'status not given'})" for a in activities))
+    if indicators:
+        lines.append("Indicators: " + "; ".join(i.name for i in indicators))
+    return "\n".join(l for l in lines if l)
+
+
+def objective_text(o: Objective, measures: list[Measure]) -> str:
+    """A specific objective with its responsible entity, achievement and measures."""
+    label = "Overall objective" if o.id == "0" else f"Specific objective {o.id}"
+    lines = [f"{label}: {o.title}", _field_lines([
+        ("Responsible entity", o.responsible), ("Achievement of indicators", o.achievement), ("Relevance", o.relevance)])]
+    if measures:
+        lines.append(f"Measures ({len(measures)}): " + "; ".join(f"{m.id} {m.title}" for m in measures))
+    return "\n".join(l for l in lines if l)
+
+
+def record_chunks(catalog: Catalog, document: str) -> list[Chunk]:
+    """One chunk per objective, measure, indicator and activity of the catalog."""
+    objectives = {o.id: o for o in catalog.objectives}
+    measures = {m.id: m for m in catalog.measures}
+    out: list[Chunk] = []
+    section = "Annex 7: Evaluation Matrix"
+
+    def add(kind: str, key: str, text: str, ids: list[str], line: int) -> None:
+        out.append(Chunk(id=f"{document}#{kind}:{key}", text=text, document=document, doc_type="annex",
+                         kind=kind, section=section, ids=ids, record_id=key, line_start=line, line_end=line))
+
+    for o in ([catalog.overall] if catalog.overall else []) + catalog.objectives:
+        ms = [m for m in catalog.measures if m.objective == o.id]
+        add("objective", o.id, objective_text(o, ms), [o.id] if o.id != "0" else [], o.line)
+    for m in catalog.measures:
+        acts = [a for a in catalog.activities if a.measure == m.id]
+        inds = [i for i in catalog.indicators if i.owner == m.id]
+        add("measure", m.id, measure_text(m, objectives.get(m.objective), acts, inds), [m.id, m.objective], m.line)
+    for ind in catalog.indicators:
+        owner = objectives.get(ind.owner) or measures.get(ind.owner) or catalog.overall
+        ids = [ind.owner] + ([ind.owner.rsplit(".", 1)[0]] if ind.owner.count(".") == 2 else [])
+        add("indicator", ind.id, indicator_text(ind, owner.title if owner else ""), [i for i in ids if i != "0"], ind.line)
+    for a in catalog.activities:
+        add("activity", a.id, activity_text(a, measures.get(a.measure), objectives.get(a.objective)),
+            [a.id, a.measure, a.objective], a.line)
+    return out
+
+
+def _split_long(text: str) -> list[str]:
+    """A paragraph over MAX_WORDS cut at sentence ends into pieces of at most about MAX_WORDS."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for sentence in SENTENCE_END.split(text):
+        if current and len(" ".join(current + [sentence]).split()) > MAX_WORDS:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def prose_chunks(paras: list[Paragraph], document: str, doc_type: str) -> list[Chunk]:
+    """Paragraphs grouped within their section into chunks of roughly MIN_WORDS to MAX_WORDS words."""
+    out: list[Chunk] = []
+    groups: list[list[Paragraph]] = []
+    for p in paras:
+        last = groups[-1] if groups else None
+        same = last and last[-1].section == p.section and last[-1].page == p.page
+        words = sum(len(q.text.split()) for q in last) if last else 0
+        if same and words < MIN_WORDS and words + len(p.text.split()) <= MAX_WORDS:
+            last.append(p)  # type: ignore[union-attr]
+        else:
+            groups.append([p])
+    counters: dict[str, int] = {}
+    for group in groups:
+        section = " > ".join(group[0].section)
+        body = "\n".join(p.text for p in group)
+        for piece in _split_long(body) if len(body.split()) > MAX_WORDS else [body]:
+            key = section.split(" ", 1)[0] if section else "top"
+            counters[key] = counters.get(key, 0) + 1
+            is_annex = section.lower().startswith("annex")
+            text = f"[{section}]\n{piece}" if section else piece
+            out.append(Chunk(
+                id=f"{document}#section:{key}:{counters[key]}" + (f":p{group[0].page}" if group[0].page else ""),
+                text=text, document=document, doc_type="annex" if is_annex and doc_type == "report" else doc_type,
+                kind="section", section=section, ids=find_ids(piece), record_id=key,
+                line_start=group[0].line_start, line_end=group[-1].line_end, page=group[0].page))
+    return out
+
+
+def chunk_document(doc: Document) -> tuple[list[Chunk], Catalog]:
+    """All chunks of a document and the matrix records it holds (an empty catalog if none)."""
+    paras: list[Paragraph] = []
+    catalog = Catalog(source=doc.name)
+    for page in doc.pages:
+        prose, matrix_at = split_matrix(page.lines)
+        paras.extend(paragraphs(prose, 1, page.number))
+        if matrix_at is not None:
+            catalog = catalog.merge(parse_matrix([clean_line(l) for l in page.lines[matrix_at + 1:]], matrix_at + 2, doc.name))
+    _fill_objective_titles(catalog, paras)
+    chunks = prose_chunks(paras, doc.name, doc.doc_type) + record_chunks(catalog, doc.name)
+    return chunks, catalog
+
+
+def _fill_objective_titles(catalog: Catalog, paras: list[Paragraph]) -> None:
+    """Objectives the matrix leaves untitled take their title from the findings chapter's heading."""
+    for o in catalog.objectives:
+        if o.title:
+            continue
+        for p in paras:
+            for label in p.section:
+                m = PROSE_OBJECTIVE.search(label)
+                if m and m.group(1) == o.id:
+                    o.title = m.group(2).strip()
+                    break
+            if o.title:
+                break

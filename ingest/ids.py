@@ -1,0 +1,46 @@
+"""Recognise objective, measure and activity IDs in free text, in the forms people write them."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["objective", "measure", "activity"]
+
+# "1.4.2.2", "1. 4", "1.3.5." -- digits joined by dots, with optional spaces after dots.
+_ID = re.compile(r"(?<![\d.])(1)\s?\.\s?([1-4])(?:\s?\.\s?(\d{1,2}))?(?:\.(\d{1,2}))?(?![\d])")
+_KIND_WORDS = {
+    "activity": "activity", "activities": "activity",
+    "measure": "measure", "measures": "measure",
+    "objective": "objective", "objectives": "objective", "so": "objective", "target": "objective",
+}
+_PRECEDING = re.compile(r"(activity|activities|measures?|objectives?|so|target)\W{0,3}$", re.I)
+
+
+def normalise_id(raw: str) -> str:
+    """Canonical dotted form: '1. 4.' -> '1.4', ' 1.3.5.' -> '1.3.5'."""
+    return ".".join(p for p in re.split(r"\s*\.\s*", raw.strip()) if p)
+
+
+def kind_of(id_: str) -> Kind:
+    """Kind of a canonical ID by its depth: 2 parts objective, 3 measure, 4 activity."""
+    depth = id_.count(".") + 1
+    return {2: "objective", 3: "measure"}.get(depth, "activity")  # type: ignore[return-value]
+
+
+def find_ids(text: str) -> list[str]:
+    """Every ID named in text, canonical and in order of first mention, without duplicates."""
+    found: list[str] = []
+    for m in _ID.finditer(text):
+        parts = [p for p in m.groups() if p]
+        if len(parts) == 2:
+            # A bare "1.4" is a number as often as an objective: keep it only when named so.
+            before = text[max(0, m.start() - 25): m.start()]
+            if not _PRECEDING.search(before):
+                continue
+            word = _PRECEDING.search(before).group(1).lower()  # type: ignore[union-attr]
+            if _KIND_WORDS.get(word) != "objective":
+                continue
+        id_ = ".".join(parts)
+        if id_ not in found:
+            found.append(id_)
+    return found

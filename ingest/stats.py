@@ -1,0 +1,22 @@
+"""Counts of what the index holds, read from the files beside the collection."""
+from __future__ import annotations
+
+from ingest.config import Settings, get_settings
+from ingest.store import IndexFiles
+
+
+def index_stats(settings: Settings | None = None) -> dict:
+    """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
+    settings = settings or get_settings()
+    files = IndexFiles(settings.data_dir)
+    chunks = files.load_chunks()
+    catalog = files.load_catalog()
+    return {
+        "documents": len({c.document for c in chunks}),
+        "chunks": len(chunks),
+        "objectives": len(catalog.objectives),
+        "measures": len(catalog.measures),
+        "activities": len(catalog.activities),
+        "indicators": len(catalog.indicators),
+        "statuses": catalog.status_counts(),
+    }
