@@ -31,10 +31,12 @@ class Chunk:
     line_start: int = 0
     line_end: int = 0
     page: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # a document's header (interview notes)
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        key = self.text + ("".join(f"\n{k}={v}" for k, v in sorted(self.meta.items())) if self.meta else "")
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for the vector store (lists joined, None left out)."""
@@ -45,6 +47,8 @@ class Chunk:
         }
         if self.page is not None:
             meta["page"] = self.page
+        for key, value in self.meta.items():
+            meta.setdefault(key, value)
         return meta
 
 
@@ -177,6 +181,8 @@ def chunk_document(doc: Document) -> tuple[list[Chunk], Catalog]:
             catalog = catalog.merge(parse_matrix([clean_line(l) for l in page.lines[matrix_at + 1:]], matrix_at + 2, doc.name))
     _fill_objective_titles(catalog, paras)
     chunks = prose_chunks(paras, doc.name, doc.doc_type) + record_chunks(catalog, doc.name)
+    for chunk in chunks:
+        chunk.meta = dict(doc.meta)
     return chunks, catalog
 
 

@@ -10,6 +10,7 @@ Annex 7 evaluation matrix, and every reference answer passes its own
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,11 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GOLD_PATH = REPO_ROOT / "evals" / "gold" / "gold.jsonl"
+DEFAULT_GOLD = REPO_ROOT / "evals" / "gold" / "gold.jsonl"
+# Officials can validate their own gold file: GOLD_FILE=path/to/file.jsonl python3 -m pytest tests/evals/test_gold_file.py
+# (not EGOV_-prefixed: tests/conftest.py clears EGOV_* variables)
+GOLD_PATH = Path(os.environ["GOLD_FILE"]).resolve() if os.environ.get("GOLD_FILE") else DEFAULT_GOLD
+IS_DEFAULT_GOLD = GOLD_PATH == DEFAULT_GOLD
 CORPUS_NAME = "egov_expost_2020_2022.txt"
 SHARED_CORPUS = Path("/work/shared/corpus") / CORPUS_NAME
 
@@ -109,6 +114,7 @@ def test_corpus_found():
     assert CORPUS_RAW, f"corpus not found at {REPO_ROOT / 'corpus' / CORPUS_NAME} or {SHARED_CORPUS}"
 
 
+@pytest.mark.skipif(not IS_DEFAULT_GOLD, reason="size rule applies to the project gold set only")
 def test_enough_questions():
     assert len(GOLD) >= MIN_QUESTIONS, f"only {len(GOLD)} questions (need >= {MIN_QUESTIONS})"
 
@@ -119,6 +125,7 @@ def test_ids_unique():
     assert not dupes, f"duplicate ids: {dupes}"
 
 
+@pytest.mark.skipif(not IS_DEFAULT_GOLD, reason="type coverage rule applies to the project gold set only")
 def test_every_type_present():
     present = {r.get("type") for r in GOLD}
     missing = TYPES - present

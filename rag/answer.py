@@ -1,0 +1,359 @@
+"""The extractive answerer: exact answers from the record catalog, cited sentences for the rest."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.chunks import Chunk
+from ingest.ids import find_ids, kind_of
+from ingest.records import Activity, Catalog, Indicator, Measure, Objective
+from rag.index import Index
+from rag.models import Citation
+from rag.retrieve import Hit
+from rag.sentences import Sentence, chunk_sentences
+from rag.tokenize import tokenize
+from rag.understand import Query
+
+MATRIX = "Annex 7: Evaluation Matrix"
+
+
+@dataclass
+class Draft:
+    """An answer under construction: its sentences and the citations they rest on."""
+
+    parts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    intent: str = ""
+
+    def say(self, text: str) -> None:
+        if text:
+            self.parts.append(text.strip())
+
+    def cite(self, citation: Citation) -> None:
+        key = (citation.id, citation.kind)
+        if all((c.id, c.kind) != key for c in self.citations):
+            self.citations.append(citation)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+# ---------------------------------------------------------------- citations
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _first_sentences(text: str, n: int = 2, limit: int = 400) -> str:
+    """The first n sentences of a cell, whitespace folded, cut at a sentence end when too long."""
+    text = _norm(text)
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text)
+    out = " ".join(parts[:n])
+    if len(out) > limit:
+        out = out[:limit].rsplit(" ", 1)[0] + " …"
+    return out
+
+
+def _quote(value: str, fallback: str) -> str:
+    """A verbatim quote: the first sentence of a field value (whitespace folded), else the fallback."""
+    value = _norm(value)
+    if not value or value == "/":
+        return _norm(fallback)
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", value)[0]
+    return first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first
+
+
+def record_source(rec: Activity | Measure | Objective | Indicator, catalog: Catalog) -> str:
+    doc = catalog.source.split(", ")[0] if catalog.source else "Evaluation Matrix"
+    return f"{doc}, {MATRIX}, line {rec.line}"
+
+
+def cite_record(rec: Activity | Measure | Objective, catalog: Catalog, quote: str) -> Citation:
+    return Citation(id=rec.id, kind=kind_of(rec.id), title=rec.title, source=record_source(rec, catalog), quote=quote)
+
+
+def cite_indicator(ind: Indicator, catalog: Catalog, quote: str) -> Citation:
+    owner = ind.owner if ind.owner != "0" else (catalog.objectives[0].id if catalog.objectives else "1.1")
+    return Citation(id=owner, kind="indicator", title=ind.name, source=record_source(ind, catalog), quote=quote)
+
+
+def cite_sentence(s: Sentence, catalog: Catalog) -> list[Citation]:
+    """Citations for a quoted sentence: the IDs it names (or its record), else its section."""
+    chunk = s.chunk
+    if chunk.kind != "section":
+        rec = catalog.record(chunk.record_id)
+        if rec is not None:
+            return [cite_record(rec, catalog, s.text)]
+        ind = next((i for i in catalog.indicators if i.id == chunk.record_id), None)
+        if ind is not None:
+            return [cite_indicator(ind, catalog, s.text)]
+    where = f"{chunk.document}, section {chunk.section.split(' > ')[-1]}" if chunk.section else chunk.document
+    if chunk.page:
+        where += f", page {chunk.page}"
+    ids = [i for i in find_ids(s.text) if catalog.record(i) is not None]
+    if ids:
+        return [Citation(id=i, kind=kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
+                for i in ids[:3]]
+    label = chunk.section.split(" > ")[-1] if chunk.section else chunk.document
+    number = label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else label
+    return [Citation(id=number, kind="section", title=label, source=where, quote=s.text)]
+
+
+# ---------------------------------------------------------------- prose support
+
+def prose_about(index: Index, ids: list[str], question: str, limit: int = 1,
+                exclude: set[str] | None = None) -> list[Sentence]:
+    """Sentences of the report's prose that name one of the IDs, best matching the question first."""
+    wanted = set(ids)
+    q = set(tokenize(question))
+    found: list[tuple[float, Sentence]] = []
+    for chunk in index.chunks:
+        if chunk.kind != "section" or not wanted & set(chunk.ids):
+            continue
+        for s in chunk_sentences(chunk):
+            named = set(find_ids(s.text))
+            if not named & wanted or (exclude and s.text in exclude):
+                continue
+            overlap = len(q & set(tokenize(s.text)))
+            found.append((overlap + (0.5 if re.search(r"\d", s.text) else 0), s))
+    found.sort(key=lambda t: -t[0])
+    return [s for _, s in found[:limit]]
+
+
+def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: int = 1) -> None:
+    """Add what the report's prose says about the IDs, labelled as such."""
+    for s in prose_about(index, ids, question, limit):
+        section = s.chunk.section.split(" > ")[-1]
+        draft.say(f"The report's text ({section}) says: “{s.text}”")
+        for c in cite_sentence(s, index.catalog):
+            draft.cite(c)
+
+
+# ---------------------------------------------------------------- structured answers
+
+def _status_phrase(a: Activity) -> str:
+    if not a.status_raw:
+        return "has no status in the Evaluation Matrix (the status cell is blank)"
+    return f"is marked “{_norm(a.status_raw)}” in the Evaluation Matrix (Annex 7)"
+
+
+def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True) -> None:
+    catalog = index.catalog
+    lead = ""
+    if query.statuses and query.intent == "status" and a.status != "unknown":
+        lead = "Yes. " if a.status in query.statuses else "No. "
+    draft.say(f"{lead}Activity {a.id} ({_first_sentences(a.title, 1, 160)}) {_status_phrase(a)}.")
+    draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
+    if detail and a.reasoning and a.reasoning != "/":
+        draft.say(f"Reasoning given: {_first_sentences(a.reasoning, 2)}")
+    if detail and a.relevance and query.intent == "why":
+        draft.say(f"Relevance: {_first_sentences(a.relevance, 1)}")
+    if detail and a.next_steps:
+        draft.say(f"Possible next steps: {_first_sentences(a.next_steps, 1)}")
+
+
+def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index: Index) -> None:
+    catalog = index.catalog
+    label = {"activity": "Activity", "measure": "Measure", "objective": "Specific objective"}[kind_of(rec.id)]
+    if rec.responsible:
+        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of {rec.responsible}, "
+                  f"according to the Evaluation Matrix (Annex 7).")
+        draft.cite(cite_record(rec, catalog, rec.responsible))
+    else:
+        draft.say(f"The Evaluation Matrix does not name a responsible entity for {label.lower()} {rec.id}.")
+        draft.cite(cite_record(rec, catalog, _norm(rec.title)[:200]))
+    if isinstance(rec, Activity):
+        m = catalog.record(rec.measure)
+        if isinstance(m, Measure) and m.responsible:
+            draft.say(f"Its measure {m.id} is led by {m.responsible}.")
+            draft.cite(cite_record(m, catalog, m.responsible))
+
+
+def indicator_sentence(ind: Indicator, catalog: Catalog) -> str:
+    owner = "the overall objective" if ind.owner == "0" else (
+        f"measure {ind.owner}" if ind.owner.count(".") == 2 else f"specific objective {ind.owner}")
+    values = [("baseline (2019)", ind.baseline_2019.raw), ("value in 2020", ind.value_2020.raw),
+              ("target for 2021", ind.target_2021.raw), ("achieved in 2021", ind.achieved_2021.raw),
+              ("target for 2022", _first_sentences(ind.target_2022.raw, 1, 200))]
+    listed = "; ".join(f"{k} {_norm(v)}" for k, v in values if _norm(v) and _norm(v) not in {"/", "-"})
+    return f"For the indicator “{_norm(ind.name)}” ({owner}), the Evaluation Matrix gives: {listed}."
+
+
+def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: Index) -> None:
+    for ind in inds:
+        draft.say(indicator_sentence(ind, index.catalog))
+        draft.cite(cite_indicator(ind, index.catalog, _quote(ind.achieved_2021.raw, ind.name) if ind.achieved_2021.raw else _norm(ind.name)))
+        if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
+            draft.say(f"Reasoning: {_first_sentences(ind.reasoning, 1, 300)}")
+    owners = [i.owner for i in inds if i.owner != "0"]
+    if owners:
+        add_prose(draft, index, owners[:1], query.text)
+
+
+def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query, index: Index) -> None:
+    catalog = index.catalog
+    if isinstance(rec, Activity):
+        answer_activity_status(draft, rec, query, index)
+        if rec.responsible:
+            draft.say(f"Responsible: {rec.responsible}.")
+        return
+    if isinstance(rec, Measure):
+        o = catalog.record(rec.objective)
+        draft.say(f"Measure {rec.id} ({_norm(rec.title)}) falls under specific objective {rec.objective}"
+                  f"{f' ({o.title})' if o else ''}; the responsible entity is {rec.responsible or 'not named'}.")
+        draft.cite(cite_record(rec, catalog, _norm(rec.title)))
+        if rec.relevance:
+            draft.say(f"Relevance: {_first_sentences(rec.relevance, 1)}")
+        acts = [a for a in catalog.activities if a.measure == rec.id]
+        if acts:
+            draft.say(f"It has {len(acts)} activities: " + "; ".join(
+                f"{a.id} {_first_sentences(a.title, 1, 90)} ({_norm(a.status_raw) or 'no status given'})" for a in acts) + ".")
+        add_prose(draft, index, [rec.id], query.text)
+        return
+    measures = [m for m in catalog.measures if m.objective == rec.id]
+    draft.say(f"Specific objective {rec.id} ({rec.title}) is led by {rec.responsible or 'an entity the matrix does not name'}"
+              f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}.")
+    draft.cite(cite_record(rec, catalog, rec.achievement or _norm(rec.title)))
+    if measures:
+        draft.say(f"It has {len(measures)} measures: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 90)}" for m in measures) + ".")
+
+
+def _scope(query: Query, catalog: Catalog) -> list[str]:
+    return [i for i in query.ids if i.count(".") in (1, 2)]
+
+
+def _in_scope(record_id: str, scope: list[str]) -> bool:
+    return not scope or any(record_id == s or record_id.startswith(s + ".") for s in scope)
+
+
+def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) -> None:
+    catalog = index.catalog
+    scope = _scope(query, catalog)
+    where = f" under {' and '.join(('measure ' if s.count('.') == 2 else 'specific objective ') + s for s in scope)}" if scope else ""
+    unit = query.unit or "activities"
+    if unit == "objectives" or (query.group_by == "objective" and unit in {"measures", "activities"}):
+        rows = []
+        for o in catalog.objectives:
+            n_m = sum(1 for m in catalog.measures if m.objective == o.id)
+            n_a = sum(1 for a in catalog.activities if a.objective == o.id and (not query.statuses or a.status in query.statuses))
+            rows.append(f"{o.id} ({o.title}): {n_m} measures, {n_a} activities" + (f" {'/'.join(query.statuses)}" if query.statuses else ""))
+            draft.cite(cite_record(o, catalog, _norm(o.title)))
+        draft.say(f"The Programme has {len(catalog.objectives)} specific objectives, {len(catalog.measures)} measures and "
+                  f"{len(catalog.activities)} activities. Per specific objective: " + "; ".join(rows) + ".")
+        return
+    if unit == "measures":
+        measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
+        if query.group_by == "objective" or not scope:
+            counts = "; ".join(f"{o.id}: {sum(1 for m in measures if m.objective == o.id)}" for o in catalog.objectives if _in_scope(o.id, scope) or scope)
+        draft.say(f"There are {len(measures)} measures{where}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures) + ".")
+        for m in measures[:30]:
+            draft.cite(cite_record(m, catalog, _norm(m.title)))
+        return
+    if unit == "indicators":
+        inds = [i for i in catalog.indicators if _in_scope(i.owner, scope) and i.owner != "0"]
+        draft.say(f"The Evaluation Matrix lists {len(inds)} indicators{where}: " + "; ".join(_norm(i.name) for i in inds[:25]) + ".")
+        for i in inds[:25]:
+            draft.cite(cite_indicator(i, catalog, _norm(i.name)))
+        return
+    acts = [a for a in catalog.activities if _in_scope(a.id, scope)]
+    if query.statuses:
+        acts = [a for a in acts if a.status in query.statuses]
+    elif not scope:  # no scope, no status: the activities the question is about
+        keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
+        acts = [a for a in catalog.activities if a.id in keys[:8]]
+    status_words = " or ".join(f"“{s}”" for s in query.statuses)
+    desc = f"{len(acts)} activit{'y' if len(acts) == 1 else 'ies'}{where}" + (f" are marked {status_words}" if query.statuses else "")
+    if not acts:
+        draft.say(f"No activities{where} are marked {status_words or 'that way'} in the Evaluation Matrix.")
+        return
+    shown = acts[:30]
+    listing = "; ".join(f"{a.id} {_first_sentences(a.title, 1, 90)}" + ("" if query.statuses else f" ({_norm(a.status_raw) or 'no status given'})") for a in shown)
+    more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
+    draft.say(f"In the Evaluation Matrix, {desc}: {listing}{more}.")
+    for a in shown:
+        draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
+    if query.intent == "count" and query.statuses and not scope:
+        per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
+        draft.say(f"Per specific objective: {per}.")
+
+
+# ---------------------------------------------------------------- free questions
+
+def _idf(index: Index) -> dict[str, float]:
+    cache = getattr(index, "_idf", None)
+    if cache is None:
+        df: dict[str, int] = {}
+        for c in index.chunks:
+            for t in set(tokenize(c.text)):
+                df[t] = df.get(t, 0) + 1
+        n = len(index.chunks) or 1
+        cache = {t: math.log(1 + n / d) for t, d in df.items()}
+        object.__setattr__(index, "_idf", cache)
+    return cache
+
+
+def coverage(index: Index, question: str, chunks: list[Chunk]) -> float:
+    """IDF-weighted share of the question's content words found in the chunks."""
+    idf = _idf(index)
+    q = [t for t in set(tokenize(question)) if not t[0].isdigit() or "." in t]
+    if not q:
+        return 1.0
+    have = set()
+    for c in chunks:
+        have.update(tokenize(c.text))
+    default = max(idf.values()) if idf else 1.0
+    total = sum(idf.get(t, default) for t in q)
+    return sum(idf.get(t, default) for t in q if t in have) / total if total else 0.0
+
+
+def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3) -> list[tuple[float, Sentence]]:
+    """The n sentences of the top hits that best answer the question, at most two per chunk."""
+    idf = _idf(index)
+    q = set(tokenize(query.text))
+    candidates: list[tuple[float, Sentence]] = []
+    for rank, hit in enumerate(hits[:6]):
+        for s in chunk_sentences(hit.chunk):
+            if len(s.text) < 25:
+                continue
+            toks = set(tokenize(s.text + " " + s.label))
+            lex = sum(idf.get(t, 1.0) for t in q & toks) / (sum(idf.get(t, 1.0) for t in q) or 1.0)
+            candidates.append((lex + 0.15 * hit.score * 10 - 0.02 * rank, s))
+    candidates.sort(key=lambda t: -t[0])
+    pool = candidates[:24]
+    if not pool:
+        return []
+    vecs = np.asarray(index.embedder.embed([s.text for _, s in pool]), dtype="float32")
+    sims = vecs @ vector
+    scored = sorted(((0.55 * float(sim) + 0.45 * pre, s) for (pre, s), sim in zip(pool, sims)), key=lambda t: -t[0])
+    chosen: list[tuple[float, Sentence]] = []
+    per_chunk: dict[str, int] = {}
+    for score, s in scored:
+        if per_chunk.get(s.chunk.id, 0) >= 2 or any(s.text == c.text for _, c in chosen):
+            continue
+        chosen.append((score, s))
+        per_chunk[s.chunk.id] = per_chunk.get(s.chunk.id, 0) + 1
+        if len(chosen) >= n:
+            break
+    return chosen
+
+
+def source_label(s: Sentence) -> str:
+    chunk = s.chunk
+    if chunk.kind == "section":
+        return f"the report ({chunk.section.split(' > ')[-1]})" if chunk.section else f"“{chunk.document}”"
+    kind = {"activity": "Activity", "measure": "Measure", "objective": "Specific objective", "indicator": "the indicator"}[chunk.kind]
+    rid = chunk.record_id if chunk.kind != "indicator" else chunk.text.split("\n")[0].replace("Indicator: ", "“") + "”"
+    return f"the Evaluation Matrix ({kind} {rid}{', ' + s.label.lower() if s.label else ''})"
+
+
+def answer_free(draft: Draft, index: Index, query: Query, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, Sentence]]:
+    chosen = best_sentences(index, query, hits, vector)
+    for _, s in chosen:
+        draft.say(f"According to {source_label(s)}: “{s.text}”")
+        for c in cite_sentence(s, index.catalog):
+            draft.cite(c)
+    return chosen

@@ -1,0 +1,131 @@
+"""Everything answering needs, loaded once: chunks, catalog, BM25, the Chroma collection, the model."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from ingest.chunks import Chunk
+from ingest.config import Settings, get_settings
+from ingest.embed import Embedder, get_embedder
+from ingest.records import Catalog
+from ingest.store import IndexFiles, make_client, open_collection
+from rag.tokenize import tokenize
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built yet in this data folder."""
+
+
+@dataclass
+class Index:
+    """The loaded index; immutable once built, so requests share it without locks."""
+
+    settings: Settings
+    chunks: list[Chunk]
+    catalog: Catalog
+    collection: Any
+    embedder: Embedder
+    version: tuple
+    by_id: dict[str, Chunk] = field(default_factory=dict)
+    bm25: Any = None
+    title_bm25: Any = None
+    title_keys: list[str] = field(default_factory=list)
+    vocabulary: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.chunks}
+        self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
+        titles = _record_titles(self.catalog)
+        self.title_keys = [k for k, _ in titles]
+        self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
+        self.vocabulary = {t for c in self.chunks for t in tokenize(c.text, keep_stopwords=True)}
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's unit vector."""
+        return np.asarray(self.embedder.embed([text])[0], dtype="float32")
+
+    def dense(self, vector: np.ndarray, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
+        """Chunk IDs and cosine similarities of the n nearest chunks (optionally of one doc_type)."""
+        n = max(1, min(n, len(self.chunks)))
+        where = {"doc_type": doc_type} if doc_type else None
+        try:
+            got = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
+                                        include=["distances"])
+        except Exception:  # noqa: BLE001 - an unreachable store degrades to lexical retrieval
+            return []
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def lexical(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk, in chunk order."""
+        if not tokens or self.bm25 is None:
+            return np.zeros(len(self.chunks))
+        return np.asarray(self.bm25.get_scores(tokens))
+
+    def title_scores(self, tokens: list[str]) -> list[tuple[str, float]]:
+        """Record keys ranked by how well their titles match the query tokens."""
+        if not tokens or self.title_bm25 is None:
+            return []
+        scores = np.asarray(self.title_bm25.get_scores(tokens))
+        order = np.argsort(-scores)
+        return [(self.title_keys[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+def _bm25(corpus: list[list[str]]) -> Any:
+    if not corpus or not any(corpus):
+        return None
+    retriever = bm25s.BM25()
+    retriever.index([toks or ["∅"] for toks in corpus], show_progress=False)
+    return retriever
+
+
+def _record_titles(catalog: Catalog) -> list[tuple[str, str]]:
+    """(record key, title) for every measure, activity and indicator."""
+    out = [(m.id, m.title) for m in catalog.measures]
+    out += [(a.id, a.title) for a in catalog.activities]
+    out += [(i.id, i.name) for i in catalog.indicators]
+    out += [(o.id, o.title) for o in catalog.objectives]
+    return out
+
+
+_cache: dict[str, Index] = {}
+_lock = threading.Lock()
+
+
+def _version(files: IndexFiles) -> tuple:
+    stamps = []
+    for path in (files.active, files.chunks, files.catalog):
+        try:
+            st = path.stat()
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+def get_index(settings: Settings | None = None) -> Index:
+    """The loaded index for these settings, reloaded when an ingest has changed it on disk."""
+    settings = settings or get_settings()
+    files = IndexFiles(settings.data_dir)
+    key = str(settings.data_dir.resolve())
+    version = _version(files)
+    cached = _cache.get(key)
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached.version == version:
+            return cached
+        name = files.active_collection()
+        if name is None:
+            raise IndexMissing(f"no index in {settings.data_dir}: run `egov ingest` first")
+        client = make_client(settings)
+        model_path = settings.model_path()
+        index = Index(settings=settings, chunks=files.load_chunks(), catalog=files.load_catalog(),
+                      collection=open_collection(client, name, model_path), embedder=get_embedder(model_path),
+                      version=version)
+        _cache[key] = index
+        return index

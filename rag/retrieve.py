@@ -1,0 +1,125 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 + exact ID and record-title look-up, fused by reciprocal rank."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.chunks import Chunk
+from ingest.ids import find_ids
+from rag.index import Index
+from rag.models import Filters
+from rag.synonyms import expand
+from rag.tokenize import tokenize
+
+RRF_K = 60
+WEIGHTS = {"dense": 1.0, "bm25": 1.0, "title": 0.8}
+POOL = 40
+UNKNOWN_ID = re.compile(r"\b(?:activity|measure|objective|so)\s+(\d+(?:\s?\.\s?\d+){1,3})\b", re.I)
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its fused score and the evidence behind it."""
+
+    chunk: Chunk
+    score: float
+    cosine: float = 0.0
+    bm25: float = 0.0
+    exact: bool = False
+
+
+def named_ids(text: str, known: set[str]) -> list[str]:
+    """IDs the text names that exist in the catalog, in order of mention."""
+    return [i for i in find_ids(text) if i in known]
+
+
+def unknown_ids(text: str, known: set[str]) -> list[str]:
+    """IDs the text names as activity/measure/objective that do not exist ('activity 9.9.9.9')."""
+    out = []
+    for m in UNKNOWN_ID.finditer(text):
+        id_ = re.sub(r"\s", "", m.group(1)).rstrip(".")
+        if id_ not in known:
+            out.append(id_)
+    return out
+
+
+def _allowed(chunk: Chunk, filters: Filters | None) -> bool:
+    if filters is None:
+        return True
+    if filters.doc_type and chunk.doc_type != filters.doc_type:
+        return False
+    for wanted in (filters.objective, filters.measure):
+        if wanted and not any(i == wanted or i.startswith(wanted + ".") for i in chunk.ids):
+            return False
+    return True
+
+
+def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = None,
+             ids: list[str] | None = None, vector: np.ndarray | None = None) -> list[Hit]:
+    """The k best chunks for a question; chunks of the IDs it names come first."""
+    known = index.catalog.all_ids()
+    ids = list(ids or []) + [i for i in named_ids(question, known) if i not in (ids or [])]
+    expanded = expand(question)
+    tokens = tokenize(expanded)
+    vector = index.embed_query(question) if vector is None else vector
+
+    scores: dict[str, float] = {}
+    cosine: dict[str, float] = {}
+    for rank, (cid, sim) in enumerate(index.dense(vector, POOL, filters.doc_type if filters else None)):
+        cosine[cid] = sim
+        scores[cid] = scores.get(cid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank)
+
+    lex = index.lexical(tokens)
+    order = np.argsort(-lex)[:POOL]
+    bm25 = {index.chunks[i].id: float(lex[i]) for i in order if lex[i] > 0}
+    for rank, i in enumerate(o for o in order if lex[o] > 0):
+        cid = index.chunks[i].id
+        scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
+
+    record_chunks = _record_chunk_ids(index)
+    for rank, (key, _) in enumerate(index.title_scores(tokens)[:POOL]):
+        for cid in record_chunks.get(key, []):
+            scores[cid] = scores.get(cid, 0.0) + WEIGHTS["title"] / (RRF_K + rank)
+
+    exact: set[str] = set()
+    for n, id_ in enumerate(ids):
+        for cid in record_chunks.get(id_, []):
+            exact.add(cid)
+            scores[cid] = scores.get(cid, 0.0) + 1.0 - 0.01 * n
+        for chunk in index.chunks:  # records under a named measure or objective, and prose naming it
+            if chunk.id not in exact and id_ in chunk.ids:
+                scores[chunk.id] = scores.get(chunk.id, 0.0) + (0.02 if chunk.kind == "section" else 0.03)
+
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    hits: list[Hit] = []
+    for cid, score in ranked:
+        chunk = index.by_id.get(cid)
+        if chunk is None or not _allowed(chunk, filters):
+            continue
+        hits.append(Hit(chunk, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), cid in exact))
+        if len(hits) >= k:
+            break
+    missing = [h for h in hits if h.cosine == 0.0]
+    if missing:  # fill in cosines for chunks that only the lexical rankers found
+        vectors = index.embedder.embed([h.chunk.text for h in missing])
+        for h, v in zip(missing, vectors):
+            h.cosine = float(np.dot(vector, np.asarray(v, dtype="float32")))
+    return hits
+
+
+_record_cache: dict[int, dict[str, list[str]]] = {}
+
+
+def _record_chunk_ids(index: Index) -> dict[str, list[str]]:
+    """Record key (activity, measure, objective ID or indicator key) -> its chunk IDs."""
+    cached = _record_cache.get(id(index))
+    if cached is None:
+        cached = {}
+        for chunk in index.chunks:
+            if chunk.kind != "section" and chunk.record_id:
+                cached.setdefault(chunk.record_id, []).append(chunk.id)
+        _record_cache.clear()
+        _record_cache[id(index)] = cached
+    return cached

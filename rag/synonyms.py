@@ -1,0 +1,73 @@
+"""Plain words officials use, mapped to the report's own terms and abbreviations.
+
+Every right-hand side is a term that the corpus itself uses (its abbreviations, the names it
+gives institutions and systems); the left-hand sides are everyday names for the same things.
+"""
+from __future__ import annotations
+
+import re
+
+EXPANSIONS: tuple[tuple[str, str], ...] = (
+    # systems and services
+    (r"filing office|registry office|registration office|e-?office|document registry|incoming mail", "e-Registry Office Register Office e-Archive"),
+    (r"support line|help ?line|hotline|call cent(?:re|er)|phone support|user support|helpdesk|help desk", "contact centre help-desk support to e-Government users"),
+    (r"farm(?:er)?s?'? regist|agricultural holdings?|farms? record", "e-Agrar Register of Agricultural Farms"),
+    (r"single (?:point|window|counter)|one[- ]stop|all in one place", "one stop shop one-stop-shop"),
+    (r"server rooms?|data cent(?:re|er)s?|hosting|storage cent", "Data Centre Kragujevac State Data Management and Storage Centre"),
+    (r"cloud", "cloud platform migration Data Centre"),
+    (r"cyber|hack(?:ing|ers)?\b|security incidents?|infosec", "information security ICT security cyber exercises"),
+    (r"e-?signatures?|digital signatures?|e-?seals?|e-?stamps?", "electronic signature electronic seal qualified e-stamps"),
+    (r"mailbox|inbox|e-?delivery|electronic delivery|digital post", "unique electronic mailbox e-Delivery qualified electronic delivery"),
+    (r"smart (?:city|cities)|e-?city|digital (?:city|town)", "smart city e-City"),
+    (r"hackathons?|datathons?|open data week|competitions?", "hackathons datathons Open Data Week Open Data Challenge"),
+    (r"open data|data portal|datasets?", "Open Data Portal data.gov.rs datasets open data"),
+    (r"e-?government portal|citizen portal|euprava|state portal", "e-Government Portal euprava.gov.rs"),
+    (r"administrative procedures? register|register of procedures|procedures? registry", "Public Register of Administrative Procedures"),
+    (r"\bid cards?|\blog ?in|authenticat|e-?identification", "electronic identification e-authentication eid.gov.rs"),
+    (r"courts?|judicia|judges?|e-?justice", "judicial e-Justice courts e-Court"),
+    (r"inspect", "inspection e-Inspector Administrative Inspectorate"),
+    (r"trainings?|courses?|upskilling|skills", "training National Academy for Public Administration NAPA civil servants"),
+    (r"it (?:staff|people|experts|specialists|workers)|ict staff|programmers", "IT staff IT experts human resources salaries"),
+    (r"money|financ|funding|funds|budget|costs?|spend|paid for", "funds funding financing budget"),
+    (r"municipalit|local governments?|towns?|cities|local authorit", "LSGs local self-governments LSG"),
+    (r"address(?:es)? regist", "Address Register Register of Spatial Units RGA"),
+    (r"population regist|citizen regist", "Central Population Register"),
+    (r"social card|welfare", "Social Card SOZIS social welfare"),
+    (r"business regist|company regist", "Business Registers Agency BRA"),
+    (r"cadast|land regist|property regist|real estate", "Real Estate Cadastre Property Register RGA"),
+    (r"ministry of public administration|public administration ministry", "MPALSG Ministry of Public Administration and Local Self-Government"),
+    (r"it office|ite office|office for it|government it office", "ITE Office for IT and e-Government"),
+    (r"network|connectivity|links?\b|nodes?\b", "Unified Information and Communication Network JIK redundant nodes"),
+    (r"awareness|promot|campaign|publicity|popularis", "affirmation promotion awareness raising popularisation"),
+    (r"satisfaction|feedback|user experience", "user satisfaction measuring satisfaction"),
+    (r"artificial intelligence|\bai\b|machine learning", "artificial intelligence AI platform Smart Serbia"),
+    (r"gender|women|equality", "gender equality horizontal issues"),
+    (r"e-?democracy|participation|consultation", "e-Democracy e-Consultation Portal"),
+    (r"interview|respondent|stakeholder", "interviews interviewees respondents institutions"),
+)
+STATUS_WORDS: tuple[tuple[str, str], ...] = (
+    (r"abandon|dropp|scrap|cancel|halt|stopp|given up|gave up|shelved|discontinu|failed|fell through", "abandoned"),
+    (r"not (?:yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:started|began|begun|initiated)|didn'?t start|did not start|no progress", "not initiated"),
+    (r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)", "ongoing"),
+    (r"complet|finish|accomplish|done\b|delivered|achieved|implemented|fulfilled", "completed"),
+    (r"no data|unknown|missing data|not reported|no information", "no data"),
+)
+_COMPILED = tuple((re.compile(p, re.I), e) for p, e in EXPANSIONS)
+_STATUS = tuple((re.compile(p, re.I), s) for p, s in STATUS_WORDS)
+
+
+def expand(question: str) -> str:
+    """The question with the corpus's own terms added for every everyday name it uses."""
+    extra = [e for pattern, e in _COMPILED if pattern.search(question)]
+    return question + (" " + " ".join(extra) if extra else "")
+
+
+def statuses_named(question: str) -> list[str]:
+    """Canonical statuses a question names ('dropped' -> abandoned), in order, first match wins per status."""
+    found: list[str] = []
+    text = question
+    for pattern, status in _STATUS:
+        if pattern.search(text) and status not in found:
+            found.append(status)
+            text = pattern.sub(" ", text)  # "not initiated" must not also count as "initiated"/"completed"
+    return found
