@@ -53,6 +53,117 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as one JSON 
     typer.echo("   statuses: " + ", ".join(f"{k} {v}" for k, v in result["statuses"].items()))
 
 
+@app.command("eval")
+def eval_(gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several. Default: evals/gold/gold.jsonl."),
+          k: int = typer.Option(5, "--k", min=1, help="Retrieval cut-off for hit@k, MRR and ID recall@k."),
+          out: Path = typer.Option(Path("evals/reports/latest"), "--out", help="Folder for report.md, report.json and the chart."),
+          no_baseline: bool = typer.Option(False, "--no-baseline", help="Skip the naive LangChain and BM25 baselines."),
+          as_json: bool = typer.Option(False, "--json", help="Print the report (without per-question rows) as one JSON object.")) -> None:
+    """Score the assistant on gold questions, beside the naive pipeline and BM25; write a report."""
+    from evals.harness import GOLD_DEFAULT, THRESHOLDS_DEFAULT, evaluate, load_gold, load_thresholds
+    from evals.report import summary_table, write_report
+    from rag.index import IndexMissing
+
+    for path in gold or []:
+        if not path.is_file():
+            _fail(f"gold file not found: {path}", 2)
+    try:
+        items = load_gold(gold or None)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if not items:
+        _fail("the gold file has no questions", 2)
+    progress = (lambda m: typer.echo(m, err=True))
+    try:
+        report = evaluate(items, k=k, baselines=not no_baseline, gold_files=[str(p) for p in gold] if gold else None,
+                          progress=progress)
+    except IndexMissing as exc:
+        _fail(str(exc), 3)
+    # The thresholds are calibrated on the project gold set at their k: check them only there.
+    thresholds = load_thresholds(THRESHOLDS_DEFAULT) if THRESHOLDS_DEFAULT.exists() else None
+    if thresholds and (thresholds.get("k", k) != k or (gold and [p.resolve() for p in gold] != [GOLD_DEFAULT])):
+        thresholds = None
+    paths = write_report(report, out, thresholds)
+    if as_json:
+        print(json.dumps({key: v for key, v in report.items() if key != "questions"}, ensure_ascii=False))
+        return
+    typer.echo(summary_table(report))
+    typer.echo(f"\nReport: {paths['md']}  ({paths['json'].name}, {paths['chart'].name})")
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+          port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+          log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug.")) -> None:
+    """Start the HTTP API (FastAPI on uvicorn); docs at http://HOST:PORT/docs. The index loads once at start-up."""
+    import uvicorn
+
+    from app.api import create_app
+    from ingest.config import get_settings
+
+    settings = get_settings()
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
+        typer.secho(f"Warning: listening on {host} without EGOV_API_KEY: anyone who can reach it can use the API.",
+                    fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"eGov API on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.lower())
+
+
+@app.command()
+def draft(request: str = typer.Argument(..., help='A measure ID ("1.3.5"), a topic ("information security") or a free request.'),
+          md: Optional[Path] = typer.Option(None, "--md", help="Also write the draft as Markdown to this file."),
+          docx: Optional[Path] = typer.Option(None, "--docx", help="Also write the draft as a Word document to this file.")) -> None:
+    """Draft 2023-2025 action-plan entries from the evaluation; print them as Markdown and write the files."""
+    from rag.draft import draft as make_draft
+    from rag.index import IndexMissing
+
+    try:
+        doc = make_draft(request)
+    except IndexMissing as exc:
+        _fail(str(exc), 2)
+    if not doc.covered:
+        typer.echo(doc.message or "The evaluation does not cover this request.")
+        return
+    text = doc.to_markdown()
+    typer.echo(text)
+    try:
+        if md is not None:
+            md.parent.mkdir(parents=True, exist_ok=True)
+            md.write_text(text, encoding="utf-8")
+            typer.echo(f"Markdown written to {md}", err=True)
+        if docx is not None:
+            docx.parent.mkdir(parents=True, exist_ok=True)
+            docx.write_bytes(doc.to_docx_bytes())
+            typer.echo(f"Word document written to {docx}", err=True)
+    except OSError as exc:
+        _fail(f"cannot write the draft: {exc}")
+
+
+@app.command()
+def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port."),
+       host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+       api_url: Optional[str] = typer.Option(None, "--api-url", help="Use the HTTP API at this URL instead of the "
+                                             "in-process assistant (same as EGOV_API_URL).")) -> None:
+    """Start the Streamlit front end (chat, Evaluation Matrix explorer, drafting) at http://HOST:PORT."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    if api_url:
+        env["EGOV_API_URL"] = api_url
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app" / "ui.py"), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    typer.echo(f"eGov Evaluation Assistant UI on http://{host}:{port}")
+    try:
+        code = subprocess.call(cmd, cwd=root, env=env)  # cwd: .streamlit/config.toml (theme) applies
+    except KeyboardInterrupt:  # pragma: no cover
+        code = 130
+    except OSError as exc:
+        _fail(f"cannot start Streamlit: {exc}")
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Console entry point."""
     try:

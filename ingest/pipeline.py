@@ -100,12 +100,15 @@ def _embed_into(collection: Any, chunks: list[Chunk], model_path: str, quiet: bo
 
 
 def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Settings | None = None,
-           quiet: bool = False) -> IngestSummary:
-    """Ingest the corpus folder (or the given files and folders) into the index; see IngestSummary."""
+           quiet: bool = False, wait_seconds: float = 30.0) -> IngestSummary:
+    """Ingest the corpus folder (or the given files and folders) into the index; see IngestSummary.
+
+    wait_seconds: how long to wait for another ingest on the same data folder before IngestLocked.
+    """
     settings = settings or get_settings()
     started = time.perf_counter()
     files = IndexFiles(settings.data_dir)
-    with ingest_lock(settings.data_dir):
+    with ingest_lock(settings.data_dir, wait_seconds):
         full = not paths
         loaded, catalogs, errors = load_corpus(list(paths) if paths else [settings.corpus_dir], settings.corpus_dir)
         failed = {doc_name(Path(e.file), settings.corpus_dir) for e in errors}

@@ -113,4 +113,5 @@ def batches(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
 
 
 def new_collection_name(prefix: str) -> str:
-    return f"{prefix}_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    """A name no other collection has: two rebuilds within one second must not share a collection."""
+    return f"{prefix}_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}_{os.urandom(4).hex()}"

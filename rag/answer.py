@@ -27,6 +27,7 @@ class Draft:
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     intent: str = ""
+    confidence: float | None = None
 
     def say(self, text: str) -> None:
         if text:
@@ -105,28 +106,31 @@ def cite_sentence(s: Sentence, catalog: Catalog) -> list[Citation]:
 
 # ---------------------------------------------------------------- prose support
 
-def prose_about(index: Index, ids: list[str], question: str, limit: int = 1,
-                exclude: set[str] | None = None) -> list[Sentence]:
-    """Sentences of the report's prose that name one of the IDs, best matching the question first."""
+def prose_about(index: Index, ids: list[str], question: str, limit: int = 1, topic: str = "") -> list[Sentence]:
+    """Sentences of the report's prose about the IDs (naming them, or sharing the topic's rare words)."""
     wanted = set(ids)
-    q = set(tokenize(question))
+    q = content_terms(question)
+    topic_terms = content_terms(topic) if topic else set()
     found: list[tuple[float, Sentence]] = []
-    for chunk in index.chunks:
-        if chunk.kind != "section" or not wanted & set(chunk.ids):
+    for s in index.sentences:
+        if s.chunk.kind != "section" or s.chunk.doc_type not in ("report", "interview"):
             continue
-        for s in chunk_sentences(chunk):
-            named = set(find_ids(s.text))
-            if not named & wanted or (exclude and s.text in exclude):
-                continue
-            overlap = len(q & set(tokenize(s.text)))
-            found.append((overlap + (0.5 if re.search(r"\d", s.text) else 0), s))
+        toks = set(tokenize(s.text))
+        names = bool(wanted & set(find_ids(s.text)))
+        shared = sum(index.idf.get(t, 1.0) for t in topic_terms & toks) / (sum(index.idf.get(t, 1.0) for t in topic_terms) or 1.0)
+        if not names and shared < 0.5:
+            continue
+        overlap = sum(index.idf.get(t, 1.0) for t in q & toks)
+        found.append((overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s))
     found.sort(key=lambda t: -t[0])
     return [s for _, s in found[:limit]]
 
 
-def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: int = 1) -> None:
+def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: int = 1, topic: str = "") -> None:
     """Add what the report's prose says about the IDs, labelled as such."""
-    for s in prose_about(index, ids, question, limit):
+    for s in prose_about(index, ids, question, limit, topic):
+        if any(s.text in p for p in draft.parts):
+            continue
         section = s.chunk.section.split(" > ")[-1]
         draft.say(f"The report's text ({section}) says: “{s.text}”")
         for c in cite_sentence(s, index.catalog):
@@ -190,7 +194,8 @@ def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: I
         if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
             draft.say(f"Reasoning: {_first_sentences(ind.reasoning, 1, 300)}")
     owners = [i.owner for i in inds if i.owner != "0"]
-    if owners:
+    add_prose(draft, index, [], query.text, topic=inds[0].name if inds else "")
+    if owners and len(draft.parts) < 3:
         add_prose(draft, index, owners[:1], query.text)
 
 
@@ -260,12 +265,18 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             draft.cite(cite_indicator(i, catalog, _norm(i.name)))
         return
     acts = [a for a in catalog.activities if _in_scope(a.id, scope)]
+    if query.entities:
+        acts = [a for a in acts if any(e.lower() == a.responsible.lower() or e.lower() in a.responsible.lower().split() for e in query.entities)]
+        where += f" for which {' or '.join(query.entities)} is responsible"
     if query.statuses:
+        noted = [a for a in acts if a.status == "unknown" and any(s != "unknown" and s in (a.reasoning + " " + a.next_steps).lower() for s in query.statuses)]
         acts = [a for a in acts if a.status in query.statuses]
-    elif not scope:  # no scope, no status: the activities the question is about
+    else:
+        noted = []
+    if not query.statuses and not scope and not query.entities:  # the activities the question is about
         keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
         acts = [a for a in catalog.activities if a.id in keys[:8]]
-    status_words = " or ".join(f"“{s}”" for s in query.statuses)
+    status_words = " or ".join("with a blank status" if s == "unknown" else f"“{s}”" for s in query.statuses).replace("marked with", "with")
     desc = f"{len(acts)} activit{'y' if len(acts) == 1 else 'ies'}{where}" + (f" are marked {status_words}" if query.statuses else "")
     if not acts:
         draft.say(f"No activities{where} are marked {status_words or 'that way'} in the Evaluation Matrix.")
@@ -276,6 +287,9 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
     draft.say(f"In the Evaluation Matrix, {desc}: {listing}{more}.")
     for a in shown:
         draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
+    for a in noted:
+        draft.say(f"Activity {a.id} has a blank status cell, but its text reads “{_first_sentences(a.reasoning or a.next_steps, 1, 120)}”.")
+        draft.cite(cite_record(a, catalog, _quote(a.reasoning or a.next_steps, a.title)))
     if query.intent == "count" and query.statuses and not scope:
         per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
         draft.say(f"Per specific objective: {per}.")
@@ -283,58 +297,76 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
 
 # ---------------------------------------------------------------- free questions
 
-def _idf(index: Index) -> dict[str, float]:
-    cache = getattr(index, "_idf", None)
-    if cache is None:
-        df: dict[str, int] = {}
-        for c in index.chunks:
-            for t in set(tokenize(c.text)):
-                df[t] = df.get(t, 0) + 1
-        n = len(index.chunks) or 1
-        cache = {t: math.log(1 + n / d) for t, d in df.items()}
-        object.__setattr__(index, "_idf", cache)
-    return cache
+GENERIC = frozenset(tokenize("what which who how many much programme program evaluation e-government government serbia "
+                             "republic report analysis say says tell does give show know status current currently "
+                             "yet still already ever so far there any been about"))
 
 
-def coverage(index: Index, question: str, chunks: list[Chunk]) -> float:
-    """IDF-weighted share of the question's content words found in the chunks."""
-    idf = _idf(index)
-    q = [t for t in set(tokenize(question)) if not t[0].isdigit() or "." in t]
+def content_terms(text: str) -> set[str]:
+    """The words of a question that carry its meaning (no question words or corpus-wide words)."""
+    return {t for t in tokenize(text) if t not in GENERIC}
+
+
+def coverage(index: Index, question: str, texts: list[str]) -> float:
+    """IDF-weighted share of the question's content words found in the texts (unknown words weigh most)."""
+    q = content_terms(question)
     if not q:
         return 1.0
-    have = set()
-    for c in chunks:
-        have.update(tokenize(c.text))
-    default = max(idf.values()) if idf else 1.0
-    total = sum(idf.get(t, default) for t in q)
-    return sum(idf.get(t, default) for t in q if t in have) / total if total else 0.0
+    have: set[str] = set()
+    for t in texts:
+        have.update(tokenize(t))
+    default = max(index.idf.values()) if index.idf else 1.0
+    total = sum(index.idf.get(t, default) for t in q)
+    return sum(index.idf.get(t, default) for t in q if t in have) / total if total else 0.0
 
 
-def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3) -> list[tuple[float, Sentence]]:
-    """The n sentences of the top hits that best answer the question, at most two per chunk."""
-    idf = _idf(index)
-    q = set(tokenize(query.text))
-    candidates: list[tuple[float, Sentence]] = []
+def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3,
+                   search_text: str = "", require: set[str] | None = None) -> list[tuple[float, float, Sentence]]:
+    """The sentences that best answer the question: (score, cosine, sentence), at most two per chunk.
+
+    Candidates come from the top hits and from a sentence-level BM25 over the whole index; the
+    best by lexical overlap are embedded and ranked by a mix of cosine similarity and overlap.
+    """
+    from rag.synonyms import expand
+
+    q = content_terms(expand(search_text or query.text))
+    qw = sum(index.idf.get(t, 1.0) for t in q) or 1.0
+    rank_of = {h.chunk.id: r for r, h in enumerate(hits)}
+    pool: dict[str, tuple[float, Sentence]] = {}
+
+    def consider(s: Sentence, bonus: float) -> None:
+        toks = set(tokenize(s.text + " " + s.label))
+        if require and not require & toks:
+            return
+        lex = sum(index.idf.get(t, 1.0) for t in q & toks) / qw
+        score = lex + bonus
+        key = s.chunk.id + "|" + s.text
+        if key not in pool or pool[key][0] < score:
+            pool[key] = (score, s)
+
+    from rag.sentences import chunk_sentences
+
     for rank, hit in enumerate(hits[:6]):
         for s in chunk_sentences(hit.chunk):
-            if len(s.text) < 25:
-                continue
-            toks = set(tokenize(s.text + " " + s.label))
-            lex = sum(idf.get(t, 1.0) for t in q & toks) / (sum(idf.get(t, 1.0) for t in q) or 1.0)
-            candidates.append((lex + 0.15 * hit.score * 10 - 0.02 * rank, s))
-    candidates.sort(key=lambda t: -t[0])
-    pool = candidates[:24]
-    if not pool:
+            if len(s.text) >= 25:
+                consider(s, 0.12 - 0.02 * rank)
+    for i, _ in index.sentence_scores(tokenize(expand(search_text or query.text)), 40 if require else 20):
+        s = index.sentences[i]
+        consider(s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0)
+    ranked = sorted(pool.values(), key=lambda t: -t[0])[:28]
+    if not ranked:
         return []
-    vecs = np.asarray(index.embedder.embed([s.text for _, s in pool]), dtype="float32")
+    vecs = np.asarray(index.embedder.embed([s.text for _, s in ranked]), dtype="float32")
     sims = vecs @ vector
-    scored = sorted(((0.55 * float(sim) + 0.45 * pre, s) for (pre, s), sim in zip(pool, sims)), key=lambda t: -t[0])
-    chosen: list[tuple[float, Sentence]] = []
+    scored = sorted(((0.6 * float(sim) + 0.4 * pre, float(sim), s) for (pre, s), sim in zip(ranked, sims)), key=lambda t: -t[0])
+    chosen: list[tuple[float, float, Sentence]] = []
     per_chunk: dict[str, int] = {}
-    for score, s in scored:
-        if per_chunk.get(s.chunk.id, 0) >= 2 or any(s.text == c.text for _, c in chosen):
+    for score, sim, s in scored:
+        if per_chunk.get(s.chunk.id, 0) >= 2 or any(s.text == c.text for _, _, c in chosen):
             continue
-        chosen.append((score, s))
+        if chosen and score < chosen[0][0] - 0.12:
+            break
+        chosen.append((score, sim, s))
         per_chunk[s.chunk.id] = per_chunk.get(s.chunk.id, 0) + 1
         if len(chosen) >= n:
             break
@@ -350,10 +382,9 @@ def source_label(s: Sentence) -> str:
     return f"the Evaluation Matrix ({kind} {rid}{', ' + s.label.lower() if s.label else ''})"
 
 
-def answer_free(draft: Draft, index: Index, query: Query, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, Sentence]]:
-    chosen = best_sentences(index, query, hits, vector)
-    for _, s in chosen:
+def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]]) -> None:
+    """Add chosen sentences to the answer, each with where it comes from, and cite them."""
+    for _, _, s in chosen:
         draft.say(f"According to {source_label(s)}: “{s.text}”")
         for c in cite_sentence(s, index.catalog):
             draft.cite(c)
-    return chosen

@@ -35,14 +35,37 @@ class Index:
     title_bm25: Any = None
     title_keys: list[str] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
+    sentences: list = field(default_factory=list)
+    sentence_bm25: Any = None
+    idf: dict[str, float] = field(default_factory=dict)
+    corpus_text: str = ""
 
     def __post_init__(self) -> None:
+        from rag.sentences import chunk_sentences
+
         self.by_id = {c.id: c for c in self.chunks}
         self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
         titles = _record_titles(self.catalog)
         self.title_keys = [k for k, _ in titles]
         self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
+        self.corpus_text = " ".join(" ".join(c.text.split()) for c in self.chunks).lower()
         self.vocabulary = {t for c in self.chunks for t in tokenize(c.text, keep_stopwords=True)}
+        self.sentences = [s for c in self.chunks for s in chunk_sentences(c) if len(s.text) >= 25]
+        self.sentence_bm25 = _bm25([tokenize(s.text + " " + s.label) for s in self.sentences])
+        df: dict[str, int] = {}
+        for c in self.chunks:
+            for t in set(tokenize(c.text)):
+                df[t] = df.get(t, 0) + 1
+        n = len(self.chunks) or 1
+        self.idf = {t: float(np.log(1 + n / d)) for t, d in df.items()}
+
+    def sentence_scores(self, tokens: list[str], n: int) -> list[tuple[int, float]]:
+        """Indexes into self.sentences of the n best BM25 sentences for the tokens."""
+        if not tokens or self.sentence_bm25 is None:
+            return []
+        scores = np.asarray(self.sentence_bm25.get_scores(tokens))
+        order = np.argsort(-scores)[:n]
+        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit vector."""

@@ -53,3 +53,4 @@ class Answer(BaseModel):
     intent: str = ""
     answer_id: str = ""
     notice: str | None = None
+    confidence: float | None = None

@@ -50,7 +50,8 @@ STATUS_WORDS: tuple[tuple[str, str], ...] = (
     (r"not (?:yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:started|began|begun|initiated)|didn'?t start|did not start|no progress", "not initiated"),
     (r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)", "ongoing"),
     (r"complet|finish|accomplish|done\b|delivered|achieved|implemented|fulfilled", "completed"),
-    (r"no data|unknown|missing data|not reported|no information", "no data"),
+    (r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled", "unknown"),
+    (r"no data|missing data|not reported|no information", "no data"),
 )
 _COMPILED = tuple((re.compile(p, re.I), e) for p, e in EXPANSIONS)
 _STATUS = tuple((re.compile(p, re.I), s) for p, s in STATUS_WORDS)
@@ -71,3 +72,25 @@ def statuses_named(question: str) -> list[str]:
             found.append(status)
             text = pattern.sub(" ", text)  # "not initiated" must not also count as "initiated"/"completed"
     return found
+
+# The matrix names responsible entities by abbreviation; the report spells them out elsewhere.
+ENTITIES: dict[str, str] = {
+    "ITE": r"\bITE\b|office for (?:information technolog\w*|it)\b|it office|ite office",
+    "MPALSG": r"\bMPALSG\b|ministry of (?:public|state) administration|public administration ministry|\bMDULS\b",
+    "MLEVSA": r"\bMLEVSA\b|ministry of labou?r|social affairs ministry|social (?:affairs|policy) ministry|veterans",
+    "PPS": r"\bPPS\b|secretariat for public polic",
+    "JA": r"\bJA\b|judicial academy",
+    "MJ": r"\bMJ\b|ministry of justice|justice ministry",
+    "RGA": r"\bRGA\b|geodetic",
+    "MD": r"\bMD\b|ministry of defen[cs]e|defen[cs]e ministry",
+    "BRA": r"\bBRA\b|business registers? agency",
+    "NAPA": r"\bNAPA\b|\bNAJU\b|national academy",
+    "MTTT": r"\bMTTT\b|ministry of trade|telecommunications ministry",
+    "Ministry of Agriculture": r"ministry of agriculture|agriculture ministry",
+}
+_ENTITIES = {k: re.compile(v, re.I) for k, v in ENTITIES.items()}
+
+
+def entities_named(question: str) -> list[str]:
+    """Responsible entities (as the matrix abbreviates them) that a question names."""
+    return [abbr for abbr, pattern in _ENTITIES.items() if pattern.search(question)]

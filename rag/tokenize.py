@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import snowballstemmer
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\d+|[a-zšđčćž]+(?:-[a-zšđčćž]+)*", re.I)
 STOPWORDS = frozenset("""
@@ -16,15 +19,13 @@ SPELLING = {"center": "centre", "centers": "centres", "organization": "organisat
             "programs": "programmes", "canceled": "cancelled", "favor": "favour"}
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to match plural and verb forms of the report's words."""
-    w = SPELLING.get(word, word)
-    if len(w) <= 4 or "-" in w:
-        return w
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            return w[: len(w) - len(suffix)] + repl
-    return w
+    """Snowball (Porter 2) stem of a word, after folding US to UK spellings the report uses."""
+    return _STEMMER.stemWord(SPELLING.get(word, word))
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:

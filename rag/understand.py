@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from ingest.ids import find_ids
 from ingest.records import Catalog
 from rag.models import Turn
-from rag.synonyms import statuses_named
+from rag.synonyms import entities_named, statuses_named
 
 DRAFT = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b.*"
-                   r"\b(?:entry|entries|action plan|text|section|activities|measure|plan|paragraph)\b", re.I | re.S)
+                   r"\b(?:entry|entries|action plan|text|section|activities|measure|plan|paragraph|note|brief|briefing|proposal|programme|summary)\b", re.I | re.S)
 COUNT = re.compile(r"\bhow many\s+(?:of the\s+)?(?:\w+\s+){0,2}(activities|measures|indicators|objectives)\b"
                    r"|\bnumber of (activities|measures|indicators|objectives)\b|\bcount\b", re.I)
 LIST = re.compile(r"\b(?:which|list|what|name|show|give me|enumerate)\b.{0,40}?\b(activities|measures|indicators|objectives)\b", re.I)
@@ -28,6 +28,9 @@ COMPARE = re.compile(r"\bcompare|\bcomparison\b|\bdifferen|\bversus\b|\bvs\.?\b|
 FOLLOWUP = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
                       r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b", re.I)
 NEXT = re.compile(r"\b(next|following|previous|preceding|prior)\s+(measure|activity|objective)\b", re.I)
+YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I)
+QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
+                   r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
 EACH = re.compile(r"\b(each|every|per|by)\s+(?:specific\s+)?(objective|measure)\b", re.I)
 
 
@@ -42,6 +45,8 @@ class Query:
     unit: str = ""  # activities | measures | indicators | objectives, for list and count questions
     group_by: str = ""  # objective | measure, for "how many measures does each objective have"
     inherited: bool = False
+    entities: list[str] = field(default_factory=list)
+    context: str = ""  # the earlier question a follow-up leans on, for retrieval
 
 
 def _ids_in_history(history: list[Turn], known: set[str]) -> list[str]:
@@ -71,6 +76,7 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
     text = " ".join(question.split())
     ids = [i for i in find_ids(text) if i in known]
     inherited = False
+    context = ""
     if not ids and history:
         carried = _ids_in_history(history, known)
         m = NEXT.search(text)
@@ -78,23 +84,28 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
             step = 1 if m.group(1).lower() in {"next", "following"} else -1
             shifted = _shift(carried[0], step, catalog, m.group(2).lower())
             ids, inherited = ([shifted] if shifted else []), True
-        elif carried and (FOLLOWUP.search(text) or len(text.split()) <= 7):
-            ids, inherited = carried[:3], True
+        elif FOLLOWUP.search(text) or len(text.split()) <= 7:
+            ids, inherited = carried[:3], bool(carried)
+            context = next((t.content for t in reversed(history) if t.role == "user"), "")
     statuses = statuses_named(text)
     unit_m = COUNT.search(text) or LIST.search(text)
     unit = next((g for g in (unit_m.groups() if unit_m else ()) if g), "").lower()
     each = EACH.search(text)
+    entities = entities_named(text)
+    single_activity = len([i for i in ids if i.count(".") == 3]) == 1
     if DRAFT.search(text):
         intent = "draft"
     elif COUNT.search(text) and unit:
         intent = "count"
-    elif unit and (LIST.search(text) or statuses) and (len([i for i in ids if i.count(".") == 3]) != 1):
+    elif unit and (LIST.search(text) or statuses or entities) and not single_activity:
         intent = "list"
     elif RESPONSIBLE.search(text):
         intent = "responsible"
     elif WHY.search(text):
         intent = "why"
-    elif STATUS.search(text) or (statuses and not INDICATOR.search(text)):
+    elif QUANT.search(text):
+        intent = "indicator"
+    elif STATUS.search(text) or statuses or YESNO.search(text):
         intent = "status"
     elif COMPARE.search(text) and len(ids) >= 2:
         intent = "compare"
@@ -105,4 +116,5 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
     else:
         intent = "free"
     return Query(text=text, intent=intent, ids=ids, statuses=statuses, unit=unit,
-                 group_by=each.group(2).lower() if each else "", inherited=inherited)
+                 group_by=each.group(2).lower() if each else "", inherited=inherited, entities=entities,
+                 context=context)

@@ -1,0 +1,140 @@
+"""API key check (constant time), the upload/delete guard, CORS, and request-size limits.
+
+- When EGOV_API_KEY is set, every endpoint except /health (and the docs) needs it, as `X-API-Key: KEY`
+  or `Authorization: Bearer KEY`, compared with hmac.compare_digest.
+- Uploads and deletes are refused (403) unless a key is configured, and checked before any body is read.
+- CORS is off unless EGOV_CORS_ORIGINS lists origins.
+- Bodies are bounded: JSON requests at 4 MB, uploads at EGOV_MAX_UPLOAD_MB per file (x MAX_FILES per request).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from fastapi import FastAPI, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.service import ApiError
+from ingest.config import Settings
+
+MB = 1024 * 1024
+JSON_LIMIT = 4 * MB
+MAX_FILES = 10
+MULTIPART_OVERHEAD = 1 * MB
+
+API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey",
+                              description="The value of EGOV_API_KEY (needed only when one is configured).")
+BEARER = HTTPBearer(auto_error=False, scheme_name="Bearer",
+                    description="The value of EGOV_API_KEY as a bearer token (what OpenAI clients send).")
+
+WRITES_DISABLED = "Uploads and deletions are disabled: set EGOV_API_KEY on the server to enable them."
+BAD_KEY = "Missing or wrong API key: send it as `X-API-Key: KEY` or `Authorization: Bearer KEY`."
+
+
+def key_matches(provided: str | None, expected: str) -> bool:
+    """Constant-time comparison of a presented key with the configured one."""
+    if not provided:
+        return False
+    return hmac.compare_digest(provided.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def authorised(settings: Settings, x_api_key: str | None, authorization: str | None) -> bool:
+    """True when no key is configured, or one of the presented keys matches it."""
+    if not settings.api_key:
+        return True
+    ok_header = key_matches(x_api_key, settings.api_key)
+    ok_bearer = key_matches(_bearer(authorization), settings.api_key)
+    return ok_header or ok_bearer
+
+
+def require_api_key(request: Request, x_api_key: str | None = Security(API_KEY_HEADER),
+                    bearer: HTTPAuthorizationCredentials | None = Security(BEARER)) -> None:
+    """Dependency on every protected route: 401 unless the key matches (when one is configured)."""
+    settings: Settings = request.app.state.settings
+    if not settings.api_key:
+        return
+    token = bearer.credentials if bearer else None
+    if not (key_matches(x_api_key, settings.api_key) or key_matches(token, settings.api_key)):
+        raise ApiError(401, BAD_KEY, headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_writes_enabled(request: Request) -> None:
+    """Dependency on uploads and deletes: 403 unless an API key is configured."""
+    if not request.app.state.settings.api_key:
+        raise ApiError(403, WRITES_DISABLED)
+
+
+class BodyGuard:
+    """ASGI middleware: refuse oversized bodies, and unauthorised uploads/deletes before reading them."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def _reply(self, send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        body = json.dumps({"detail": detail}).encode()
+        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"].rstrip("/")
+        writes = path == "/documents" or path.startswith("/documents/")
+        if writes:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            if not self.settings.api_key:
+                await self._reply(send, 403, WRITES_DISABLED)
+                return
+            if not authorised(self.settings, headers.get("x-api-key"), headers.get("authorization")):
+                await self._reply(send, 401, BAD_KEY, {"WWW-Authenticate": "Bearer"})
+                return
+        upload = writes and scope["method"] == "POST"
+        per_file = self.settings.max_upload_mb * MB
+        limit = per_file * MAX_FILES + MULTIPART_OVERHEAD if upload else JSON_LIMIT
+        what = (f"the upload is too large (at most {self.settings.max_upload_mb} MB per file, {MAX_FILES} files)"
+                if upload else f"the request body is too large (at most {JSON_LIMIT // MB} MB)")
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None:
+            try:
+                if int(length) > limit:
+                    await self._reply(send, 413, f"Request refused: {what}.")
+                    return
+            except ValueError:
+                await self._reply(send, 400, "Request refused: the Content-Length header is not a number.")
+                return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise ApiError(413, f"Request refused: {what}.")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def install_security(app: FastAPI, settings: Settings) -> None:
+    """Body limits, then CORS outermost (so error responses carry CORS headers too)."""
+    app.add_middleware(BodyGuard, settings=settings)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
+                           allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+

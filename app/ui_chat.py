@@ -1,0 +1,209 @@
+"""Chat page: ask the evaluation; answers cite their sources, which open with the quote highlighted."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import streamlit as st
+
+from app.ui_client import BackendError
+from app.ui_common import backend, call, open_source, ref_from_citation, ref_from_source, source_label
+from app.ui_export import conversation_markdown
+from app.ui_text import KIND_ICON, md_escape, short
+from rag.models import Answer
+
+SUGGESTIONS = [
+    "What is the status of Activity 1.4.2.2 and why?",
+    "Which activities under measure 1.4.3 were abandoned?",
+    "How many users did the Open Data Portal have in 2021?",
+    "Who is responsible for measure 1.3.5?",
+    "What does the evaluation recommend about IT staff?",
+]
+HISTORY_TURNS = 10
+AVATAR = {"user": ":material/person:", "assistant": ":material/account_balance:"}
+
+
+def _messages() -> list[dict[str, Any]]:
+    return st.session_state.setdefault("chat", [])
+
+
+def _filters() -> dict[str, str]:
+    flt = {"objective": st.session_state.get("flt_objective") or "",
+           "measure": st.session_state.get("flt_measure") or "",
+           "doc_type": st.session_state.get("flt_doc_type") or ""}
+    return {k: v for k, v in flt.items() if v}
+
+
+def _history(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    turns = []
+    for m in messages:
+        if m.get("error"):
+            continue
+        text = m.get("content") if m["role"] == "user" else (m.get("answer") or {}).get("answer", "")
+        if text:
+            turns.append({"role": m["role"], "content": text})
+    return turns[-HISTORY_TURNS:]
+
+
+def _chips(refs: list, key: str) -> None:
+    """A row of buttons, one per source; a click opens the source in a dialog."""
+    with st.container(horizontal=True, gap="small"):
+        for j, ref in enumerate(refs):
+            label = source_label(ref) if not ref.quote else ref.label
+            if st.button(label, key=f"{key}_{j}", icon=KIND_ICON.get(ref.kind), help=short(ref.title, 200) or None):
+                st.session_state["open_source"] = (key, j)
+    opened = st.session_state.get("open_source")
+    if opened and opened[0] == key and opened[1] < len(refs):
+        st.session_state.pop("open_source", None)
+        open_source(refs[opened[1]])
+
+
+def _feedback(i: int, msg: dict[str, Any]) -> None:
+    ans = msg.get("answer") or {}
+    aid = ans.get("answer_id") or f"msg{i}"
+    sent = st.session_state.setdefault("feedback_sent", {})
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        rating = st.feedback("thumbs", key=f"fb_{aid}", disabled=aid in sent)
+        if aid in sent:
+            st.caption("Thanks, your feedback was saved.")
+    if aid in sent or rating is None:
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        comment = st.text_input("Comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?",
+                                width=420)
+        send = st.button("Send feedback", key=f"fbs_{aid}", icon=":material/send:")
+    if send:
+        verdict = "up" if rating == 1 else "down"
+        try:
+            backend().feedback(aid, verdict, comment, msg.get("question", ""), ans.get("answer", ""))
+        except BackendError as exc:
+            st.error(f"Your feedback could not be saved. {exc}", icon=":material/error:")
+            return
+        sent[aid] = verdict
+        st.toast("Thanks for your feedback.", icon=":material/thumb_up:")
+        st.rerun()
+
+
+def render_answer(i: int, msg: dict[str, Any]) -> None:
+    """One assistant turn: the answer (or plain abstention), its citation chips, the feedback row."""
+    if msg.get("error"):
+        st.error(msg["error"], icon=":material/error:")
+        return
+    ans = msg.get("answer") or {}
+    if ans.get("abstained"):
+        st.markdown("**Not in the evaluation.** " + md_escape(ans.get("answer", "")))
+        sources = ans.get("sources") or []
+        if sources:
+            st.caption("The nearest sources it has, in case they help:")
+            cat = backend().catalog() if sources else None
+            refs, seen = [], set()
+            for s in sources:
+                ref = ref_from_source(s, cat)
+                if (ref.kind, ref.id) not in seen:
+                    seen.add((ref.kind, ref.id))
+                    refs.append(ref)
+                if len(refs) == 3:
+                    break
+            _chips(refs, f"near_{i}")
+    else:
+        st.markdown(md_escape(ans.get("answer", "")))
+        cites = ans.get("citations") or []
+        if cites:
+            _chips([ref_from_citation(c) for c in cites], f"cite_{i}")
+        notes = []
+        if ans.get("mode") and ans["mode"] != "extractive":
+            notes.append(f"Answer written by {ans['mode']}")
+        if cites:
+            notes.append(f"{len(cites)} source{'s' if len(cites) != 1 else ''} cited · click one to open it")
+        if notes:
+            st.caption(" · ".join(notes))
+    if ans.get("notice"):
+        st.caption(":material/info: " + md_escape(ans["notice"]))
+    _feedback(i, msg)
+
+
+def _pieces(stream: Iterator[str | Answer], sink: dict[str, Any]) -> Iterator[str]:
+    """The text pieces of a stream for st.write_stream; the final Answer lands in sink['answer']."""
+    for piece in stream:
+        if isinstance(piece, Answer):
+            sink["answer"] = piece
+        elif piece:
+            yield piece
+
+
+def ask(question: str) -> None:
+    """Ask, showing the answer as it is produced, then store the turn and redraw."""
+    messages = _messages()
+    history = _history(messages)
+    messages.append({"role": "user", "content": question})
+    with st.chat_message("user", avatar=AVATAR["user"]):
+        st.markdown(md_escape(question))
+    with st.chat_message("assistant", avatar=AVATAR["assistant"]):
+        sink: dict[str, Any] = {}
+        b = backend()
+        try:
+            with st.spinner("Searching the evaluation…"):
+                stream = b.stream(question, history, _filters(), k=st.session_state.get("answer_k"),
+                                  mode=st.session_state.get("answer_mode"))
+                first = next(stream, None)
+            if isinstance(first, Answer):
+                sink["answer"] = first
+            else:
+                def chain() -> Iterator[str | Answer]:
+                    if first is not None:
+                        yield first
+                    yield from stream
+                st.write_stream(_pieces(chain(), sink))
+            answer: Answer | None = sink.get("answer")
+            if answer is None:
+                raise BackendError("The assistant returned no answer.")
+            messages.append({"role": "assistant", "question": question, "content": answer.answer,
+                             "answer": answer.model_dump()})
+        except BackendError as exc:
+            messages.append({"role": "assistant", "question": question, "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - a clear message, never a traceback
+            messages.append({"role": "assistant", "question": question,
+                             "error": f"The assistant failed to answer ({exc.__class__.__name__}). Please try again."})
+    st.rerun()
+
+
+def render() -> None:
+    messages = _messages()
+    head, tools = st.columns([1.1, 1], vertical_alignment="bottom")
+    with head:
+        st.title("Ask the evaluation")
+    with tools:
+        if messages:
+            with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
+                st.download_button("Save conversation (.md)", conversation_markdown(messages),
+                                   file_name="egov-conversation.md", mime="text/markdown", on_click="ignore",
+                                   icon=":material/download:", key="dl_chat")
+                if st.button("New chat", icon=":material/restart_alt:", key="chat_clear"):
+                    st.session_state["chat"] = []
+                    st.rerun()
+    st.caption("Ask in plain language about the ex-post evaluation of the e-Government Development Programme "
+               "2020-2022. Answers quote the report and its Evaluation Matrix and cite the measures and activities "
+               "they rest on; click a citation to open its source with the quoted words highlighted.")
+
+    typed = st.chat_input("Ask about a measure, an activity, an indicator or a finding…", max_chars=2000,
+                          key="chat_input")
+    question = typed or st.session_state.pop("pending_question", None)
+    if not messages and not question:
+        st.markdown("##### Try one of these")
+        with st.container(horizontal=True, gap="small"):
+            for n, q in enumerate(SUGGESTIONS):
+                if st.button(q, key=f"suggest_{n}", icon=":material/lightbulb:"):
+                    question = q
+
+    for i, msg in enumerate(messages):
+        with st.chat_message(msg["role"], avatar=AVATAR[msg["role"]]):
+            if msg["role"] == "user":
+                st.markdown(md_escape(msg["content"]))
+            else:
+                render_answer(i, msg)
+
+    if question and question.strip():
+        ask(question.strip())
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,139 @@
+"""Downloads made in the UI: the conversation as Markdown, an edited draft as Word (.docx)."""
+from __future__ import annotations
+
+import io
+import re
+import time
+from typing import Any
+
+from app.ui_text import citation_label
+
+_INLINE = re.compile(r"(\*\*[^*]+\*\*|__[^_]+__|\*[^*\s][^*]*\*|_[^_\s][^_]*_|`[^`]+`|\[[^\]]+\]\([^)]+\))")
+
+
+def conversation_markdown(messages: list[dict[str, Any]], title: str = "Conversation with the eGov Evaluation Assistant") -> str:
+    """The chat as Markdown: each question, its answer, and the citations with their quotes and sources."""
+    lines = [f"# {title}", "", f"_Exported {time.strftime('%Y-%m-%d %H:%M')}. Answers quote the ex-post evaluation of "
+             "the e-Government Development Programme 2020-2022._", ""]
+    for m in messages:
+        if m.get("role") == "user":
+            lines += [f"## Question", "", m.get("content", ""), ""]
+            continue
+        if m.get("error"):
+            lines += ["**Answer:** _(not available: " + m["error"] + ")_", ""]
+            continue
+        ans = m.get("answer") or {}
+        if ans.get("abstained"):
+            lines += ["**Answer (not in the evaluation):** " + ans.get("answer", ""), ""]
+        else:
+            lines += ["**Answer:** " + ans.get("answer", ""), ""]
+        cites = ans.get("citations") or []
+        if cites:
+            lines += ["**Sources:**", ""]
+            for i, c in enumerate(cites, 1):
+                quote = " ".join(str(c.get("quote", "")).split())
+                lines.append(f"{i}. {citation_label(c)}: {c.get('title', '')} ({c.get('source', '')})"
+                             + (f" — “{quote}”" if quote else ""))
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _add_inline(paragraph: Any, text: str) -> None:
+    """Runs for **bold**, *italic*, `code` and [links](url) (the link text only)."""
+    for part in _INLINE.split(text):
+        if not part:
+            continue
+        if (part.startswith("**") and part.endswith("**")) or (part.startswith("__") and part.endswith("__")):
+            paragraph.add_run(part[2:-2]).bold = True
+        elif len(part) > 2 and part[0] in "*_" and part[-1] == part[0]:
+            paragraph.add_run(part[1:-1]).italic = True
+        elif part.startswith("`") and part.endswith("`"):
+            paragraph.add_run(part[1:-1]).font.name = "Consolas"
+        elif part.startswith("[") and "](" in part:
+            paragraph.add_run(part[1:part.index("](")])
+        else:
+            paragraph.add_run(part)
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|"):
+        row = row[:-1]
+    return [c.strip() for c in row.split("|")]
+
+
+def markdown_to_docx(markdown: str, title: str | None = None) -> bytes:
+    """A Word document from Markdown: headings, paragraphs, bullet and numbered lists, tables, quotes."""
+    from docx import Document
+
+    doc = Document()
+    if title and not markdown.lstrip().startswith("# "):
+        doc.add_heading(title, level=0)
+    lines = markdown.splitlines()
+    i, para = 0, []
+
+    def flush() -> None:
+        if para:
+            _add_inline(doc.add_paragraph(), " ".join(s.strip() for s in para))
+            para.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            i += 1
+            continue
+        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
+        if heading:
+            flush()
+            level = len(heading.group(1))
+            doc.add_heading(heading.group(2).strip(), level=0 if level == 1 else min(level - 1, 9))
+            i += 1
+            continue
+        if stripped.startswith("|") and i + 1 < len(lines) and re.match(r"^\|?\s*:?-{2,}", lines[i + 1].strip()):
+            flush()
+            header = _cells(stripped)
+            rows = []
+            i += 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append(_cells(lines[i]))
+                i += 1
+            table = doc.add_table(rows=1, cols=len(header))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, header):
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(text.replace("**", ""))
+                run.bold = True
+            for row in rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, row + [""] * (len(header) - len(row))):
+                    cell.text = ""
+                    _add_inline(cell.paragraphs[0], text)
+            continue
+        bullet = re.match(r"^[-*+]\s+(.*)$", stripped)
+        number = re.match(r"^\d+[.)]\s+(.*)$", stripped)
+        if bullet or number:
+            flush()
+            style = "List Bullet" if bullet else "List Number"
+            _add_inline(doc.add_paragraph(style=style), (bullet or number).group(1))  # type: ignore[union-attr]
+            i += 1
+            continue
+        if stripped.startswith(">"):
+            flush()
+            p = doc.add_paragraph(style="Quote")
+            _add_inline(p, stripped.lstrip("> ").strip())
+            i += 1
+            continue
+        if re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped):
+            flush()
+            i += 1
+            continue
+        para.append(line)
+        i += 1
+    flush()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

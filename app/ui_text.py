@@ -1,0 +1,149 @@
+"""Text helpers of the UI (no Streamlit here): labels, quote highlighting, record fields."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ingest.records import Activity, Catalog, Indicator, Measure, Objective
+
+KIND_LABEL = {"activity": "Activity", "measure": "Measure", "objective": "Objective", "indicator": "Indicator",
+              "section": "Section"}
+KIND_ICON = {"activity": ":material/task_alt:", "measure": ":material/flag:", "objective": ":material/target:",
+             "indicator": ":material/monitoring:", "section": ":material/article:"}
+
+
+def _get(obj: Any, name: str, default: Any = "") -> Any:
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def citation_label(c: Any) -> str:
+    """'Activity 1.4.2.2', 'Measure 1.3.5', 'Indicator of 1.3.1', 'Section 3.2.4', 'Report: Executive summary'."""
+    kind, id_ = _get(c, "kind"), str(_get(c, "id"))
+    if kind == "indicator":
+        return f"Indicator of {id_}"
+    if kind == "section":
+        return f"Section {id_}" if id_[:1].isdigit() else f"Report: {short(id_, 40)}"
+    return f"{KIND_LABEL.get(kind, kind.capitalize())} {id_}".strip()
+
+
+def short(text: str, n: int = 90) -> str:
+    """Whitespace folded and cut at a word boundary with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= n:
+        return text
+    return text[: n - 1].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
+
+
+def md_escape(text: str) -> str:
+    """Text safe to pass to st.markdown: no LaTeX from '$', no accidental headings or HTML."""
+    text = (text or "").replace("\\", "\\\\").replace("$", "\\$")
+    return re.sub(r"(?m)^(\s*)([#>])", r"\1\\\2", text)
+
+
+def _quote_pattern(quote: str) -> re.Pattern | None:
+    quote = " ".join((quote or "").split())
+    quote = re.sub(r"\s*(…|\.\.\.)$", "", quote).strip().strip("“”\"")
+    if len(quote) < 2:
+        return None
+    return re.compile(r"\s+".join(re.escape(w) for w in quote.split()))
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Span of the quote in the text, whitespace- and then case-insensitively."""
+    pattern = _quote_pattern(quote)
+    if pattern is None or not text:
+        return None
+    m = pattern.search(text) or re.compile(pattern.pattern, re.I).search(text)
+    return (m.start(), m.end()) if m else None
+
+
+def highlight_html(text: str, quote: str) -> tuple[str, bool]:
+    """The text as HTML (escaped, line breaks kept) with the quote wrapped in <mark>; and whether it was found."""
+    text = text or ""
+    span = find_quote(text, quote)
+
+    def esc(s: str) -> str:
+        return html.escape(s).replace("\n", "<br>")
+
+    if span is None:
+        return esc(text), False
+    s, e = span
+    return f"{esc(text[:s])}<mark>{esc(text[s:e])}</mark>{esc(text[e:])}", True
+
+
+def record_fields(rec: Any) -> list[tuple[str, str]]:
+    """A record's fields as (label, value), in the matrix's order, empty ones left out."""
+    if isinstance(rec, Activity):
+        pairs = [("Activity", rec.title), ("Responsible entity", rec.responsible),
+                 ("Status", rec.status_raw or "not given in the matrix"), ("Reasoning for the progress", rec.reasoning),
+                 ("Relevance", rec.relevance), ("Effectiveness", rec.effectiveness), ("Possible next steps", rec.next_steps)]
+    elif isinstance(rec, Measure):
+        pairs = [("Measure", rec.title), ("Responsible entity", rec.responsible), ("Relevance", rec.relevance)]
+    elif isinstance(rec, Objective):
+        pairs = [("Objective", rec.title), ("Responsible entity", rec.responsible),
+                 ("Achievement of indicators", rec.achievement), ("Relevance", rec.relevance)]
+    elif isinstance(rec, Indicator):
+        pairs = [("Indicator", rec.name), ("Unit", rec.unit), ("Baseline value (2019)", rec.baseline_2019.raw),
+                 ("Value 2020 (achieved or target)", rec.value_2020.raw), ("Target value (2021)", rec.target_2021.raw),
+                 ("Achieved value (2021)", rec.achieved_2021.raw), ("Reasoning for the progress", rec.reasoning),
+                 ("Target value for 2022 and comment", rec.target_2022.raw), ("Possible next steps", rec.next_steps)]
+    else:
+        return []
+    return [(label, value) for label, value in pairs if value and value.strip() not in {"", "/"}]
+
+
+def record_heading(rec: Any) -> str:
+    if isinstance(rec, Activity):
+        return f"Activity {rec.id}"
+    if isinstance(rec, Measure):
+        return f"Measure {rec.id}"
+    if isinstance(rec, Objective):
+        return "Overall objective" if rec.id == "0" else f"Specific objective {rec.id}"
+    if isinstance(rec, Indicator):
+        return "Indicator of the overall objective" if rec.owner == "0" else f"Indicator of {rec.owner}"
+    return ""
+
+
+def line_of(source: str) -> int | None:
+    m = re.search(r"\bline\s+(\d+)", source or "")
+    return int(m.group(1)) if m else None
+
+
+def find_record(catalog: Catalog, kind: str, id_: str, title: str = "", source: str = "") -> Any:
+    """The catalog record a citation names: activity, measure or objective by ID; an indicator by owner and name."""
+    if kind == "indicator" or "/ind" in id_:
+        direct = next((i for i in catalog.indicators if i.id == id_), None)
+        if direct is not None:
+            return direct
+        line = line_of(source)
+        pool = catalog.indicators
+        by_line = [i for i in pool if line and i.line == line]
+        if by_line:
+            return by_line[0]
+        named = [i for i in pool if " ".join(i.name.split()) == " ".join((title or "").split())]
+        owned = [i for i in named if i.owner == id_]
+        return (owned or named or [None])[0]
+    if kind == "section":
+        return None
+    if id_ == "0" and catalog.overall is not None:
+        return catalog.overall
+    return catalog.record(id_)
+
+
+def context_of(rec: Any, catalog: Catalog) -> list[str]:
+    """Where a record sits: its objective and measure, as short lines."""
+    out = []
+    obj_id = getattr(rec, "objective", "") or (rec.owner.rsplit(".", 1)[0] if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else "")
+    measure_id = getattr(rec, "measure", "") or (rec.owner if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else "")
+    if isinstance(rec, Indicator) and rec.owner.count(".") == 1:
+        obj_id = rec.owner
+    if obj_id:
+        o = catalog.record(obj_id)
+        if o is not None:
+            out.append(f"Specific objective {o.id}: {o.title}")
+    if measure_id:
+        m = catalog.record(measure_id)
+        if m is not None:
+            out.append(f"Measure {m.id}: {m.title}")
+    return out

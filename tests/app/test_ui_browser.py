@@ -1,0 +1,113 @@
+"""One real browser: Debian's headless Chromium asks the running Streamlit app a question.
+
+`streamlit run app/ui.py` runs as a subprocess on a free loopback port over the session index
+(EGOV_DATA_DIR comes from tests/conftest.py through the environment). Playwright drives the system
+Chromium (`/usr/bin/chromium`; never `playwright install`). A missing Chromium fails the test with the
+command that installs it: this test is never skipped.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+QUESTION = "What is the status of Activity 1.4.2.2 and why?"
+START_TIMEOUT = 90
+ANSWER_TIMEOUT = 240_000  # ms: the app loads the embedding model on its first question (slow 2-CPU machines)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not start within {START_TIMEOUT} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture
+def streamlit_app(indexed, tmp_path):
+    """The app served on a free loopback port, stopped (with its children) after the test."""
+    port = _free_port()
+    log = tmp_path / "streamlit.log"
+    env = dict(os.environ)  # EGOV_DATA_DIR of the session index, HF_HUB_OFFLINE=1
+    env["EGOV_DATA_DIR"] = str(indexed.data_dir)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app" / "ui.py"), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url, log
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+
+
+def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (found: {shutil.which('chromium')}). "
+                    "Install it with `make browser` or `apt-get update && apt-get install -y chromium`.")
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = streamlit_app
+    shot = tmp_path / "chat.png"
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 768})
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Ask the evaluation")).to_be_visible(timeout=60_000)
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill(QUESTION)
+            box.press("Enter")
+            chip = page.locator("[data-testid=stChatMessage] button", has_text="Activity 1.4.2.2")
+            try:
+                expect(chip.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+            except AssertionError:
+                page.screenshot(path=str(shot))
+                raise AssertionError(f"no cited answer; screenshot {shot}; app log:\n"
+                                     f"{log.read_text(errors='replace')[-3000:]}") from None
+            answer = page.locator("[data-testid=stChatMessage]").filter(has=chip.first)
+            assert "abandoned" in answer.inner_text().lower()
+            chip.first.click()
+            dialog = page.get_by_role("dialog")
+            expect(dialog.locator("mark").first).to_be_visible(timeout=30_000)
+            assert "Funds have not been secured" in dialog.inner_text()
+            page.screenshot(path=str(shot))
+        finally:
+            context.close()
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, "a non-empty PNG screenshot"
