@@ -495,7 +495,7 @@ def _documents_router() -> APIRouter:
                 result.detail = f"another file in this upload is also named '{name}'"
                 continue
             dest = _inside(folder, name)
-            if dest is None:
+            if dest is None or (dest.exists() and not dest.is_file()):
                 result.detail = "a file of that name cannot be written here"
                 continue
             seen.add(name.lower())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from ingest.records import Activity, Indicator, Measure, Objective
 from rag.models import Citation, Filters
@@ -28,6 +28,20 @@ def _valid_unicode(value: str) -> str:
 
 
 Unicode = AfterValidator(_valid_unicode)
+
+
+def _json_integer(value: object) -> object:
+    """An integer as JSON Schema means it (16 and 16.0), but not a string or a boolean."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+Limit = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_json_integer)]  # k: how many sources
 
 
 # ---------------------------------------------------------------- errors
@@ -60,7 +74,7 @@ class AskRequest(BaseModel):
     history: Annotated[list[HistoryTurn], Field(max_length=MAX_HISTORY,
                                                 description="Earlier turns, oldest first; at most 20.")] = []
     filters: Filters | None = Field(None, description="Restrict retrieval to an objective, a measure or a document type.")
-    k: StrictInt | None = Field(None, ge=1, le=MAX_K, description="How many sources to retrieve (default: EGOV_TOP_K).")
+    k: Limit | None = Field(None, description="How many sources to retrieve, 1-50 (default: EGOV_TOP_K).")
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"question": "What is the status of Activity 1.4.2.2?"},
@@ -77,7 +91,7 @@ class SearchRequest(BaseModel):
     question: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK,
                                     description="The search text, at most 2,000 characters."), Unicode]
     filters: Filters | None = None
-    k: StrictInt = Field(8, ge=1, le=MAX_K, description="How many sources to return.")
+    k: Limit = Field(8, description="How many sources to return, 1-50.")
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"question": "open data portal", "k": 5},
@@ -198,7 +212,7 @@ class UploadResponse(BaseModel):
     detail: str | None = None
     ingested: int = 0
     failed: int = 0
-    results: list[UploadResult]
+    results: list[UploadResult] = []
     summary: IngestCounts | None = None
 
 

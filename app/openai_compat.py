@@ -88,7 +88,9 @@ def openai_router() -> APIRouter:
                  responses={**err, 200: {
                      "description": "A chat.completion object; with `stream: true`, `text/event-stream` of "
                                     "chat.completion.chunk objects ending with `data: [DONE]`.",
-                     "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+                     "content": {"text/event-stream": {"itemSchema": {
+                         "type": "object", "properties": {"data": {
+                             "type": "string", "description": "A chat.completion.chunk as JSON, or [DONE]."}}}}}}})
     def chat_completions(body: ChatRequest, request: Request, _index: Any = Depends(current_index)) -> Any:
         """Answer the last user message, with the conversation before it as history. Any `model` name is
         accepted; sampling parameters are ignored (answers are grounded in the evaluation)."""

@@ -109,14 +109,21 @@ async def validation_error(_: Request, exc: RequestValidationError) -> JSONRespo
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette names only the first matching route's)."""
-    from starlette.routing import Match
-
+    """Every method the API documents at this path (Starlette names only the first matching route's)."""
+    table = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for path, ops in request.app.openapi().get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}$", ".+", re.escape(path))
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+            table.append((re.compile(f"^{pattern}$"), {m.upper() for m in ops}))
+        request.app.state.allow_table = table
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
+    for regex, ops in table:
+        if regex.match(request.url.path):
+            methods |= ops
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 

@@ -61,7 +61,8 @@ def sidebar_answer_settings() -> None:
                  help="Extractive answers quote the evaluation word for word. An LLM rewrites them, still citing.")
         if len(modes) == 1 and modes[0].key == "extractive":
             st.caption("No LLM is configured (set EGOV_LLM_PROVIDER and EGOV_LLM_MODEL to add one).")
-    st.slider("Sources to use", min_value=1, max_value=20, value=max(1, min(20, b.default_k())), key="answer_k",
+    st.session_state.setdefault("answer_k", max(1, min(20, b.default_k())))
+    st.slider("Sources to use", min_value=1, max_value=20, key="answer_k",
               help="How many passages and records are retrieved for each question.")
     st.markdown("#### Limit answers to")
     cat = call(b.catalog)

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 import streamlit as st
 
 from app.ui_client import BackendError
-from app.ui_common import backend, call, open_source, ref_from_citation, ref_from_source, source_label
+from app.ui_common import backend, open_source, ref_from_citation, ref_from_source, source_label
 from app.ui_export import conversation_markdown
 from app.ui_text import KIND_ICON, md_escape, short
 from rag.models import Answer
@@ -89,6 +89,9 @@ def render_answer(i: int, msg: dict[str, Any]) -> None:
         st.error(msg["error"], icon=":material/error:")
         return
     ans = msg.get("answer") or {}
+    if ans.get("intent") in {"no_index", "empty"}:  # not an abstention: nothing to search yet, or no question
+        st.info(ans.get("answer", ""), icon=":material/info:")
+        return
     if ans.get("abstained"):
         st.markdown("**Not in the evaluation.** " + md_escape(ans.get("answer", "")))
         sources = ans.get("sources") or []

@@ -255,6 +255,8 @@ class LocalBackend:
         except BackendError:
             raise
         except Exception as exc:  # noqa: BLE001
+            if exc.__class__.__name__ == "IndexMissing":
+                raise BackendError("There is no index to draft from yet: build it with `egov ingest`.") from exc
             log.exception("draft")
             raise BackendError(f"The draft could not be made ({exc.__class__.__name__}: {exc}).") from exc
 

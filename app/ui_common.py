@@ -115,7 +115,7 @@ def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
         rec = find_record(cat, kind, record_id) if cat is not None else None
         if rec is not None:
             title = getattr(rec, "title", "") or getattr(rec, "name", "")
-        id_ = record_id if kind != "indicator" else record_id
+        id_ = record_id.split("/")[0] if kind == "indicator" else record_id  # an indicator is cited by its owner
         return SourceRef(kind=kind, id=id_, title=title, source=f"{document}, {section}, line {meta.get('line_start', '')}",
                          text=s.get("text", ""))
     number = section.split(" ", 1)[0].rstrip(".") if section[:1].isdigit() else (section or document)
@@ -198,4 +198,4 @@ def _as_citation(ref: SourceRef) -> Any:
 
 def open_source(ref: SourceRef) -> None:
     """Open the source in a dialog."""
-    st.dialog(ref.label if ref.kind != "indicator" else "Indicator", width="large")(render_source)(ref)
+    st.dialog(ref.label, width="large")(render_source)(ref)

@@ -17,6 +17,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "draft"
 
 
+def _preview(markdown: str, title: str) -> str:
+    """The draft for reading on the page: its title (shown above) dropped, headings two levels smaller."""
+    lines = markdown.splitlines()
+    if lines and lines[0].startswith("# ") and lines[0][2:].strip() == title.strip():
+        lines = lines[1:]
+    return "\n".join(re.sub(r"^(#{1,4})(?=\s)", lambda m: "#" * min(6, len(m.group(1)) + 2), line) for line in lines)
+
+
 def make_draft(request: str) -> None:
     """Ask the drafter and keep the result (or a clear message) in the session."""
     try:
@@ -26,7 +34,7 @@ def make_draft(request: str) -> None:
         st.session_state["draft_error"] = ("info", str(exc))
         return
     except BackendError as exc:
-        st.session_state["draft_error"] = ("error", f"The draft could not be made. {exc}")
+        st.session_state["draft_error"] = ("error", str(exc))
         return
     except Exception as exc:  # noqa: BLE001 - a clear message, never a traceback
         st.session_state["draft_error"] = ("error", f"The draft could not be made ({exc.__class__.__name__}).")
@@ -93,7 +101,7 @@ def result(view: DraftView) -> None:
             "Edit the draft (Markdown). Your changes go into both downloads.", key="draft_text", height=460)
     with preview:
         with st.container(border=True, height=460):
-            st.markdown(text)
+            st.markdown(_preview(text, view.title))
     if view.citations:
         with st.expander(f"Sources the draft rests on ({len(view.citations)})"):
             for i, c in enumerate(view.citations, 1):

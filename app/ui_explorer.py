@@ -146,11 +146,11 @@ def tab_objectives(cat: Catalog, f: dict, activities: list[Activity]) -> None:
                                                      help="Share of the objective's activities marked completed"),
     })
     if f["objective"]:
-        labels = {m.id: f"{m.id} {short(m.title, 48)}" for m in cat.measures}
+        labels = {m.id: f"{m.id} {short(m.title, 56)}" for m in cat.measures}
         st.markdown(f"##### Activity status per measure of objective {f['objective']}")
         chart = status_chart(activities, group="measure", labels=labels, group_title="Measure")
     else:
-        labels = {o.id: f"{o.id} {short(o.title, 48)}" for o in cat.objectives}
+        labels = {o.id: f"{o.id} {short(o.title, 56)}" for o in cat.objectives}
         st.markdown("##### Activity status per specific objective")
         chart = status_chart(activities, group="objective", labels=labels, group_title="Specific objective")
     if chart is None:

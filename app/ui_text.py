@@ -21,7 +21,8 @@ def citation_label(c: Any) -> str:
     """'Activity 1.4.2.2', 'Measure 1.3.5', 'Indicator of 1.3.1', 'Section 3.2.4', 'Report: Executive summary'."""
     kind, id_ = _get(c, "kind"), str(_get(c, "id"))
     if kind == "indicator":
-        return f"Indicator of {id_}"
+        owner = {1: "Objective", 2: "Measure"}.get(id_.count("."), "")
+        return f"Indicator of {owner} {id_}".replace("  ", " ") if id_ != "0" else "Indicator of the overall objective"
     if kind == "section":
         return f"Section {id_}" if id_[:1].isdigit() else f"Report: {short(id_, 40)}"
     return f"{KIND_LABEL.get(kind, kind.capitalize())} {id_}".strip()
@@ -101,7 +102,9 @@ def record_heading(rec: Any) -> str:
     if isinstance(rec, Objective):
         return "Overall objective" if rec.id == "0" else f"Specific objective {rec.id}"
     if isinstance(rec, Indicator):
-        return "Indicator of the overall objective" if rec.owner == "0" else f"Indicator of {rec.owner}"
+        if rec.owner == "0":
+            return "Indicator of the overall objective"
+        return f"Indicator of {'measure' if rec.owner.count('.') == 2 else 'specific objective'} {rec.owner}"
     return ""
 
 

@@ -225,12 +225,13 @@ def write_chart(report: dict[str, Any], path: Path) -> Path:
 
 
 def write_report(report: dict[str, Any], out_dir: Path | str, thresholds: dict[str, Any] | None = None) -> dict[str, Path]:
-    """Write report.json, report.md and the chart into out_dir; returns their paths."""
+    """Write report.json, report.md and the chart into out_dir; returns their paths.
+    With thresholds, their checks are added to the report under "gate"."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     checks = check_thresholds(report, thresholds) if thresholds else None
     if checks is not None:
-        report = {**report, "gate": checks}
+        report["gate"] = checks  # kept in the dictionary too, for `egov eval --json`
     paths = {"json": out / "report.json", "md": out / "report.md", "chart": out / CHART}
     write_chart(report, paths["chart"])
     paths["json"].write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -30,8 +30,10 @@ class Draft:
     confidence: float | None = None
 
     def say(self, text: str) -> None:
+        """Add a sentence; one that ends without punctuation gets a full stop."""
+        text = text.strip()
         if text:
-            self.parts.append(text.strip())
+            self.parts.append(text if text[-1] in ".!?…”:;)" else text + ".")
 
     def cite(self, citation: Citation) -> None:
         key = (citation.id, citation.kind)
@@ -183,7 +185,8 @@ def indicator_sentence(ind: Indicator, catalog: Catalog) -> str:
     values = [("baseline (2019)", ind.baseline_2019.raw), ("value in 2020", ind.value_2020.raw),
               ("target for 2021", ind.target_2021.raw), ("achieved in 2021", ind.achieved_2021.raw),
               ("target for 2022", _first_sentences(ind.target_2022.raw, 1, 200))]
-    listed = "; ".join(f"{k} {_norm(v)}" for k, v in values if _norm(v) and _norm(v) not in {"/", "-"})
+    listed = "; ".join(f"{k} {_norm(v)}" + (" (none)" if k == "achieved in 2021" and ind.achieved_2021.number == 0 else "")
+                       for k, v in values if _norm(v) and _norm(v) not in {"/", "-"})
     return f"For the indicator “{_norm(ind.name)}” ({owner}), the Evaluation Matrix gives: {listed}."
 
 
@@ -320,6 +323,23 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
     return sum(index.idf.get(t, default) for t in q if t in have) / total if total else 0.0
 
 
+DATE = re.compile(r"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)
+NUMBER = re.compile(r"\b\d[\d.,]*\b")
+NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
+
+
+def answer_type(question: str) -> re.Pattern | None:
+    """What kind of text answers the question: a date for 'when', a number for 'how many', a name for 'who/where'."""
+    q = question.lower()
+    if re.search(r"^\s*when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b", q):
+        return DATE
+    if re.search(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|number)\b", q):
+        return NUMBER
+    if re.search(r"^\s*(?:who|where)\b|\bwhich (?:institution|body|ministry|unit|organisation|municipalit|cit|town)", q):
+        return NAME
+    return None
+
+
 def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3,
                    search_text: str = "", require: set[str] | None = None) -> list[tuple[float, float, Sentence]]:
     """The sentences that best answer the question: (score, cosine, sentence), at most two per chunk.
@@ -334,12 +354,14 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     rank_of = {h.chunk.id: r for r, h in enumerate(hits)}
     pool: dict[str, tuple[float, Sentence]] = {}
 
+    wants = answer_type(query.text)
+
     def consider(s: Sentence, bonus: float) -> None:
         toks = set(tokenize(s.text + " " + s.label))
-        if require and not require & toks:
+        if require and not require <= toks:
             return
         lex = sum(index.idf.get(t, 1.0) for t in q & toks) / qw
-        score = lex + bonus
+        score = lex + bonus + (0.15 if wants and wants.search(s.text) else 0.0)
         key = s.chunk.id + "|" + s.text
         if key not in pool or pool[key][0] < score:
             pool[key] = (score, s)
@@ -382,9 +404,12 @@ def source_label(s: Sentence) -> str:
     return f"the Evaluation Matrix ({kind} {rid}{', ' + s.label.lower() if s.label else ''})"
 
 
-def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]]) -> None:
+def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], label: str = "") -> None:
     """Add chosen sentences to the answer, each with where it comes from, and cite them."""
     for _, _, s in chosen:
-        draft.say(f"According to {source_label(s)}: “{s.text}”")
+        if label and s.chunk.kind == "section":
+            draft.say(f"{label} ({s.chunk.section.split(' > ')[-1]}) says: “{s.text}”")
+        else:
+            draft.say(f"According to {source_label(s)}: “{s.text}”")
         for c in cite_sentence(s, index.catalog):
             draft.cite(c)

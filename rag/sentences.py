@@ -25,8 +25,15 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if len(s.strip()) > 1]
 
 
+LISTING_LABELS = {"Activities", "Indicator", "Indicators", "Measures", "Responsible", "Responsible entity", "Status"}
+
+
 def chunk_sentences(chunk: Chunk) -> list[Sentence]:
-    """Quotable sentences of a chunk: prose by sentence, records by field value sentence."""
+    """Answer-bearing sentences of a chunk: prose by sentence, records by the sentences of their fields.
+
+    A record's heading and context lines and its listings (a measure's activities) only restate
+    what the record is; they are left out, so that a question's own words are not echoed back.
+    """
     out: list[Sentence] = []
     lines = chunk.text.split("\n")
     if chunk.kind == "section" and lines and lines[0].startswith("["):
@@ -37,8 +44,9 @@ def chunk_sentences(chunk: Chunk) -> list[Sentence]:
         body = line
         if chunk.kind != "section":
             m = FIELD.match(line)
-            if m:
-                label, body = m.group(1), m.group(2)
+            if not m or m.group(1) in LISTING_LABELS or m.group(1).startswith(("Specific objective", "Measure", "Overall")):
+                continue
+            label, body = m.group(1), m.group(2)
         for s in split_sentences(body):
             out.append(Sentence(s, chunk, label, pos))
             pos += 1

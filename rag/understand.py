@@ -15,7 +15,7 @@ COUNT = re.compile(r"\bhow many\s+(?:of the\s+)?(?:\w+\s+){0,2}(activities|measu
                    r"|\bnumber of (activities|measures|indicators|objectives)\b|\bcount\b", re.I)
 LIST = re.compile(r"\b(?:which|list|what|name|show|give me|enumerate)\b.{0,40}?\b(activities|measures|indicators|objectives)\b", re.I)
 WHY = re.compile(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle", re.I)
-STATUS = re.compile(r"\bstatus\b|\bprogress\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
+STATUS = re.compile(r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
                     r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
                     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b", re.I | re.S)
 RESPONSIBLE = re.compile(r"\bwho\b.{0,40}\b(?:responsible|in charge|lead|leads|leading|implement|runs?|own|owns|charge)\b"

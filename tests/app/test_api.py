@@ -477,3 +477,19 @@ def test_chat_stream_in_process(client) -> None:
 ])
 def test_chat_errors(client, payload: dict, status: int) -> None:
     assert_error(client.post("/v1/chat/completions", json=payload), status)
+
+
+# ---------------------------------------------------------------- start-up
+
+def test_index_and_model_load_at_start_up_not_per_request(indexed: Settings) -> None:
+    from rag import index as rag_index
+
+    rag_index._cache.pop(str(indexed.data_dir.resolve()), None)
+    app = create_app(indexed)
+    assert str(indexed.data_dir.resolve()) not in rag_index._cache  # creating the app loads nothing
+    with TestClient(app) as c:
+        loaded = rag_index._cache[str(indexed.data_dir.resolve())]
+        assert loaded.embedder._model is not None  # the model is warm before the first question
+        for q in ("What is Measure 1.3.5?", "Which activities were abandoned?"):
+            assert c.post("/ask", json={"question": q}).status_code == 200
+        assert rag_index._cache[str(indexed.data_dir.resolve())] is loaded  # the same Index served both

@@ -130,3 +130,20 @@ def test_ask_over_http_concurrently(server: str) -> None:
     for t in threads:
         t.join(180)
     assert results == [200] * len(questions)
+
+
+def test_serve_command_runs_uvicorn_on_loopback(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import uvicorn as uvicorn_module
+    from app.cli import app as cli
+
+    calls = []
+    monkeypatch.setattr(uvicorn_module, "run", lambda app, **kw: calls.append((app, kw)))
+    result = CliRunner().invoke(cli, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    (served, kwargs), = calls
+    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8123
+    assert {"/ask", "/v1/chat/completions", "/health"} <= {p for p in served.openapi()["paths"]}
+    result = CliRunner().invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code != 0

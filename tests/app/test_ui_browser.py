@@ -100,7 +100,8 @@ def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
                 page.screenshot(path=str(shot))
                 raise AssertionError(f"no cited answer; screenshot {shot}; app log:\n"
                                      f"{log.read_text(errors='replace')[-3000:]}") from None
-            answer = page.locator("[data-testid=stChatMessage]").filter(has=chip.first)
+            answer = page.locator("[data-testid=stChatMessage]").filter(
+                has=page.locator("button", has_text="Activity 1.4.2.2")).first
             assert "abandoned" in answer.inner_text().lower()
             chip.first.click()
             dialog = page.get_by_role("dialog")
