@@ -341,7 +341,7 @@ def answer_type(question: str) -> re.Pattern | None:
 
 
 def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3,
-                   search_text: str = "", require: set[str] | None = None) -> list[tuple[float, float, Sentence]]:
+                   search_text: str = "", require: set[str] | None = None, top: int = 6, everywhere: bool = True) -> list[tuple[float, float, Sentence]]:
     """The sentences that best answer the question: (score, cosine, sentence), at most two per chunk.
 
     Candidates come from the top hits and from a sentence-level BM25 over the whole index; the
@@ -368,11 +368,11 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
 
     from rag.sentences import chunk_sentences
 
-    for rank, hit in enumerate(hits[:6]):
+    for rank, hit in enumerate(hits[:top]):
         for s in chunk_sentences(hit.chunk):
             if len(s.text) >= 25:
-                consider(s, 0.12 - 0.02 * rank)
-    for i, _ in index.sentence_scores(tokenize(expand(search_text or query.text)), 40 if require else 20):
+                consider(s, max(0.0, 0.12 - 0.02 * rank))
+    for i, _ in ([] if not everywhere else index.sentence_scores(tokenize(expand(search_text or query.text)), 40 if require else 20)):
         s = index.sentences[i]
         consider(s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0)
     ranked = sorted(pool.values(), key=lambda t: -t[0])[:28]

@@ -9,7 +9,7 @@ import numpy as np
 from ingest.config import Settings, get_settings
 from ingest.ids import kind_of
 from ingest.records import Activity, Indicator, Measure, Objective
-from rag.answer import (GENERIC, Draft, add_prose, answer_about, answer_activity_status, answer_aggregate, answer_indicator,
+from rag.answer import (GENERIC, Draft, add_prose, cite_record, answer_about, answer_activity_status, answer_aggregate, answer_indicator,
                         answer_responsible, best_sentences, content_terms, coverage, say_sentences)
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
@@ -59,7 +59,7 @@ def _hit_subject(query: Query, hits: list[Hit], index: Index, kinds: tuple[str, 
         title = h.chunk.text.split("\n")[0]
         strength = 0.5 * h.cosine + 0.5 * coverage(index, search_text, [title + " " + h.chunk.text[:400]])
         # the title is what names a record: prefer the hit whose title carries the question's words
-        choice = strength + 0.5 * coverage(index, search_text, [title]) - 0.03 * rank + (0.05 if h.chunk.kind == "activity" else 0)
+        choice = strength + 0.5 * coverage(index, expand(search_text), [title]) - 0.03 * rank + (0.05 if h.chunk.kind == "activity" else 0)
         if choice > best[3]:
             best = (_record_of(h.chunk, index), strength, h, choice)
     return best[:3]
@@ -115,10 +115,6 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             return _abstain("The evaluation does not give that amount: it states no budget, cost or salary figure for it.", "not_in_evaluation")
     if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
         return _abstain("The evaluation does not name that person.", "not_in_evaluation")
-    corpus_text = index.corpus_text
-    for name in named_entities(q):
-        if not re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", corpus_text) and expand(name) == name:
-            return _abstain(f"The evaluation does not mention {name}.", "not_in_evaluation")
     focus = FOCUS.search(q)
     if focus:
         phrase = next(g for g in focus.groups() if g)
@@ -126,6 +122,18 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
         if any(expand(w) == w for w in unknown):
             return _abstain(f"The evaluation does not report the {phrase.strip()}.", "not_in_evaluation")
     return None
+
+
+def unknown_names(query: Query, index: Index) -> list[str]:
+    """Names in the question (capitalised words, acronyms) that the corpus never mentions."""
+    out = []
+    for name in named_entities(query.text):
+        for word in re.split(r"[\s’']+", name):
+            word = re.sub(r"^(?:s|of|and|for|the)$", "", word)
+            if len(word) > 1 and word.lower() not in COMMON_CAPS and expand(word) == word and \
+                    not re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", index.corpus_text):
+                out.append(word)
+    return out
 
 
 def named_entities(text: str) -> list[str]:
@@ -165,6 +173,9 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
     if named:
         return _answer_named(d, query, named, hits, index, vector, search_text), False
 
+    strict = bool(unknown_names(query, index))  # a name the corpus never uses: answer only on strong evidence
+    floor_record = ABSTAIN_STRICT if strict else ABSTAIN_RECORD
+    floor_free = ABSTAIN_STRICT if strict else ABSTAIN_FREE
     record = _record_answer(query, hits, index, search_text)
     chosen = best_sentences(index, query, hits, vector, search_text=search_text)
     names = _entity_terms(query.text, index)
@@ -178,13 +189,11 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
         rd, strength, evidence = record
         names_ok = not names or _has_terms(names, evidence + [rd.text])
         structured = intent in {"status", "why", "indicator", "responsible", "about", "compare"}
-        if strength >= ABSTAIN_RECORD and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
+        if strength >= floor_record and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
             rd.confidence = strength
-            prose = [s for _, _, s in chosen if s.chunk.kind == "section"][:1]
-            if prose and not any(prose[0].text in part for part in rd.parts) and len(rd.parts) < 5:
-                say_sentences(rd, index, [(0.0, 0.0, prose[0])], label="The report's text")
+            _add_support(rd, index, chosen)
             return rd, False
-    if not chosen or free_conf < ABSTAIN_FREE:
+    if not chosen or free_conf < floor_free:
         return _abstain("The evaluation does not answer this question: neither the report nor its Evaluation Matrix "
                         "says anything specific about it.", "not_in_evaluation"), True
     d.confidence = free_conf
@@ -195,6 +204,15 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
             answer_activity_status(d, a, query, index, detail=False)
     say_sentences(d, index, chosen)
     return d, False
+
+
+def _add_support(d: Draft, index: Index, chosen: list) -> None:
+    """Add to a record answer the best report sentence and the best sentence of another record, if new."""
+    for kind_ok in (lambda c: c.kind == "section", lambda c: c.kind != "section"):
+        for _, _, s in chosen[:3]:
+            if kind_ok(s.chunk) and len(d.parts) < 5 and not any(s.text in part for part in d.parts):
+                say_sentences(d, index, [(0.0, 0.0, s)], label="The report's text")
+                break
 
 
 def _entity_terms(question: str, index: Index) -> set[str]:
@@ -222,7 +240,7 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
             h = next(h for h in hits if h.chunk.record_id == inds[0].id)
             answer_indicator(d, inds, query, index)
             return d, 0.5 * h.cosine + 0.5 * coverage(index, search_text, [h.chunk.text]), [h.chunk.text]
-    kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure"),
+    kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure", "indicator"),
              "responsible": ("activity", "measure", "objective", "indicator"), "compare": ("activity", "measure"),
              "about": ("activity", "measure", "objective")}.get(intent)
     if kinds:
@@ -253,13 +271,22 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
 
 def _answer_named(d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray,
                   search_text: str) -> Draft:
-    """Answer about the records a question names."""
+    """Answer about the records a question names (or a follow-up inherits)."""
     if query.intent == "indicator":
         inds = _subject_indicators(query, hits, index, search_text)
         if inds:
             answer_indicator(d, inds, query, index)
             return d
-    if query.intent in {"free"} and not query.inherited:
+    if (query.intent == "why" and not isinstance(named[0], Activity)) or (query.intent == "free" and query.inherited):
+        # "why so few?", "which measure should it move to?": the best sentences about the named records
+        scoped = _scoped_hits(index, [r.id for r in named[:3]])
+        chosen = best_sentences(index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False)
+        if chosen:
+            say_sentences(d, index, chosen[:3])
+            for r in named[:1]:
+                d.cite(cite_record(r, index.catalog, r.title))
+            return d
+    if query.intent == "free" and not query.inherited:
         chosen = best_sentences(index, query, hits, vector, search_text=search_text)
         if chosen and chosen[0][2].chunk.kind == "section":
             say_sentences(d, index, chosen[:2])
@@ -268,9 +295,18 @@ def _answer_named(d: Draft, query: Query, named: list, hits: list[Hit], index: I
     return d
 
 
+def _scoped_hits(index: Index, ids: list[str]) -> list[Hit]:
+    """Every chunk about the IDs (their records, the records under them, prose naming them) as hits."""
+    wanted = set(ids)
+    chunks = [c for c in index.chunks if wanted & set(c.ids) or c.record_id in wanted]
+    chunks.sort(key=lambda c: (c.kind == "section", c.record_id not in wanted))
+    return [Hit(c, 1.0 / (1 + n)) for n, c in enumerate(chunks)]
+
+
 # Calibrated on the gold set (evals/README.md): below these the evidence is too weak to answer.
 ABSTAIN_RECORD = 0.3
 ABSTAIN_FREE = 0.3
+ABSTAIN_STRICT = 0.55
 RECORD_MARGIN = 0.05  # a record answer wins over loose sentences unless they match clearly better
 
 
