@@ -29,7 +29,7 @@ from app.api_models import (ActivityDetail, AskRequest, DeleteResponse, Document
                             SearchResponse, StatsResponse, UploadResponse, UploadResult)
 from app.security import MAX_FILES, MB, install_security, require_api_key, require_writes_enabled
 from app.service import (NO_INDEX, ApiError, answer_stream, app_settings, current_index, install_error_handlers,
-                         load_index, log, not_found)
+                         load_index, log, not_found, single_query_values)
 from ingest.config import Settings, get_settings
 from ingest.records import STATUSES, Activity, Catalog, Indicator, Status
 from rag.models import Answer, Filters
@@ -620,7 +620,8 @@ def _service_router() -> APIRouter:
         return StatsResponse(**index_stats(app_settings(request)))
 
     @router.get("/health", response_model=HealthResponse, summary="Is the service ready?",
-                responses={500: {"model": ErrorResponse, "description": ERROR_TEXT[500]}, **_examples({"status": "ok", "index": True, "detail": None, "documents": 1, "chunks": 400,
+                responses={422: {"model": ErrorResponse, "description": ERROR_TEXT[422]},
+                           500: {"model": ErrorResponse, "description": ERROR_TEXT[500]}, **_examples({"status": "ok", "index": True, "detail": None, "documents": 1, "chunks": 400,
                                      "mode": "extractive", "version": VERSION})})
     def health(request: Request) -> HealthResponse:
         """No API key needed. `status` is `no_index` (with what to do) until `egov ingest` has built the index."""
@@ -669,7 +670,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.openai_compat import openai_router
 
     settings = settings or get_settings()
-    app = FastAPI(title="eGov Evaluation Assistant API", version=VERSION, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="eGov Evaluation Assistant API", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
+                  dependencies=[Depends(single_query_values)])
     app.state.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)

@@ -164,6 +164,62 @@ def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port
     raise typer.Exit(code)
 
 
+@app.command()
+def ask(question: str = typer.Argument(..., help="A plain-language question about the evaluation."),
+        as_json: bool = typer.Option(False, "--json", help="Print the /ask response shape as JSON."),
+        k: int = typer.Option(8, "--k", min=1, max=50, help="How many sources to return.")) -> None:
+    """Answer a question, citing the measure and activity IDs it rests on (or say the evaluation does not)."""
+    from rag.ask import ask as run_ask
+
+    answer = run_ask(question, k=k)
+    if as_json:
+        print(answer.model_dump_json(indent=1))
+        return
+    typer.echo(answer.answer)
+    if answer.notice:
+        typer.secho(answer.notice, fg=typer.colors.YELLOW, err=True)
+    if answer.citations:
+        typer.echo("\nCitations:")
+        for c in answer.citations:
+            typer.echo(f"  [{c.kind.capitalize()} {c.id}] {c.title[:90]} ({c.source})")
+    elif answer.abstained and answer.sources:
+        typer.echo("\nNearest sources:")
+        for s in answer.sources[:3]:
+            typer.echo(f"  {s.metadata.get('section') or s.metadata.get('document')}: {s.text.splitlines()[0][:100]}")
+
+
+@app.command()
+def run(api_port: int = typer.Option(8000, "--api-port", min=1, max=65535, help="Port of the HTTP API."),
+        ui_port: int = typer.Option(8501, "--ui-port", min=1, max=65535, help="Port of the Streamlit app."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default).")) -> None:
+    """Start the whole assistant: the API and the Streamlit app, until Ctrl+C stops both."""
+    import os
+    import subprocess
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    egov = [sys.executable, "-m", "app.cli"]
+    procs = [subprocess.Popen(egov + ["serve", "--host", host, "--port", str(api_port), "--log-level", "warning"], cwd=root),
+             subprocess.Popen(egov + ["ui", "--host", host, "--port", str(ui_port)], cwd=root, env=dict(os.environ))]
+    typer.echo(f"API: http://{host}:{api_port}/docs   UI: http://{host}:{ui_port}   (Ctrl+C stops both)")
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    codes = [p.returncode for p in procs]
+    raise typer.Exit(0 if all(c in (0, -15, 130, None) for c in codes) else 1)
+
+
 def main() -> None:
     """Console entry point."""
     try:

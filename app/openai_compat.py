@@ -77,7 +77,7 @@ def openai_router() -> APIRouter:
     err = {code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)}
 
     @router.get("/models", response_model=ModelList, summary="Models (OpenAI API)", responses={
-        401: {"model": ErrorResponse}, 500: {"model": ErrorResponse},
+        401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 500: {"model": ErrorResponse},
         200: {"content": {"application/json": {"example": {"object": "list", "data": [
             {"id": MODEL_ID, "object": "model", "created": CREATED, "owned_by": "egov"}]}}}}})
     def models() -> ModelList:

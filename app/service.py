@@ -56,6 +56,17 @@ def current_index(request: Request) -> Any:
     return load_index(app_settings(request))
 
 
+def single_query_values(request: Request) -> None:
+    """App-wide dependency: every query parameter of this API takes one value, so a repeated one is refused."""
+    counts: dict[str, int] = {}
+    for key, _ in request.query_params.multi_items():
+        counts[key] = counts.get(key, 0) + 1
+    repeated = [k for k, n in counts.items() if n > 1]
+    if repeated:
+        raise RequestValidationError([{"type": "repeated", "loc": ("query", k), "input": None,
+                                       "msg": f"given {counts[k]} times; give it once"} for k in repeated])
+
+
 def closest(wanted: str, candidates: Iterable[str], n: int = 5) -> list[str]:
     """The existing IDs or names most like an unknown one (difflib), best first."""
     pool = sorted(set(candidates))

@@ -12,6 +12,7 @@ from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from ingest.sections import Paragraph, clean_line, paragraphs, split_matrix
 
 MIN_WORDS, MAX_WORDS = 80, 300
+MAX_CHARS = 4000  # a piece with no sentence end (a pasted blob, a 10 MB line) is cut to this size
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 PROSE_OBJECTIVE = re.compile(r"Specific objective\s+(1\.[1-4])\s*:\s*(.+)", re.I)
 
@@ -132,12 +133,36 @@ def _split_long(text: str) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     for sentence in SENTENCE_END.split(text):
+        if len(sentence) > MAX_CHARS or len(sentence.split()) > MAX_WORDS:  # a run-on: cut at words, then characters
+            if current:
+                pieces.append(" ".join(current))
+                current = []
+            pieces.extend(_cut_run_on(sentence))
+            continue
         if current and len(" ".join(current + [sentence]).split()) > MAX_WORDS:
             pieces.append(" ".join(current))
             current = []
         current.append(sentence)
     if current:
         pieces.append(" ".join(current))
+    return pieces
+
+
+def _cut_run_on(text: str) -> list[str]:
+    """Pieces of at most MAX_WORDS words and MAX_CHARS characters; a longer 'word' is sliced."""
+    pieces: list[str] = []
+    words: list[str] = []
+    size = 0
+    for word in text.split():
+        for start in range(0, len(word), MAX_CHARS):
+            part = word[start: start + MAX_CHARS]
+            if words and (len(words) >= MAX_WORDS or size + len(part) + 1 > MAX_CHARS):
+                pieces.append(" ".join(words))
+                words, size = [], 0
+            words.append(part)
+            size += len(part) + 1
+    if words:
+        pieces.append(" ".join(words))
     return pieces
 
 
@@ -157,7 +182,7 @@ def prose_chunks(paras: list[Paragraph], document: str, doc_type: str) -> list[C
     for group in groups:
         section = " > ".join(group[0].section)
         body = "\n".join(p.text for p in group)
-        for piece in _split_long(body) if len(body.split()) > MAX_WORDS else [body]:
+        for piece in _split_long(body) if len(body) > MAX_CHARS or len(body.split()) > MAX_WORDS else [body]:
             key = section.split(" ", 1)[0] if section else "top"
             counters[key] = counters.get(key, 0) + 1
             is_annex = section.lower().startswith("annex")
@@ -179,6 +204,11 @@ def chunk_document(doc: Document) -> tuple[list[Chunk], Catalog]:
         paras.extend(paragraphs(prose, 1, page.number))
         if matrix_at is not None:
             catalog = catalog.merge(parse_matrix([clean_line(l) for l in page.lines[matrix_at + 1:]], matrix_at + 2, doc.name))
+    if any(p.section for p in paras):  # text before the first heading of a structured report is its summary
+        for p in paras:
+            if p.section:
+                break
+            p.section = ["Summary"]
     _fill_objective_titles(catalog, paras)
     chunks = prose_chunks(paras, doc.name, doc.doc_type) + record_chunks(catalog, doc.name)
     for chunk in chunks:

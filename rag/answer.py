@@ -84,8 +84,9 @@ def cite_indicator(ind: Indicator, catalog: Catalog, quote: str) -> Citation:
     return Citation(id=owner, kind="indicator", title=ind.name, source=record_source(ind, catalog), quote=quote)
 
 
-def cite_sentence(s: Sentence, catalog: Catalog) -> list[Citation]:
-    """Citations for a quoted sentence: the IDs it names (or its record), else its section."""
+def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> list[Citation]:
+    """Citations for a quoted sentence: its record; for prose, the IDs it names, else the record it is
+    about (by title words) and the objective its findings section covers, else the section itself."""
     chunk = s.chunk
     if chunk.kind != "section":
         rec = catalog.record(chunk.record_id)
@@ -94,16 +95,39 @@ def cite_sentence(s: Sentence, catalog: Catalog) -> list[Citation]:
         ind = next((i for i in catalog.indicators if i.id == chunk.record_id), None)
         if ind is not None:
             return [cite_indicator(ind, catalog, s.text)]
-    where = f"{chunk.document}, section {chunk.section.split(' > ')[-1]}" if chunk.section else chunk.document
+    label = chunk.section.split(" > ")[-1] if chunk.section else chunk.document
+    where = f"{chunk.document}, section {label}" if chunk.section else chunk.document
     if chunk.page:
         where += f", page {chunk.page}"
     ids = [i for i in find_ids(s.text) if catalog.record(i) is not None]
+    if not ids and index is not None:
+        ids = _records_about(s.text, index)
+    objective = next((m.group(1) for m in (PROSE_OBJECTIVE.search(part) for part in chunk.section.split(" > ")) if m), None)
+    if objective and objective not in ids and catalog.record(objective) is not None:
+        ids.append(objective)
     if ids:
         return [Citation(id=i, kind=kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
                 for i in ids[:3]]
-    label = chunk.section.split(" > ")[-1] if chunk.section else chunk.document
     number = label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else label
     return [Citation(id=number, kind="section", title=label, source=where, quote=s.text)]
+
+
+PROSE_OBJECTIVE = re.compile(r"Specific objective\s+(1\.[1-4])\b", re.I)
+
+
+def _records_about(text: str, index: Index) -> list[str]:
+    """The activity or measure whose title the sentence echoes most (most of the title's rare words)."""
+    toks = set(tokenize(text))
+    best, best_score = None, 0.0
+    for rec in (*index.catalog.activities, *index.catalog.measures):
+        title = {t for t in tokenize(rec.title) if t not in GENERIC}
+        if len(title) < 2:
+            continue
+        weight = sum(index.idf.get(t, 1.0) for t in title)
+        score = sum(index.idf.get(t, 1.0) for t in title & toks) / weight if weight else 0.0
+        if score > best_score:
+            best, best_score = rec.id, score
+    return [best] if best and best_score >= 0.6 else []
 
 
 # ---------------------------------------------------------------- prose support
@@ -135,7 +159,7 @@ def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: 
             continue
         section = s.chunk.section.split(" > ")[-1]
         draft.say(f"The report's text ({section}) says: “{s.text}”")
-        for c in cite_sentence(s, index.catalog):
+        for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)
 
 
@@ -220,6 +244,8 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
         if acts:
             draft.say(f"It has {len(acts)} activities: " + "; ".join(
                 f"{a.id} {_first_sentences(a.title, 1, 90)} ({_norm(a.status_raw) or 'no status given'})" for a in acts) + ".")
+            for a in acts:
+                draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
         add_prose(draft, index, [rec.id], query.text)
         return
     measures = [m for m in catalog.measures if m.objective == rec.id]
@@ -243,6 +269,10 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
     scope = _scope(query, catalog)
     where = f" under {' and '.join(('measure ' if s.count('.') == 2 else 'specific objective ') + s for s in scope)}" if scope else ""
     unit = query.unit or "activities"
+    for sid in scope:
+        rec = catalog.record(sid)
+        if rec is not None:
+            draft.cite(cite_record(rec, catalog, _norm(rec.title)))
     if unit == "objectives" or (query.group_by == "objective" and unit in {"measures", "activities"}):
         rows = []
         for o in catalog.objectives:
@@ -411,5 +441,5 @@ def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, S
             draft.say(f"{label} ({s.chunk.section.split(' > ')[-1]}) says: “{s.text}”")
         else:
             draft.say(f"According to {source_label(s)}: “{s.text}”")
-        for c in cite_sentence(s, index.catalog):
+        for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)

@@ -115,6 +115,11 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             return _abstain("The evaluation does not give that amount: it states no budget, cost or salary figure for it.", "not_in_evaluation")
     if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
         return _abstain("The evaluation does not name that person.", "not_in_evaluation")
+    for name in named_entities(q):
+        if expand(name) != name or _in_corpus(name, index):
+            continue
+        if " " in name or re.fullmatch(r"[A-Z]{2,}", name):  # "Ministry of Health", "DESI": never in the evaluation
+            return _abstain(f"The evaluation does not mention {name}.", "not_in_evaluation")
     focus = FOCUS.search(q)
     if focus:
         phrase = next(g for g in focus.groups() if g)
@@ -124,14 +129,17 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     return None
 
 
+def _in_corpus(name: str, index: Index) -> bool:
+    return bool(re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", index.corpus_text))
+
+
 def unknown_names(query: Query, index: Index) -> list[str]:
     """Names in the question (capitalised words, acronyms) that the corpus never mentions."""
     out = []
     for name in named_entities(query.text):
         for word in re.split(r"[\s’']+", name):
             word = re.sub(r"^(?:s|of|and|for|the)$", "", word)
-            if len(word) > 1 and word.lower() not in COMMON_CAPS and expand(word) == word and \
-                    not re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", index.corpus_text):
+            if len(word) > 1 and word.lower() not in COMMON_CAPS and expand(word) == word and not _in_corpus(word, index):
                 out.append(word)
     return out
 
@@ -139,8 +147,8 @@ def unknown_names(query: Query, index: Index) -> list[str]:
 def named_entities(text: str) -> list[str]:
     """Capitalised names and acronyms in a question, the first word of a sentence left out."""
     out = []
-    for m in ENTITY.finditer(text):
-        name = re.sub(r"[’']s$", "", m.group(0).strip())
+    for m in ENTITY.finditer(re.sub(r"[’']s\b", " ,", text)):
+        name = m.group(0).strip()
         start = m.start()
         before = text[:start].rstrip()
         if not before or before[-1] in ".?!:\"“(":

@@ -293,6 +293,7 @@ def test_activities_filters(client) -> None:
 
 
 def test_activities_filter_errors(client) -> None:
+    assert_error(client.get("/activities?responsible=ite&responsible=mpalsg"), 422, "responsible", "once")
     assert_error(client.get("/activities", params={"status": "finished"}), 422, "status")
     assert_error(client.get("/activities", params={"measure": "1.3.55"}), 404, "closest")
     assert_error(client.get("/activities", params={"objective": "abc"}), 404)

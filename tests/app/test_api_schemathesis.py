@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.api import create_app
 from ingest.config import Settings
@@ -55,7 +55,11 @@ def test_read_settings_are_the_session_index(indexed: Settings) -> None:
 @read_schema.parametrize()
 @FUZZ
 def test_read_operations_conform(case, indexed) -> None:
-    response = case.call_and_validate(headers=HEADERS, timeout=TIMEOUT)
+    # Chat messages are a oneOf on `role` (a user message holds at most 2,000 characters, other roles more):
+    # schemathesis's negative mode can "break" one branch's role into the other branch's valid value and then
+    # call the schema-valid request invalid. Negative data for this route is checked in test_api.py instead.
+    excluded = [negative_data_rejection] if case.path == "/v1/chat/completions" else []
+    response = case.call_and_validate(headers=HEADERS, timeout=TIMEOUT, excluded_checks=excluded)
     assert response.status_code < 500
 
 
@@ -63,10 +67,11 @@ def test_read_operations_conform(case, indexed) -> None:
 @FUZZ
 def test_write_operations_conform(case, write_corpus) -> None:
     # An upload's files are checked by content, which the schema cannot say (random bytes named 'file' are
-    # refused with 400 and per-file reasons): schema-valid uploads need not be accepted, so that one check is
-    # left out for POST /documents. Every other check (no 5xx, status codes, content types, response schemas,
-    # negative data rejected, auth enforced) still runs.
-    excluded = [positive_data_acceptance] if case.method == "POST" else []
+    # refused with 400 and per-file reasons), and a multipart file part is bytes whatever JSON type schemathesis
+    # "meant" (an "integer" part is a valid text file): so acceptance and rejection are left out for POST
+    # /documents (test_api_security.py covers them). Every other check (no 5xx, status codes, content types,
+    # response schemas, auth enforced) still runs, and DELETE runs them all.
+    excluded = [positive_data_acceptance, negative_data_rejection] if case.method == "POST" else []
     response = case.call_and_validate(headers=HEADERS, timeout=TIMEOUT, excluded_checks=excluded)
     assert response.status_code < 500
     assert (write_corpus.corpus_dir / "report.txt").exists()
