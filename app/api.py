@@ -6,6 +6,8 @@ swaps in a fresh immutable Index when an ingest changes the files, so answers in
 """
 from __future__ import annotations
 
+import threading
+
 import io
 import logging
 import os
@@ -646,6 +648,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         index = await run_in_threadpool(load_index, settings)
         await run_in_threadpool(index.embed_query, "warm-up")
+        # sentence vectors in the background: the first answers need not wait for them
+        threading.Thread(target=index.warm, name="egov-warm", daemon=True).start()
         app.state.startup_error = None
         log.info("index loaded: %d chunks", len(index.chunks))
     except ApiError as exc:

@@ -170,15 +170,17 @@ def expected_id_recall(expected: list[str], cited: Iterable[str]) -> float | Non
     return sum(i in cited for i in expected) / len(expected)
 
 
-def invalid_cited_ids(citations: list[dict[str, Any]], catalog_ids: set[str], corpus_text: str) -> list[str]:
-    """Cited IDs that do not exist: record kinds checked against the catalog, sections against the corpus."""
+def invalid_cited_ids(citations: list[dict[str, Any]], catalog_ids: set[str], corpus_text: str,
+                      section_ids: set[str] | None = None) -> list[str]:
+    """Cited IDs that do not exist: record kinds checked against the catalog, sections against the
+    corpus text or the index's section tree (numbers and labels of the headings found in the corpus)."""
     bad = []
     for c in citations:
         cid = str(c.get("id", ""))
         if c.get("kind") in CITED_KINDS:
             ok = cid in catalog_ids
         else:
-            ok = bool(cid) and normalise(cid) in corpus_text
+            ok = bool(cid) and (normalise(cid) in corpus_text or cid in (section_ids or set()))
         if not ok:
             bad.append(f"{c.get('kind')}:{cid}")
     return bad
@@ -265,6 +267,7 @@ class Context:
 
     catalog_ids: set[str]
     corpus_text: str
+    section_ids: set[str] = field(default_factory=set)
 
 
 def score(item: dict[str, Any], out: Outcome, ctx: Context, k: int) -> dict[str, Any]:
@@ -301,7 +304,7 @@ def score(item: dict[str, Any], out: Outcome, ctx: Context, k: int) -> dict[str,
         s["expected_id_recall"] = expected_id_recall(expected, cited)
         s["missing_ids"] = [i for i in expected if i not in set(cited)]
         s["cited_ids"] = list(dict.fromkeys(cited))
-        s["invalid_ids"] = invalid_cited_ids(out.citations, ctx.catalog_ids, ctx.corpus_text)
+        s["invalid_ids"] = invalid_cited_ids(out.citations, ctx.catalog_ids, ctx.corpus_text, ctx.section_ids)
         s["invalid_quotes"] = invalid_quotes(out.citations, texts, ctx.corpus_text)
         s["n_citations"] = len(out.citations)
     return s
@@ -439,6 +442,17 @@ def catalog_ids(catalog: Any) -> set[str]:
     return ids
 
 
+def section_ids(chunks: list[Any]) -> set[str]:
+    """Every heading of the index's section tree, by label and by number ('3.2.4')."""
+    out: set[str] = set()
+    for c in chunks:
+        for label in (c.section or "").split(" > "):
+            if label:
+                out.add(label)
+                out.add(label.split(" ", 1)[0].rstrip("."))
+    return out
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
     """The plain-text files a TextLoader would read: *.txt and *.md, READMEs and hidden files left out."""
     from ingest.loaders import discover
@@ -467,7 +481,8 @@ def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: b
             return rag_ask(question, history=history, filters=filters, settings=settings)
 
     index = get_index(settings)
-    ctx = Context(catalog_ids=catalog_ids(index.catalog), corpus_text=corpus_text(settings.corpus_dir))
+    ctx = Context(catalog_ids=catalog_ids(index.catalog), corpus_text=corpus_text(settings.corpus_dir),
+                  section_ids=section_ids(index.chunks))
 
     started = time.time()
     say = progress or (lambda _m: None)

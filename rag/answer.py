@@ -408,7 +408,7 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     ranked = sorted(pool.values(), key=lambda t: -t[0])[:28]
     if not ranked:
         return []
-    vecs = np.asarray(index.embedder.embed([s.text for _, s in ranked]), dtype="float32")
+    vecs = index.text_vectors([s.text for _, s in ranked])
     sims = vecs @ vector
     scored = sorted(((0.6 * float(sim) + 0.4 * pre, float(sim), s) for (pre, s), sim in zip(ranked, sims)), key=lambda t: -t[0])
     chosen: list[tuple[float, float, Sentence]] = []

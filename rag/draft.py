@@ -342,7 +342,7 @@ def _chapter_vectors(index: Index) -> tuple[list[ProseSentence], np.ndarray]:
     cached = _vector_cache.get(id(index))
     if cached is None or cached[0] is not index:
         pool = [s for s in report_sentences(index) if _is_recommendations_chapter(s.section) and len(s.text) >= 20]
-        vectors = (np.asarray(index.embedder.embed([s.text for s in pool]), dtype="float32") if pool
+        vectors = (index.text_vectors([s.text for s in pool]) if pool
                    else np.zeros((0, 1), dtype="float32"))
         cached = (index, pool, vectors)
         _vector_cache.clear()
@@ -1032,7 +1032,7 @@ def _general(index: Index, request: str, topic: str, themes: list[Theme], refs: 
         scored = _theme_scored(index, theme, chapter_only=False)[:30]
         if not scored:
             continue
-        sims = np.asarray(index.embedder.embed([s.text for _, s in scored]), dtype="float32") @ vector
+        sims = index.text_vectors([s.text for _, s in scored]) @ vector
         ranked = sorted(zip(sims, scored), key=lambda t: -(float(t[0]) + 0.15 * t[1][0]))
         chosen = sorted([s for _, (_, s) in ranked[:5]], key=lambda s: s.position)
         stmts = [_stmt(f"“{_clip(s.text, 500)}”", [refs.prose(s, "")], "recommendations" if _is_recommendations_chapter(s.section) else "findings")

@@ -39,11 +39,13 @@ class Index:
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
     corpus_text: str = ""
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from rag.sentences import chunk_sentences
 
         self.by_id = {c.id: c for c in self.chunks}
+        self._vectors = _load_vectors(self.settings)
         self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
         titles = _record_titles(self.catalog)
         self.title_keys = [k for k, _ in titles]
@@ -71,6 +73,25 @@ class Index:
         """The query's unit vector."""
         return np.asarray(self.embedder.embed([text])[0], dtype="float32")
 
+    def text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of index texts (sentences, chunks), embedded once and then served from memory."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for t, v in zip(missing, self.embedder.embed(missing)):
+                self._vectors[t] = np.asarray(v, dtype="float32")
+        if not texts:
+            return np.zeros((0, 1), dtype="float32")
+        return np.stack([self._vectors[t] for t in texts])
+
+    def warm(self, save: bool = True) -> int:
+        """Embed every sentence of the index ahead of questions (and keep them on disk); returns how many."""
+        todo = [s.text for s in self.sentences if s.text not in self._vectors]
+        for i in range(0, len(todo), 256):
+            self.text_vectors(todo[i: i + 256])
+        if save and todo:
+            _save_vectors(self.settings, self._vectors)
+        return len(todo)
+
     def dense(self, vector: np.ndarray, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         """Chunk IDs and cosine similarities of the n nearest chunks (optionally of one doc_type)."""
         n = max(1, min(n, len(self.chunks)))
@@ -95,6 +116,36 @@ class Index:
         scores = np.asarray(self.title_bm25.get_scores(tokens))
         order = np.argsort(-scores)
         return [(self.title_keys[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+def _vectors_file(settings: Settings):
+    import hashlib
+
+    tag = hashlib.sha1(settings.model_path().encode()).hexdigest()[:10]
+    return settings.data_dir / f"vectors-{tag}.npz"
+
+
+def _load_vectors(settings: Settings) -> dict[str, np.ndarray]:
+    """Sentence vectors saved by an earlier warm-up (keyed by text, so stale entries are harmless)."""
+    path = _vectors_file(settings)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return dict(zip(data["texts"].tolist(), data["vectors"]))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def _save_vectors(settings: Settings, vectors: dict[str, np.ndarray]) -> None:
+    import os
+
+    path = _vectors_file(settings)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    try:
+        texts = list(vectors)
+        np.savez(tmp, texts=np.array(texts), vectors=np.stack([vectors[t] for t in texts]))
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _bm25(corpus: list[list[str]]) -> Any:

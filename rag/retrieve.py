@@ -103,9 +103,9 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
             break
     missing = [h for h in hits if h.cosine == 0.0]
     if missing:  # fill in cosines for chunks that only the lexical rankers found
-        vectors = index.embedder.embed([h.chunk.text for h in missing])
+        vectors = index.text_vectors([h.chunk.text for h in missing])
         for h, v in zip(missing, vectors):
-            h.cosine = float(np.dot(vector, np.asarray(v, dtype="float32")))
+            h.cosine = float(np.dot(vector, v))
     return hits
 
 

@@ -13,6 +13,7 @@ def search(question: str, filters: Filters | dict | None = None, k: int = 8, set
     settings = settings or get_settings()
     flt = filters if isinstance(filters, Filters) or filters is None else Filters.model_validate(filters)
     text = " ".join((question or "").split())[:2000]
-    if not text:
+    text = "".join(ch for ch in text if ch.isprintable())  # as rag.ask: lone surrogates crash the tokenizer
+    if not text.strip():
         return []
     return _sources(retrieve(get_index(settings), text, k=k, filters=flt))
