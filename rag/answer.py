@@ -141,8 +141,8 @@ def prose_about(index: Index, ids: list[str], question: str, limit: int = 1, top
     for s in index.sentences:
         if s.chunk.kind != "section" or s.chunk.doc_type not in ("report", "interview"):
             continue
-        toks = set(tokenize(s.text))
-        names = bool(wanted & set(find_ids(s.text)))
+        toks = s.tokens or set(tokenize(s.text))
+        names = bool(wanted & set(s.ids))
         shared = sum(index.idf.get(t, 1.0) for t in topic_terms & toks) / (sum(index.idf.get(t, 1.0) for t in topic_terms) or 1.0)
         if not names and shared < 0.5:
             continue
@@ -387,7 +387,7 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     wants = answer_type(query.text)
 
     def consider(s: Sentence, bonus: float) -> None:
-        toks = set(tokenize(s.text + " " + s.label))
+        toks = s.tokens
         if require and not require <= toks:
             return
         lex = sum(index.idf.get(t, 1.0) for t in q & toks) / qw
@@ -396,12 +396,10 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
         if key not in pool or pool[key][0] < score:
             pool[key] = (score, s)
 
-    from rag.sentences import chunk_sentences
 
     for rank, hit in enumerate(hits[:top]):
-        for s in chunk_sentences(hit.chunk):
-            if len(s.text) >= 25:
-                consider(s, max(0.0, 0.12 - 0.02 * rank))
+        for s in index.chunk_sentences.get(hit.chunk.id, []):
+            consider(s, max(0.0, 0.12 - 0.02 * rank))
     for i, _ in ([] if not everywhere else index.sentence_scores(tokenize(expand(search_text or query.text)), 40 if require else 20)):
         s = index.sentences[i]
         consider(s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0)

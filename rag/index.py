@@ -53,7 +53,15 @@ class Index:
         self.corpus_text = " ".join(" ".join(c.text.split()) for c in self.chunks).lower()
         self.vocabulary = {t for c in self.chunks for t in tokenize(c.text, keep_stopwords=True)}
         self.sentences = [s for c in self.chunks for s in chunk_sentences(c) if len(s.text) >= 25]
-        self.sentence_bm25 = _bm25([tokenize(s.text + " " + s.label) for s in self.sentences])
+        token_lists = [tokenize(s.text + " " + s.label) for s in self.sentences]
+        from ingest.ids import find_ids
+
+        self.chunk_sentences: dict[str, list] = {}
+        for s, toks in zip(self.sentences, token_lists):
+            s.tokens = frozenset(toks)
+            s.ids = tuple(find_ids(s.text))
+            self.chunk_sentences.setdefault(s.chunk.id, []).append(s)
+        self.sentence_bm25 = _bm25(token_lists)
         df: dict[str, int] = {}
         for c in self.chunks:
             for t in set(tokenize(c.text)):

@@ -18,6 +18,8 @@ class Sentence:
     chunk: Chunk
     label: str = ""
     position: int = 0
+    tokens: frozenset = frozenset()  # filled in by the index, which tokenises each sentence once
+    ids: tuple = ()  # the IDs the sentence names, also filled in by the index
 
 
 def split_sentences(text: str) -> list[str]:
