@@ -14,16 +14,16 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
 
-PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import free_port, percentile, start_server, stop_server  # noqa: E402
+
 
 # A mix of what officials ask: record look-ups, aggregates, follow-ups and free questions.
 QUESTIONS = [
@@ -40,51 +40,8 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(port: int, startup_timeout: float) -> subprocess.Popen:
-    """uvicorn app.api:app on 127.0.0.1:port in a subprocess; returns once /health answers."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.api:app", "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning", "--no-access-log"], cwd=PROJECT, env=env)
-    deadline = time.monotonic() + startup_timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited during start-up (status {proc.returncode})")
-        try:
-            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
-        except (httpx.HTTPError, ValueError):
-            time.sleep(0.3)
-            continue
-        if health.get("status") != "ok":
-            stop_server(proc)
-            raise SystemExit(f"the server has no index: {health.get('detail')}")
-        return proc
-    stop_server(proc)
-    raise SystemExit(f"the server did not start within {startup_timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by linear interpolation between closest ranks."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 async def run_load(url: str, clients: int, requests: int, max_seconds: float, timeout: float,

@@ -16,14 +16,15 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import free_port, percentile, start_server, stop_server  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 GOLD = PROJECT / "evals" / "gold" / "gold.jsonl"
@@ -55,11 +56,6 @@ def questions() -> list[str]:
     return out + MIX
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def rss_kb(pid: int) -> int:
     """Resident memory of a process and its descendants, in kB (from /proc)."""
@@ -83,52 +79,8 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-def egov_command() -> list[str]:
-    egov = Path(sys.executable).with_name("egov")
-    return [str(egov)] if egov.exists() else [sys.executable, "-m", "app.cli"]
 
 
-def start_server(port: int, startup_timeout: float, log: Path) -> subprocess.Popen:
-    """`egov serve` on 127.0.0.1:port; returns once /health reports the index ready."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    out = log.open("wb")
-    proc = subprocess.Popen([*egov_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + startup_timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited during start-up (status {proc.returncode}); see {log}")
-        try:
-            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
-        except (httpx.HTTPError, ValueError):
-            time.sleep(0.3)
-            continue
-        if health.get("status") != "ok":
-            stop_server(proc)
-            raise SystemExit(f"the server has no index: {health.get('detail')}")
-        return proc
-    stop_server(proc)
-    raise SystemExit(f"the server did not start within {startup_timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 async def soak(url: str, pid: int, total: int, clients: int, max_seconds: float, timeout: float, first: int,
@@ -207,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"egov-soak-{port}.log"
     print(f"starting `egov serve` on 127.0.0.1:{port} (log {log}) ...", flush=True)
     t0 = time.perf_counter()
-    proc = start_server(port, 300, log)
+    proc = start_server(port, 300, log.open("wb"))
     url = f"http://127.0.0.1:{port}"
     try:
         print(f"server ready in {time.perf_counter() - t0:.1f} s, pid {proc.pid}, RSS {rss_kb(proc.pid) / 1024:.0f} MB", flush=True)
