@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     try:
-        get_index(settings)
+        get_index(settings).warm()  # sentence vectors, as a running server has them after start-up
     except IndexMissing as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 3
