@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
 
     top_k: int = 8
-    abstain_threshold: float = 0.0
 
     llm_provider: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None

@@ -14,7 +14,6 @@ summaries may be rewritten by `rag.llm.rewrite_prose` (when that module exists) 
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -721,7 +720,7 @@ def _recommendations(index: Index, m: Measure, acts: list[ActivityItem], catalog
 def _specific_recommendations(index: Index, m: Measure, refs: _Refs) -> list[Statement]:
     """Sentences of the recommendations chapter about the measure's subject: close in meaning to its
     title and sharing at least one of its distinctive words."""
-    idf = _idf(index)
+    idf = index.idf
     title = {t: idf[t] for t in tokenize(m.title) if idf.get(t, 0.0) >= SPECIFIC_IDF and t not in GENERIC_TITLE_WORDS}
     pool, vectors = _chapter_vectors(index)
     if not title or not pool:
@@ -921,23 +920,10 @@ def topic_of(request: str) -> str:
     return topic
 
 
-def _idf(index: Index) -> dict[str, float]:
-    cache = getattr(index, "_draft_idf", None)
-    if cache is None:
-        df: dict[str, int] = {}
-        for c in index.chunks:
-            for t in set(tokenize(c.text)):
-                df[t] = df.get(t, 0) + 1
-        n = len(index.chunks) or 1
-        cache = {t: math.log(1 + n / d) for t, d in df.items()}
-        object.__setattr__(index, "_draft_idf", cache)
-    return cache
-
-
 def _coverage(index: Index, topic: str, text: str) -> float:
     """IDF-weighted share of the topic's words that the text holds; an everyday word counts as held when
     most of the corpus terms it stands for are there ("cybersecurity" -> information security, cyber exercises)."""
-    idf = _idf(index)
+    idf = index.idf
     q = {t for t in tokenize(topic) if not t[0].isdigit()}
     if not q:
         return 0.0

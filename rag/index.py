@@ -34,7 +34,7 @@ class Index:
     bm25: Any = None
     title_bm25: Any = None
     title_keys: list[str] = field(default_factory=list)
-    vocabulary: set[str] = field(default_factory=set)
+    record_chunks: dict[str, list[str]] = field(default_factory=dict)
     sentences: list = field(default_factory=list)
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
@@ -51,7 +51,9 @@ class Index:
         self.title_keys = [k for k, _ in titles]
         self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
         self.corpus_text = " ".join(" ".join(c.text.split()) for c in self.chunks).lower()
-        self.vocabulary = {t for c in self.chunks for t in tokenize(c.text, keep_stopwords=True)}
+        for c in self.chunks:  # record key (activity, measure, objective ID, indicator key) -> its chunks
+            if c.kind != "section" and c.record_id:
+                self.record_chunks.setdefault(c.record_id, []).append(c.id)
         self.sentences = [s for c in self.chunks for s in chunk_sentences(c) if len(s.text) >= 25]
         token_lists = [tokenize(s.text + " " + s.label) for s in self.sentences]
         from ingest.ids import find_ids

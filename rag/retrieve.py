@@ -78,7 +78,7 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
         cid = index.chunks[i].id
         scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
 
-    record_chunks = _record_chunk_ids(index)
+    record_chunks = index.record_chunks
     for rank, (key, _) in enumerate(index.title_scores(tokens)[:POOL]):
         for cid in record_chunks.get(key, []):
             scores[cid] = scores.get(cid, 0.0) + WEIGHTS["title"] / (RRF_K + rank)
@@ -107,19 +107,3 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
         for h, v in zip(missing, vectors):
             h.cosine = float(np.dot(vector, v))
     return hits
-
-
-_record_cache: dict[int, dict[str, list[str]]] = {}
-
-
-def _record_chunk_ids(index: Index) -> dict[str, list[str]]:
-    """Record key (activity, measure, objective ID or indicator key) -> its chunk IDs."""
-    cached = _record_cache.get(id(index))
-    if cached is None:
-        cached = {}
-        for chunk in index.chunks:
-            if chunk.kind != "section" and chunk.record_id:
-                cached.setdefault(chunk.record_id, []).append(chunk.id)
-        _record_cache.clear()
-        _record_cache[id(index)] = cached
-    return cached
