@@ -176,8 +176,12 @@ def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index
     lead = ""
     if query.statuses and query.intent == "status" and a.status != "unknown":
         lead = "Yes. " if a.status in query.statuses else "No. "
-    draft.say(f"{lead}Activity {a.id} ({_first_sentences(a.title, 1, 160)}) {_status_phrase(a)}.")
+    m = catalog.record(a.measure)
+    under = f", under measure {m.id} ({_first_sentences(m.title, 1, 120)})," if isinstance(m, Measure) else ""
+    draft.say(f"{lead}Activity {a.id} ({_first_sentences(a.title, 1, 160)}){under} {_status_phrase(a)}.")
     draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
+    if isinstance(m, Measure):
+        draft.cite(cite_record(m, catalog, _norm(m.title)))
     if detail and a.reasoning and a.reasoning != "/":
         draft.say(f"Reasoning given: {_first_sentences(a.reasoning, 2)}")
     if detail and a.relevance and query.intent == "why":

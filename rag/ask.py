@@ -14,7 +14,9 @@ from rag.answer import (GENERIC, Draft, add_prose, cite_record, answer_about, an
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.retrieve import Hit, retrieve, unknown_ids
+from rag.quantity import Passage, Row, asked, counted, states_count
 from rag.sentences import chunk_sentences
+from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
 from rag.tokenize import tokenize
 from rag.understand import Query, understand
@@ -120,6 +122,15 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             continue
         if " " in name or re.fullmatch(r"[A-Z]{2,}", name):  # "Ministry of Health", "DESI": never in the evaluation
             return _abstain(f"The evaluation does not mention {name}.", "not_in_evaluation")
+    wanted = counted(q, index.idf)
+    if wanted:
+        topic = {t for t in content_terms(q) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
+        passages, rows = _evidence(query, hits, index)
+        counted_words = set().union(*(c.names for c in wanted))
+        qualifiers = [names for names in (_name_terms(n, index) for n in named_entities(q)) if not names & counted_words]
+        if not states_count(wanted, passages, rows, index.catalog.all_ids(), topic, qualifiers):
+            return _abstain(f"The evaluation does not give that figure: neither the report nor its Evaluation Matrix "
+                            f"states {asked(q)}.", "not_in_evaluation")
     focus = FOCUS.search(q)
     if focus:
         phrase = next(g for g in focus.groups() if g)
@@ -127,6 +138,14 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
         if any(expand(w) == w for w in unknown):
             return _abstain(f"The evaluation does not report the {phrase.strip()}.", "not_in_evaluation")
     return None
+
+
+def _evidence(query: Query, hits: list[Hit], index: Index) -> tuple[list[Passage], list[Row]]:
+    """What could state a figure: sentences of the top hits and the best BM25 sentences; indicator rows."""
+    rows = [Row(*h.chunk.text.split("\n", 1)) for h in hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
+    sentences = [s for h in hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
+    sentences += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(expand(query.text)), 40)]
+    return [Passage(s.text, s.chunk.text) for s in sentences], rows
 
 
 def _in_corpus(name: str, index: Index) -> bool:
@@ -189,6 +208,7 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
     names = _entity_terms(query.text, index)
     if names and chosen and not _has_terms(names, [s.text + " " + s.chunk.text for _, _, s in chosen]):
         chosen = best_sentences(index, query, hits, vector, search_text=search_text, require=names) or chosen
+    subject = None if strict else find_subject(index, search_text, vector)
     free_conf = 0.0
     if chosen:
         sim = max(c[1] for c in chosen)
@@ -200,7 +220,13 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
         if strength >= floor_record and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
             rd.confidence = strength
             _add_support(rd, index, chosen)
+            if subject is not None:
+                _name_subject(rd, subject, index, search_text)
             return rd, False
+    if (not chosen or free_conf < floor_free) and subject is not None:
+        about = _answer_subject(query, subject, index, vector)
+        if about is not None:
+            return about, False
     if not chosen or free_conf < floor_free:
         return _abstain("The evaluation does not answer this question: neither the report nor its Evaluation Matrix "
                         "says anything specific about it.", "not_in_evaluation"), True
@@ -211,7 +237,40 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
         if isinstance(a, Activity):
             answer_activity_status(d, a, query, index, detail=False)
     say_sentences(d, index, chosen)
+    if subject is not None:
+        _name_subject(d, subject, index, search_text)
     return d, False
+
+
+def _answer_subject(query: Query, subject: Subject, index: Index, vector: np.ndarray) -> Draft | None:
+    """An answer from what the evaluation says about the record the question's words name."""
+    rec = subject.record
+    scoped = _scoped_hits(index, [rec.id])
+    chosen = best_sentences(index, query, scoped, vector, search_text=expand(query.text), top=len(scoped), everywhere=False)
+    if not chosen:
+        return None
+    d = Draft(intent=query.intent, confidence=subject.score)
+    if isinstance(rec, Activity):
+        answer_activity_status(d, rec, query, index, detail=False)
+    else:
+        d.say(f"{_label(rec)} {rec.id} of the Evaluation Matrix is “{' '.join(rec.title.split())}”.")
+        d.cite(cite_record(rec, index.catalog, " ".join(rec.title.split())))
+    say_sentences(d, index, chosen[:3])
+    return d
+
+
+def _label(rec) -> str:
+    return {"activity": "Activity", "measure": "Measure", "objective": "Specific objective"}[kind_of(rec.id)]
+
+
+def _name_subject(d: Draft, subject: Subject, index: Index, question: str) -> None:
+    """Cite the record the question names in plain words when the answer speaks of it."""
+    rec = subject.record
+    if any(c.id == rec.id for c in d.citations) or not mentions(index, subject, question, " ".join(c.quote for c in d.citations)):
+        return
+    title = " ".join(rec.title.split())
+    d.say(f"The Evaluation Matrix covers this under {_label(rec).lower()} {rec.id} (“{title}”).")
+    d.cite(cite_record(rec, index.catalog, title))
 
 
 def _add_support(d: Draft, index: Index, chosen: list) -> None:
@@ -221,6 +280,12 @@ def _add_support(d: Draft, index: Index, chosen: list) -> None:
             if kind_ok(s.chunk) and len(d.parts) < 5 and not any(s.text in part for part in d.parts):
                 say_sentences(d, index, [(0.0, 0.0, s)], label="The report's text")
                 break
+
+
+def _name_terms(name: str, index: Index) -> set[str]:
+    """The words that can stand for a name in the evidence: its own known words and its everyday synonyms."""
+    words = {t for t in tokenize(name) if t in index.idf and t not in GENERIC and "-" not in t}
+    return words | (set(tokenize(expand(name)[len(name):])) if words else set())
 
 
 def _entity_terms(question: str, index: Index) -> set[str]:

@@ -34,6 +34,7 @@ class Index:
     bm25: Any = None
     title_bm25: Any = None
     title_keys: list[str] = field(default_factory=list)
+    title_texts: list[str] = field(default_factory=list)
     record_chunks: dict[str, list[str]] = field(default_factory=dict)
     sentences: list = field(default_factory=list)
     sentence_bm25: Any = None
@@ -49,6 +50,7 @@ class Index:
         self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
         titles = _record_titles(self.catalog)
         self.title_keys = [k for k, _ in titles]
+        self.title_texts = [" ".join(t.split()) for _, t in titles]
         self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
         self.corpus_text = " ".join(" ".join(c.text.split()) for c in self.chunks).lower()
         for c in self.chunks:  # record key (activity, measure, objective ID, indicator key) -> its chunks
@@ -94,13 +96,21 @@ class Index:
         return np.stack([self._vectors[t] for t in texts])
 
     def warm(self, save: bool = True) -> int:
-        """Embed every sentence of the index ahead of questions (and keep them on disk); returns how many."""
-        todo = [s.text for s in self.sentences if s.text not in self._vectors]
+        """Embed every record title and sentence of the index ahead of questions (and keep them on disk); returns how many."""
+        todo = [t for t in dict.fromkeys([*self.title_texts, *(s.text for s in self.sentences)]) if t not in self._vectors]
         for i in range(0, len(todo), 256):
             self.text_vectors(todo[i: i + 256])
         if save and todo:
             _save_vectors(self.settings, self._vectors)
         return len(todo)
+
+    def title_dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """Record keys and cosines of the n record titles nearest the query: names match paraphrases best."""
+        if not self.title_keys:
+            return []
+        sims = self.text_vectors(self.title_texts) @ vector
+        order = np.argsort(-sims)[:n]
+        return [(self.title_keys[i], float(sims[i])) for i in order]
 
     def dense(self, vector: np.ndarray, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         """Chunk IDs and cosine similarities of the n nearest chunks (optionally of one doc_type)."""

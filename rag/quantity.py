@@ -1,0 +1,172 @@
+"""Quantity questions: what a "how many X" or "what share of X were Y" question counts, and
+whether any evidence states a number for it. A figure the evaluation never gives must not be
+answered with a figure for something else (14 one-stop shops is not a count of citizens served).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rag.synonyms import expand
+from rag.tokenize import tokenize
+
+_VERBS = ("were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated|"
+          "in|at|on|for|by|per|under|from|with|through|within|across|compared|according")
+_END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
+QUANTITY = re.compile(
+    r"\bhow many\s+(?P<count>[\w\s'’-]{2,60}?)" + _END
+    + r"|\bwhat (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)" + _END
+    + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?",
+    re.I)
+_FILLER = frozenset(tokenize("the a an of in on at for to by with from that which who they their them it its this these "
+                             "those there people what how many much programme program evaluation e-government government "
+                             "serbia republic total overall exact actual"))
+_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred "
+                   "thousand dozen half none".split())
+BEFORE, AFTER = 3, 5  # a figure counts a thing when it stands this close before or after the thing's name
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A thing a quantity question counts: the question's word for it and every word that names it."""
+
+    word: str
+    names: frozenset[str]
+
+
+def _head(part: str, known: set[str] | dict) -> Counted | None:
+    """What a noun phrase counts: its last known word, with its everyday synonyms."""
+    options: set[str] = set()
+    word = ""
+    for alternative in re.split(r"\s+or\s+", part):
+        raw = alternative.split()
+        cut = next((n for n, w in enumerate(raw) if n and re.search(r"(?:ed|ing)$", w)), len(raw))  # "servants trained by"
+        alternative = " ".join(raw[:cut])
+        words = [t for t in tokenize(alternative) if t not in _FILLER and t in known]
+        if words:
+            word = word or words[-1]
+            options.add(words[-1])
+            options.update(tokenize(expand(alternative)[len(alternative):]))
+    return Counted(word, frozenset(options)) if word else None
+
+
+def counted(question: str, known: set[str] | dict) -> list[Counted]:
+    """For a quantity question, the things it counts; [] for other questions.
+
+    Only words the corpus knows are used: a word it never uses is for the unknown-name checks.
+    """
+    m = QUANTITY.search(question)
+    if not m:
+        return []
+    out = []
+    for name in ("count", "whole", "part"):
+        phrase = (m.group(name) or "").strip()
+        phrase = re.split(r"\s+and\s+", re.sub(r"\s+(?:and|or)$", "", phrase))[-1] if phrase else ""
+        head = _head(phrase, known) if phrase else None
+        if head is not None:
+            out.append(head)
+    return out
+
+
+def asked(question: str) -> str:
+    """The quantity the question asks for, in its own words ("how many citizens were served at ...")."""
+    m = QUANTITY.search(question)
+    if not m:
+        return ""
+    clause = re.split(r"[?!]|\.(?:\s|$)", question[m.start():])[0].strip()
+    return clause[:1].lower() + clause[1:]
+
+
+def _figure(token: str, skip: set[str]) -> str:
+    """'number', 'year' (1900-2099: a year, or a count only right before its noun) or '' for other tokens."""
+    if token in _WORDS:
+        return "number"
+    if not token[:1].isdigit() or token in skip:
+        return ""
+    return "year" if _YEAR.match(token) else "number"
+
+
+_DATING = frozenset("in since by of from until till to and or between during before after end early late mid q1 q2 q3 q4".split())
+
+
+def _near(words: list[set[str]], head: frozenset[str], figures: dict[int, str], raw: list[str]) -> bool:
+    """A figure just before a word of the head ("787.110 citizens") or shortly after it ("users: 1.498")."""
+    for n, w in enumerate(words):
+        if not w & head:
+            continue
+        for f, kind in figures.items():
+            if kind == "year":  # "1900 citizens" counts; "in 2021 citizens" dates
+                if f == n - 1 and (f == 0 or raw[f - 1].lower().strip(",;:(") not in _DATING):
+                    return True
+            elif -BEFORE <= f - n < 0 or 0 < f - n <= AFTER:
+                return True
+    return False
+
+
+def _shares_stem(words: set[str], others: set[str]) -> bool:
+    """Whether a word of one set is a word of the other, or its stem a prefix of it ("certif", "certifi")."""
+    return any(a == b or len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)) for a in words for b in others)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence that may state a figure, and the text around it (its chunk) that says what it is about."""
+
+    text: str
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row such as an indicator: its name says what its values count."""
+
+    name: str
+    values: str
+
+
+def states_count(wanted: list[Counted], passages: Iterable[Passage], rows: Iterable[Row] = (), ids: Iterable[str] = (),
+                 topic: set[str] = frozenset(), qualifiers: Iterable[set[str]] = ()) -> bool:
+    """Whether the evidence gives a figure for every thing the question counts, on the question's topic.
+
+    A sentence must carry the figure next to the thing's name and a topic word; the qualifiers
+    the question narrows the count by ("the Ministry of Interior") must appear around it. A row
+    counts what its name says, or, when its name carries every qualifier and a topic word, the
+    thing the question counts under another name ("employees certified for ITIL" for "civil servants
+    who got ITIL certification"), if it also says what happened to them (a topic word besides the qualifiers).
+    Only a thing the evidence names without a figure fails the check.
+    """
+    if not wanted:
+        return True
+    passages, rows = list(passages), list(rows)
+    qualifiers = [q for q in qualifiers if q]
+    seen: set[str] = set()
+    for text in [*(p.text for p in passages), *(r.name + " " + r.values for r in rows)]:
+        seen.update(tokenize(text))
+    if any(not head.names & seen for head in wanted):
+        return True  # the evidence never names the thing: it may use another word for it, so this check cannot judge
+    skip = set(ids)
+    qualified = set().union(*qualifiers) if qualifiers else set()
+    for row in rows:
+        name, every = set(tokenize(row.name)), set(tokenize(row.name + " " + row.values))
+        names_it = all(head.names & name for head in wanted) and (not topic or topic & every) \
+            and all(q & every for q in qualifiers)
+        renames_it = bool(qualifiers) and all(q & name for q in qualifiers) and _shares_stem(topic - qualified, name)
+        if (names_it or renames_it) and any(_figure(t, skip) == "number" for t in tokenize(row.values)):
+            return True
+    for passage in passages:
+        raw = passage.text.split()
+        words = [set(tokenize(w, keep_stopwords=True)) for w in raw]
+        present = set().union(*words) if words else set()
+        around = present | set(tokenize(passage.context))
+        if topic and not topic & present or not all(q & around for q in qualifiers):
+            continue
+        figures = {}
+        for n, w in enumerate(words):
+            kinds = {_figure(t, skip) for t in w}
+            if kinds - {""}:
+                figures[n] = "number" if "number" in kinds else "year"
+        if figures and all(_near(words, head.names, figures, raw) for head in wanted):
+            return True
+    return False

@@ -1,0 +1,140 @@
+"""rag.ask over the session index of the shipped corpus: what it answers, what it cites, when it abstains.
+
+These are behaviours, not the gold set (tests/evals/test_quality_gate.py scores that): each test
+states one thing an official relies on.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.config import Settings
+from rag.ask import ask
+from rag.models import Answer
+
+
+@pytest.fixture(scope="module")
+def index(indexed):
+    from rag.index import get_index
+
+    return get_index(indexed)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _grounded(answer: Answer, index) -> None:
+    """Every cited ID exists (or names a report section) and every quote is verbatim in the corpus."""
+    known = index.catalog.all_ids()
+    corpus = _norm(" ".join(c.text for c in index.chunks))
+    for c in answer.citations:
+        assert c.id in known or c.kind == "section", c
+        assert _norm(c.quote).rstrip(" …") in corpus or c.quote == "", c
+
+
+@pytest.mark.parametrize("question, id_", [
+    ("What is the status of 1.4.2.2?", "1.4.2.2"),
+    ("status of activity 1.4.2.2", "1.4.2.2"),
+    ("Who is responsible for measure 1.3.5?", "1.3.5"),
+    ("What does objective 1.4 cover?", "1.4"),
+    ("Tell me about SO 1.2", "1.2"),
+])
+def test_a_named_id_is_answered_and_cited(indexed: Settings, index, question: str, id_: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert not answer.abstained, answer.answer
+    assert id_ in [c.id for c in answer.citations]
+    _grounded(answer, index)
+
+
+def test_status_answer_says_the_status_and_why(indexed: Settings, index) -> None:
+    answer = ask("Why was activity 1.4.2.2 abandoned?", settings=indexed)
+    activity = index.catalog.record("1.4.2.2")
+    assert activity.status in answer.answer.lower()
+    assert "Reasoning given" in answer.answer
+    assert [c.id for c in answer.citations][:2] == ["1.4.2.2", "1.4.2"]  # the activity, then its measure
+
+
+def test_an_activity_answer_names_its_measure(indexed: Settings) -> None:
+    answer = ask("Is activity 1.3.3.1 completed?", settings=indexed)
+    assert "under measure 1.3.3" in answer.answer
+    assert {"1.3.3.1", "1.3.3"} <= {c.id for c in answer.citations}
+
+
+def test_indicator_values_are_given_as_the_matrix_writes_them(indexed: Settings) -> None:
+    answer = ask("How many datasets were on the open data portal in 2021?", settings=indexed)
+    assert not answer.abstained
+    assert re.search(r"1\.643|5196", answer.answer), answer.answer
+
+
+def test_prose_and_matrix_disagreeing_are_both_reported(indexed: Settings) -> None:
+    answer = ask("How many one-stop shops are operating?", settings=indexed)
+    assert "19" in answer.answer and "14" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What's happening with the support line where people and companies can phone in for help?", "1.3.3.1"),
+    ("How far along is digitising the farm register?", "1.1.6.7"),
+    ("What about a catalogue of every piece of paperwork firms and citizens have to go through?", "1.1.7"),
+])
+def test_a_paraphrase_cites_the_record_it_means(indexed: Settings, index, question: str, expected: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert not answer.abstained, answer.answer
+    assert expected in [c.id for c in answer.citations], [c.id for c in answer.citations]
+    _grounded(answer, index)
+
+
+@pytest.mark.parametrize("question", [
+    "How many citizens were served at the Šabac one-stop shop in 2021?",
+    "What share of the civil servants trained by NAPA were women?",
+    "How many datasets has the Ministry of Interior published on the Open Data Portal?",
+])
+def test_a_figure_the_evaluation_never_gives_is_not_made_up(indexed: Settings, question: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert answer.abstained, answer.answer
+    assert answer.answer.startswith("The evaluation does not give that figure")
+    assert answer.citations == [] and answer.sources  # the nearest sources are still shown
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("How many civil servants completed cyber exercises in 2021?", "cyber"),
+    ("How many official e-mail accounts are active?", "12.352"),
+    ("How many e-government trainings did NAPA run in 2021?", "48"),
+    ("How many civil servants got ITIL certification?", "ITIL"),
+])
+def test_a_figure_the_evaluation_gives_is_answered(indexed: Settings, question: str, figure: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert not answer.abstained, answer.answer
+    assert figure in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What was the total budget of the e-Government Development Programme in euros?",
+    "Who is the Minister of Public Administration?",
+    "How many e-services were on the portal at the end of 2024?",
+    "What was Serbia's DESI score in 2021?",
+])
+def test_out_of_scope_questions_abstain_in_one_plain_sentence(indexed: Settings, question: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert answer.abstained, answer.answer
+    assert answer.answer.startswith("The evaluation") and answer.answer.count(". ") == 0
+
+
+def test_a_follow_up_carries_the_previous_ids(indexed: Settings) -> None:
+    history = [{"role": "user", "content": "What's the status of activity 1.4.2.2?"},
+               {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned."}]
+    answer = ask("And why was it abandoned?", history=history, settings=indexed)
+    assert "1.4.2.2" in [c.id for c in answer.citations]
+    nxt = ask("What about the next measure?", history=[{"role": "user", "content": "Tell me about measure 1.3.4"},
+                                                       {"role": "assistant", "content": "Measure 1.3.4 is ..."}],
+              settings=indexed)
+    assert "1.3.5" in [c.id for c in nxt.citations]
+
+
+def test_free_answers_are_short(indexed: Settings, index) -> None:
+    answer = ask("What platform for AI was set up at the government data centre?", settings=indexed)
+    assert not answer.abstained
+    assert 1 <= len(re.findall(r"[.!?…”](?:\s|$)", answer.answer)) <= 8
+    assert len(answer.answer) < 2500
+    _grounded(answer, index)

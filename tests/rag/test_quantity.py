@@ -1,0 +1,144 @@
+"""rag.quantity: what a quantity question counts, and whether a text gives a figure for it."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.quantity import Counted, Passage, Row, asked, counted, states_count
+from rag.tokenize import tokenize
+
+KNOWN = set(tokenize("citizens civil servants trained women gender users datasets accounts one-stop shops served "
+                     "applications software solutions companies e-mailboxes local self-governments trainings napa"))
+
+
+def words(found: list[Counted]) -> list[str]:
+    return [c.word for c in found]
+
+
+def say(*texts: str) -> list[Passage]:
+    return [Passage(t) for t in texts]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many citizens were served at the Šabac one-stop shop in 2021?", ["citizen"]),
+    ("How many official e-mail accounts are active?", ["account"]),
+    ("How many apps or software solutions have been built on open data?", ["solut"]),
+    ("What share of the civil servants trained by NAPA were women?", ["servant", "women"]),
+    ("What percentage of users rate the portal well?", ["user"]),
+    ("how many datasets", ["dataset"]),
+])
+def test_counted_names_the_thing_counted(question: str, expected: list[str]) -> None:
+    assert words(counted(question, KNOWN)) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Why was the open data portal upgrade dropped?",
+    "Who is responsible for measure 1.3.5?",
+    "What is the status of the contact centre?",
+])
+def test_other_questions_count_nothing(question: str) -> None:
+    assert counted(question, KNOWN) == []
+
+
+def test_words_the_corpus_never_uses_are_left_to_other_checks() -> None:
+    assert counted("How many zeppelins were built?", KNOWN) == []
+
+
+def test_everyday_synonyms_name_the_same_thing() -> None:
+    (local,) = counted("How many local governments use the data centre?", KNOWN | {"lsg"})
+    assert "lsg" in local.names  # rag.synonyms: local governments -> LSGs
+
+
+def test_a_figure_next_to_the_counted_thing_counts() -> None:
+    wanted = counted("How many citizens use e-mailboxes?", KNOWN)
+    assert states_count(wanted, say("787.110 citizens use e-mailboxes, far above the target."))
+    assert states_count(wanted, say("Citizens using e-mailboxes: 787.110 in 2021."))
+
+
+def test_a_figure_for_something_else_does_not_count() -> None:
+    wanted = counted("How many citizens were served at the one-stop shop?", KNOWN)
+    assert not states_count(wanted, say("To date, 14 one-stop shops have been established, serving citizens of Šabac."))
+    assert not states_count(wanted, say("Citizens were served in 2021."))  # a year is not a figure
+    assert states_count(wanted, say("In 2021 1900 citizens were served."))  # but a count before its noun is
+
+
+def test_record_ids_are_not_figures() -> None:
+    wanted = counted("How many citizens were served?", KNOWN)
+    assert not states_count(wanted, say("Activity 1.3.5.2 served citizens."), ids={"1.3.5.2"})
+    assert states_count(wanted, say("Activity 1.3.5.2 served 1.3 citizens."), ids={"1.3.5.2"})
+
+
+def test_the_figure_must_be_on_the_question_topic() -> None:
+    wanted = counted("How many citizens were served at the Šabac one-stop shop?", KNOWN)
+    off_topic = say("787.110 citizens use e-mailboxes.")
+    assert states_count(wanted, off_topic)
+    assert not states_count(wanted, off_topic, topic={"šabac", "shop"})
+
+
+def test_qualifiers_must_appear_around_the_figure() -> None:
+    wanted = counted("How many datasets has the Ministry of Interior published?", KNOWN)
+    interior = {"ministri", "interior"}
+    general = Passage("1.643 datasets were available in 2021.", context="Open data in public administration.")
+    assert not states_count(wanted, [general], qualifiers=[interior])
+    assert states_count(wanted, [Passage(general.text, context="Datasets of the Ministry of Interior.")], qualifiers=[interior])
+
+
+def test_indicator_rows_count_what_their_name_says() -> None:
+    wanted = counted("How many datasets are on the portal?", KNOWN)
+    rows = [Row("Indicator: Number of machine-readable datasets (Number)", "baseline (2019) 0; achieved in 2021 5196")]
+    assert states_count(wanted, [], rows)
+    assert not states_count(wanted, say("Datasets are published regularly."),
+                            [Row("Indicator: Number of users (Number)", "achieved in 2021 5196")])
+
+
+def test_a_row_may_count_the_thing_under_another_name() -> None:
+    """'employees certified for ITIL' answers 'civil servants who got ITIL certification'."""
+    wanted = counted("How many civil servants got ITIL certification?", KNOWN)
+    row = Row("Indicator: Number of public administration employees certified for ITIL (Number)", "target 60; achieved 0")
+    named = say("Civil servants attended trainings.")
+    assert states_count(wanted, named, [row], topic={"civil", "itil", "certif"}, qualifiers=[{"itil"}])
+    events = Row("Indicator: Number of ITIL weeks (Number)", "achieved 1")  # names the qualifier, not what happened
+    assert not states_count(wanted, named, [events], topic={"civil", "itil", "certif"}, qualifiers=[{"itil"}])
+
+
+def test_a_share_needs_both_the_whole_and_the_part() -> None:
+    wanted = counted("What share of the civil servants trained by NAPA were women?", KNOWN)
+    named = "Trainings confirmed the participation of women."
+    assert not states_count(wanted, say("1.161 civil servants took part in 48 trainings.", named))
+    assert states_count(wanted, say("Of 1.161 civil servants trained, 62% were women.", named))
+
+
+def test_a_thing_the_evidence_never_names_cannot_be_judged() -> None:
+    """'legal acts' may be 'enactments' in the text: with no word for it in sight, the check stays out of the way."""
+    wanted = counted("How many legal acts got an opinion?", KNOWN | {"act"})
+    assert states_count(wanted, say("In 2021 the number of opinions on enactments issued was 64."))
+
+
+def test_asked_quotes_the_question() -> None:
+    assert asked("And how many citizens were served in Šabac? Thanks.") == "how many citizens were served in Šabac"
+    assert asked("Why?") == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_counted_never_raises_and_names_known_words(question: str) -> None:
+    for c in counted(question, KNOWN):
+        assert c.word in KNOWN and c.word in c.names
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=120), max_size=5), st.integers(min_value=2, max_value=999_999))
+def test_a_plain_figure_before_the_noun_is_always_found(noise: list[str], n: int) -> None:
+    wanted = counted("How many citizens were served?", KNOWN)
+    assert states_count(wanted, say(*noise, f"In total {n} citizens were served."))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl")), max_size=120), max_size=5))
+def test_texts_without_figures_never_state_a_count(texts: list[str]) -> None:
+    wanted = counted("How many citizens were served?", KNOWN)
+    texts = [t for t in texts if not set(tokenize(t)) & {"two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                         "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
+                                                         "fifty", "hundred", "thousand", "dozen", "half", "none"}]
+    assert not states_count(wanted, say(*texts, "Citizens were served well."))
