@@ -14,6 +14,10 @@ _KIND_WORDS = {
     "objective": "objective", "objectives": "objective", "so": "objective", "target": "objective",
 }
 _PRECEDING = re.compile(r"(activity|activities|measures?|objectives?|so|target)\W{0,3}$", re.I)
+# "objectives 1.3 and 1.4", "SOs 1.1, 1.2 or 1.3": every 2-part ID of the list is an objective
+_LISTED = re.compile(r"\b(?:objectives|sos?)\s+(?:1\s?\.\s?[1-4]\s*(?:,|and|or|&|vs\.?|versus)\s*)+$", re.I)
+# "1. 4. 2. 2": an ID written with a space after every dot, the fourth part included
+_SPACED = re.compile(r"(?<![\d.])1\.\s([1-4])\.\s(\d{1,2})\.\s(\d{1,2})(?!\d)")
 
 
 def normalise_id(raw: str) -> str:
@@ -30,15 +34,14 @@ def kind_of(id_: str) -> Kind:
 def find_ids(text: str) -> list[str]:
     """Every ID named in text, canonical and in order of first mention, without duplicates."""
     found: list[str] = []
+    text = _SPACED.sub(r"1.\1.\2.\3", text)
     for m in _ID.finditer(text):
         parts = [p for p in m.groups() if p]
         if len(parts) == 2:
             # A bare "1.4" is a number as often as an objective: keep it only when named so.
-            before = text[max(0, m.start() - 25): m.start()]
-            if not _PRECEDING.search(before):
-                continue
-            word = _PRECEDING.search(before).group(1).lower()  # type: ignore[union-attr]
-            if _KIND_WORDS.get(word) != "objective":
+            before = text[max(0, m.start() - 60): m.start()]
+            named = _PRECEDING.search(before[-25:])
+            if not (named and _KIND_WORDS.get(named.group(1).lower()) == "objective" or _LISTED.search(before)):
                 continue
         id_ = ".".join(parts)
         if id_ not in found:

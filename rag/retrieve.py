@@ -65,21 +65,23 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
     tokens = tokenize(expanded)
     vector = index.embed_query(question) if vector is None else vector
 
+    # a filter keeps few chunks: rank them all, so k hits of the filtered part can be found
+    pool = len(index.chunks) if filters is not None and (filters.objective or filters.measure) else POOL
     scores: dict[str, float] = {}
     cosine: dict[str, float] = {}
-    for rank, (cid, sim) in enumerate(index.dense(vector, POOL, filters.doc_type if filters else None)):
+    for rank, (cid, sim) in enumerate(index.dense(vector, pool, filters.doc_type if filters else None)):
         cosine[cid] = sim
         scores[cid] = scores.get(cid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank)
 
     lex = index.lexical(tokens)
-    order = np.argsort(-lex)[:POOL]
+    order = np.argsort(-lex)[:pool]
     bm25 = {index.chunks[i].id: float(lex[i]) for i in order if lex[i] > 0}
     for rank, i in enumerate(o for o in order if lex[o] > 0):
         cid = index.chunks[i].id
         scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
 
     record_chunks = index.record_chunks
-    for rank, (key, _) in enumerate(index.title_scores(tokens)[:POOL]):
+    for rank, (key, _) in enumerate(index.title_scores(tokens)[:pool]):
         for cid in record_chunks.get(key, []):
             scores[cid] = scores.get(cid, 0.0) + WEIGHTS["title"] / (RRF_K + rank)
 

@@ -48,7 +48,10 @@ EXPANSIONS: tuple[tuple[str, str], ...] = (
     (r"e-?democracy|participation|consultation", "e-Democracy e-Consultation Portal"),
     (r"interview|respondent|stakeholder", "interviews interviewees respondents institutions"),
 )
-STATUS_WORDS: tuple[tuple[str, str], ...] = (
+STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
+    # "not implemented", "incomplete": every status short of completed (before "completed" can match)
+    (r"\bnot (?:yet )?(?:been )?(?:implemented|realised|realized|achieved|delivered|carried out|accomplished|fulfilled|done)\b"
+     r"|\bincomplete\b|\buncompleted\b|\bnever (?:completed|implemented|finished)\b", ("ongoing", "not initiated", "abandoned")),
     (r"abandon|dropp|scrap|cancel|halt|stopp|given up|gave up|shelved|discontinu|failed|fell through", "abandoned"),
     (r"not (?:yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:started|began|begun|initiated)|didn'?t start|did not start|no progress", "not initiated"),
     (r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)", "ongoing"),
@@ -70,9 +73,9 @@ def statuses_named(question: str) -> list[str]:
     """Canonical statuses a question names ('dropped' -> abandoned), in order, first match wins per status."""
     found: list[str] = []
     text = question
-    for pattern, status in _STATUS:
-        if pattern.search(text) and status not in found:
-            found.append(status)
+    for pattern, named in _STATUS:
+        if pattern.search(text):
+            found.extend(s for s in ((named,) if isinstance(named, str) else named) if s not in found)
             text = pattern.sub(" ", text)  # "not initiated" must not also count as "initiated"/"completed"
     return found
 

@@ -14,9 +14,21 @@ there their they them he she his her we our you your i me my can could would sho
 into over under about after before during between through up down out off also any all each every some more most
 other only own same very just per via vs ie eg etc
 """.split())
-SPELLING = {"center": "centre", "centers": "centres", "organization": "organisation", "digitization": "digitisation",
-            "harmonization": "harmonisation", "optimization": "optimisation", "program": "programme",
-            "programs": "programmes", "canceled": "cancelled", "favor": "favour"}
+SPELLING = {"center": "centre", "centers": "centres", "program": "programme", "programs": "programmes",
+            "canceled": "cancelled", "favor": "favour", "labor": "labour", "defense": "defence", "catalog": "catalogue",
+            "catalogs": "catalogues", "license": "licence", "licenses": "licences"}
+_US_ENDINGS = ((re.compile(r"^(\w{4,})iz(e|ed|es|ing|ation|ations|er|ers)$"), r"\1is\2"),  # organizations -> organisations
+               (re.compile(r"^(\w{3,})yz(e|ed|es|ing|er|ers)$"), r"\1ys\2"))  # analyzed -> analysed
+
+
+def uk_spelling(word: str) -> str:
+    """The report's (UK) spelling of a lower-case word written the US way."""
+    if word in SPELLING:
+        return SPELLING[word]
+    for pattern, repl in _US_ENDINGS:
+        if pattern.match(word):
+            return pattern.sub(repl, word)
+    return word
 
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -25,7 +37,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of a word, after folding US to UK spellings the report uses."""
-    return _STEMMER.stemWord(SPELLING.get(word, word))
+    return _STEMMER.stemWord(uk_spelling(word))
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:

@@ -31,6 +31,7 @@ NEXT = re.compile(r"\b(next|following|previous|preceding|prior)\s+(measure|activ
 YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I)
 QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
                    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
+ID_MENTION = re.compile(r"\b(?:activity|measure|objective|so)\s+\d+(?:\s?\.\s?\d+)+", re.I)
 EACH = re.compile(r"\b(each|every|per|by)\s+(?:specific\s+)?(objective|measure)\b", re.I)
 
 
@@ -77,14 +78,14 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
     ids = [i for i in find_ids(text) if i in known]
     inherited = False
     context = ""
-    if not ids and history:
+    if not ids and history and not ID_MENTION.search(text):  # "activity 1.4.9.9" does not exist: nothing to inherit
         carried = _ids_in_history(history, known)
         m = NEXT.search(text)
         if carried and m:
             step = 1 if m.group(1).lower() in {"next", "following"} else -1
             shifted = _shift(carried[0], step, catalog, m.group(2).lower())
             ids, inherited = ([shifted] if shifted else []), True
-        elif FOLLOWUP.search(text) or len(text.split()) <= 7:
+        elif FOLLOWUP.search(text) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text)):
             ids, inherited = carried[:3], bool(carried)
             context = next((t.content for t in reversed(history) if t.role == "user"), "")
     statuses = statuses_named(text)

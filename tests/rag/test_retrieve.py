@@ -94,9 +94,6 @@ def test_doc_type_filter_only_returns_that_type(index, doc_type: str) -> None:
     assert {h.chunk.doc_type for h in hits} == {doc_type}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: objective/measure filters are applied after ranking, to a pool of ~40 "
-                                       "candidates, so a filtered question can get fewer than k hits (here 2 of 8) "
-                                       "although the measure has more chunks than k")
 def test_measure_filter_fills_k_from_the_measures_chunks(index) -> None:
     """Filtering to measure 1.1.7 (7 activities, its measure and indicator chunks) still yields k hits."""
     filters = Filters(measure="1.1.7")

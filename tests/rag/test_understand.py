@@ -82,15 +82,11 @@ def test_numbers_and_ids_outside_the_catalog_name_nothing(question: str) -> None
     assert q(question).ids == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (ingest/ids.py): the 4th part of an ID allows no space after its dot, so "
-                                       "'1. 4. 2. 2' is read as measure 1.4.2 and retrieval leads with the measure")
 def test_spaced_activity_id_is_the_activity() -> None:
     """'activity 1. 4. 2. 2' (spaces after the dots, as the 3-part form allows) names activity 1.4.2.2."""
     assert q("activity 1. 4. 2. 2").ids == ["1.4.2.2"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (ingest/ids.py): a bare 2-part ID counts only when the word right before "
-                                       "it is 'objective'/'SO', so the second objective of a list is dropped")
 def test_list_of_objectives_names_each() -> None:
     """'objectives 1.3 and 1.4' names both objectives."""
     assert q("Compare objectives 1.3 and 1.4").ids == ["1.3", "1.4"]
@@ -261,16 +257,12 @@ def test_next_measure_ignores_the_history_when_the_question_names_an_id() -> Non
     assert query.ids == ["1.3.5"] and query.inherited is False
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a follow-up naming an ID the catalog lacks finds no IDs and so inherits "
-                                       "the history's; rag.ask then answers about 1.4.2.2 instead of abstaining")
 def test_followup_naming_an_unknown_id_does_not_inherit() -> None:
     """'What about activity 1.4.9.9?' after a turn about 1.4.2.2 must not become a question about 1.4.2.2."""
     query = q("What about activity 1.4.9.9?", ABOUT_1422)
     assert query.ids == [] and query.inherited is False
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: any question of <= 7 words inherits the history's IDs, and one inherited "
-                                       "activity turns a list question into that activity's status ('Yes. Activity 1.4.2.2 ...')")
 def test_general_list_question_after_an_activity_stays_a_list() -> None:
     """'Which activities were abandoned?' after a turn about 1.4.2.2 still lists activities."""
     assert q("Which activities were abandoned?", ABOUT_1422).intent == "list"
@@ -304,9 +296,6 @@ def test_statuses_named_finds_several_once_each() -> None:
     assert statuses_named("not started and not finished") == ["not initiated", "ongoing"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (rag/synonyms.py): 'implemented', 'achieved', 'delivered', 'complete' "
-                                       "have no negated forms, so 'not implemented' counts as completed and "
-                                       "rag.ask lists the 38 completed activities")
 @pytest.mark.parametrize("question", ["Which activities were not implemented?", "Which activities are incomplete?",
                                       "Which targets were not achieved?"])
 def test_negated_completion_is_not_completed(question: str) -> None:
