@@ -9,6 +9,7 @@ import numpy as np
 from ingest.config import Settings, get_settings
 from ingest.ids import kind_of
 from ingest.records import Activity, Indicator, Measure, Objective
+from rag.decompose import split_question
 from rag.answer import (GENERIC, Draft, add_prose, cite_record, answer_about, answer_activity_status, answer_aggregate, answer_indicator,
                         answer_responsible, best_sentences, content_terms, coverage, say_sentences)
 from rag.index import Index, IndexMissing, get_index
@@ -19,7 +20,7 @@ from rag.sentences import chunk_sentences
 from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
 from rag.tokenize import tokenize
-from rag.understand import Query, understand
+from rag.understand import DRAFT, Query, understand
 
 MAX_QUESTION = 2000
 MONEY_Q = re.compile(r"\bbudget\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar", re.I)
@@ -124,7 +125,8 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             return _abstain(f"The evaluation does not mention {name}.", "not_in_evaluation")
     wanted = counted(q, index.idf)
     if wanted:
-        topic = {t for t in content_terms(q) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
+        asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
+        topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
         passages, rows = _evidence(query, hits, index)
         counted_words = set().union(*(c.names for c in wanted))
         qualifiers = [names for names in (_name_terms(n, index) for n in named_entities(q)) if not names & counted_words]
@@ -203,12 +205,12 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
     strict = bool(unknown_names(query, index))  # a name the corpus never uses: answer only on strong evidence
     floor_record = ABSTAIN_STRICT if strict else ABSTAIN_RECORD
     floor_free = ABSTAIN_STRICT if strict else ABSTAIN_FREE
-    record = _record_answer(query, hits, index, search_text)
+    subject = None if strict else find_subject(index, search_text, vector)
+    record = _record_answer(query, hits, index, search_text, subject)
     chosen = best_sentences(index, query, hits, vector, search_text=search_text)
     names = _entity_terms(query.text, index)
     if names and chosen and not _has_terms(names, [s.text + " " + s.chunk.text for _, _, s in chosen]):
         chosen = best_sentences(index, query, hits, vector, search_text=search_text, require=names) or chosen
-    subject = None if strict else find_subject(index, search_text, vector)
     free_conf = 0.0
     if chosen:
         sim = max(c[1] for c in chosen)
@@ -303,8 +305,12 @@ def _has_terms(terms: set[str], texts: list[str]) -> bool:
     return terms <= have
 
 
-def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str) -> tuple[Draft, float, list[str]] | None:
-    """An answer from the best-matching record (indicator, activity, measure), its strength and evidence."""
+def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str,
+                   subject: Subject | None = None) -> tuple[Draft, float, list[str]] | None:
+    """An answer from the best-matching record (indicator, activity, measure), its strength and evidence.
+
+    An activity the question clearly names in plain words (its subject) is the record for a status question.
+    """
     d = Draft(intent=query.intent)
     intent = query.intent
     if intent == "indicator" or intent == "free" and hits and hits[0].chunk.kind == "indicator":
@@ -316,6 +322,9 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
     kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure", "indicator"),
              "responsible": ("activity", "measure", "objective", "indicator"), "compare": ("activity", "measure"),
              "about": ("activity", "measure", "objective")}.get(intent)
+    if kinds and subject is not None and isinstance(subject.record, Activity) and intent in {"status", "why"}:
+        _answer_record(d, query, subject.record, index, search_text)
+        return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(subject.record.id, [])]
     if kinds:
         rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
         if rec is not None and hit is not None:
@@ -383,6 +392,34 @@ ABSTAIN_STRICT = 0.55
 RECORD_MARGIN = 0.05  # a record answer wins over loose sentences unless they match clearly better
 
 
+def _ask_parts(parts: list[str], turns: list[Turn], flt: Filters | None, settings: Settings, k: int | None,
+               answer_id: str) -> Answer:
+    """Answer each part in turn, each later part as a follow-up of the earlier ones, and join the answers."""
+    answers: list[Answer] = []
+    history = list(turns)
+    for part in parts:
+        got = ask(part, history=history, filters=flt, settings=settings, k=k, split=False)
+        answers.append(got)
+        history += [Turn(role="user", content=part), Turn(role="assistant", content=got.answer)]
+    said: list[str] = []
+    for a in answers:
+        if a.answer not in said:
+            said.append(a.answer)
+    citations, sources, seen = [], [], set()
+    for a in answers:
+        citations += [c for c in a.citations if (c.id, c.kind) not in {(x.id, x.kind) for x in citations}]
+        for src in a.sources:
+            if src.chunk_id not in seen:
+                seen.add(src.chunk_id)
+                sources.append(src)
+    answered = [a for a in answers if not a.abstained]
+    confidences = [a.confidence for a in answered if a.confidence is not None]
+    return Answer(answer=" ".join(said), abstained=not answered, citations=citations, sources=sources,
+                  mode=answers[0].mode, intent="multi" if answered else answers[0].intent, answer_id=answer_id,
+                  notice=next((a.notice for a in answers if a.notice), None),
+                  confidence=min(confidences) if confidences else None)
+
+
 def _sources(hits: list[Hit]) -> list[Source]:
     out = []
     for h in hits:
@@ -393,8 +430,11 @@ def _sources(hits: list[Hit]) -> list[Source]:
 
 
 def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: Filters | dict | None = None,
-        settings: Settings | None = None, k: int | None = None) -> Answer:
-    """Answer a question about the evaluation, citing the IDs it rests on, or abstain plainly."""
+        settings: Settings | None = None, k: int | None = None, split: bool = True) -> Answer:
+    """Answer a question about the evaluation, citing the IDs it rests on, or abstain plainly.
+
+    A question that asks two things is answered part by part (split=False answers it whole).
+    """
     settings = settings or get_settings()
     turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
     flt = filters if isinstance(filters, Filters) or filters is None else Filters.model_validate(filters)
@@ -408,6 +448,9 @@ def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: 
         index = get_index(settings)
     except IndexMissing as exc:
         return Answer(answer=f"The index is not built yet ({exc}).", abstained=True, intent="no_index", answer_id=answer_id)
+    parts = split_question(text) if split and not DRAFT.search(text) else [text]
+    if len(parts) > 1:
+        return _ask_parts(parts, turns, flt, settings, k, answer_id)
     query = understand(text, turns, index.catalog)
     if query.intent == "draft":
         try:

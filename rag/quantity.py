@@ -9,15 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rag.synonyms import expand
-from rag.tokenize import tokenize
+from rag.tokenize import same_stem, tokenize
 
 _VERBS = ("were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated|"
           "in|at|on|for|by|per|under|from|with|through|within|across|compared|according")
 _END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
+_ASKS = r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it
 QUANTITY = re.compile(
-    r"\bhow many\s+(?P<count>[\w\s'’-]{2,60}?)" + _END
-    + r"|\bwhat (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)" + _END
-    + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?",
+    _ASKS + r"(?P<ask>how many\s+(?P<count>[\w\s'’-]{2,60}?)" + _END
+    + r"|what (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)" + _END
+    + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?)",
     re.I)
 _FILLER = frozenset(tokenize("the a an of in on at for to by with from that which who they their them it its this these "
                              "those there people what how many much programme program evaluation e-government government "
@@ -75,7 +76,7 @@ def asked(question: str) -> str:
     m = QUANTITY.search(question)
     if not m:
         return ""
-    clause = re.split(r"[?!]|\.(?:\s|$)", question[m.start():])[0].strip()
+    clause = re.split(r"[?!]|\.(?:\s|$)", question[m.start("ask"):])[0].strip()
     return clause[:1].lower() + clause[1:]
 
 
@@ -106,8 +107,8 @@ def _near(words: list[set[str]], head: frozenset[str], figures: dict[int, str], 
 
 
 def _shares_stem(words: set[str], others: set[str]) -> bool:
-    """Whether a word of one set is a word of the other, or its stem a prefix of it ("certif", "certifi")."""
-    return any(a == b or len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)) for a in words for b in others)
+    """Whether a word of one set is of the same family as a word of the other ("certif", "certifi")."""
+    return any(same_stem(a, b) for a in words for b in others)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 from ingest.records import Activity, Measure, Objective
 from rag.index import Index
 from rag.synonyms import expand
-from rag.tokenize import tokenize
+from rag.tokenize import same_stem, tokenize
 
 COSINE_WEIGHT = 0.7
 # Calibrated on the gold set (evals/README.md): above both, the best title is the right record
@@ -59,11 +59,18 @@ def ranked_subjects(index: Index, question: str, vector: np.ndarray) -> list[tup
 
 
 def mentions(index: Index, subject: Subject, question: str, text: str) -> bool:
-    """Whether a text speaks of the subject: it carries most of the title words the question used to name it."""
-    shared = {t for t in tokenize(subject.record.title) if t not in GENERIC} & set(tokenize(expand(question)))
-    total = sum(index.idf.get(t, 1.0) for t in shared)
+    """Whether a text speaks of the subject: it carries most of the title words the question used to name it
+    (the question's own words first; its everyday synonyms when it shares none with the title)."""
+    title = {t for t in tokenize(subject.record.title) if t not in GENERIC}
+    shared: set[str] = set()
+    for words in (set(tokenize(question)), set(tokenize(expand(question)))):
+        shared = {t for t in title if any(same_stem(t, w) for w in words)}
+        if shared:
+            break
     have = set(tokenize(text))
-    return bool(shared) and sum(index.idf.get(t, 1.0) for t in shared & have) >= 0.6 * total
+    found = {t for t in shared if any(same_stem(t, h) for h in have)}
+    total = sum(index.idf.get(t, 1.0) for t in shared)
+    return bool(shared) and sum(index.idf.get(t, 1.0) for t in found) >= 0.6 * total
 
 
 def find_subject(index: Index, question: str, vector: np.ndarray) -> Subject | None:

@@ -59,3 +59,9 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
             continue
         out.append(stem(raw))
     return out
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Whether two stems name the same word family: equal, or one a prefix of the other (register/registry,
+    certification/certified), both at least five letters long so short stems do not match by chance."""
+    return a == b or len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a))

@@ -18,6 +18,10 @@ WHY = re.compile(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:sto
 STATUS = re.compile(r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
                     r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
                     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b", re.I | re.S)
+# "what became of X", "did X ever get done": a status question even when X's description holds "how many"
+FATE = re.compile(r"\bwhat (?:became|has become|happened|is happening|'s happening) (?:of|to|with)\b|\bcome of\b"
+                  r"|^\s*(?:did|has|have|was|were|is|are)\b.{0,200}\b(?:ever )?(?:get|got|gotten|been) (?:done|finished|completed|off the ground)\b"
+                  r"|\bup and running\b|\bget off the ground\b", re.I | re.S)
 RESPONSIBLE = re.compile(r"\bwho\b.{0,40}\b(?:responsible|in charge|lead|leads|leading|implement|runs?|own|owns|charge)\b"
                          r"|\bresponsib|\bwhich (?:institution|body|ministry|authority|agency|office|organisation|organization)\b", re.I | re.S)
 INDICATOR = re.compile(r"\bbaseline\b|\btargets?\b|\bachieved\b|\bindicators?\b|\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b"
@@ -32,6 +36,7 @@ YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|
 QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
                    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
 ID_MENTION = re.compile(r"\b(?:activity|measure|objective|so)\s+\d+(?:\s?\.\s?\d+)+", re.I)
+WHEN = re.compile(r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I)  # asks for a date
 EACH = re.compile(r"\b(each|every|per|by)\s+(?:specific\s+)?(objective|measure)\b", re.I)
 
 
@@ -104,9 +109,11 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
         intent = "responsible"
     elif WHY.search(text):
         intent = "why"
+    elif FATE.search(text):
+        intent = "status"
     elif QUANT.search(text):
         intent = "indicator"
-    elif STATUS.search(text) or statuses or YESNO.search(text):
+    elif (STATUS.search(text) or statuses or YESNO.search(text)) and not (WHEN.search(text) and not statuses):
         intent = "status"
     elif COMPARE.search(text) and len(ids) >= 2:
         intent = "compare"

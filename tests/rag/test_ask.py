@@ -138,3 +138,24 @@ def test_free_answers_are_short(indexed: Settings, index) -> None:
     assert 1 <= len(re.findall(r"[.!?…”](?:\s|$)", answer.answer)) <= 8
     assert len(answer.answer) < 2500
     _grounded(answer, index)
+
+
+def test_a_two_part_question_answers_each_part(indexed: Settings) -> None:
+    answer = ask("How many e-government trainings did NAPA run in 2021, and when was the National Open Data Portal "
+                 "launched?", settings=indexed)
+    assert not answer.abstained and answer.intent == "multi"
+    assert "48" in answer.answer and "2017" in answer.answer, answer.answer
+
+
+def test_a_part_the_evaluation_does_not_answer_is_said_so(indexed: Settings) -> None:
+    answer = ask("When was the National Open Data Portal launched, and how many citizens were served at the Šabac "
+                 "one-stop shop?", settings=indexed)
+    assert not answer.abstained and "2017" in answer.answer
+    assert "does not give that figure" in answer.answer
+
+
+def test_a_described_activity_gets_its_status(indexed: Settings) -> None:
+    answer = ask("Did the analysis of how many IT specialists and IT project managers the public administration needs "
+                 "ever get done?", settings=indexed)
+    assert not answer.abstained, answer.answer
+    assert "1.1.8.1" in [c.id for c in answer.citations] and "not" in answer.answer.lower()

@@ -1,0 +1,43 @@
+"""Two questions in one ("When was the portal launched, and which body is in charge of open data?"):
+split them so each part gets its own answer, the second part read as a follow-up of the first.
+
+Only a second part that asks about something new is split off. "..., and why?", "..., and what was
+the target?" or "..., and who coordinates it?" lean on the first part and are answered with it.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.tokenize import tokenize
+
+SPLIT = re.compile(r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"
+                   r"have|had|can|could|will)\b)", re.I)
+# words that ask for more of the same record (its reasons, values, targets), not for a new subject
+_SAME = frozenset(tokenize("why reason reasons cause delay late target targets goal baseline value values achieved "
+                           "compare compared comparison change changed starting point planned plan 2019 2020 2021 2022 "
+                           "which who whom what how many much when where there it its they them that this these those "
+                           "happen happened responsible status now still yet anything something come doing done get "
+                           "got worth"))
+PRONOUN = re.compile(r"\b(?:it|its|they|them|their|that|this|these|those)\b", re.I)
+MIN_NEW = 2  # content words a second part that refers back ("it", "them") must add to be a question of its own
+
+
+def _words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if t not in _SAME and not t[:1].isdigit()}
+
+
+def split_question(text: str) -> list[str]:
+    """The question's self-contained parts, in order; [text] when it asks one thing."""
+    pieces = [p.strip(" ,;") for p in SPLIT.split(text) if p.strip(" ,;?")]
+    if len(pieces) < 2:
+        return [text]
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        new = _words(piece) - _words(" ".join(parts))
+        if len(new) >= (MIN_NEW if PRONOUN.search(piece) else 1):
+            parts.append(piece)
+        else:
+            parts[-1] = f"{parts[-1]} and {piece}"
+    if len(parts) < 2:
+        return [text]
+    return [p if p.endswith("?") else p + "?" for p in parts]
