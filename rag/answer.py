@@ -14,6 +14,7 @@ from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
 from rag.sentences import Sentence, chunk_sentences
+from rag.synonyms import synonym_map
 from rag.tokenize import tokenize
 from rag.understand import Query
 
@@ -345,16 +346,19 @@ def content_terms(text: str) -> set[str]:
 
 
 def coverage(index: Index, question: str, texts: list[str]) -> float:
-    """IDF-weighted share of the question's content words found in the texts (unknown words weigh most)."""
+    """IDF-weighted share of the question's content words found in the texts, directly or as the report's term
+    for them (unknown words weigh most)."""
     q = content_terms(question)
     if not q:
         return 1.0
     have: set[str] = set()
     for t in texts:
         have.update(tokenize(t))
+    synonyms = synonym_map(question)  # "help line" is covered by "contact centre"
     default = max(index.idf.values()) if index.idf else 1.0
     total = sum(index.idf.get(t, default) for t in q)
-    return sum(index.idf.get(t, default) for t in q if t in have) / total if total else 0.0
+    found = sum(index.idf.get(t, default) for t in q if t in have or synonyms.get(t, frozenset()) & have)
+    return found / total if total else 0.0
 
 
 DATE = re.compile(r"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)
@@ -412,7 +416,8 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
         return []
     vecs = index.text_vectors([s.text for _, s in ranked])
     sims = vecs @ vector
-    scored = sorted(((0.6 * float(sim) + 0.4 * pre, float(sim), s) for (pre, s), sim in zip(ranked, sims)), key=lambda t: -t[0])
+    scored = sorted(((0.6 * float(sim) + 0.4 * pre - _long(s.text), float(sim), s) for (pre, s), sim in zip(ranked, sims)),
+                    key=lambda t: -t[0])
     chosen: list[tuple[float, float, Sentence]] = []
     per_chunk: dict[str, int] = {}
     for score, sim, s in scored:
@@ -425,6 +430,14 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
         if len(chosen) >= n:
             break
     return chosen
+
+
+LONG = 300  # characters: a longer sentence is a list or a run-on that matches many words by its length alone
+
+
+def _long(text: str) -> float:
+    """A small penalty for sentences past LONG characters, at most 0.1."""
+    return min(0.1, 0.1 * max(0, len(text) - LONG) / LONG)
 
 
 def source_label(s: Sentence) -> str:

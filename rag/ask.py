@@ -19,7 +19,7 @@ from rag.quantity import Passage, Row, asked, counted, states_count
 from rag.sentences import chunk_sentences
 from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
-from rag.tokenize import tokenize
+from rag.tokenize import same_stem, tokenize
 from rag.understand import DRAFT, Query, understand
 
 MAX_QUESTION = 2000
@@ -36,6 +36,11 @@ COMMON_CAPS = {c.lower() for c in ("I", "I've", "I'm", "Programme", "Program", "
                "Where", "Why", "Is", "Are", "Was", "Were", "Did", "Does", "Has", "Have", "Can", "Could", "Please", "And", "The")}
 FOCUS = re.compile(r"\bhow many ([\w\s-]{3,40}?)\s+(?:were|was|are|is|have|has|did|do|does|in|at|on|for|by|per)\b"
                    r"|\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
+# "Who chaired the session?": what a person did at an event; the evaluation names almost no one, so the
+# evidence must say it with the question's own verb
+WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?P<verb>chair(?:s|ed)|head(?:s|ed)|sign(?:s|ed)|appoint(?:s|ed)|elect(?:s|ed)"
+                     r"|presid(?:es|ed)|host(?:s|ed)|attend(?:s|ed)|spoke|speaks|present(?:s|ed)|moderat(?:es|ed)"
+                     r"|nominat(?:es|ed)|open(?:s|ed)|launch(?:es|ed)|inaugurat(?:es|ed))\b", re.I)
 WHO = re.compile(r"^\s*who\b|\bwhich (?:person|official|minister|director)\b|\bname of the (?:person|minister|director|head)\b", re.I)
 
 
@@ -133,6 +138,15 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
         if not states_count(wanted, passages, rows, index.catalog.all_ids(), topic, qualifiers):
             return _abstain(f"The evaluation does not give that figure: neither the report nor its Evaluation Matrix "
                             f"states {asked(q)}.", "not_in_evaluation")
+    did = WHO_DID.search(q)
+    if did and query.intent != "responsible":
+        verb = tokenize(did.group("verb"))
+        topic = content_terms(q[did.end():])
+        passages, _ = _evidence(query, hits, index)
+        if verb and not any(any(same_stem(verb[0], t) for t in toks) and topic & toks
+                            for toks in (set(tokenize(p.text)) for p in passages)):
+            return _abstain(f"The evaluation does not say who {did.group('verb')}{q[did.end():].rstrip(' ?.')}.",
+                            "not_in_evaluation")
     focus = FOCUS.search(q)
     if focus:
         phrase = next(g for g in focus.groups() if g)
@@ -309,7 +323,8 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
                    subject: Subject | None = None) -> tuple[Draft, float, list[str]] | None:
     """An answer from the best-matching record (indicator, activity, measure), its strength and evidence.
 
-    An activity the question clearly names in plain words (its subject) is the record for a status question.
+    An activity or measure the question clearly names in plain words (its subject) is the record for a
+    status question: an activity's status, or a measure's activities and their statuses.
     """
     d = Draft(intent=query.intent)
     intent = query.intent
@@ -322,11 +337,14 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
     kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure", "indicator"),
              "responsible": ("activity", "measure", "objective", "indicator"), "compare": ("activity", "measure"),
              "about": ("activity", "measure", "objective")}.get(intent)
-    if kinds and subject is not None and isinstance(subject.record, Activity) and intent in {"status", "why"}:
-        _answer_record(d, query, subject.record, index, search_text)
-        return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(subject.record.id, [])]
     if kinds:
         rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
+        named = subject.record if subject is not None and intent in {"status", "why"} else None
+        # the subject names the record, unless it is a measure and the hits found one of its activities
+        if isinstance(named, Activity) or isinstance(named, Measure) and not (
+                isinstance(rec, Activity) and rec.measure == named.id):
+            _answer_record(d, query, named, index, search_text)
+            return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(named.id, [])]
         if rec is not None and hit is not None:
             _answer_record(d, query, rec, index, search_text)
             return d, strength, [hit.chunk.text]

@@ -22,9 +22,12 @@ class Sentence:
     ids: tuple = ()  # the IDs the sentence names, also filled in by the index
 
 
+CELL = re.compile(r"\s+\|\s+")  # table cells a loader joined on one line: a quote never spans two
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, long run-ons left whole."""
-    return [s.strip() for s in SENTENCE_END.split(text) if len(s.strip()) > 1]
+    """Sentences of a paragraph (each table cell on its own), long run-ons left whole."""
+    return [s.strip() for cell in CELL.split(text) for s in SENTENCE_END.split(cell) if len(s.strip()) > 1]
 
 
 LISTING_LABELS = {"Activities", "Indicator", "Indicators", "Measures", "Responsible", "Responsible entity", "Status"}

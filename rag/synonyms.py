@@ -6,6 +6,7 @@ gives institutions and systems); the left-hand sides are everyday names for the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 EXPANSIONS: tuple[tuple[str, str], ...] = (
     # systems and services
@@ -46,7 +47,12 @@ EXPANSIONS: tuple[tuple[str, str], ...] = (
     (r"satisfaction|feedback|user experience", "user satisfaction measuring satisfaction"),
     (r"artificial intelligence|\bai\b|machine learning", "artificial intelligence AI platform Smart Serbia"),
     (r"gender|women|equality", "gender equality horizontal issues"),
-    (r"e-?democracy|participation|consultation", "e-Democracy e-Consultation Portal"),
+    (r"e-?democracy|participation|consultation|take part in (?:decision|policy)|have (?:a|their) say|citizen (?:engagement|involvement)",
+     "e-Democracy e-Consultation Portal participation"),
+    (r"\bpay(?:ing|ment|ments)?\b|\bfees?\b|\bcharges\b|\breceipts?\b", "electronic payment e-Payment fees"),
+    (r"sign(?:ing)? (?:documents?|online|electronically|remotely)|without (?:a )?(?:physical )?card|card reader",
+     "e-Signature signature in the cloud qualified electronic certificate"),
+    (r"two[- ](?:step|factor)|2fa|extra security step|second factor|multi[- ]factor", "two-factor identification multi-factor identification"),
     (r"interview|respondent|stakeholder", "interviews interviewees respondents institutions"),
 )
 STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
@@ -68,6 +74,19 @@ def expand(question: str) -> str:
     """The question with the corpus's own terms added for every everyday name it uses."""
     extra = [e for pattern, e in _COMPILED if pattern.search(question)]
     return question + (" " + " ".join(extra) if extra else "")
+
+
+@lru_cache(maxsize=4096)
+def synonym_map(question: str) -> dict[str, frozenset[str]]:
+    """For each word of an everyday name in the question, the tokens of the report's terms for it."""
+    from rag.tokenize import tokenize
+
+    out: dict[str, set[str]] = {}
+    for pattern, terms in _COMPILED:
+        for m in pattern.finditer(question):
+            for word in tokenize(m.group(0)):
+                out.setdefault(word, set()).update(tokenize(terms))
+    return {word: frozenset(terms) for word, terms in out.items()}
 
 
 def statuses_named(question: str) -> list[str]:

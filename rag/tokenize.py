@@ -31,6 +31,8 @@ def uk_spelling(word: str) -> str:
     return word
 
 
+JOINED_PREFIXES = frozenset({"co", "re", "pre", "non", "sub", "inter", "multi"})
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -54,6 +56,8 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
             parts = [p for p in raw.split("-") if p]
             out.append(raw)
             out.extend(stem(p) for p in parts if p not in STOPWORDS and len(p) > 1)
+            if len(parts) == 2 and parts[0] in JOINED_PREFIXES:  # "co-ordinates" is "coordinates"
+                out.append(stem(parts[0] + parts[1]))
             continue
         if not keep_stopwords and (raw in STOPWORDS or len(raw) < 2):
             continue

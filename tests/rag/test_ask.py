@@ -159,3 +159,18 @@ def test_a_described_activity_gets_its_status(indexed: Settings) -> None:
                  "ever get done?", settings=indexed)
     assert not answer.abstained, answer.answer
     assert "1.1.8.1" in [c.id for c in answer.citations] and "not" in answer.answer.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "Who chaired the PAR Council session on e-Government held on 23 December 2021?",
+    "Who signed the Decree on office operation?",
+])
+def test_who_did_what_at_an_event_is_not_guessed(indexed: Settings, question: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert answer.abstained and answer.answer.startswith("The evaluation does not say who"), answer.answer
+
+
+def test_quotes_never_span_table_cells(indexed: Settings, index) -> None:
+    answer = ask("Which institutions lead the implementation of the Programme's measures?", settings=indexed)
+    assert all(" | " not in c.quote for c in answer.citations)
+    _grounded(answer, index)

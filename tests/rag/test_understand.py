@@ -343,3 +343,30 @@ def test_expand_leaves_unrelated_questions_alone() -> None:
 def test_entities_named(question: str, entities: list[str]) -> None:
     """Responsible entities are recognised by abbreviation or full name, as the matrix abbreviates them."""
     assert entities_named(question) == entities
+
+
+# --- added with the synonym map and date questions -------------------------------------------------------
+
+def test_synonym_map_links_everyday_words_to_the_report_terms() -> None:
+    """'help line' maps to the report's 'contact centre'; words outside any everyday name map to nothing."""
+    from rag.synonyms import synonym_map
+    from rag.tokenize import tokenize
+
+    found = synonym_map("Was a help line set up for people?")
+    assert set(tokenize("contact centre")) <= found[tokenize("line")[0]]
+    assert tokenize("people")[0] not in found
+
+
+@pytest.mark.parametrize("question", ["When was the National Open Data Portal launched?",
+                                      "Since when has the working group existed?"])
+def test_when_questions_ask_for_a_date_not_a_status(question: str) -> None:
+    """'When was X launched' wants the date, not the status of X."""
+    assert q(question).intent != "status"
+
+
+@pytest.mark.parametrize("question", ["What became of the plan for a communication strategy?",
+                                      "Did the analysis of how many IT specialists are needed ever get done?",
+                                      "Is the contact centre up and running?"])
+def test_fate_questions_are_status_questions(question: str) -> None:
+    """'What became of X', 'did X ever get done' ask for a status, even with 'how many' inside."""
+    assert q(question).intent == "status"
