@@ -16,7 +16,7 @@ from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.quantity import Passage, Row, asked, counted, states_count
-from rag.sentences import chunk_sentences
+from rag.sentences import Sentence, chunk_sentences
 from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
 from rag.tokenize import same_stem, tokenize
@@ -87,14 +87,25 @@ def _subject_indicators(query: Query, hits: list[Hit], index: Index, search_text
                 owners.add(i.rsplit(".", 1)[0])
         pool = [ind for ind in catalog.indicators if ind.owner in owners]
     else:
-        keys = [h.chunk.record_id for h in hits[:8] if h.chunk.kind == "indicator"]
-        pool = [ind for ind in catalog.indicators if ind.id in keys]
-        pool.sort(key=lambda ind: -match(ind) + 0.1 * keys.index(ind.id))
-        return pool[:1]
+        return _best_indicators(index, search_text, hits)[:1]
     if not pool:
         return []
     best = max(match(i) for i in pool)
     return [i for i in pool if match(i) >= best - 1e-9][:2]
+
+
+def _best_indicators(index: Index, search_text: str, hits: list[Hit]) -> list[Indicator]:
+    """Every indicator, best first: its name's meaning and words against the question's, retrieved ones ahead."""
+    inds = index.catalog.indicators
+    if not inds:
+        return []
+    q = content_terms(expand(search_text))
+    weight = sum(index.idf.get(t, 1.0) for t in q) or 1.0
+    sims = index.text_vectors([" ".join(i.name.split()) for i in inds]) @ index.embed_query(search_text)
+    retrieved = {h.chunk.record_id for h in hits[:8] if h.chunk.kind == "indicator"}
+    scored = [(0.5 * float(sim) + 0.5 * sum(index.idf.get(t, 1.0) for t in q & set(tokenize(i.name))) / weight
+               + (0.1 if i.id in retrieved else 0.0), n) for n, (i, sim) in enumerate(zip(inds, sims))]
+    return [inds[n] for _, n in sorted(scored, key=lambda t: -t[0])]
 
 
 def _abstain(text: str, intent: str) -> Draft:
@@ -116,10 +127,7 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     if late and not plan:
         return _abstain(f"The evaluation covers the Programme's implementation in 2020-2022 and does not report results for {max(late)}.", "out_of_scope")
     if MONEY_Q.search(q):
-        rest = content_terms(MONEY_Q.sub(" ", q))
-        backed = [s for h in hits[:5] for s in chunk_sentences(h.chunk) if MONEY_A.search(s.text)
-                  and coverage(index, " ".join(rest), [s.text + " " + h.chunk.text.split("\n")[0]]) >= 0.5]
-        if not backed:
+        if not _money_sentences(query, hits, index):
             return _abstain("The evaluation does not give that amount: it states no budget, cost or salary figure for it.", "not_in_evaluation")
     if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
         return _abstain("The evaluation does not name that person.", "not_in_evaluation")
@@ -156,12 +164,30 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     return None
 
 
-def _evidence(query: Query, hits: list[Hit], index: Index) -> tuple[list[Passage], list[Row]]:
-    """What could state a figure: sentences of the top hits and the best BM25 sentences; indicator rows."""
-    rows = [Row(*h.chunk.text.split("\n", 1)) for h in hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
+def _candidates(query: Query, hits: list[Hit], index: Index) -> list[Sentence]:
+    """Sentences that could answer: of the top hits (indicator rows left out) and the best BM25 sentences."""
     sentences = [s for h in hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
     sentences += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(expand(query.text)), 40)]
-    return [Passage(s.text, s.chunk.text) for s in sentences], rows
+    return list({id(s): s for s in sentences}.values())
+
+
+def _evidence(query: Query, hits: list[Hit], index: Index) -> tuple[list[Passage], list[Row]]:
+    """What could state a figure: candidate sentences with their chunks; indicator rows."""
+    rows = [Row(*h.chunk.text.split("\n", 1)) for h in hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
+    return [Passage(s.text, s.chunk.text) for s in _candidates(query, hits, index)], rows
+
+
+def _money_sentences(query: Query, hits: list[Hit], index: Index) -> list[Sentence]:
+    """Sentences stating an amount of money for what the question is about, best first."""
+    rest = " ".join(content_terms(MONEY_Q.sub(" ", query.text)))
+    scored = []
+    for s in _candidates(query, hits, index):
+        if MONEY_A.search(s.text):
+            share = coverage(index, rest, [s.text + " " + s.chunk.text.split("\n")[0]])
+            if share >= 0.5:
+                scored.append((share, s))
+    scored.sort(key=lambda t: -t[0])
+    return [s for _, s in scored]
 
 
 def _in_corpus(name: str, index: Index) -> bool:
@@ -212,6 +238,11 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
         answer_aggregate(d, query, index, hits)
         return d, False
 
+    if MONEY_Q.search(query.text):  # the amounts themselves, from the sentences that state them
+        money = _money_sentences(query, hits, index)[:3]
+        say_sentences(d, index, [(0.0, 0.0, s) for s in money])
+        return d, False
+
     named = _named_subjects(query, index)
     if named:
         return _answer_named(d, query, named, hits, index, vector, search_text), False
@@ -225,6 +256,7 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
     names = _entity_terms(query.text, index)
     if names and chosen and not _has_terms(names, [s.text + " " + s.chunk.text for _, _, s in chosen]):
         chosen = best_sentences(index, query, hits, vector, search_text=search_text, require=names) or chosen
+    chosen = _cover_years(query, hits, index, vector, search_text, chosen)
     free_conf = 0.0
     if chosen:
         sim = max(c[1] for c in chosen)
@@ -289,6 +321,26 @@ def _name_subject(d: Draft, subject: Subject, index: Index, question: str) -> No
     d.cite(cite_record(rec, index.catalog, title))
 
 
+def _cover_years(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str,
+                 chosen: list) -> list:
+    """A question spanning years ("between 2021 and March 2022") gets a sentence for each year it names."""
+    years = list(dict.fromkeys(YEAR.findall(query.text)))
+    if len(years) < 2 or not chosen:
+        return chosen
+    shared = (content_terms(query.text) - set(years)) & chosen[0][2].tokens
+    if not shared:
+        return chosen
+    key = max(shared, key=lambda t: index.idf.get(t, 0.0))  # what the first sentence counts: the other years' too
+    out = list(chosen)
+    for year in years:
+        if any(year in s.tokens and key in s.tokens for _, _, s in out):
+            continue
+        extra = best_sentences(index, query, hits, vector, n=1, search_text=search_text, require={year, key})
+        if extra and all(extra[0][2].text != s.text for _, _, s in out):
+            out.append(extra[0])
+    return out[:4]
+
+
 def _add_support(d: Draft, index: Index, chosen: list) -> None:
     """Add to a record answer the best report sentence and the best sentence of another record, if new."""
     for kind_ok in (lambda c: c.kind == "section", lambda c: c.kind != "section"):
@@ -330,10 +382,11 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
     intent = query.intent
     if intent == "indicator" or intent == "free" and hits and hits[0].chunk.kind == "indicator":
         inds = _subject_indicators(query, hits, index, search_text)
-        if inds:
-            h = next(h for h in hits if h.chunk.record_id == inds[0].id)
+        chunk = index.by_id.get(next(iter(index.record_chunks.get(inds[0].id, [])), "")) if inds else None
+        if inds and chunk is not None:
+            cosine = float(index.text_vectors([chunk.text])[0] @ index.embed_query(search_text))
             answer_indicator(d, inds, query, index)
-            return d, 0.5 * h.cosine + 0.5 * coverage(index, search_text, [h.chunk.text]), [h.chunk.text]
+            return d, 0.5 * cosine + 0.5 * coverage(index, search_text, [chunk.text]), [chunk.text]
     kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure", "indicator"),
              "responsible": ("activity", "measure", "objective", "indicator"), "compare": ("activity", "measure"),
              "about": ("activity", "measure", "objective")}.get(intent)

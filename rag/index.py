@@ -41,6 +41,7 @@ class Index:
     idf: dict[str, float] = field(default_factory=dict)
     corpus_text: str = ""
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    _queries: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from rag.sentences import chunk_sentences
@@ -82,8 +83,14 @@ class Index:
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query's unit vector."""
-        return np.asarray(self.embedder.embed([text])[0], dtype="float32")
+        """The query's unit vector (the last few hundred are kept: one question embeds its text more than once)."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = np.asarray(self.embedder.embed([text])[0], dtype="float32")
+            if len(self._queries) >= 512:
+                self._queries.clear()
+            self._queries[text] = vector
+        return vector
 
     def text_vectors(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of index texts (sentences, chunks), embedded once and then served from memory."""

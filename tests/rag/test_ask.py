@@ -174,3 +174,16 @@ def test_quotes_never_span_table_cells(indexed: Settings, index) -> None:
     answer = ask("Which institutions lead the implementation of the Programme's measures?", settings=indexed)
     assert all(" | " not in c.quote for c in answer.citations)
     _grounded(answer, index)
+
+
+def test_a_money_question_quotes_the_amounts(indexed: Settings, index) -> None:
+    answer = ask("How much money was planned for improving the Open Data Portal software?", settings=indexed)
+    assert not answer.abstained and "2 million dinars" in answer.answer, answer.answer
+    assert "1.4.2.2" in [c.id for c in answer.citations]
+    _grounded(answer, index)
+
+
+def test_the_indicator_is_found_by_its_meaning(indexed: Settings) -> None:
+    """'business entities ... electronic mailbox' is 1.2.6's mailbox indicator, not one that shares more words."""
+    answer = ask("How many business entities activated an electronic mailbox in 2021?", settings=indexed)
+    assert "19.261" in answer.answer and "1.2.6" in [c.id for c in answer.citations], answer.answer
