@@ -14,7 +14,7 @@ from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
 from rag.sentences import Sentence, chunk_sentences
-from rag.synonyms import synonym_map
+from rag.synonyms import spell_out, synonym_map
 from rag.tokenize import tokenize
 from rag.understand import Query
 
@@ -195,7 +195,7 @@ def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index:
     catalog = index.catalog
     label = {"activity": "Activity", "measure": "Measure", "objective": "Specific objective"}[kind_of(rec.id)]
     if rec.responsible:
-        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of {rec.responsible}, "
+        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of {spell_out(rec.responsible)}, "
                   f"according to the Evaluation Matrix (Annex 7).")
         draft.cite(cite_record(rec, catalog, rec.responsible))
     else:
@@ -204,7 +204,7 @@ def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index:
     if isinstance(rec, Activity):
         m = catalog.record(rec.measure)
         if isinstance(m, Measure) and m.responsible:
-            draft.say(f"Its measure {m.id} is led by {m.responsible}.")
+            draft.say(f"Its measure {m.id} is led by {spell_out(m.responsible)}.")
             draft.cite(cite_record(m, catalog, m.responsible))
 
 
@@ -236,12 +236,12 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
     if isinstance(rec, Activity):
         answer_activity_status(draft, rec, query, index)
         if rec.responsible:
-            draft.say(f"Responsible: {rec.responsible}.")
+            draft.say(f"Responsible: {spell_out(rec.responsible)}.")
         return
     if isinstance(rec, Measure):
         o = catalog.record(rec.objective)
         draft.say(f"Measure {rec.id} ({_norm(rec.title)}) falls under specific objective {rec.objective}"
-                  f"{f' ({o.title})' if o else ''}; the responsible entity is {rec.responsible or 'not named'}.")
+                  f"{f' ({o.title})' if o else ''}; the responsible entity is {spell_out(rec.responsible) if rec.responsible else 'not named'}.")
         draft.cite(cite_record(rec, catalog, _norm(rec.title)))
         if rec.relevance:
             draft.say(f"Relevance: {_first_sentences(rec.relevance, 1)}")
@@ -254,7 +254,7 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
         add_prose(draft, index, [rec.id], query.text)
         return
     measures = [m for m in catalog.measures if m.objective == rec.id]
-    draft.say(f"Specific objective {rec.id} ({rec.title}) is led by {rec.responsible or 'an entity the matrix does not name'}"
+    draft.say(f"Specific objective {rec.id} ({rec.title}) is led by {spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
               f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}.")
     draft.cite(cite_record(rec, catalog, rec.achievement or _norm(rec.title)))
     if measures:
@@ -369,7 +369,8 @@ NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2
 def answer_type(question: str) -> re.Pattern | None:
     """What kind of text answers the question: a date for 'when', a number for 'how many', a name for 'who/where'."""
     q = question.lower()
-    if re.search(r"^\s*when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b", q):
+    if re.search(r"^\s*(?:and\s+)?when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b|\bdeadlines?\b|\bby when\b"
+                 r"|\bdue (?:date|by)\b|\btime ?(?:line|frame)\b|\bcompletion date\b", q):
         return DATE
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|number)\b", q):
         return NUMBER

@@ -115,6 +115,27 @@ ENTITIES: dict[str, str] = {
     "Ministry of Agriculture": r"ministry of agriculture|agriculture ministry",
 }
 _ENTITIES = {k: re.compile(v, re.I) for k, v in ENTITIES.items()}
+# The matrix's abbreviations spelled out as the report writes the names elsewhere, for answers.
+SPELLED_OUT: dict[str, str] = {
+    "ITE": "Office for Information Technologies and e-Government",
+    "MPALSG": "Ministry of Public Administration and Local Self-Government",
+    "MLEVSA": "Ministry of Labour, Employment, Veterans and Social Affairs",
+    "PPS": "Public Policy Secretariat of the Republic of Serbia",
+    "JA": "Judicial Academy",
+    "MJ": "Ministry of Justice",
+    "RGA": "Republic Geodetic Authority",
+    "MD": "Ministry of Defence",
+    "BRA": "Business Registers Agency",
+    "NAPA": "National Academy for Public Administration",
+    "MTTT": "Ministry of Trade, Tourism and Telecommunications",
+}
+
+
+def spell_out(name: str) -> str:
+    """'JA' -> 'JA (Judicial Academy)', 'ITE Office' -> 'ITE Office (Office for ...)'; other names as they are."""
+    head = name.strip().split(" ")[0]
+    full = SPELLED_OUT.get(head)
+    return f"{name.strip()} ({full})" if full and full.lower() not in name.lower() else name.strip()
 
 
 def entities_named(question: str) -> list[str]:

@@ -44,6 +44,11 @@ def stem(word: str) -> str:
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased tokens; '1.4.2.2' and '1.643' stay whole; hyphenated words add their parts."""
+    return list(_tokens(text, keep_stopwords))
+
+
+@lru_cache(maxsize=16384)  # record titles, sentences and questions are tokenized again and again
+def _tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
     out: list[str] = []
     for raw in TOKEN.findall(text.lower()):
         raw = raw.rstrip(".,")
@@ -62,7 +67,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         if not keep_stopwords and (raw in STOPWORDS or len(raw) < 2):
             continue
         out.append(stem(raw))
-    return out
+    return tuple(out)
 
 
 def same_stem(a: str, b: str) -> bool:

@@ -187,3 +187,8 @@ def test_the_indicator_is_found_by_its_meaning(indexed: Settings) -> None:
     """'business entities ... electronic mailbox' is 1.2.6's mailbox indicator, not one that shares more words."""
     answer = ask("How many business entities activated an electronic mailbox in 2021?", settings=indexed)
     assert "19.261" in answer.answer and "1.2.6" in [c.id for c in answer.citations], answer.answer
+
+
+def test_responsible_entities_are_spelled_out(indexed: Settings) -> None:
+    answer = ask("Who is responsible for activity 1.2.4.7?", settings=indexed)
+    assert "JA (Judicial Academy)" in answer.answer, answer.answer
