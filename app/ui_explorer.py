@@ -116,7 +116,7 @@ def record_block(rec: object, cat: Catalog, skip_title: bool = False) -> None:
     rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value).replace(chr(10), '<br>')}</td></tr>"
                    for label, value in fields)
     context = "<br>".join(html.escape(c) for c in context_of(rec, cat))
-    st.html(f"<div class='egov-source'>" + (f"<div class='context'>{context}</div>" if context else "")
+    st.html("<div class='egov-source'>" + (f"<div class='context'>{context}</div>" if context else "")
             + f"<table class='fields'>{rows}</table></div>")
 
 

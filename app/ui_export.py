@@ -17,7 +17,7 @@ def conversation_markdown(messages: list[dict[str, Any]], title: str = "Conversa
              "the e-Government Development Programme 2020-2022._", ""]
     for m in messages:
         if m.get("role") == "user":
-            lines += [f"## Question", "", m.get("content", ""), ""]
+            lines += ["## Question", "", m.get("content", ""), ""]
             continue
         if m.get("error"):
             lines += ["**Answer:** _(not available: " + m["error"] + ")_", ""]

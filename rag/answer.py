@@ -1,19 +1,17 @@
 """The extractive answerer: exact answers from the record catalog, cited sentences for the rest."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.chunks import Chunk
 from ingest.ids import find_ids, kind_of
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
-from rag.sentences import Sentence, chunk_sentences
+from rag.sentences import Sentence
 from rag.synonyms import spell_out, synonym_map
 from rag.tokenize import tokenize
 from rag.understand import Query
@@ -290,8 +288,6 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         return
     if unit == "measures":
         measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
-        if query.group_by == "objective" or not scope:
-            counts = "; ".join(f"{o.id}: {sum(1 for m in measures if m.objective == o.id)}" for o in catalog.objectives if _in_scope(o.id, scope) or scope)
         draft.say(f"There are {len(measures)} measures{where}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures) + ".")
         for m in measures[:30]:
             draft.cite(cite_record(m, catalog, _norm(m.title)))

@@ -8,14 +8,14 @@ import numpy as np
 
 from ingest.config import Settings, get_settings
 from ingest.ids import kind_of
-from ingest.records import Activity, Indicator, Measure, Objective
+from ingest.records import Activity, Indicator, Measure
 from rag.decompose import split_question
 from rag.answer import (GENERIC, Draft, add_prose, cite_record, answer_about, answer_activity_status, answer_aggregate, answer_indicator,
                         answer_responsible, best_sentences, content_terms, coverage, say_sentences)
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.retrieve import Hit, retrieve, unknown_ids
-from rag.quantity import Passage, Row, asked, counted, states_count
+from rag.quantity import Passage, Row, asked, counted, head_word, noun_phrase, states_count
 from rag.sentences import Sentence, chunk_sentences
 from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
@@ -23,7 +23,7 @@ from rag.tokenize import same_stem, tokenize
 from rag.understand import DRAFT, Query, understand
 
 MAX_QUESTION = 2000
-MONEY_Q = re.compile(r"\bbudget\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar", re.I)
+MONEY_Q = re.compile(r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar", re.I)
 MONEY_A = re.compile(r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I)
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
 PLAN = re.compile(r"2023\s*[-–]\s*2025|next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target", re.I)
@@ -41,6 +41,12 @@ FOCUS = re.compile(r"\bhow many ([\w\s-]{3,40}?)\s+(?:were|was|are|is|have|has|d
 WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?P<verb>chair(?:s|ed)|head(?:s|ed)|sign(?:s|ed)|appoint(?:s|ed)|elect(?:s|ed)"
                      r"|presid(?:es|ed)|host(?:s|ed)|attend(?:s|ed)|spoke|speaks|present(?:s|ed)|moderat(?:es|ed)"
                      r"|nominat(?:es|ed)|open(?:s|ed)|launch(?:es|ed)|inaugurat(?:es|ed))\b", re.I)
+# "What did the Prime Minister say about ...": statements of people the evaluation does not report
+ROLE_SAID = re.compile(r"\bwhat (?:did|does|has) (?:the )?(?P<role>(?:deputy |assistant )?(?:prime minister|minister|director|president|"
+                       r"head|chair(?:man|woman|person)?|secretary|ambassador|mayor|commissioner))\s+(?:\w+\s+)?"
+                       r"(?:say|said|state|think|announce|declare|claim|promise|write)\b", re.I)
+SAYING = re.compile(r"\b(?:said|says|stated|announced|declared|emphasi[sz]ed|noted|stressed|pointed out)\b", re.I)
+COMPARE_WITH = re.compile(r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b", re.I)
 WHO = re.compile(r"^\s*who\b|\bwhich (?:person|official|minister|director)\b|\bname of the (?:person|minister|director|head)\b", re.I)
 
 
@@ -131,10 +137,15 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             return _abstain("The evaluation does not give that amount: it states no budget, cost or salary figure for it.", "not_in_evaluation")
     if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
         return _abstain("The evaluation does not name that person.", "not_in_evaluation")
+    said = ROLE_SAID.search(q)
+    if said and not any(said.group("role").lower() in p.text.lower() and SAYING.search(p.text)
+                        for p in _evidence(query, hits, index)[0]):
+        return _abstain(f"The evaluation does not report what the {said.group('role')} said.", "not_in_evaluation")
     for name in named_entities(q):
         if expand(name) != name or _in_corpus(name, index):
             continue
-        if " " in name or re.fullmatch(r"[A-Z]{2,}", name):  # "Ministry of Health", "DESI": never in the evaluation
+        if " " in name or re.fullmatch(r"[A-Z]{2,}", name) or COMPARE_WITH.search(q):
+            # "Ministry of Health", "DESI", "compared with Croatia": never in the evaluation
             return _abstain(f"The evaluation does not mention {name}.", "not_in_evaluation")
     wanted = counted(q, index.idf)
     if wanted:
@@ -156,10 +167,13 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
             return _abstain(f"The evaluation does not say who {did.group('verb')}{q[did.end():].rstrip(' ?.')}.",
                             "not_in_evaluation")
     focus = FOCUS.search(q)
-    if focus:
-        phrase = next(g for g in focus.groups() if g)
-        unknown = [t for t in tokenize(phrase) if t not in GENERIC and t not in index.idf and "-" not in t]
-        if any(expand(w) == w for w in unknown):
+    if focus:  # the thing asked about ("the average waiting time", "how many cyber attacks") uses a word the corpus never does
+        phrase = noun_phrase(next(g for g in focus.groups() if g))
+        # what a "how many" question counts is its head noun; "what is the X of" names X with all its words
+        words = [head_word(phrase, GENERIC)] if focus.group(1) else re.findall(r"[\w-]+", phrase)
+        unknown = [w for w in words if w and "-" not in w and tokenize(w) and tokenize(w)[0] not in GENERIC
+                   and all(t not in index.idf for t in tokenize(w)) and expand(w) == w]
+        if unknown:
             return _abstain(f"The evaluation does not report the {phrase.strip()}.", "not_in_evaluation")
     return None
 
@@ -191,7 +205,18 @@ def _money_sentences(query: Query, hits: list[Hit], index: Index) -> list[Senten
 
 
 def _in_corpus(name: str, index: Index) -> bool:
-    return bool(re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", index.corpus_text))
+    """Whether the corpus uses the name, or a short form of it: "PAR Council" for "Public Administration Reform Council"."""
+    return any(re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", index.corpus_text) for form in _name_forms(name))
+
+
+def _name_forms(name: str) -> list[str]:
+    """The name, its initials, and its first words' initials before the rest ("PAR Council")."""
+    words = [w for w in name.split() if w.lower() not in {"of", "and", "for", "the", "on", "in"}]
+    forms = [name]
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        forms.append("".join(w[0] for w in words))
+        forms += ["".join(w[0] for w in words[:k]) + " " + " ".join(words[k:]) for k in range(2, len(words))]
+    return forms
 
 
 def unknown_names(query: Query, index: Index) -> list[str]:

@@ -21,10 +21,13 @@ QUANTITY = re.compile(
     + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?)",
     re.I)
 _FILLER = frozenset(tokenize("the a an of in on at for to by with from that which who they their them it its this these "
-                             "those there people what how many much programme program evaluation e-government government "
+                             "those there what how many much programme program evaluation e-government government "
                              "serbia republic total overall exact actual"))
 _WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred "
                    "thousand dozen half none".split())
+_PEOPLE = frozenset(tokenize("people persons individuals citizens residents users participants attendees trainees "
+                             "interviewees respondents staff employees"))
+_ANYONE = frozenset(tokenize("people persons individuals"))
 BEFORE, AFTER = 3, 5  # a figure counts a thing when it stands this close before or after the thing's name
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -37,19 +40,45 @@ class Counted:
     names: frozenset[str]
 
 
+_BREAK = frozenset("to of for about from that which who whom whose with on in at by under across through into "
+                   "than per within had has have been be were was are is did do does will would can could got get "
+                   "went took made came".split())
+
+
+def noun_phrase(phrase: str) -> str:
+    """The noun phrase a counted phrase starts with: up to a preposition, a relative word or a participle
+    ("requests to fix wrong information" -> "requests", "servants trained by NAPA" -> "servants")."""
+    raw = phrase.split()
+
+    def breaks(n: int) -> bool:
+        word = raw[n].lower()
+        # a participle after the noun ends it ("servants trained by"), one before a noun does not ("waiting time")
+        participle = re.search(r"(?:ed|ing)$", word) and (n + 1 == len(raw) or raw[n + 1].lower() in _BREAK)
+        return word in _BREAK or bool(participle)
+
+    cut = next((n for n in range(1, len(raw)) if breaks(n)), len(raw))
+    return " ".join(raw[:cut])
+
+
+def head_word(phrase: str, filler: frozenset[str] = frozenset()) -> str:
+    """The last content word of the phrase's noun phrase, as written ('' when there is none)."""
+    words = [w for w in re.findall(r"[\w-]+", noun_phrase(phrase)) if tokenize(w) and tokenize(w)[0] not in _FILLER | filler]
+    return words[-1] if words else ""
+
+
 def _head(part: str, known: set[str] | dict) -> Counted | None:
     """What a noun phrase counts: its last known word, with its everyday synonyms."""
     options: set[str] = set()
     word = ""
     for alternative in re.split(r"\s+or\s+", part):
-        raw = alternative.split()
-        cut = next((n for n, w in enumerate(raw) if n and re.search(r"(?:ed|ing)$", w)), len(raw))  # "servants trained by"
-        alternative = " ".join(raw[:cut])
+        alternative = noun_phrase(alternative)
         words = [t for t in tokenize(alternative) if t not in _FILLER and t in known]
         if words:
             word = word or words[-1]
             options.add(words[-1])
             options.update(tokenize(expand(alternative)[len(alternative):]))
+            if words[-1] in _ANYONE:  # "how many people" counts citizens, users, participants, trainees ...
+                options.update(_PEOPLE)
     return Counted(word, frozenset(options)) if word else None
 
 

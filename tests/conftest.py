@@ -40,3 +40,11 @@ def tmp_settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model="hash:64")
+
+
+@pytest.fixture(scope="session")
+def index(indexed):
+    """The loaded Index of the session's corpus (chunks, catalog, BM25, the model)."""
+    from rag.index import get_index
+
+    return get_index(indexed)

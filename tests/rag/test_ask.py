@@ -14,13 +14,6 @@ from rag.ask import ask
 from rag.models import Answer
 
 
-@pytest.fixture(scope="module")
-def index(indexed):
-    from rag.index import get_index
-
-    return get_index(indexed)
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -192,3 +185,21 @@ def test_the_indicator_is_found_by_its_meaning(indexed: Settings) -> None:
 def test_responsible_entities_are_spelled_out(indexed: Settings) -> None:
     answer = ask("Who is responsible for activity 1.2.4.7?", settings=indexed)
     assert "JA (Judicial Academy)" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question, start", [
+    ("How does Serbia's e-Government Benchmark score compare with Albania's?", "The evaluation does not mention Albania"),
+    ("How large was the loan for the Enabling Digital Governance project?", "The evaluation does not give that amount"),
+    ("What did the Minister say about e-Government at the PAR Council meeting?", "The evaluation does not report what"),
+    ("What is the guaranteed uptime of the Kragujevac data centre?", "The evaluation does not report"),
+])
+def test_more_things_the_evaluation_never_says(indexed: Settings, question: str, start: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert answer.abstained and answer.answer.startswith(start), answer.answer
+
+
+def test_a_long_name_the_report_shortens_is_known(indexed: Settings) -> None:
+    """The report writes 'PAR Council'; 'Public Administration Reform Council' is the same body."""
+    answer = ask("When did the Public Administration Reform Council take over the co-ordination of e-Government?",
+                 settings=indexed)
+    assert not answer.abstained, answer.answer

@@ -21,13 +21,6 @@ def _norm(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def index(indexed):
-    from rag.index import get_index
-
-    return get_index(indexed)
-
-
-@pytest.fixture(scope="module")
 def haystacks(index) -> list[str]:
     """The corpus and every chunk text, whitespace-normalised: where a quote must stand verbatim."""
     return [_norm(CORPUS.read_text(encoding="utf-8"))] + [_norm(c.text) for c in index.chunks]

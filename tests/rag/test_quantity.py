@@ -143,3 +143,21 @@ def test_texts_without_figures_never_state_a_count(texts: list[str]) -> None:
                                                          "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
                                                          "fifty", "hundred", "thousand", "dozen", "half", "none"}]
     assert not states_count(wanted, say(*texts, "Citizens were served well."))
+
+
+@pytest.mark.parametrize("phrase, head", [
+    ("requests to fix wrong information held about people", "requests"),
+    ("civil servants trained by NAPA", "servants"),
+    ("average waiting time", "time"),
+    ("backup network hubs had been set up", "hubs"),
+    ("work email accounts for authorised officials", "accounts"),
+])
+def test_head_word_is_the_noun_counted(phrase: str, head: str) -> None:
+    from rag.quantity import head_word
+
+    assert head_word(phrase) == head
+
+
+def test_people_are_counted_under_any_name_for_them() -> None:
+    (people,) = counted("How many people were interviewed?", KNOWN | set(tokenize("people interviewees")))
+    assert states_count([people], say("Interviews were held with 51 interviewees from 32 institutions."))

@@ -9,13 +9,6 @@ from rag.retrieve import Hit, _allowed, named_ids, retrieve, unknown_ids
 
 
 @pytest.fixture(scope="module")
-def index(indexed):
-    from rag.index import get_index
-
-    return get_index(indexed)
-
-
-@pytest.fixture(scope="module")
 def known(index) -> set[str]:
     return index.catalog.all_ids()
 

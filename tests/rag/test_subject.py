@@ -6,13 +6,6 @@ import pytest
 from rag.subject import MIN_MARGIN, MIN_SCORE, Subject, find_subject, mentions, ranked_subjects
 
 
-@pytest.fixture(scope="module")
-def index(indexed):
-    from rag.index import get_index
-
-    return get_index(indexed)
-
-
 def _subject(index, question: str) -> Subject | None:
     return find_subject(index, question, index.embed_query(question))
 
