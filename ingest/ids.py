@@ -20,6 +20,10 @@ _LISTED = re.compile(r"\b(?:objectives|sos?)\s+(?:1\s?\.\s?[1-4]\s*(?:,|and|or|&
 _SPACED = re.compile(r"(?<![\d.])1\.\s([1-4])\.\s(\d{1,2})\.\s(\d{1,2})(?!\d)")
 
 
+# "activity 1.4.9.9", "measure 1.9.9": an ID named as one, whether or not the catalog has it
+ID_MENTION = re.compile(r"\b(?:activity|measure|objective|so)\s+(\d+(?:\s?\.\s?\d+){1,3})\b", re.I)
+
+
 def normalise_id(raw: str) -> str:
     """Canonical dotted form: '1. 4.' -> '1.4', ' 1.3.5.' -> '1.3.5'."""
     return ".".join(p for p in re.split(r"\s*\.\s*", raw.strip()) if p)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import cached_property
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from rag.answer import (GENERIC, Draft, add_prose, cite_record, answer_about, an
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.retrieve import Hit, retrieve, unknown_ids
-from rag.quantity import Passage, Row, asked, counted, head_word, noun_phrase, states_count
+from rag.quantity import Passage, Row, asked, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.sentences import Sentence, chunk_sentences
 from rag.subject import Subject, find_subject, mentions
 from rag.synonyms import expand
@@ -34,8 +35,7 @@ COMMON_CAPS = {c.lower() for c in ("I", "I've", "I'm", "Programme", "Program", "
                "E-Government", "Evaluation", "Matrix", "Evaluation Matrix", "Annex", "AP", "Action Plan", "Measure",
                "Activity", "Objective", "Specific", "SO", "Q1", "Q2", "Q3", "Q4", "What", "Which", "Who", "How", "When",
                "Where", "Why", "Is", "Are", "Was", "Were", "Did", "Does", "Has", "Have", "Can", "Could", "Please", "And", "The")}
-FOCUS = re.compile(r"\bhow many ([\w\s-]{3,40}?)\s+(?:were|was|are|is|have|has|did|do|does|in|at|on|for|by|per)\b"
-                   r"|\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
+WHAT_IS = re.compile(r"\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
 # "Who chaired the session?": what a person did at an event; the evaluation names almost no one, so the
 # evidence must say it with the question's own verb
 WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?P<verb>chair(?:s|ed)|head(?:s|ed)|sign(?:s|ed)|appoint(?:s|ed)|elect(?:s|ed)"
@@ -120,7 +120,7 @@ def _abstain(text: str, intent: str) -> Draft:
     return d
 
 
-def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
+def _scope_check(query: Query, hits: list[Hit], index: Index, evidence: Evidence) -> Draft | None:
     """Questions the evaluation cannot answer by their nature abstain at once.
 
     Results for years after the evaluation, money it never states, people it never names,
@@ -133,13 +133,13 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     if late and not plan:
         return _abstain(f"The evaluation covers the Programme's implementation in 2020-2022 and does not report results for {max(late)}.", "out_of_scope")
     if MONEY_Q.search(q):
-        if not _money_sentences(query, hits, index):
+        if not _money_sentences(query, index, evidence):
             return _abstain("The evaluation does not give that amount: it states no budget, cost or salary figure for it.", "not_in_evaluation")
     if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
         return _abstain("The evaluation does not name that person.", "not_in_evaluation")
     said = ROLE_SAID.search(q)
     if said and not any(said.group("role").lower() in p.text.lower() and SAYING.search(p.text)
-                        for p in _evidence(query, hits, index)[0]):
+                        for p in evidence.passages):
         return _abstain(f"The evaluation does not report what the {said.group('role')} said.", "not_in_evaluation")
     for name in named_entities(q):
         if expand(name) != name or _in_corpus(name, index):
@@ -151,26 +151,28 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     if wanted:
         asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
         topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
-        passages, rows = _evidence(query, hits, index)
         counted_words = set().union(*(c.names for c in wanted))
         qualifiers = [names for names in (_name_terms(n, index) for n in named_entities(q)) if not names & counted_words]
-        if not states_count(wanted, passages, rows, index.catalog.all_ids(), topic, qualifiers):
+        if not states_count(wanted, evidence.passages, evidence.rows, index.catalog.all_ids(), topic, qualifiers):
             return _abstain(f"The evaluation does not give that figure: neither the report nor its Evaluation Matrix "
                             f"states {asked(q)}.", "not_in_evaluation")
     did = WHO_DID.search(q)
     if did and query.intent != "responsible":
         verb = tokenize(did.group("verb"))
         topic = content_terms(q[did.end():])
-        passages, _ = _evidence(query, hits, index)
-        if verb and not any(any(same_stem(verb[0], t) for t in toks) and topic & toks
-                            for toks in (set(tokenize(p.text)) for p in passages)):
+        if verb and not any(any(same_stem(verb[0], t) for t in s.tokens) and topic & s.tokens
+                            for s in evidence.sentences):
             return _abstain(f"The evaluation does not say who {did.group('verb')}{q[did.end():].rstrip(' ?.')}.",
                             "not_in_evaluation")
-    focus = FOCUS.search(q)
-    if focus:  # the thing asked about ("the average waiting time", "how many cyber attacks") uses a word the corpus never does
-        phrase = noun_phrase(next(g for g in focus.groups() if g))
-        # what a "how many" question counts is its head noun; "what is the X of" names X with all its words
-        words = [head_word(phrase, GENERIC)] if focus.group(1) else re.findall(r"[\w-]+", phrase)
+    # the thing asked about ("how many cyber attacks", "the average waiting time") uses a word the corpus never does:
+    # what a "how many" question counts is its head noun; "what is the X of" names X with all its words
+    phrase, words = noun_phrase(counted_phrase(q)), []
+    if phrase:
+        words = [head_word(phrase, GENERIC)]
+    elif focus := WHAT_IS.search(q):
+        phrase = noun_phrase(focus.group(1))
+        words = re.findall(r"[\w-]+", phrase)
+    if words:
         unknown = [w for w in words if w and "-" not in w and tokenize(w) and tokenize(w)[0] not in GENERIC
                    and all(t not in index.idf for t in tokenize(w)) and expand(w) == w]
         if unknown:
@@ -178,24 +180,34 @@ def _scope_check(query: Query, hits: list[Hit], index: Index) -> Draft | None:
     return None
 
 
-def _candidates(query: Query, hits: list[Hit], index: Index) -> list[Sentence]:
-    """Sentences that could answer: of the top hits (indicator rows left out) and the best BM25 sentences."""
-    sentences = [s for h in hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
-    sentences += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(expand(query.text)), 40)]
-    return list({id(s): s for s in sentences}.values())
+class Evidence:
+    """What could answer a question, gathered once and only when a check asks: candidate sentences (of the
+    top hits, indicator rows left out, and the best BM25 sentences) and the indicator rows among the hits."""
+
+    def __init__(self, query: Query, hits: list[Hit], index: Index) -> None:
+        self.query, self.hits, self.index = query, hits, index
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        index = self.index
+        found = [s for h in self.hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
+        found += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(expand(self.query.text)), 40)]
+        return list({id(s): s for s in found}.values())
+
+    @cached_property
+    def passages(self) -> list[Passage]:
+        return [Passage(s.text, s.chunk.text) for s in self.sentences]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [Row(*h.chunk.text.split("\n", 1)) for h in self.hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
 
 
-def _evidence(query: Query, hits: list[Hit], index: Index) -> tuple[list[Passage], list[Row]]:
-    """What could state a figure: candidate sentences with their chunks; indicator rows."""
-    rows = [Row(*h.chunk.text.split("\n", 1)) for h in hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
-    return [Passage(s.text, s.chunk.text) for s in _candidates(query, hits, index)], rows
-
-
-def _money_sentences(query: Query, hits: list[Hit], index: Index) -> list[Sentence]:
+def _money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
     """Sentences stating an amount of money for what the question is about, best first."""
     rest = " ".join(content_terms(MONEY_Q.sub(" ", query.text)))
     scored = []
-    for s in _candidates(query, hits, index):
+    for s in evidence.sentences:
         if MONEY_A.search(s.text):
             share = coverage(index, rest, [s.text + " " + s.chunk.text.split("\n")[0]])
             if share >= 0.5:
@@ -254,7 +266,8 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
     bad = unknown_ids(query.text, catalog.all_ids())
     if bad and not query.ids:
         return _abstain(f"The evaluation has no {bad[0]}: its IDs run from specific objective 1.1 to activity 1.4.4.5.", "unknown_id"), True
-    if (early := _scope_check(query, hits, index)) is not None:
+    evidence = Evidence(query, hits, index)
+    if (early := _scope_check(query, hits, index, evidence)) is not None:
         return early, True
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
@@ -264,7 +277,7 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, se
         return d, False
 
     if MONEY_Q.search(query.text):  # the amounts themselves, from the sentences that state them
-        money = _money_sentences(query, hits, index)[:3]
+        money = _money_sentences(query, index, evidence)[:3]
         say_sentences(d, index, [(0.0, 0.0, s) for s in money])
         return d, False
 
@@ -375,18 +388,20 @@ def _add_support(d: Draft, index: Index, chosen: list) -> None:
                 break
 
 
+def _name_words(name: str, index: Index) -> set[str]:
+    """The words of a name that the corpus knows and that carry meaning."""
+    return {t for t in tokenize(name) if t in index.idf and t not in GENERIC and "-" not in t}
+
+
 def _name_terms(name: str, index: Index) -> set[str]:
     """The words that can stand for a name in the evidence: its own known words and its everyday synonyms."""
-    words = {t for t in tokenize(name) if t in index.idf and t not in GENERIC and "-" not in t}
+    words = _name_words(name, index)
     return words | (set(tokenize(expand(name)[len(name):])) if words else set())
 
 
 def _entity_terms(question: str, index: Index) -> set[str]:
     """Word tokens of the names a question uses that the corpus knows (the evidence should carry them)."""
-    out: set[str] = set()
-    for name in named_entities(question):
-        out.update(t for t in tokenize(name) if t in index.idf and t not in GENERIC and "-" not in t)
-    return out
+    return set().union(*(_name_words(name, index) for name in named_entities(question)))
 
 
 def _has_terms(terms: set[str], texts: list[str]) -> bool:
@@ -501,16 +516,14 @@ def _ask_parts(parts: list[str], turns: list[Turn], flt: Filters | None, setting
     for a in answers:
         if a.answer not in said:
             said.append(a.answer)
-    citations, sources, seen = [], [], set()
+    joined = Draft()
     for a in answers:
-        citations += [c for c in a.citations if (c.id, c.kind) not in {(x.id, x.kind) for x in citations}]
-        for src in a.sources:
-            if src.chunk_id not in seen:
-                seen.add(src.chunk_id)
-                sources.append(src)
+        for c in a.citations:
+            joined.cite(c)  # one citation per ID and kind, as within one answer
+    sources = list({src.chunk_id: src for a in answers for src in a.sources}.values())  # in order of first retrieval
     answered = [a for a in answers if not a.abstained]
     confidences = [a.confidence for a in answered if a.confidence is not None]
-    return Answer(answer=" ".join(said), abstained=not answered, citations=citations, sources=sources,
+    return Answer(answer=" ".join(said), abstained=not answered, citations=joined.citations, sources=sources,
                   mode=answers[0].mode, intent="multi" if answered else answers[0].intent, answer_id=answer_id,
                   notice=next((a.notice for a in answers if a.notice), None),
                   confidence=min(confidences) if confidences else None)

@@ -171,6 +171,14 @@ def _table(d, header: tuple[str, ...], rows: list[tuple[str, ...]]):
     return table
 
 
+def _noted(d, label: str, notes: list["Statement"]) -> None:
+    """A bullet with the label in bold and what the evaluation says about it, cited; nothing when it says nothing."""
+    if notes:
+        para = d.add_paragraph(style="List Bullet")
+        para.add_run(f"{label}: ").bold = True
+        para.add_run(" ".join(_with_refs(s.text, s.refs) for s in notes))
+
+
 def _bullets(d, statements: list["Statement"], prefix: str = "") -> None:
     for s in statements:
         d.add_paragraph(prefix + _with_refs(s.text, s.refs), style="List Bullet")
@@ -195,10 +203,7 @@ def _entry_docx(d, e: "MeasureEntry") -> None:
                                     for a in e.activities])
         d.add_paragraph("What the evaluation says about them:")
         for a in e.activities:
-            if a.notes:
-                para = d.add_paragraph(style="List Bullet")
-                para.add_run(f"{a.id}: ").bold = True
-                para.add_run(" ".join(_with_refs(s.text, s.refs) for s in a.notes))
+            _noted(d, a.id, a.notes)
     else:
         d.add_paragraph("No activity of this measure is proposed for the new action plan.")
     if e.left_out:
@@ -211,10 +216,7 @@ def _entry_docx(d, e: "MeasureEntry") -> None:
     if e.indicators:
         _table(d, INDICATOR_HEADER, [(i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3])) for i in e.indicators])
         for i in e.indicators:
-            if i.notes:
-                para = d.add_paragraph(style="List Bullet")
-                para.add_run(f"{i.name}: ").bold = True
-                para.add_run(" ".join(_with_refs(s.text, s.refs) for s in i.notes))
+            _noted(d, i.name, i.notes)
     else:
         d.add_paragraph("The Evaluation Matrix gives no indicator at the level of this measure.")
     if e.recommendations:

@@ -111,14 +111,6 @@ class Index:
             _save_vectors(self.settings, self._vectors)
         return len(todo)
 
-    def title_dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """Record keys and cosines of the n record titles nearest the query: names match paraphrases best."""
-        if not self.title_keys:
-            return []
-        sims = self.text_vectors(self.title_texts) @ vector
-        order = np.argsort(-sims)[:n]
-        return [(self.title_keys[i], float(sims[i])) for i in order]
-
     def dense(self, vector: np.ndarray, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         """Chunk IDs and cosine similarities of the n nearest chunks (optionally of one doc_type)."""
         n = max(1, min(n, len(self.chunks)))

@@ -100,6 +100,12 @@ def counted(question: str, known: set[str] | dict) -> list[Counted]:
     return out
 
 
+def counted_phrase(question: str) -> str:
+    """The phrase a "how many" question counts, as written ("cyber attacks"); '' for other questions."""
+    m = QUANTITY.search(question)
+    return (m.group("count") or "").strip() if m else ""
+
+
 def asked(question: str) -> str:
     """The quantity the question asks for, in its own words ("how many citizens were served at ...")."""
     m = QUANTITY.search(question)

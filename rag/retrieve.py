@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.chunks import Chunk
-from ingest.ids import find_ids
+from ingest.ids import ID_MENTION, find_ids
 from rag.index import Index
 from rag.models import Filters
 from rag.synonyms import expand
@@ -19,7 +19,6 @@ RRF_K = 60
 # "a hotline" still finds the contact centre's record (rag/subject.py matches titles for answering).
 WEIGHTS = {"dense": 1.0, "bm25": 1.0, "title": 0.2}
 POOL = 40
-UNKNOWN_ID = re.compile(r"\b(?:activity|measure|objective|so)\s+(\d+(?:\s?\.\s?\d+){1,3})\b", re.I)
 
 
 @dataclass
@@ -41,7 +40,7 @@ def named_ids(text: str, known: set[str]) -> list[str]:
 def unknown_ids(text: str, known: set[str]) -> list[str]:
     """IDs the text names as activity/measure/objective that do not exist ('activity 9.9.9.9')."""
     out = []
-    for m in UNKNOWN_ID.finditer(text):
+    for m in ID_MENTION.finditer(text):
         id_ = re.sub(r"\s", "", m.group(1)).rstrip(".")
         if id_ not in known:
             out.append(id_)

@@ -12,7 +12,7 @@ EXPANSIONS: tuple[tuple[str, str], ...] = (
     # systems and services
     (r"filing office|registry office|registration office|e-?office|document registry|incoming mail", "e-Registry Office Register Office e-Archive"),
     (r"support line|help ?line|hotline|call cent(?:re|er)|phone support|user support|helpdesk|help desk", "contact centre help-desk support to e-Government users"),
-    (r"smart ?phones?|mobile phones?|(?:from|on|with) (?:my|a|your|their) phones?|tablets?|mobile apps?|\bapps?\b", "mobile devices smartphones tablets dedicated app"),
+    (r"smart ?phones?|mobile phones?|(?:from|on|with) (?:my|a|your|their) phones?|tablets?|(?:mobile|phone|smartphone) apps?", "mobile devices smartphones tablets dedicated app"),
     (r"farm(?:er)?s?'? regist|agricultural holdings?|farms? record", "e-Agrar Register of Agricultural Farms"),
     (r"single (?:point|window|counter)|one[- ]stop|all in one place", "one stop shop one-stop-shop"),
     (r"server rooms?|data cent(?:re|er)s?|hosting|storage cent", "Data Centre Kragujevac State Data Management and Storage Centre"),

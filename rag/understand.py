@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.ids import find_ids
+from ingest.ids import ID_MENTION, find_ids
 from ingest.records import Catalog
 from rag.models import Turn
 from rag.synonyms import entities_named, statuses_named
@@ -35,7 +35,6 @@ NEXT = re.compile(r"\b(next|following|previous|preceding|prior)\s+(measure|activ
 YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I)
 QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
                    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
-ID_MENTION = re.compile(r"\b(?:activity|measure|objective|so)\s+\d+(?:\s?\.\s?\d+)+", re.I)
 WHEN = re.compile(r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I)  # asks for a date
 EACH = re.compile(r"\b(each|every|per|by)\s+(?:specific\s+)?(objective|measure)\b", re.I)
 
