@@ -5,16 +5,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from ingest.glossary import Glossary
 from ingest.ids import find_ids
 from ingest.loaders import Document
-from ingest.matrix import parse_matrix
+from ingest.matrix import find_matrix, parse_matrix
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
-from ingest.sections import Paragraph, clean_line, paragraphs, split_matrix
+from ingest.sections import Paragraph, clean_line, paragraphs
+from ingest.structure import defined_abbreviations, programme_period
 
 MIN_WORDS, MAX_WORDS = 80, 300
 MAX_CHARS = 4000  # a piece with no sentence end (a pasted blob, a 10 MB line) is cut to this size
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
-PROSE_OBJECTIVE = re.compile(r"Specific objective\s+(1\.[1-4])\s*:\s*(.+)", re.I)
 
 
 @dataclass
@@ -57,10 +58,13 @@ def _field_lines(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(f"{label}: {' '.join(value.split())}" for label, value in pairs if value and value.strip() not in {"", "/"})
 
 
-def activity_text(a: Activity, m: Measure | None, o: Objective | None) -> str:
+def activity_text(a: Activity, m: Measure | None, o: Objective | None, catalog: Catalog | None = None) -> str:
     """An activity record written out with its context and every field by name."""
-    head = f"Activity {a.id} {a.title}"
-    context = f"Specific objective {a.objective}: {o.title if o else ''}. Measure {a.measure}: {m.title if m else ''}."
+    names = catalog or Catalog()
+    head = f"{names.level_name('activity')} {a.id} {a.title}"
+    context = " ".join(part for part in (
+        f"{names.level_name('objective')} {a.objective}: {o.title if o else ''}." if a.objective else "",
+        f"{names.level_name('measure')} {a.measure}: {m.title if m else ''}." if a.measure else "") if part)
     return head + "\n" + context + "\n" + _field_lines([
         ("Responsible", a.responsible), ("Status", a.status_raw or "not given (blank in the matrix)"),
         ("Reasoning for the progress", a.reasoning), ("Relevance", a.relevance),
@@ -68,20 +72,21 @@ def activity_text(a: Activity, m: Measure | None, o: Objective | None) -> str:
     ])
 
 
-def indicator_text(ind: Indicator, owner_title: str) -> str:
-    """An indicator row written out with the record it belongs to and every value by name."""
-    owner = "Overall objective" if ind.owner == "0" else ("Measure " if ind.owner.count(".") == 2 else "Specific objective ") + ind.owner
-    return f"Indicator: {ind.name}\n{owner}: {owner_title}.\n" + _field_lines([
-        ("Baseline value (2019)", ind.baseline_2019.raw), ("Value 2020", ind.value_2020.raw),
-        ("Target value (2021)", ind.target_2021.raw), ("Achieved value (2021)", ind.achieved_2021.raw),
-        ("Reasoning for the progress", ind.reasoning), ("Target value for 2022 and the comment", ind.target_2022.raw),
-        ("Possible next steps", ind.next_steps),
-    ])
+def indicator_text(ind: Indicator, owner_title: str, catalog: Catalog | None = None) -> str:
+    """An indicator row written out with the record it belongs to and every value under its column's label."""
+    names = catalog or Catalog()
+    owner = "Overall objective" if ind.owner == "0" else names.label(ind.owner)
+    return f"Indicator: {ind.name}\n{owner}: {owner_title}.\n" + _field_lines(
+        [(v.label or "Value", v.raw) for v in ind.values]
+        + [("Reasoning for the progress", ind.reasoning), ("Possible next steps", ind.next_steps)])
 
 
-def measure_text(m: Measure, o: Objective | None, activities: list[Activity], indicators: list[Indicator]) -> str:
+def measure_text(m: Measure, o: Objective | None, activities: list[Activity], indicators: list[Indicator],
+                 catalog: Catalog | None = None) -> str:
     """A measure with its objective, responsible entity, relevance and the list of its activities."""
-    lines = [f"Measure {m.id} {m.title}", f"Specific objective {m.objective}: {o.title if o else ''}.",
+    names = catalog or Catalog()
+    lines = [f"{names.level_name('measure')} {m.id} {m.title}",
+             f"{names.level_name('objective')} {m.objective}: {o.title if o else ''}." if m.objective else "",
              _field_lines([("Responsible entity", m.responsible), ("Relevance", m.relevance)])]
     if activities:
         lines.append("Activities: " + "; ".join(f"{a.id} {a.title} ({a.status_raw or 'status not given'})" for a in activities))
@@ -90,9 +95,9 @@ def measure_text(m: Measure, o: Objective | None, activities: list[Activity], in
     return "\n".join(l for l in lines if l)
 
 
-def objective_text(o: Objective, measures: list[Measure]) -> str:
+def objective_text(o: Objective, measures: list[Measure], catalog: Catalog | None = None) -> str:
     """A specific objective with its responsible entity, achievement and measures."""
-    label = "Overall objective" if o.id == "0" else f"Specific objective {o.id}"
+    label = "Overall objective" if o.id == "0" else (catalog or Catalog()).label(o.id)
     lines = [f"{label}: {o.title}", _field_lines([
         ("Responsible entity", o.responsible), ("Achievement of indicators", o.achievement), ("Relevance", o.relevance)])]
     if measures:
@@ -105,7 +110,7 @@ def record_chunks(catalog: Catalog, document: str) -> list[Chunk]:
     objectives = {o.id: o for o in catalog.objectives}
     measures = {m.id: m for m in catalog.measures}
     out: list[Chunk] = []
-    section = "Annex 7: Evaluation Matrix"
+    section = catalog.matrix_name
 
     def add(kind: str, key: str, text: str, ids: list[str], line: int) -> None:
         out.append(Chunk(id=f"{document}#{kind}:{key}", text=text, document=document, doc_type="annex",
@@ -113,18 +118,18 @@ def record_chunks(catalog: Catalog, document: str) -> list[Chunk]:
 
     for o in ([catalog.overall] if catalog.overall else []) + catalog.objectives:
         ms = [m for m in catalog.measures if m.objective == o.id]
-        add("objective", o.id, objective_text(o, ms), [o.id] if o.id != "0" else [], o.line)
+        add("objective", o.id, objective_text(o, ms, catalog), [o.id] if o.id != "0" else [], o.line)
     for m in catalog.measures:
         acts = [a for a in catalog.activities if a.measure == m.id]
         inds = [i for i in catalog.indicators if i.owner == m.id]
-        add("measure", m.id, measure_text(m, objectives.get(m.objective), acts, inds), [m.id, m.objective], m.line)
+        add("measure", m.id, measure_text(m, objectives.get(m.objective), acts, inds, catalog), [i for i in (m.id, m.objective) if i], m.line)
     for ind in catalog.indicators:
         owner = objectives.get(ind.owner) or measures.get(ind.owner) or catalog.overall
-        ids = [ind.owner] + ([ind.owner.rsplit(".", 1)[0]] if ind.owner.count(".") == 2 else [])
-        add("indicator", ind.id, indicator_text(ind, owner.title if owner else ""), [i for i in ids if i != "0"], ind.line)
+        ids = [ind.owner] + ([m.objective for m in [measures[ind.owner]] if m.objective] if ind.owner in measures else [])
+        add("indicator", ind.id, indicator_text(ind, owner.title if owner else "", catalog), [i for i in ids if i != "0"], ind.line)
     for a in catalog.activities:
-        add("activity", a.id, activity_text(a, measures.get(a.measure), objectives.get(a.objective)),
-            [a.id, a.measure, a.objective], a.line)
+        add("activity", a.id, activity_text(a, measures.get(a.measure), objectives.get(a.objective), catalog),
+            [i for i in (a.id, a.measure, a.objective) if i], a.line)
     return out
 
 
@@ -195,21 +200,31 @@ def prose_chunks(paras: list[Paragraph], document: str, doc_type: str) -> list[C
     return out
 
 
-def chunk_document(doc: Document) -> tuple[list[Chunk], Catalog]:
+def chunk_document(doc: Document, glossary: Glossary | None = None) -> tuple[list[Chunk], Catalog]:
     """All chunks of a document and the matrix records it holds (an empty catalog if none)."""
+    headings = (glossary or Glossary()).heading_lines()
     paras: list[Paragraph] = []
     catalog = Catalog(source=doc.name)
     for page in doc.pages:
-        prose, matrix_at = split_matrix(page.lines)
-        paras.extend(paragraphs(prose, 1, page.number))
-        if matrix_at is not None:
-            catalog = catalog.merge(parse_matrix([clean_line(l) for l in page.lines[matrix_at + 1:]], matrix_at + 2, doc.name))
+        span = find_matrix(page.lines)
+        if span is None:
+            paras.extend(paragraphs(page.lines, 1, page.number, extra_headings=headings))
+            continue
+        paras.extend(paragraphs(page.lines[:span.start], 1, page.number, extra_headings=headings))
+        body = [clean_line(line) for line in page.lines[span.start + 1: span.end]]
+        catalog = catalog.merge(parse_matrix(body, span.start + 2, doc.name, span.title))
+        if span.end < len(page.lines):
+            paras.extend(paragraphs(page.lines[span.end:], span.end + 1, page.number, extra_headings=headings))
     if any(p.section for p in paras):  # text before the first heading of a structured report is its summary
         for p in paras:
             if p.section:
                 break
             p.section = ["Summary"]
     _fill_objective_titles(catalog, paras)
+    if catalog.has_matrix:
+        text = "\n".join(line for page in doc.pages for line in page.lines)
+        catalog.period, catalog.next_period = programme_period(text, catalog)
+        catalog.abbreviations = defined_abbreviations(text)
     chunks = prose_chunks(paras, doc.name, doc.doc_type) + record_chunks(catalog, doc.name)
     for chunk in chunks:
         chunk.meta = dict(doc.meta)
@@ -217,15 +232,14 @@ def chunk_document(doc: Document) -> tuple[list[Chunk], Catalog]:
 
 
 def _fill_objective_titles(catalog: Catalog, paras: list[Paragraph]) -> None:
-    """Objectives the matrix leaves untitled take their title from the findings chapter's heading."""
+    """Objectives the matrix leaves untitled take their title from a heading that names them."""
+    name = catalog.level_name("objective")
     for o in catalog.objectives:
         if o.title:
             continue
+        label = re.compile(rf"{re.escape(name)}\s+{re.escape(o.id)}\s*[:.]\s*(.+)", re.I)
         for p in paras:
-            for label in p.section:
-                m = PROSE_OBJECTIVE.search(label)
-                if m and m.group(1) == o.id:
-                    o.title = m.group(2).strip()
-                    break
-            if o.title:
+            found = next((m.group(1).strip() for m in map(label.search, p.section) if m), "")
+            if found:
+                o.title = found
                 break

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.glossary import FILE_NAME as GLOSSARY  # data for the engine beside the corpus, not a document
 from ingest.table import cells_to_lines
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx")
@@ -186,12 +187,12 @@ def load(path: Path, corpus_dir: Path | None = None) -> Document:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files under the given files or folders, sorted, hidden files and READMEs of folders left out."""
+    """Files under the given files or folders, sorted; hidden files, READMEs and the glossary left out."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
             found.extend(f for f in sorted(p.rglob("*")) if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts) and f.name.lower() != "readme.md")
+                part.startswith(".") for part in f.relative_to(p).parts) and f.name.lower() not in {"readme.md", GLOSSARY})
         else:
             found.append(p)
     return found

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from ingest.chunks import Chunk, chunk_document
+from ingest.glossary import Glossary, load_glossary
 from ingest.config import Settings, get_settings
 from ingest.embed import get_embedder
 from ingest.loaders import LoadError, discover, doc_name, load
@@ -62,7 +63,8 @@ def ingest_lock(data_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def load_corpus(paths: list[Path], corpus_dir: Path) -> tuple[dict[str, list[Chunk]], dict[str, Catalog], list[FileError]]:
+def load_corpus(paths: list[Path], corpus_dir: Path, glossary: Glossary | None = None,
+                ) -> tuple[dict[str, list[Chunk]], dict[str, Catalog], list[FileError]]:
     """Chunks and records per loaded document, and the files that could not be loaded."""
     chunks: dict[str, list[Chunk]] = {}
     catalogs: dict[str, Catalog] = {}
@@ -70,7 +72,7 @@ def load_corpus(paths: list[Path], corpus_dir: Path) -> tuple[dict[str, list[Chu
     for path in discover(paths):
         try:
             doc = load(path, corpus_dir)
-            doc_chunks, catalog = chunk_document(doc)
+            doc_chunks, catalog = chunk_document(doc, glossary)
         except LoadError as exc:
             errors.append(FileError(file=str(path), reason=str(exc)))
             continue
@@ -108,9 +110,10 @@ def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Set
     settings = settings or get_settings()
     started = time.perf_counter()
     files = IndexFiles(settings.data_dir)
+    glossary = load_glossary(settings.corpus_dir)  # GlossaryError, naming the entry at fault, before anything is written
     with ingest_lock(settings.data_dir, wait_seconds):
         full = not paths
-        loaded, catalogs, errors = load_corpus(list(paths) if paths else [settings.corpus_dir], settings.corpus_dir)
+        loaded, catalogs, errors = load_corpus(list(paths) if paths else [settings.corpus_dir], settings.corpus_dir, glossary)
         failed = {doc_name(Path(e.file), settings.corpus_dir) for e in errors}
         old_chunks = files.load_chunks()
         old_catalogs = files.load_catalogs()
@@ -148,7 +151,8 @@ def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Set
             stored = stored_hashes(collection)
             changed = [c for c in final if stored.get(c.id) != c.hash]
             _embed_into(collection, changed, model_path, quiet, "embedding changes")
-            gone = [i for i in stored if i not in {c.id for c in final}]
+            final_set = {c.id for c in final}
+            gone = [i for i in stored if i not in final_set]
             for batch in batches(gone):
                 collection.delete(ids=batch)
 
@@ -160,6 +164,7 @@ def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Set
 
         files.save_chunks(final)
         files.save_catalogs(final_catalogs)
+        files.save_glossary(glossary)
         files.set_active(name, model_path)
         if summary.rebuilt:
             for old in existing:

@@ -9,14 +9,8 @@ TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc\d+\]")
 IMAGE = re.compile(r"\[image: [^\]]*\]")
 INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\s?\d{1,2})*)\.?\s+(\S.{2,160})$")
-ANNEX = re.compile(r"^\s*(Annex\s+\d+\s*:.*)$", re.I)
+ANNEX = re.compile(r"^\s*((?:Annex|Appendix|Attachment)\s+[\dA-Z]{1,3}(?:\s*[-–]\s*[\dA-Z]{1,3})?\s*[:.\-–].*)$", re.I)
 MARKDOWN = re.compile(r"^(#{1,6})\s+(.+)$")
-# Annexes of the report that the export left without a heading: the line that opens each.
-UNLABELLED_ANNEXES = (
-    (re.compile(r"^\s*Key stakeholders\s*$"), "Annex 1-2: Key stakeholders and respondents"),
-    (re.compile(r"^\s*Semi-Structured Interview Questions:?\s*$", re.I), "Annex 4: Semi-structured interview questions"),
-)
-MATRIX_HEADING = re.compile(r"^\s*Annex\s+7\s*:\s*Evaluation Matrix", re.I)
 
 
 @dataclass
@@ -48,18 +42,19 @@ def clean_line(line: str) -> str:
     return INVISIBLE.sub("", IMAGE.sub("", BOOKMARK.sub("", line)))
 
 
-def heading_of(raw: str, cleaned: str) -> Heading | None:
+def heading_of(raw: str, cleaned: str, extra_headings: dict[str, str] | None = None) -> Heading | None:
     """The heading a line opens, or None for ordinary text."""
     text = cleaned.strip()
+    extra_headings = extra_headings or {}
     if not text or cleaned.startswith("\t"):
         return None
     if m := MARKDOWN.match(text):
         return Heading("", m.group(2).strip(), len(m.group(1)))
     if m := ANNEX.match(text):
         return Heading("", " ".join(m.group(1).split()), 1)
-    for pattern, title in UNLABELLED_ANNEXES:
-        if pattern.match(text):
-            return Heading("", title, 1)
+    key = " ".join(text.lower().split()).rstrip(":")
+    if key in extra_headings:
+        return Heading("", extra_headings[key], 1)
     m = NUMBERED.match(text)
     if not m:
         return None
@@ -73,7 +68,7 @@ def heading_of(raw: str, cleaned: str) -> Heading | None:
 
 
 def paragraphs(lines: list[str], first_line: int = 1, page: int | None = None,
-               start_path: list[str] | None = None) -> list[Paragraph]:
+               start_path: list[str] | None = None, extra_headings: dict[str, str] | None = None) -> list[Paragraph]:
     """Paragraphs with their section paths; each table row (tab-led cells) becomes one paragraph."""
     stack: list[Heading] = []
     base = list(start_path or [])
@@ -91,7 +86,7 @@ def paragraphs(lines: list[str], first_line: int = 1, page: int | None = None,
     for offset, raw in enumerate(lines):
         number = first_line + offset
         line = clean_line(raw)
-        heading = heading_of(raw, line)
+        heading = heading_of(raw, line, extra_headings)
         if heading:
             flush_row(number - 1)
             while stack and stack[-1].level >= heading.level:
@@ -110,11 +105,3 @@ def paragraphs(lines: list[str], first_line: int = 1, page: int | None = None,
         out.append(Paragraph(" ".join(line.split()), base + [h.label for h in stack], number, number, page))
     flush_row(first_line + len(lines) - 1)
     return out
-
-
-def split_matrix(lines: list[str]) -> tuple[list[str], int | None]:
-    """The lines before Annex 7 and the index of its heading line (None when absent)."""
-    for i, raw in enumerate(lines):
-        if MATRIX_HEADING.match(clean_line(raw)):
-            return lines[:i], i
-    return lines, None

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from ingest.chunks import Chunk
 from ingest.config import Settings
+from ingest.glossary import Glossary
 from ingest.records import Catalog
 
 BATCH = 256
@@ -50,6 +51,7 @@ class IndexFiles:
         self.active = data_dir / "active.json"
         self.chunks = data_dir / "chunks.jsonl"
         self.catalog = data_dir / "catalog.json"
+        self.glossary = data_dir / "glossary.json"
 
     def active_collection(self) -> str | None:
         try:
@@ -78,9 +80,19 @@ class IndexFiles:
     def load_catalog(self) -> Catalog:
         """All records of all documents, merged into one catalog."""
         merged = Catalog()
-        for doc in sorted(self.load_catalogs().values(), key=lambda c: c.source):
+        # the shipped corpus first: a record it defines is never replaced by an upload's copy
+        for doc in sorted(self.load_catalogs().values(), key=lambda c: (c.source.startswith("uploads/"), c.source)):
             merged = merged.merge(doc)
         return merged
+
+    def load_glossary(self) -> Glossary:
+        """The glossary as the last ingest read it; empty when there is none."""
+        if not self.glossary.exists():
+            return Glossary()
+        return Glossary.model_validate_json(self.glossary.read_text(encoding="utf-8"))
+
+    def save_glossary(self, glossary: Glossary) -> None:
+        write_atomic(self.glossary, glossary.model_dump_json(indent=1))
 
     def save_catalogs(self, catalogs: dict[str, Catalog]) -> None:
         write_atomic(self.catalog, json.dumps({d: c.model_dump() for d, c in sorted(catalogs.items())}, ensure_ascii=False, indent=1))

@@ -99,11 +99,10 @@ def test_open_data_indicator(catalog: Catalog) -> None:
     ind = found[0]
     assert ind.owner == "1.4"
     assert ind.unit == "number"
-    assert ind.baseline_2019.raw == "250" and ind.baseline_2019.number == 250
-    assert ind.value_2020.raw == "306" and ind.value_2020.number == 306
-    assert ind.target_2021.raw == "500" and ind.target_2021.number == 500
-    assert ind.achieved_2021.raw == "1.643"
-    assert ind.achieved_2021.number == 1643
+    got = [(v.label, v.year, v.role.value, v.raw, v.number) for v in ind.values]
+    assert got[:4] == [("Baseline value (2019)", 2019, "baseline", "250", 250), ("Achieved value (2020)", 2020, "achieved", "306", 306),
+                       ("Target value (2021)", 2021, "target", "500", 500), ("Achieved value (2021)", 2021, "achieved", "1.643", 1643)]
+    assert ind.latest_achieved().number == 1643 and ind.next_target().year == 2022
 
 
 def test_indicator_owners_are_known(catalog: Catalog) -> None:
