@@ -54,13 +54,14 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as one JSON 
 
 
 @app.command("eval")
-def eval_(gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several. Default: evals/gold/gold.jsonl."),
+def eval_(gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several."),
+          set_name: str = typer.Option("test", "--set", help="A named set of evals/sets.toml when no --gold is given: test (sealed; the gate's) or dev."),
           k: int = typer.Option(5, "--k", min=1, help="Retrieval cut-off for hit@k, MRR and ID recall@k."),
           out: Path = typer.Option(Path("evals/reports/latest"), "--out", help="Folder for report.md, report.json and the chart."),
           no_baseline: bool = typer.Option(False, "--no-baseline", help="Skip the naive LangChain and BM25 baselines."),
           as_json: bool = typer.Option(False, "--json", help="Print the report (without per-question rows) as one JSON object.")) -> None:
     """Score the assistant on gold questions, beside the naive pipeline and BM25; write a report."""
-    from evals.harness import GOLD_DEFAULT, THRESHOLDS_DEFAULT, evaluate, load_gold, load_thresholds
+    from evals.harness import THRESHOLDS_DEFAULT, evaluate, load_gold, load_thresholds, set_files
     from evals.report import summary_table, write_report
     from rag.index import IndexMissing
 
@@ -68,20 +69,20 @@ def eval_(gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold f
         if not path.is_file():
             _fail(f"gold file not found: {path}", 2)
     try:
-        items = load_gold(gold or None)
+        files = list(gold) if gold else set_files(set_name)
+        items = load_gold(files)
     except ValueError as exc:
         _fail(str(exc), 2)
     if not items:
         _fail("the gold file has no questions", 2)
     progress = (lambda m: typer.echo(m, err=True))
     try:
-        report = evaluate(items, k=k, baselines=not no_baseline, gold_files=[str(p) for p in gold] if gold else None,
-                          progress=progress)
+        report = evaluate(items, k=k, baselines=not no_baseline, gold_files=[str(p) for p in files], progress=progress)
     except IndexMissing as exc:
         _fail(str(exc), 3)
-    # The thresholds are calibrated on the project gold set at their k: check them only there.
+    # The thresholds are measured on the sealed test set at their k: check them only there.
     thresholds = load_thresholds(THRESHOLDS_DEFAULT) if THRESHOLDS_DEFAULT.exists() else None
-    if thresholds and (thresholds.get("k", k) != k or (gold and [p.resolve() for p in gold] != [GOLD_DEFAULT])):
+    if thresholds and (thresholds.get("k", k) != k or [p.resolve() for p in files] != [p.resolve() for p in set_files("test")]):
         thresholds = None
     paths = write_report(report, out, thresholds)
     if as_json:

@@ -7,7 +7,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from ingest.records import Activity, Indicator
+from ingest.records import Activity, Indicator, IndicatorValue, ValueRole
 
 STATUS_ORDER = ["completed", "ongoing", "not initiated", "abandoned", "no data", "unknown"]
 STATUS_LABEL = {"completed": "Completed", "ongoing": "Ongoing", "not initiated": "Not initiated",
@@ -15,14 +15,6 @@ STATUS_LABEL = {"completed": "Completed", "ongoing": "Ongoing", "not initiated":
 STATUS_COLOR = {"completed": "#2e7d32", "ongoing": "#1565c0", "not initiated": "#f9a825", "abandoned": "#c62828",
                 "no data": "#8d8d8d", "unknown": "#cfd4da"}
 
-# The five values the matrix gives per indicator, in time order; `target` marks planned values.
-POINTS: list[tuple[str, str, bool]] = [
-    ("baseline_2019", "Baseline 2019", False),
-    ("value_2020", "2020", False),
-    ("target_2021", "Target 2021", True),
-    ("achieved_2021", "Achieved 2021", False),
-    ("target_2022", "Target 2022", True),
-]
 KIND_MEASURED, KIND_TARGET = "Measured", "Target"
 
 
@@ -55,11 +47,11 @@ def unit_of(ind: Indicator) -> str:
 def indicator_frame(ind: Indicator) -> pd.DataFrame:
     """One row per value point with a parsed number: point, value, kind, the value as written."""
     rows = []
-    for attr, label, target in POINTS:
-        value = getattr(ind, attr)
+    for value in ind.values:
         if value.number is None:
             continue
-        rows.append({"Point": label, "Value": value.number, "Kind": KIND_TARGET if target else KIND_MEASURED,
+        rows.append({"Point": point_label(value), "Value": value.number,
+                     "Kind": KIND_TARGET if value.role == ValueRole.TARGET else KIND_MEASURED,
                      "As written": " ".join(value.raw.split())[:60]})
     return pd.DataFrame(rows, columns=["Point", "Value", "Kind", "As written"])
 
@@ -67,12 +59,19 @@ def indicator_frame(ind: Indicator) -> pd.DataFrame:
 def missing_points(ind: Indicator) -> list[tuple[str, str]]:
     """(point, text as written) for values the matrix gives without a single number (ranges, comments)."""
     out = []
-    for attr, label, _ in POINTS:
-        value = getattr(ind, attr)
+    for value in ind.values:
         raw = " ".join(value.raw.split())
         if value.number is None and raw and raw not in {"/", "-"}:
-            out.append((label, raw))
+            out.append((point_label(value), raw))
     return out
+
+
+def point_label(value: IndicatorValue) -> str:
+    """A short label for a value column: 'Baseline 2019', 'Target 2022', 'Achieved 2021', else the column's label."""
+    if value.year is None:
+        return value.label or "Value"
+    word = {ValueRole.BASELINE: "Baseline", ValueRole.TARGET: "Target", ValueRole.ACHIEVED: "Achieved"}.get(value.role, "Value")
+    return f"{word} {value.year}"
 
 
 def indicator_chart(ind: Indicator, height: int = 220, title_width: int = 48) -> alt.Chart | None:
@@ -82,7 +81,7 @@ def indicator_chart(ind: Indicator, height: int = 220, title_width: int = 48) ->
         return None
     unit = unit_of(ind)
     title = textwrap.wrap(ind.name, title_width)[:4] or ["Indicator"]
-    order = [label for _, label, _ in POINTS]
+    order = [point_label(v) for v in ind.values]
     base = alt.Chart(df).encode(
         x=alt.X("Point:N", sort=order, scale=alt.Scale(domain=order), title="Year and value type",
                 axis=alt.Axis(labelAngle=0, labelLimit=120, labelOverlap=False, labelExpr="split(datum.label, ' ')")),

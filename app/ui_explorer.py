@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app.ui_charts import (STATUS_ORDER, indicator_chart, missing_points, status_chart, status_chart_height, status_label,
+from app.ui_charts import (STATUS_ORDER, indicator_chart, missing_points, point_label, status_chart, status_chart_height, status_label,
                            unit_of)
 from app.ui_common import catalog
 from app.ui_text import context_of, record_fields, record_heading, short
@@ -279,15 +279,14 @@ def tab_indicators(cat: Catalog, indicators: list[Indicator]) -> None:
         return
     rows = [{"Of": owner_label(i.owner, cat).split(" · ")[0].replace("Overall objective", "Overall"),
              "Indicator": i.name, "Unit": unit_of(i),
-             "Baseline 2019": i.baseline_2019.raw, "2020": i.value_2020.raw, "Target 2021": i.target_2021.raw,
-             "Achieved 2021": i.achieved_2021.raw, "Target 2022": short(i.target_2022.raw, 60)} for i in indicators]
+             **{point_label(v): short(v.raw, 60) for v in i.values}} for i in indicators]
+    columns = list(dict.fromkeys(k for row in rows for k in row if k not in {"Of", "Indicator", "Unit"}))
     st.caption(f"{len(rows)} of {len(cat.indicators)} indicators shown, with the values as the matrix writes them.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="ex_indicators_table", height=min(360, 38 + 35 * len(rows)),
                  column_config={"Of": st.column_config.TextColumn(width=105, help="The measure or objective"),
                                 "Indicator": st.column_config.TextColumn(width=300),
                                 "Unit": st.column_config.TextColumn(width=95),
-                                **{c: st.column_config.TextColumn(width=80) for c in
-                                   ("Baseline 2019", "2020", "Target 2021", "Achieved 2021", "Target 2022")}})
+                                **{c: st.column_config.TextColumn(width=80) for c in columns}})
     owners = sorted({i.owner for i in indicators}, key=lambda o: (o.count("."), _id_key(o)) if o != "0" else (0, []))
     measures_first = [o for o in owners if o.count(".") == 2] + [o for o in owners if o.count(".") != 2]
     if st.session_state.get("ex_chart_owner") not in measures_first:

@@ -85,10 +85,8 @@ def record_fields(rec: Any) -> list[tuple[str, str]]:
         pairs = [("Objective", rec.title), ("Responsible entity", rec.responsible),
                  ("Achievement of indicators", rec.achievement), ("Relevance", rec.relevance)]
     elif isinstance(rec, Indicator):
-        pairs = [("Indicator", rec.name), ("Unit", rec.unit), ("Baseline value (2019)", rec.baseline_2019.raw),
-                 ("Value 2020 (achieved or target)", rec.value_2020.raw), ("Target value (2021)", rec.target_2021.raw),
-                 ("Achieved value (2021)", rec.achieved_2021.raw), ("Reasoning for the progress", rec.reasoning),
-                 ("Target value for 2022 and comment", rec.target_2022.raw), ("Possible next steps", rec.next_steps)]
+        pairs = [("Indicator", rec.name), ("Unit", rec.unit), *((v.label or "Value", v.raw) for v in rec.values),
+                 ("Reasoning for the progress", rec.reasoning), ("Possible next steps", rec.next_steps)]
     else:
         return []
     return [(label, value) for label, value in pairs if value and value.strip() not in {"", "/"}]

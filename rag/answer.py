@@ -6,17 +6,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.ids import find_ids, kind_of
-from ingest.records import Activity, Catalog, Indicator, Measure, Objective
+from ingest.ids import find_ids
+from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
 from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
 from rag.sentences import Sentence
-from rag.synonyms import spell_out, synonym_map
 from rag.tokenize import tokenize
 from rag.understand import Query
-
-MATRIX = "Annex 7: Evaluation Matrix"
 
 
 @dataclass
@@ -46,6 +43,10 @@ class Draft:
 
 # ---------------------------------------------------------------- citations
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -70,16 +71,17 @@ def _quote(value: str, fallback: str) -> str:
 
 
 def record_source(rec: Activity | Measure | Objective | Indicator, catalog: Catalog) -> str:
-    doc = catalog.source.split(", ")[0] if catalog.source else "Evaluation Matrix"
-    return f"{doc}, {MATRIX}, line {rec.line}"
+    doc = rec.document or (catalog.source.split(", ")[0] if catalog.source else "")
+    return ", ".join(p for p in (doc, catalog.matrix_name, f"line {rec.line}") if p)
 
 
 def cite_record(rec: Activity | Measure | Objective, catalog: Catalog, quote: str) -> Citation:
-    return Citation(id=rec.id, kind=kind_of(rec.id), title=rec.title, source=record_source(rec, catalog), quote=quote)
+    return Citation(id=rec.id, kind=catalog.kind_of(rec.id), title=rec.title, source=record_source(rec, catalog), quote=quote)
 
 
 def cite_indicator(ind: Indicator, catalog: Catalog, quote: str) -> Citation:
-    owner = ind.owner if ind.owner != "0" else (catalog.objectives[0].id if catalog.objectives else "1.1")
+    first = catalog.objectives or catalog.measures
+    owner = ind.owner if ind.owner != "0" else (first[0].id if first else "0")
     return Citation(id=owner, kind="indicator", title=ind.name, source=record_source(ind, catalog), quote=quote)
 
 
@@ -101,17 +103,15 @@ def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> 
     ids = [i for i in find_ids(s.text) if catalog.record(i) is not None]
     if not ids and index is not None:
         ids = _records_about(s.text, index)
-    objective = next((m.group(1) for m in (PROSE_OBJECTIVE.search(part) for part in chunk.section.split(" > ")) if m), None)
+    objective = next((i for part in chunk.section.split(" > ") for i in find_ids(part, catalog.all_ids())
+                      if catalog.kind_of(i) == "objective"), None)
     if objective and objective not in ids and catalog.record(objective) is not None:
         ids.append(objective)
     if ids:
-        return [Citation(id=i, kind=kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
+        return [Citation(id=i, kind=catalog.kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
                 for i in ids[:3]]
     number = label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else label
     return [Citation(id=number, kind="section", title=label, source=where, quote=s.text)]
-
-
-PROSE_OBJECTIVE = re.compile(r"Specific objective\s+(1\.[1-4])\b", re.I)
 
 
 def _records_about(text: str, index: Index) -> list[str]:
@@ -119,7 +119,7 @@ def _records_about(text: str, index: Index) -> list[str]:
     toks = set(tokenize(text))
     best, best_score = None, 0.0
     for rec in (*index.catalog.activities, *index.catalog.measures):
-        title = {t for t in tokenize(rec.title) if t not in GENERIC}
+        title = {t for t in tokenize(rec.title) if t not in GENERIC and t not in index.common}
         if len(title) < 2:
             continue
         weight = sum(index.idf.get(t, 1.0) for t in title)
@@ -164,10 +164,10 @@ def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: 
 
 # ---------------------------------------------------------------- structured answers
 
-def _status_phrase(a: Activity) -> str:
+def _status_phrase(a: Activity, catalog: Catalog) -> str:
     if not a.status_raw:
-        return "has no status in the Evaluation Matrix (the status cell is blank)"
-    return f"is marked “{_norm(a.status_raw)}” in the Evaluation Matrix (Annex 7)"
+        return f"has no status in {catalog.matrix_name} (the status cell is blank)"
+    return f"is marked “{_norm(a.status_raw)}” in {catalog.matrix_name}"
 
 
 def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True) -> None:
@@ -176,8 +176,8 @@ def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index
     if query.statuses and query.intent == "status" and a.status != "unknown":
         lead = "Yes. " if a.status in query.statuses else "No. "
     m = catalog.record(a.measure)
-    under = f", under measure {m.id} ({_first_sentences(m.title, 1, 120)})," if isinstance(m, Measure) else ""
-    draft.say(f"{lead}Activity {a.id} ({_first_sentences(a.title, 1, 160)}){under} {_status_phrase(a)}.")
+    under = f", under {catalog.label(m.id).lower()} ({_first_sentences(m.title, 1, 120)})," if isinstance(m, Measure) else ""
+    draft.say(f"{lead}{catalog.label(a.id)} ({_first_sentences(a.title, 1, 160)}){under} {_status_phrase(a, catalog)}.")
     draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
     if isinstance(m, Measure):
         draft.cite(cite_record(m, catalog, _norm(m.title)))
@@ -191,36 +191,40 @@ def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index
 
 def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index: Index) -> None:
     catalog = index.catalog
-    label = {"activity": "Activity", "measure": "Measure", "objective": "Specific objective"}[kind_of(rec.id)]
+    label = catalog.level_name(catalog.kind_of(rec.id))
     if rec.responsible:
-        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of {spell_out(rec.responsible)}, "
-                  f"according to the Evaluation Matrix (Annex 7).")
+        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of "
+                  f"{index.names.spell_out(rec.responsible)}, according to {catalog.matrix_name}.")
         draft.cite(cite_record(rec, catalog, rec.responsible))
     else:
-        draft.say(f"The Evaluation Matrix does not name a responsible entity for {label.lower()} {rec.id}.")
+        draft.say(f"{catalog.matrix_name[:1].upper() + catalog.matrix_name[1:]} does not name a responsible entity for {label.lower()} {rec.id}.")
         draft.cite(cite_record(rec, catalog, _norm(rec.title)[:200]))
     if isinstance(rec, Activity):
         m = catalog.record(rec.measure)
         if isinstance(m, Measure) and m.responsible:
-            draft.say(f"Its measure {m.id} is led by {spell_out(m.responsible)}.")
+            draft.say(f"Its {catalog.label(m.id).lower()} is led by {index.names.spell_out(m.responsible)}.")
             draft.cite(cite_record(m, catalog, m.responsible))
 
 
 def indicator_sentence(ind: Indicator, catalog: Catalog) -> str:
-    owner = "the overall objective" if ind.owner == "0" else (
-        f"measure {ind.owner}" if ind.owner.count(".") == 2 else f"specific objective {ind.owner}")
-    values = [("baseline (2019)", ind.baseline_2019.raw), ("value in 2020", ind.value_2020.raw),
-              ("target for 2021", ind.target_2021.raw), ("achieved in 2021", ind.achieved_2021.raw),
-              ("target for 2022", _first_sentences(ind.target_2022.raw, 1, 200))]
-    listed = "; ".join(f"{k} {_norm(v)}" + (" (none)" if k == "achieved in 2021" and ind.achieved_2021.number == 0 else "")
-                       for k, v in values if _norm(v) and _norm(v) not in {"/", "-"})
-    return f"For the indicator “{_norm(ind.name)}” ({owner}), the Evaluation Matrix gives: {listed}."
+    """Every value of an indicator row under its column's own label."""
+    owner = "the overall objective" if ind.owner == "0" else catalog.label(ind.owner).lower()
+    listed = "; ".join(f"{_value_label(v)} {_first_sentences(v.raw, 1, 200)}" + (" (none)" if v.role == ValueRole.ACHIEVED and v.number == 0 else "")
+                       for v in ind.values if _norm(v.raw) and _norm(v.raw) not in {"/", "-"})
+    return f"For the indicator “{_norm(ind.name)}” ({owner}), {catalog.matrix_name} gives: {listed}."
+
+
+def _value_label(v: IndicatorValue) -> str:
+    """'Target value for 2022 and the comment' -> 'target value for 2022'; 'Baseline value (2019)' as it is, lower-cased."""
+    label = re.sub(r"\s+and (?:the )?comments?(?: comment)?$", "", _norm(v.label), flags=re.I)
+    return (label[:1].lower() + label[1:]) if label else "value"
 
 
 def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: Index) -> None:
     for ind in inds:
         draft.say(indicator_sentence(ind, index.catalog))
-        draft.cite(cite_indicator(ind, index.catalog, _quote(ind.achieved_2021.raw, ind.name) if ind.achieved_2021.raw else _norm(ind.name)))
+        got = ind.latest_achieved()
+        draft.cite(cite_indicator(ind, index.catalog, _quote(got.raw, ind.name) if got and got.raw else _norm(ind.name)))
         if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
             draft.say(f"Reasoning: {_first_sentences(ind.reasoning, 1, 300)}")
     owners = [i.owner for i in inds if i.owner != "0"]
@@ -234,33 +238,34 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
     if isinstance(rec, Activity):
         answer_activity_status(draft, rec, query, index)
         if rec.responsible:
-            draft.say(f"Responsible: {spell_out(rec.responsible)}.")
+            draft.say(f"Responsible: {index.names.spell_out(rec.responsible)}.")
         return
     if isinstance(rec, Measure):
         o = catalog.record(rec.objective)
-        draft.say(f"Measure {rec.id} ({_norm(rec.title)}) falls under specific objective {rec.objective}"
-                  f"{f' ({o.title})' if o else ''}; the responsible entity is {spell_out(rec.responsible) if rec.responsible else 'not named'}.")
+        under = f" falls under {catalog.label(rec.objective).lower()}{f' ({o.title})' if o else ''};" if rec.objective else ":"
+        draft.say(f"{catalog.label(rec.id)} ({_norm(rec.title)}){under} the responsible entity is "
+                  f"{index.names.spell_out(rec.responsible) if rec.responsible else 'not named'}.")
         draft.cite(cite_record(rec, catalog, _norm(rec.title)))
         if rec.relevance:
             draft.say(f"Relevance: {_first_sentences(rec.relevance, 1)}")
         acts = [a for a in catalog.activities if a.measure == rec.id]
         if acts:
-            draft.say(f"It has {len(acts)} activities: " + "; ".join(
+            draft.say(f"It has {len(acts)} {catalog.level_plural('activity')}: " + "; ".join(
                 f"{a.id} {_first_sentences(a.title, 1, 90)} ({_norm(a.status_raw) or 'no status given'})" for a in acts) + ".")
             for a in acts:
                 draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
         add_prose(draft, index, [rec.id], query.text)
         return
     measures = [m for m in catalog.measures if m.objective == rec.id]
-    draft.say(f"Specific objective {rec.id} ({rec.title}) is led by {spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
+    draft.say(f"{catalog.label(rec.id)} ({rec.title}) is led by {index.names.spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
               f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}.")
     draft.cite(cite_record(rec, catalog, rec.achievement or _norm(rec.title)))
     if measures:
-        draft.say(f"It has {len(measures)} measures: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 90)}" for m in measures) + ".")
+        draft.say(f"It has {len(measures)} {catalog.level_plural('measure')}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 90)}" for m in measures) + ".")
 
 
 def _scope(query: Query, catalog: Catalog) -> list[str]:
-    return [i for i in query.ids if i.count(".") in (1, 2)]
+    return [i for i in query.ids if catalog.kind_of(i) in ("objective", "measure")]
 
 
 def _in_scope(record_id: str, scope: list[str]) -> bool:
@@ -270,7 +275,7 @@ def _in_scope(record_id: str, scope: list[str]) -> bool:
 def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) -> None:
     catalog = index.catalog
     scope = _scope(query, catalog)
-    where = f" under {' and '.join(('measure ' if s.count('.') == 2 else 'specific objective ') + s for s in scope)}" if scope else ""
+    where = f" under {' and '.join(catalog.label(s).lower() for s in scope)}" if scope else ""
     unit = query.unit or "activities"
     for sid in scope:
         rec = catalog.record(sid)
@@ -281,27 +286,29 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         for o in catalog.objectives:
             n_m = sum(1 for m in catalog.measures if m.objective == o.id)
             n_a = sum(1 for a in catalog.activities if a.objective == o.id and (not query.statuses or a.status in query.statuses))
-            rows.append(f"{o.id} ({o.title}): {n_m} measures, {n_a} activities" + (f" {'/'.join(query.statuses)}" if query.statuses else ""))
+            rows.append(f"{o.id} ({o.title}): {n_m} {catalog.level_plural('measure')}, {n_a} {catalog.level_plural('activity')}"
+                        + (f" {'/'.join(query.statuses)}" if query.statuses else ""))
             draft.cite(cite_record(o, catalog, _norm(o.title)))
-        draft.say(f"The Programme has {len(catalog.objectives)} specific objectives, {len(catalog.measures)} measures and "
-                  f"{len(catalog.activities)} activities. Per specific objective: " + "; ".join(rows) + ".")
+        draft.say(f"The Programme has {len(catalog.objectives)} {catalog.level_plural('objective')}, {len(catalog.measures)} "
+                  f"{catalog.level_plural('measure')} and {len(catalog.activities)} {catalog.level_plural('activity')}. "
+                  f"Per {catalog.level_name('objective').lower()}: " + "; ".join(rows) + ".")
         return
     if unit == "measures":
         measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
-        draft.say(f"There are {len(measures)} measures{where}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures) + ".")
+        draft.say(f"There are {len(measures)} {catalog.level_plural('measure')}{where}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures) + ".")
         for m in measures[:30]:
             draft.cite(cite_record(m, catalog, _norm(m.title)))
         return
     if unit == "indicators":
         inds = [i for i in catalog.indicators if _in_scope(i.owner, scope) and i.owner != "0"]
-        draft.say(f"The Evaluation Matrix lists {len(inds)} indicators{where}: " + "; ".join(_norm(i.name) for i in inds[:25]) + ".")
+        draft.say(f"{_cap(catalog.matrix_name)} lists {len(inds)} indicators{where}: " + "; ".join(_norm(i.name) for i in inds[:25]) + ".")
         for i in inds[:25]:
             draft.cite(cite_indicator(i, catalog, _norm(i.name)))
         return
     acts = [a for a in catalog.activities if _in_scope(a.id, scope)]
     if query.entities:
-        acts = [a for a in acts if any(e.lower() == a.responsible.lower() or e.lower() in a.responsible.lower().split() for e in query.entities)]
-        where += f" for which {' or '.join(query.entities)} is responsible"
+        acts = [a for a in acts if any(index.names.is_responsible(a.responsible, e) for e in query.entities)]
+        where += f" for which {' or '.join(index.names.spell_out(e) for e in query.entities)} is responsible"
     if query.statuses:
         noted = [a for a in acts if a.status == "unknown" and any(s != "unknown" and s in (a.reasoning + " " + a.next_steps).lower() for s in query.statuses)]
         acts = [a for a in acts if a.status in query.statuses]
@@ -311,28 +318,28 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
         acts = [a for a in catalog.activities if a.id in keys[:8]]
     status_words = " or ".join("with a blank status" if s == "unknown" else f"“{s}”" for s in query.statuses).replace("marked with", "with")
-    desc = f"{len(acts)} activit{'y' if len(acts) == 1 else 'ies'}{where}" + (f" are marked {status_words}" if query.statuses else "")
+    desc = f"{len(acts)} {catalog.level_name('activity').lower() if len(acts) == 1 else catalog.level_plural('activity')}{where}" + (f" {'is' if len(acts) == 1 else 'are'} marked {status_words}" if query.statuses else "")
     if not acts:
-        draft.say(f"No activities{where} are marked {status_words or 'that way'} in the Evaluation Matrix.")
+        draft.say(f"No {catalog.level_plural('activity')}{where} are marked {status_words or 'that way'} in {catalog.matrix_name}.")
         return
     shown = acts[:30]
     listing = "; ".join(f"{a.id} {_first_sentences(a.title, 1, 90)}" + ("" if query.statuses else f" ({_norm(a.status_raw) or 'no status given'})") for a in shown)
     more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
-    draft.say(f"In the Evaluation Matrix, {desc}: {listing}{more}.")
+    draft.say(f"In {catalog.matrix_name}, {desc}: {listing}{more}.")
     for a in shown:
         draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
     for a in noted:
-        draft.say(f"Activity {a.id} has a blank status cell, but its text reads “{_first_sentences(a.reasoning or a.next_steps, 1, 120)}”.")
+        draft.say(f"{catalog.label(a.id)} has a blank status cell, but its text reads “{_first_sentences(a.reasoning or a.next_steps, 1, 120)}”.")
         draft.cite(cite_record(a, catalog, _quote(a.reasoning or a.next_steps, a.title)))
     if query.intent == "count" and query.statuses and not scope:
         per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
-        draft.say(f"Per specific objective: {per}.")
+        draft.say(f"Per {catalog.level_name('objective').lower()}: {per}.")
 
 
 # ---------------------------------------------------------------- free questions
 
-GENERIC = frozenset(tokenize("what which who how many much programme program evaluation e-government government serbia "
-                             "republic report analysis say says tell does give show know status current currently "
+GENERIC = frozenset(tokenize("what which who how many much programme program evaluation "
+                             "report analysis say says tell does give show know status current currently "
                              "yet still already ever so far there any been about"))
 
 
@@ -350,7 +357,7 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
     have: set[str] = set()
     for t in texts:
         have.update(tokenize(t))
-    synonyms = synonym_map(question)  # "help line" is covered by "contact centre"
+    synonyms = index.names.synonym_map(question)  # "help line" is covered by the report's "call centre"
     default = max(index.idf.values()) if index.idf else 1.0
     total = sum(index.idf.get(t, default) for t in q)
     found = sum(index.idf.get(t, default) for t in q if t in have or synonyms.get(t, frozenset()) & have)
@@ -382,9 +389,8 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     Candidates come from the top hits and from a sentence-level BM25 over the whole index; the
     best by lexical overlap are embedded and ranked by a mix of cosine similarity and overlap.
     """
-    from rag.synonyms import expand
-
-    q = content_terms(expand(search_text or query.text))
+    
+    q = content_terms(index.names.expand(search_text or query.text))
     qw = sum(index.idf.get(t, 1.0) for t in q) or 1.0
     rank_of = {h.chunk.id: r for r, h in enumerate(hits)}
     pool: dict[str, tuple[float, Sentence]] = {}
@@ -405,7 +411,7 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     for rank, hit in enumerate(hits[:top]):
         for s in index.chunk_sentences.get(hit.chunk.id, []):
             consider(s, max(0.0, 0.12 - 0.02 * rank))
-    for i, _ in ([] if not everywhere else index.sentence_scores(tokenize(expand(search_text or query.text)), 40 if require else 20)):
+    for i, _ in ([] if not everywhere else index.sentence_scores(tokenize(index.names.expand(search_text or query.text)), 40 if require else 20)):
         s = index.sentences[i]
         consider(s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0)
     ranked = sorted(pool.values(), key=lambda t: -t[0])[:28]
@@ -437,13 +443,15 @@ def _long(text: str) -> float:
     return min(0.1, 0.1 * max(0, len(text) - LONG) / LONG)
 
 
-def source_label(s: Sentence) -> str:
+def source_label(s: Sentence, catalog: Catalog) -> str:
     chunk = s.chunk
     if chunk.kind == "section":
         return f"the report ({chunk.section.split(' > ')[-1]})" if chunk.section else f"“{chunk.document}”"
-    kind = {"activity": "Activity", "measure": "Measure", "objective": "Specific objective", "indicator": "the indicator"}[chunk.kind]
-    rid = chunk.record_id if chunk.kind != "indicator" else chunk.text.split("\n")[0].replace("Indicator: ", "“") + "”"
-    return f"the Evaluation Matrix ({kind} {rid}{', ' + s.label.lower() if s.label else ''})"
+    if chunk.kind == "indicator":
+        what = "the indicator " + chunk.text.split("\n")[0].replace("Indicator: ", "“") + "”"
+    else:
+        what = catalog.label(chunk.record_id)
+    return f"{catalog.matrix_name} ({what}{', ' + s.label.lower() if s.label else ''})"
 
 
 def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], label: str = "") -> None:
@@ -452,6 +460,6 @@ def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, S
         if label and s.chunk.kind == "section":
             draft.say(f"{label} ({s.chunk.section.split(' > ')[-1]}) says: “{s.text}”")
         else:
-            draft.say(f"According to {source_label(s)}: “{s.text}”")
+            draft.say(f"According to {source_label(s, index.catalog)}: “{s.text}”")
         for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)

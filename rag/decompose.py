@@ -14,7 +14,7 @@ SPLIT = re.compile(r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|
                    r"have|had|can|could|will)\b)", re.I)
 # words that ask for more of the same record (its reasons, values, targets), not for a new subject
 _SAME = frozenset(tokenize("why reason reasons cause delay late target targets goal baseline value values achieved "
-                           "compare compared comparison change changed starting point planned plan 2019 2020 2021 2022 "
+                           "compare compared comparison change changed starting point planned plan "
                            "which who whom what how many much when where there it its they them that this these those "
                            "happen happened responsible status now still yet anything something come doing done get "
                            "got worth"))

@@ -1,9 +1,9 @@
-"""Draft 2023-2025 action-plan entries from what the evaluation found and recommended.
+"""Draft action-plan entries for the next programme period from what the evaluation found and recommended.
 
 `draft(request)` takes a measure ID ("1.3.5"), a topic ("information security") or a free request
-("Draft the 2023-2025 entry for the one-stop-shop measure") and returns a `DraftDoc`: one entry per
+("Draft the next action plan's entry for the service-centre measure") and returns a `DraftDoc`: one entry per
 measure with its rationale, the activities to propose (continue, carry over, plan, move in) and to
-leave out (with the reason), its indicators (baseline = the achieved 2021 value), the cross-cutting
+leave out (with the reason), its indicators (baseline = the latest achieved value), the cross-cutting
 recommendations of the report's recommendations chapter that apply, and the open points. Every
 statement carries numbered citations whose quotes are verbatim from the report or the Evaluation
 Matrix. Decisions come from the matrix fields (status, reasoning, relevance, possible next steps)
@@ -23,16 +23,14 @@ from pydantic import BaseModel, Field
 
 from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
-from ingest.ids import find_ids, kind_of
+from ingest.ids import find_ids, normalise_id
 from ingest.records import Activity, Catalog, Indicator, Measure
 from rag.answer import cite_indicator, cite_record
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Citation, Source
 from rag.retrieve import Hit, retrieve, unknown_ids
-from rag.synonyms import EXPANSIONS
 from rag.tokenize import tokenize
 
-PERIOD = "2023-2025"
 MAX_TOPIC_MEASURES = 3
 MAX_RATIONALE = 6
 # Topic requests: a measure is drafted when the evidence is strong on meaning and words together
@@ -73,8 +71,8 @@ class ActivityItem(BaseModel):
     id: str
     title: str
     responsible: str = ""
-    status: str = ""  # canonical status in the matrix (2021)
-    status_2021: str = ""  # as the draft shows it
+    status: str = ""  # canonical status in the matrix
+    status_label: str = ""  # as the draft shows it
     decision: Decision
     proposal: str  # the proposal text ("Carry over: abandoned for lack of funds, still relevant; ...")
     reason: str = ""  # why (for left-out activities: why they are left out)
@@ -84,15 +82,13 @@ class ActivityItem(BaseModel):
 
 
 class IndicatorItem(BaseModel):
-    """An indicator of the measure: baseline (achieved 2021), target and the proposal for it."""
+    """An indicator of the measure: baseline (its latest achieved value), target and the proposal for it."""
 
     key: str
     name: str
-    baseline: str = ""  # the achieved 2021 value
-    baseline_2019: str = ""
-    value_2020: str = ""
-    target_2021: str = ""
-    target: str = ""  # the matrix's 2022 target and comment
+    baseline: str = ""  # the latest achieved value
+    history: list[tuple[str, str]] = Field(default_factory=list)  # (column label, value) as the matrix gives them
+    target: str = ""  # the matrix's latest target (and comment)
     proposal: str = "Keep"
     notes: list[Statement] = Field(default_factory=list)
     refs: list[int] = Field(default_factory=list)
@@ -126,9 +122,15 @@ class MeasureEntry(BaseModel):
 
 
 class DraftDoc(BaseModel):
-    """A draft for the 2023-2025 action plan: entries per measure, citations, renderers."""
+    """A draft for the next action plan: entries per measure, citations, renderers."""
 
     request: str
+    period: str = "next programme"  # the plan's years as the evaluation names them
+    as_of: str = ""  # the year the matrix's statuses and achieved values stand at
+    matrix: str = "the evaluation matrix"  # the matrix's own title
+    measure_name: str = "Measure"  # the document's names of its levels
+    objective_name: str = "Objective"
+    activity_name: str = "Activity"
     title: str
     covered: bool
     message: str | None = None
@@ -155,6 +157,10 @@ class DraftDoc(BaseModel):
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 ENDS_WITH_ID = re.compile(r"(?:\b\d{1,2}(?:\.\d{1,2}){1,3}\.?|\b(?:e\.g|i\.e|No|Art|viz|cf)\.|:)$")
 CLAUSE = re.compile(r",?\s+while\s+|;\s+")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _norm(text: str) -> str:
@@ -216,8 +222,7 @@ def _plain(value: str) -> str:
 NOT_RELEVANT = re.compile(r"\b(?:no longer|not|no)\s+relevant\b", re.I)
 STILL_RELEVANT = re.compile(r"\bstill relevant\b|\b(?:is|are|remains?|very)\s+relevant\b|\bof (?:great|particular) importance\b"
                             r"|\bcontinues to be\b|\bimplementation is recommended\b|\bimportant for\b", re.I)
-NEW_AP = re.compile(r"\b2023\s*[-–]\s*(?:20)?25\b|\b(?:new|revised)\b[^.]{0,30}\b(?:AP|action plan|programme)\b"
-                    r"|\bnext programme\b", re.I)
+NEW_AP = r"\b(?:new|revised)\b[^.]{0,30}\b(?:AP|action plan|programme)\b|\bnext programme\b"
 FORWARD = re.compile(r"\b(?:recommend\w*|propos\w*|plann?\w*|transfer\w*|consider\w*)\b", re.I)
 NO_CONTINUE = re.compile(r"\bno plan to continue\b|\bnot (?:to )?be continued\b|\bwill not be continued\b|\bdiscontinue", re.I)
 CONTINUE = re.compile(r"\bcontinu\w*|\bfurther implementation\b|\bextended\b|\bnew (?:deadline|date)\b|\bcompletion\b", re.I)
@@ -225,7 +230,8 @@ FUNDS = re.compile(r"\bfunds?\s+(?:have|has|were|was)\s+not\s+(?:been\s+)?(?:sec
                    r"|\bno\s+(?:donor\s+)?funds?\s+(?:have\s+been|has\s+been|were|was)\s+(?:secured|made available|provided)"
                    r"|\bfunds\s+were\s+not\b|\black of (?:funds|funding|financ\w*)\b|\bnot been secured\b"
                    r"|\bconversion of (?:the )?foreign currency funds\b|\bchange in funding sources\b", re.I)
-MOVE = re.compile(r"\bmove (?:it |the activity )?(?:in)?to measure\s+(1\.[1-4]\.\d{1,2})|\bunder measure\s+(1\.[1-4]\.\d{1,2})", re.I)
+_ID = r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})"
+MOVE = re.compile(rf"\bmove (?:it |the activity )?(?:in)?to (?:the )?(?:\w+ ){{0,2}}{_ID}|\bunder (?:the )?(?:\w+ ){{0,2}}{_ID}", re.I)
 NO_DATA = re.compile(r"\bno data\b|\bnot available\b|\bdata (?:need|needs|is needed|are needed) to be collected\b"
                      r"|\b(?:more|additional) data\b|\bverify\b|\bto be verified\b|\bprovide data\b", re.I)
 # What the findings chapter says about an ID, clause by clause.
@@ -239,16 +245,25 @@ INDICATOR_CHANGE = re.compile(r"\bchange (?:the )?(?:name of the )?indicators?\b
                               r"|\bmaintain the indicator\b|\bretained\b|\binsert an activity\b", re.I)
 
 
+def new_ap_pattern(catalog: Catalog) -> re.Pattern[str]:
+    """'new action plan', 'next programme', or the next period's years as the evaluation names them."""
+    years = ""
+    if catalog.next_period:
+        a, b = catalog.next_period
+        years = rf"|\b{a}\s*[-–]\s*(?:{b}|{b % 100:02d})\b"
+    return re.compile(NEW_AP + years, re.I)
+
+
 def _status_label(a: Activity) -> str:
     return "not given (blank in the matrix)" if a.status == "unknown" else a.status
 
 
-def _move_target(a: Activity) -> str | None:
+def _move_target(a: Activity, catalog: Catalog) -> str | None:
     for text in (a.relevance, a.next_steps):
         m = MOVE.search(_norm(text))
         if m:
-            target = m.group(1) or m.group(2)
-            if target and target != a.measure:
+            target = normalise_id(m.group(1) or m.group(2))
+            if target != a.measure and catalog.kind_of(target) == "measure" and catalog.record(target) is not None:
                 return target
     return None
 
@@ -276,13 +291,11 @@ class _Cues:
 # ---------------------------------------------------------------- the report's prose, read once per index
 
 _prose_cache: dict[int, tuple[Index, list[ProseSentence]]] = {}  # keyed by id(), checked by identity
-_SYNONYMS = tuple((re.compile(p, re.I), terms) for p, terms in EXPANSIONS)
-
-
-def _measure_of(id_: str, catalog: Catalog | None = None) -> str | None:
-    if id_.count(".") == 3:
+def _measure_of(id_: str, catalog: Catalog) -> str | None:
+    kind = catalog.kind_of(id_)
+    if kind == "activity":
         return id_.rsplit(".", 1)[0]
-    if id_.count(".") == 2:
+    if kind == "measure":
         return id_
     return None
 
@@ -372,6 +385,10 @@ class _Refs:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.period = catalog.plan_period()
+        year = catalog.as_of_year()
+        self.as_of = f"in {year}" if year else "in the matrix"
+        self.new_ap = new_ap_pattern(catalog)
         self.items: list[Citation] = []
         self.chunks: list[str] = []
 
@@ -404,7 +421,7 @@ class _Refs:
         if _is_recommendations_chapter(s.section):
             return self.add(Citation(id=rec.id, kind="section", title=_section_label(s.section), source=where,
                                      quote=quote or s.text))
-        return self.add(Citation(id=rec.id, kind=kind_of(rec.id), title=rec.title, source=where, quote=quote or s.text))
+        return self.add(Citation(id=rec.id, kind=self.catalog.kind_of(rec.id), title=rec.title, source=where, quote=quote or s.text))
 
 
 def _stmt(text: str, refs: list[int], source: str) -> Statement:
@@ -443,16 +460,18 @@ def _prose_cues(sentences: list[ProseSentence], activity_id: str) -> _Cues:
 
 
 def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], incoming_from: str = "") -> ActivityItem:
-    """What to do with an activity in 2023-2025, decided from its matrix fields and the findings."""
+    """What to do with an activity in the next period, decided from its matrix fields and the findings."""
     rel, ns, why = _norm(a.relevance), _norm(a.next_steps), _norm(a.reasoning)
     ns = "" if ns in {"/", "-"} else ns
     not_rel = NOT_RELEVANT.search(rel)
     still_rel = STILL_RELEVANT.search(rel) and not not_rel
-    new_ap = NEW_AP.search(ns) or (NEW_AP.search(rel) and not not_rel)
+    NEW = refs.new_ap
+    PERIOD, AS_OF = refs.period, refs.as_of
+    new_ap = NEW.search(ns) or (NEW.search(rel) and not not_rel)
     forward = bool(ns and (new_ap or FORWARD.search(ns)))
     no_continue = NO_CONTINUE.search(ns)
     funds = FUNDS.search(why)
-    move = _move_target(a)
+    move = _move_target(a, refs.catalog)
     cues = _prose_cues(sentences, a.id)
     status = a.status
 
@@ -471,7 +490,7 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
 
     quote_field("Reasoning for the progress (matrix)", a.reasoning, FUNDS if funds else None)
     quote_field("Relevance (matrix)", a.relevance, NOT_RELEVANT if not_rel else (STILL_RELEVANT if still_rel else None))
-    ns_q = quote_field("Possible next steps (matrix)", a.next_steps, NEW_AP if new_ap else None)
+    ns_q = quote_field("Possible next steps (matrix)", a.next_steps, NEW if new_ap else None)
     for s in cues.mentions[:2]:
         n = refs.prose(s, a.id)
         item_refs.append(n)
@@ -483,11 +502,11 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
     decision: Decision
     if incoming_from:
         decision = "move in"
-        proposal = f"Move in from measure {incoming_from}, as the matrix proposes" + (f"; {next_words}" if next_words else "")
-        reason = f"the matrix proposes moving it from measure {incoming_from} to this measure"
+        proposal = f"Move in from {refs.catalog.label(incoming_from).lower()}, as the matrix proposes" + (f"; {next_words}" if next_words else "")
+        reason = f"the matrix proposes moving it from {refs.catalog.label(incoming_from).lower()} to this {refs.catalog.level_name('measure').lower()}"
     elif move:
-        decision, reason = "leave out", f"proposed to be moved to measure {move} (see that entry)"
-        proposal = f"Move to measure {move}"
+        decision, reason = "leave out", f"proposed to be moved to {refs.catalog.label(move).lower()} (see that entry)"
+        proposal = f"Move to {refs.catalog.label(move).lower()}"
     elif no_continue:
         decision = "leave out"
         reason = f"{status}{' for lack of funds' if funds else ''}; the matrix sees no plan to continue it"
@@ -505,7 +524,7 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
             proposal = "Leave out"
     elif status in ("abandoned", "not initiated"):
         decision = "carry over"
-        parts = [f"{status} in 2021" + (" for lack of funds" if funds else "")]
+        parts = [f"{status} {AS_OF}" + (" for lack of funds" if funds else "")]
         if relevance_words:
             parts.append(relevance_words)
         if new_ap or forward:
@@ -522,7 +541,7 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
             proposal += f": {next_words}"
         elif next_words:
             proposal = next_words.rstrip(".")
-        reason = "ongoing in 2021"
+        reason = f"ongoing {AS_OF}"
     elif status == "completed":
         if still_rel or new_ap or forward or (ns and CONTINUE.search(ns)) or cues.positive:
             decision = "plan" if new_ap else "continue"
@@ -543,7 +562,7 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
     if not_rel and forward and decision not in ("leave out", "move in"):
         proposal += " (the matrix's relevance column calls it not relevant)"
     return ActivityItem(id=a.id, title=_norm(a.title), responsible=_norm(a.responsible), status=status,
-                        status_2021=_status_label(a), decision=decision, proposal=proposal, reason=reason,
+                        status_label=_status_label(a), decision=decision, proposal=proposal, reason=reason,
                         from_measure=incoming_from, notes=notes, refs=sorted(set(item_refs)))
 
 
@@ -554,17 +573,21 @@ def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> 
     """The indicator's row in the draft and the open points it raises."""
     name = _norm(ind.name)
     item_refs = [refs.indicator(ind, f"Indicator: {name}")]
-    achieved = _plain(ind.achieved_2021.raw)
-    if achieved:
-        item_refs.append(refs.indicator(ind, f"Achieved value (2021): {achieved}"))
-    target = _plain(ind.target_2022.raw)
-    if target:
-        item_refs.append(refs.indicator(ind, f"Target value for 2022 and the comment: {target}"))
+    got = ind.latest_achieved()
+    achieved = _plain(got.raw) if got else ""
+    if got and achieved:
+        item_refs.append(refs.indicator(ind, f"{got.label}: {achieved}"))
+    ahead = ind.next_target()
+    target = _plain(ahead.raw) if ahead else ""
+    if ahead and target:
+        item_refs.append(refs.indicator(ind, f"{ahead.label}: {target}"))
+    target_words = f"target for {ahead.year}" if ahead and ahead.year else "target"
+    achieved_words = f"achieved {got.year}" if got and got.year else "achieved"
     notes: list[Statement] = []
     open_points: list[Statement] = []
     ns = _plain(ind.next_steps)
     reasoning = _plain(ind.reasoning)
-    proposal = "Keep" + (f"; target for 2022: {_clip(target, 80)}" if target and len(target) < 80 else "")
+    proposal = "Keep" + (f"; {target_words}: {_clip(target, 80)}" if target and len(target) < 80 else "")
     if ns:
         q = f"Possible next steps: {ns}"
         n = refs.indicator(ind, q)
@@ -584,13 +607,14 @@ def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> 
         n = refs.indicator(ind, q)
         notes.append(_stmt(f"Reasoning (matrix): “{_clip(reasoning, 300)}”", [n], "matrix"))
         if re.fullmatch(r"no data\.?", reasoning, re.I):
-            open_points.append(_stmt(f"Indicator “{name}”: the matrix has no data on its progress (achieved 2021: {achieved or 'blank'}); "
+            open_points.append(_stmt(f"Indicator “{name}”: the matrix has no data on its progress ({achieved_words}: {achieved or 'blank'}); "
                                      "data to be collected before setting a target.", [n], "matrix"))
     exceeded = _exceeded(ind)
     if exceeded and proposal.startswith("Keep"):
         proposal = f"Keep with a new target: {exceeded}" + proposal[len("Keep"):]
     if not achieved:
-        open_points.append(_stmt(f"Indicator “{name}”: no achieved value for 2021 in the matrix; the baseline must be established.",
+        year = f" for {got.year}" if got and got.year else ""
+        open_points.append(_stmt(f"Indicator “{name}”: no achieved value{year} in the matrix; the baseline must be established.",
                                  item_refs[:1], "matrix"))
     # The findings' proposals about this indicator (by the words of its name).
     name_toks = set(tokenize(name))
@@ -603,20 +627,22 @@ def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> 
                 notes.append(_stmt(f"Findings: “{_clip(s.text, 400)}”", [n], "findings"))
                 if proposal.startswith("Keep"):
                     proposal = "Change, as the findings propose (see note)"
-    item = IndicatorItem(key=ind.id, name=name, baseline=achieved, baseline_2019=_plain(ind.baseline_2019.raw),
-                         value_2020=_plain(ind.value_2020.raw), target_2021=_plain(ind.target_2021.raw),
-                         target=target, proposal=proposal, notes=notes, refs=sorted(set(item_refs)))
+    history = [(v.label, _plain(v.raw)) for v in ind.values if _plain(v.raw) and v is not got and v is not ahead]
+    item = IndicatorItem(key=ind.id, name=name, baseline=achieved, history=history, target=target, proposal=proposal,
+                         notes=notes, refs=sorted(set(item_refs)))
     return item, open_points
 
 
 def _exceeded(ind: Indicator) -> str:
     """'the 2022 target (50) is already exceeded (83 in 2021)' when the matrix's own numbers say so."""
-    got, target = ind.achieved_2021.number, ind.target_2022.number
-    raw_target = _plain(ind.target_2022.raw)
-    if got is None or target is None or not re.fullmatch(r"[\d.,\s%]+", raw_target):
+    got, ahead = ind.latest_achieved(), ind.next_target()
+    if got is None or ahead is None or got.number is None or ahead.number is None:
         return ""
-    if got >= target > 0:
-        return f"the 2022 target ({raw_target}) is already exceeded ({_plain(ind.achieved_2021.raw)} in 2021)"
+    raw_target = _plain(ahead.raw)
+    if not re.fullmatch(r"[\d.,\s%]+", raw_target):
+        return ""
+    if got.number >= ahead.number > 0:
+        return f"the {ahead.year or 'latest'} target ({raw_target}) is already exceeded ({_plain(got.raw)} in {got.year or 'the matrix'})"
     return ""
 
 
@@ -647,7 +673,7 @@ THEMES = (
                      r"\bprofessional development\b|\bIT (?:experts|profiles)\b|\btraining\w*", re.I),
           re.compile(r"\bIT staff\b|\bhuman (?:resources?|capacit)|\bstaff\w*\b|\bskills\b|\bpersonnel\b|\brecruit|\bretention\b|\bsalar", re.I)),
 )
-STAFF_NEED = re.compile(r"\bIT staff\b|\bIT profiles?\b|\btraining\w*\b|\bhuman\b|\bskills\b|\bcapacit\w*\b|\bNAPA\b|\bcivil servants\b"
+STAFF_NEED = re.compile(r"\bIT staff\b|\bIT profiles?\b|\btraining\w*\b|\bhuman\b|\bskills\b|\bcapacit\w*\b|\bcivil servants\b"
                         r"|\bemployees\b|\bofficials\b", re.I)
 COORD_NEED = re.compile(r"\bco-?ordinat\w*|\bcooperation\b|\bworking group\b|\bWG\b|\blocal self-govern\w*|\bLSGs?\b|\bdifferent levels\b", re.I)
 
@@ -667,7 +693,6 @@ def _theme_scored(index: Index, theme: Theme, chapter_only: bool = True) -> list
         if not hits or len(s.text) < 60 or s.text.endswith(":"):
             continue
         score = min(hits, 3) + (1.5 if RECOMMEND.search(s.text) else 0) + (0.5 if in_chapter else 0)
-        score += 0.8 if s.text.startswith("Areas for future action") else 0
         scored.append((score, s))
     scored.sort(key=lambda t: (-t[0], t[1].position))
     return scored
@@ -759,7 +784,7 @@ def _measure_sentences(prose: list[ProseSentence], m: Measure, activity_ids: set
     for s in prose:
         if _is_recommendations_chapter(s.section):
             continue
-        names_other = [i for i in s.ids if _measure_of(i, None) not in (None, m.id)]
+        names_other = [i for i in s.ids if i.count(".") >= m.id.count(".") and not i.startswith(m.id)]
         if m.id in s.ids or activity_ids & set(s.ids) or (s.owner == m.id and not names_other):
             out.append(s)
     return out
@@ -768,7 +793,7 @@ def _measure_sentences(prose: list[ProseSentence], m: Measure, activity_ids: set
 def _rationale(m: Measure, sentences: list[ProseSentence], refs: _Refs, activity_ids: set[str]) -> list[Statement]:
     out: list[Statement] = []
     if _plain(m.relevance):
-        out.append(_stmt(f"The Evaluation Matrix: “{_norm(m.relevance)}”", [refs.record(m, _first(m.relevance))], "matrix"))
+        out.append(_stmt(f"{_cap(refs.catalog.matrix_name)}: “{_norm(m.relevance)}”", [refs.record(m, _first(m.relevance))], "matrix"))
     pool = [s for s in sentences if not (activity_ids & set(s.ids)) or m.id in s.ids]
     scored = []
     for rank, s in enumerate(pool):
@@ -789,7 +814,7 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
     catalog = index.catalog
     prose = report_sentences(index)
     own = [a for a in catalog.activities if a.measure == m.id]
-    incoming = [a for a in catalog.activities if a.measure != m.id and _move_target(a) == m.id]
+    incoming = [a for a in catalog.activities if a.measure != m.id and _move_target(a, catalog) == m.id]
     activity_ids = {a.id for a in own + incoming}
     sentences = _measure_sentences(prose, m, activity_ids)
     head = refs.record(m, _norm(m.title))
@@ -822,12 +847,12 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
         open_points.extend(points)
     for s in sentences:
         if m.id in s.ids and re.search(r"\b(?:delete|cancel|merge)\s+(?:the\s+)?measure\s+" + re.escape(m.id) + r"(?!\.?\d)", s.text, re.I):
-            open_points.append(_stmt(f"Measure {m.id}: the findings propose deleting or merging the measure — decide before "
+            open_points.append(_stmt(f"{catalog.label(m.id)}: the findings propose deleting or merging the measure — decide before "
                                      "drafting it into the new AP.", [refs.prose(s, m.id)], "findings"))
             break
     entry.open_points = _dedupe(open_points)
     entry.recommendations = _recommendations(index, m, entry.activities, catalog, refs, prose)
-    entry.summary = _summary(entry)
+    entry.summary = _summary(entry, refs)
     return entry
 
 
@@ -860,12 +885,13 @@ def _ids_phrase(items: list[ActivityItem]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
-def _summary(e: MeasureEntry) -> str:
+def _summary(e: MeasureEntry, refs: _Refs) -> str:
     """One composed paragraph that introduces the entry (the prose an LLM may rewrite)."""
-    lead = f"Measure {e.id} ({e.title})"
+    catalog = refs.catalog
+    lead = f"{catalog.label(e.id)} ({e.title})"
     if e.responsible or e.objective:
-        lead += "," + (f" led by {e.responsible}" if e.responsible else "") + (f" under specific objective {e.objective}" if e.objective else "") + ","
-    relevance = " remains relevant for the coming period according to the Evaluation Matrix" if re.search(r"\brelevant\b", e.relevance, re.I) and not NOT_RELEVANT.search(e.relevance) else " is reviewed here from the evaluation's findings"
+        lead += "," + (f" led by {e.responsible}" if e.responsible else "") + (f" under {catalog.label(e.objective).lower()}" if e.objective else "") + ","
+    relevance = f" remains relevant for the coming period according to {catalog.matrix_name}" if re.search(r"\brelevant\b", e.relevance, re.I) and not NOT_RELEVANT.search(e.relevance) else " is reviewed here from the evaluation's findings"
     parts = [lead + relevance + "."]
     groups: dict[str, list[ActivityItem]] = {}
     for a in e.activities:
@@ -874,15 +900,15 @@ def _summary(e: MeasureEntry) -> str:
              "verify": "verify first", "decide": "decide on"}
     said = [f"{verbs[d]} {_ids_phrase(items)}" for d, items in groups.items()]
     if said:
-        parts.append(f"For {PERIOD} the draft proposes to " + "; ".join(said) + ".")
+        parts.append(f"For {refs.period} the draft proposes to " + "; ".join(said) + ".")
     elif not e.left_out:
-        parts.append("The Evaluation Matrix lists no activities for it.")
+        parts.append(f"{_cap(catalog.matrix_name)} lists no {catalog.level_plural('activity')} for it.")
     if e.left_out:
         parts.append(f"It leaves out {_ids_phrase(e.left_out)} ({'; '.join(f'{a.id}: {a.reason}' for a in e.left_out)}).")
     if e.indicators:
-        shown = [f"“{i.name}” ({i.baseline or 'no value'} in 2021" + (f", target {_clip(i.target, 40)}" if i.target and len(i.target) <= 40 else "") + ")"
+        shown = [f"“{i.name}” ({i.baseline or 'no value'} {refs.as_of}" + (f", target {_clip(i.target, 40)}" if i.target and len(i.target) <= 40 else "") + ")"
                  for i in e.indicators[:3]]
-        parts.append(("Its indicators start from their achieved 2021 values: " if len(e.indicators) > 1 else "Its indicator starts from its achieved 2021 value: ") + "; ".join(shown)
+        parts.append(("Its indicators start from their latest achieved values: " if len(e.indicators) > 1 else "Its indicator starts from its latest achieved value: ") + "; ".join(shown)
                      + (f" and {len(e.indicators) - 3} more" if len(e.indicators) > 3 else "") + ".")
     if e.open_points:
         parts.append(f"{len(e.open_points)} open point{'s' if len(e.open_points) > 1 else ''} must be settled before adoption.")
@@ -929,7 +955,7 @@ def _coverage(index: Index, topic: str, text: str) -> float:
         return 0.0
     have = set(tokenize(text))
     covered = q & have
-    for pattern, terms in _SYNONYMS:
+    for pattern, terms in index.names.term_patterns():
         for m in pattern.finditer(topic):
             start = topic.rfind(" ", 0, m.start()) + 1
             end = topic.find(" ", m.end())
@@ -965,7 +991,7 @@ def _pick_measures(index: Index, topic: str) -> _Pick:
     for h in hits:
         c = h.chunk
         if c.kind in ("activity", "measure", "indicator"):
-            mids = [i for i in c.ids if i.count(".") == 2]
+            mids = [i for i in c.ids if catalog.kind_of(i) == "measure"]
             weight = 1.0
         elif c.kind == "section":
             mids = sorted({m for m in (_measure_of(i, catalog) for i in c.ids) if m})
@@ -1000,13 +1026,13 @@ def _requested_measures(request: str, catalog: Catalog) -> tuple[list[str], list
     for id_ in find_ids(request):
         if id_ not in known:
             continue
-        if id_.count(".") == 1:
+        if catalog.kind_of(id_) == "objective":
             mids = [m.id for m in catalog.measures if m.objective == id_]
         else:
             mids = [_measure_of(id_, catalog) or id_]
         out.extend(m for m in mids if m not in out)
     bad = unknown_ids(request, known)
-    bad += [i for i in find_ids(request) if i not in known and i.count(".") >= 2 and i not in bad]
+    bad += [i for i in find_ids(request) if i not in known and i.count(".") >= 2 and i not in bad]  # 3+ parts: an ID, not a number
     return out, bad
 
 
@@ -1027,14 +1053,16 @@ def _general(index: Index, request: str, topic: str, themes: list[Theme], refs: 
     return out
 
 
-def _title(entries: list[MeasureEntry], topic: str, by_id: bool) -> str:
+def _title(entries: list[MeasureEntry], topic: str, by_id: bool, catalog: Catalog) -> str:
+    period = catalog.plan_period()
     if len(entries) == 1 and by_id:
         e = entries[0]
-        return f"Draft {PERIOD} action plan entry: Measure {e.id} {e.title}"
+        return f"Draft {period} action plan entry: {catalog.label(e.id)} {e.title}"
     ids = ", ".join(e.id for e in entries)
     about = f"{topic} " if topic and not by_id else ""
     noun = "entry" if len(entries) == 1 else "entries"
-    return f"Draft {PERIOD} action plan {noun}: {about}(measure{'s' if len(entries) > 1 else ''} {ids})".replace(": (", ": ")
+    level = catalog.level_plural("measure") if len(entries) > 1 else catalog.level_name("measure").lower()
+    return f"Draft {period} action plan {noun}: {about}({level} {ids})".replace(": (", ": ")
 
 
 def draft(request: str, settings: Settings | None = None) -> DraftDoc:
@@ -1053,8 +1081,9 @@ def draft(request: str, settings: Settings | None = None) -> DraftDoc:
     pick: _Pick | None = None
     if not mids and bad:
         return DraftDoc(request=request, title="No draft", covered=False, topic=topic,
-                        message=f"The evaluation has no {bad[0]}: its IDs run from objective 1.1 to activity 1.4.4.5, "
-                                "so there is nothing to draft from.")
+                        message=(f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}, "
+                                 if catalog.has_matrix else f"The evaluation has no {bad[0]}: it holds no matrix, ")
+                                + "so there is nothing to draft from.")
     if not mids:
         if not topic:
             return DraftDoc(request=request, title="No draft", covered=False,
@@ -1070,11 +1099,13 @@ def draft(request: str, settings: Settings | None = None) -> DraftDoc:
     entries = [_entry(index, catalog.record(mid), refs) for mid in mids]  # type: ignore[arg-type]
     general = _general(index, text, topic, themes, refs) if not entries else []
     if entries:
-        title = _title(entries, topic, by_id)
+        title = _title(entries, topic, by_id, catalog)
     else:
-        title = f"Draft {PERIOD} recommendation: " + " and ".join(t.label.lower() for t in themes)
+        title = f"Draft {catalog.plan_period()} recommendation: " + " and ".join(t.label.lower() for t in themes)
     doc = DraftDoc(request=request, title=title, covered=True, entries=entries, citations=refs.items, general=general,
-                   topic=topic)
+                   topic=topic, period=refs.period, as_of=refs.as_of, matrix=catalog.matrix_name,
+                   measure_name=catalog.level_name("measure"), objective_name=catalog.level_name("objective"),
+                   activity_name=catalog.level_name("activity"))
     doc.chunk_ids = _used_chunks(index, doc, refs, pick)
     _rewrite(doc, settings, index)
     return doc

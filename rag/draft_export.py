@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from rag.draft import DraftDoc, MeasureEntry, Statement
 
-ACTIVITY_HEADER = ("ID", "Activity", "Responsible", "Status in 2021", "Proposal")
-LEFT_OUT_HEADER = ("ID", "Activity", "Status in 2021", "Why it is left out")
-INDICATOR_HEADER = ("Indicator", "Baseline (achieved 2021)", "Target (2022 in the matrix)", "Proposal")
-SOURCE_NOTE = ("Drafted from the ex-post evaluation of the e-Government Development Programme 2020-2022 "
-               "(findings chapter, recommendations chapter and Annex 7, the Evaluation Matrix). Numbers in brackets "
-               "refer to the sources listed at the end; every quote is verbatim.")
+def _headers(doc: "DraftDoc") -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The tables' headers, with the year the matrix's statuses stand at."""
+    status = f"Status {doc.as_of}".strip() if doc.as_of else "Status"
+    return (("ID", doc.activity_name, "Responsible", status, "Proposal"),
+            ("ID", doc.activity_name, status, "Why it is left out"),
+            ("Indicator", "Baseline (latest achieved)", "Target (latest in the matrix)", "Proposal"))
+
+
+def _source_note(doc: "DraftDoc") -> str:
+    return (f"Drafted from the evaluation (its findings, its recommendations and {doc.matrix}). Numbers in brackets "
+            "refer to the sources listed at the end; every quote is verbatim.")
 
 
 def _refs(numbers: list[int]) -> str:
@@ -44,9 +49,9 @@ def render_markdown(doc: "DraftDoc") -> str:
     if not doc.covered:
         lines += [doc.message or "The evaluation does not cover this request.", ""]
         return "\n".join(lines).rstrip() + "\n"
-    lines += [f"_Request: {doc.request.strip()}_", "", f"_{SOURCE_NOTE}_", ""]
+    lines += [f"_Request: {doc.request.strip()}_", "", f"_{_source_note(doc)}_", ""]
     for e in doc.entries:
-        lines += _entry_markdown(e)
+        lines += _entry_markdown(doc, e)
     if doc.general:
         lines += ["## Recommendations from the evaluation", ""]
         for r in doc.general:
@@ -58,11 +63,12 @@ def render_markdown(doc: "DraftDoc") -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _entry_markdown(e: "MeasureEntry") -> list[str]:
-    out = [f"## Measure {e.id}: {e.title}", ""]
+def _entry_markdown(doc: "DraftDoc", e: "MeasureEntry") -> list[str]:
+    ACTIVITY_HEADER, LEFT_OUT_HEADER, INDICATOR_HEADER = _headers(doc)
+    out = [f"## {doc.measure_name} {e.id}: {e.title}", ""]
     facts = []
     if e.objective:
-        facts.append(f"**Specific objective:** {e.objective}" + (f" {e.objective_title}" if e.objective_title else ""))
+        facts.append(f"**{doc.objective_name}:** {e.objective}" + (f" {e.objective_title}" if e.objective_title else ""))
     facts.append(f"**Responsible entity:** {e.responsible or 'not named in the matrix'} {_refs(e.refs)}".rstrip())
     out += ["  \n".join(facts), "", e.summary, ""]
     if e.rationale:
@@ -73,7 +79,7 @@ def _entry_markdown(e: "MeasureEntry") -> list[str]:
     if e.activities:
         out += ["| " + " | ".join(ACTIVITY_HEADER) + " |", "|" + "---|" * len(ACTIVITY_HEADER)]
         for a in e.activities:
-            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.responsible, a.status_2021,
+            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.responsible, a.status_label,
                                                                _with_refs(a.proposal, a.refs[:1]))) + " |")
         out.append("")
         out += ["What the evaluation says about them:", ""]
@@ -87,7 +93,7 @@ def _entry_markdown(e: "MeasureEntry") -> list[str]:
         out += ["### Activities left out", ""]
         out += ["| " + " | ".join(LEFT_OUT_HEADER) + " |", "|" + "---|" * len(LEFT_OUT_HEADER)]
         for a in e.left_out:
-            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.status_2021, _with_refs(a.reason, a.refs))) + " |")
+            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.status_label, _with_refs(a.reason, a.refs))) + " |")
         out.append("")
         for a in e.left_out:
             out.append(f"- {a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes))
@@ -99,13 +105,12 @@ def _entry_markdown(e: "MeasureEntry") -> list[str]:
             out.append("| " + " | ".join(_cell(v) for v in (i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3]))) + " |")
         out.append("")
         for i in e.indicators:
-            history = "; ".join(f"{k} {v}" for k, v in (("baseline 2019:", i.baseline_2019), ("2020:", i.value_2020),
-                                                         ("target 2021:", i.target_2021), ("achieved 2021:", i.baseline)) if v)
+            history = "; ".join(f"{k}: {v}" for k, v in i.history)
             notes = " ".join(_with_refs(s.text, s.refs) for s in i.notes)
             out.append(f"- **{i.name}** ({history}). {notes}".rstrip())
         out.append("")
     else:
-        out += ["The Evaluation Matrix gives no indicator at the level of this measure.", ""]
+        out += [f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}.", ""]
     if e.recommendations:
         out += ["### Cross-cutting recommendations that apply", ""]
         for r in e.recommendations:
@@ -127,7 +132,7 @@ def render_docx(doc: "DraftDoc") -> bytes:
 
     d = Document()
     d.core_properties.title = doc.title[:250]
-    d.core_properties.subject = "Draft entries for the 2023-2025 action plan"
+    d.core_properties.subject = f"Draft entries for the {doc.period} action plan"
     d.add_heading(doc.title, level=0)
     if not doc.covered:
         d.add_paragraph(doc.message or "The evaluation does not cover this request.")
@@ -135,9 +140,9 @@ def render_docx(doc: "DraftDoc") -> bytes:
     p = d.add_paragraph()
     p.add_run(f"Request: {doc.request.strip()}").italic = True
     note = d.add_paragraph()
-    note.add_run(SOURCE_NOTE).italic = True
+    note.add_run(_source_note(doc)).italic = True
     for e in doc.entries:
-        _entry_docx(d, e)
+        _entry_docx(d, doc, e)
     if doc.general:
         d.add_heading("Recommendations from the evaluation", level=1)
         for r in doc.general:
@@ -184,11 +189,12 @@ def _bullets(d, statements: list["Statement"], prefix: str = "") -> None:
         d.add_paragraph(prefix + _with_refs(s.text, s.refs), style="List Bullet")
 
 
-def _entry_docx(d, e: "MeasureEntry") -> None:
-    d.add_heading(f"Measure {e.id}: {e.title}", level=1)
+def _entry_docx(d, doc: "DraftDoc", e: "MeasureEntry") -> None:
+    ACTIVITY_HEADER, LEFT_OUT_HEADER, INDICATOR_HEADER = _headers(doc)
+    d.add_heading(f"{doc.measure_name} {e.id}: {e.title}", level=1)
     facts = d.add_paragraph()
     if e.objective:
-        facts.add_run("Specific objective: ").bold = True
+        facts.add_run(f"{doc.objective_name}: ").bold = True
         facts.add_run(f"{e.objective} {e.objective_title}".strip())
         facts.add_run().add_break()
     facts.add_run("Responsible entity: ").bold = True
@@ -199,7 +205,7 @@ def _entry_docx(d, e: "MeasureEntry") -> None:
         _bullets(d, e.rationale)
     d.add_heading("Proposed activities", level=2)
     if e.activities:
-        _table(d, ACTIVITY_HEADER, [(a.id, a.title, a.responsible, a.status_2021, _with_refs(a.proposal, a.refs[:1]))
+        _table(d, ACTIVITY_HEADER, [(a.id, a.title, a.responsible, a.status_label, _with_refs(a.proposal, a.refs[:1]))
                                     for a in e.activities])
         d.add_paragraph("What the evaluation says about them:")
         for a in e.activities:
@@ -208,7 +214,7 @@ def _entry_docx(d, e: "MeasureEntry") -> None:
         d.add_paragraph("No activity of this measure is proposed for the new action plan.")
     if e.left_out:
         d.add_heading("Activities left out", level=2)
-        _table(d, LEFT_OUT_HEADER, [(a.id, a.title, a.status_2021, _with_refs(a.reason, a.refs)) for a in e.left_out])
+        _table(d, LEFT_OUT_HEADER, [(a.id, a.title, a.status_label, _with_refs(a.reason, a.refs)) for a in e.left_out])
         for a in e.left_out:
             d.add_paragraph(f"{a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes),
                             style="List Bullet")
@@ -218,7 +224,7 @@ def _entry_docx(d, e: "MeasureEntry") -> None:
         for i in e.indicators:
             _noted(d, i.name, i.notes)
     else:
-        d.add_paragraph("The Evaluation Matrix gives no indicator at the level of this measure.")
+        d.add_paragraph(f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}.")
     if e.recommendations:
         d.add_heading("Cross-cutting recommendations that apply", level=2)
         for r in e.recommendations:

@@ -11,9 +11,14 @@ import numpy as np
 from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
+from ingest.glossary import Glossary
 from ingest.records import Catalog
 from ingest.store import IndexFiles, make_client, open_collection
+from rag.names import Names
 from rag.tokenize import tokenize
+
+
+COMMON_SHARE = 0.5
 
 
 class IndexMissing(RuntimeError):
@@ -40,6 +45,9 @@ class Index:
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
     corpus_text: str = ""
+    common: frozenset[str] = frozenset()
+    glossary: Glossary = field(default_factory=Glossary)
+    names: Names = field(default_factory=Names)
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _queries: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -47,6 +55,7 @@ class Index:
         from rag.sentences import chunk_sentences
 
         self.by_id = {c.id: c for c in self.chunks}
+        self.names = Names(self.glossary, self.catalog)
         self._vectors = _load_vectors(self.settings)
         self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
         titles = _record_titles(self.catalog)
@@ -73,6 +82,9 @@ class Index:
                 df[t] = df.get(t, 0) + 1
         n = len(self.chunks) or 1
         self.idf = {t: float(np.log(1 + n / d)) for t, d in df.items()}
+        # words in at least half of the chunks: this corpus's own everyday words ("e-government" in an
+        # e-government evaluation), which name nothing in particular
+        self.common = frozenset(t for t, d in df.items() if d >= COMMON_SHARE * n)
 
     def sentence_scores(self, tokens: list[str], n: int) -> list[tuple[int, float]]:
         """Indexes into self.sentences of the n best BM25 sentences for the tokens."""
@@ -190,7 +202,7 @@ _lock = threading.Lock()
 
 def _version(files: IndexFiles) -> tuple:
     stamps = []
-    for path in (files.active, files.chunks, files.catalog):
+    for path in (files.active, files.chunks, files.catalog, files.glossary):
         try:
             st = path.stat()
             stamps.append((st.st_mtime_ns, st.st_size))
@@ -219,6 +231,6 @@ def get_index(settings: Settings | None = None) -> Index:
         model_path = settings.model_path()
         index = Index(settings=settings, chunks=files.load_chunks(), catalog=files.load_catalog(),
                       collection=open_collection(client, name, model_path), embedder=get_embedder(model_path),
-                      version=version)
+                      version=version, glossary=files.load_glossary())
         _cache[key] = index
         return index

@@ -10,13 +10,12 @@ from ingest.chunks import Chunk
 from ingest.ids import ID_MENTION, find_ids
 from rag.index import Index
 from rag.models import Filters
-from rag.synonyms import expand
 from rag.tokenize import tokenize
 
 RRF_K = 60
 # Title look-up is a tie-breaker: at 0.8 it pushed record chunks over the prose that answers (evidence
 # hit@5 0.83 on gold, 0.79 and 0.71 on the independent sets); at 0.2 it is 0.88, 0.90 and 0.84, while
-# "a hotline" still finds the contact centre's record (rag/subject.py matches titles for answering).
+# "a hotline" still finds the call centre's record (rag/subject.py matches titles for answering).
 WEIGHTS = {"dense": 1.0, "bm25": 1.0, "title": 0.2}
 POOL = 40
 
@@ -63,7 +62,7 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
     """The k best chunks for a question; chunks of the IDs it names come first."""
     known = index.catalog.all_ids()
     ids = list(ids or []) + [i for i in named_ids(question, known) if i not in (ids or [])]
-    expanded = expand(question)
+    expanded = index.names.expand(question)
     tokens = tokenize(expanded)
     vector = index.embed_query(question) if vector is None else vector
 

@@ -49,7 +49,8 @@ def chunk_sentences(chunk: Chunk) -> list[Sentence]:
         body = line
         if chunk.kind != "section":
             m = FIELD.match(line)
-            if not m or m.group(1) in LISTING_LABELS or m.group(1).startswith(("Specific objective", "Measure", "Overall")):
+            # context lines ("Measure 1.1.1: ...", "Objective 2: ...", "Overall objective: ...") restate the record
+            if not m or m.group(1) in LISTING_LABELS or m.group(1)[-1].isdigit() or m.group(1).startswith("Overall"):
                 continue
             label, body = m.group(1), m.group(2)
         for s in split_sentences(body):

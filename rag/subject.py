@@ -13,7 +13,6 @@ import numpy as np
 
 from ingest.records import Activity, Measure, Objective
 from rag.index import Index
-from rag.synonyms import expand
 from rag.tokenize import same_stem, tokenize
 
 COSINE_WEIGHT = 0.7
@@ -22,8 +21,8 @@ COSINE_WEIGHT = 0.7
 MIN_SCORE = 0.4
 MIN_MARGIN = 0.08
 CLOSE = 0.05  # a child record this close to its parent's score is the more precise subject
-GENERIC = frozenset(tokenize("e-government government programme serbia republic public administration establish "
-                             "establishment development improve improvement"))
+GENERIC = frozenset(tokenize("government programme public administration establish establishment development improve "
+                             "improvement"))
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def _title_share(question_tokens: set[str], title: str, idf: dict[str, float]) -> float:
-    """IDF-weighted share of the title's words that the question uses."""
-    words = {t for t in tokenize(title) if t not in GENERIC}
+def _title_share(question_tokens: set[str], title: str, idf: dict[str, float], common: frozenset[str] = frozenset()) -> float:
+    """IDF-weighted share of the title's words (but the corpus's everyday ones) that the question uses."""
+    words = {t for t in tokenize(title) if t not in GENERIC and t not in common}
     total = sum(idf.get(t, 1.0) for t in words)
     return sum(idf.get(t, 1.0) for t in words & question_tokens) / total if total else 0.0
 
@@ -52,8 +51,8 @@ def ranked_subjects(index: Index, question: str, vector: np.ndarray) -> list[tup
     if not records:
         return []
     sims = index.text_vectors([" ".join(r.title.split()) for r in records]) @ vector
-    tokens = set(tokenize(expand(question)))
-    scored = [(COSINE_WEIGHT * float(sim) + (1 - COSINE_WEIGHT) * _title_share(tokens, r.title, index.idf), r)
+    tokens = set(tokenize(index.names.expand(question)))
+    scored = [(COSINE_WEIGHT * float(sim) + (1 - COSINE_WEIGHT) * _title_share(tokens, r.title, index.idf, index.common), r)
               for sim, r in zip(sims, records)]
     return sorted(scored, key=lambda t: -t[0])
 
@@ -61,9 +60,9 @@ def ranked_subjects(index: Index, question: str, vector: np.ndarray) -> list[tup
 def mentions(index: Index, subject: Subject, question: str, text: str) -> bool:
     """Whether a text speaks of the subject: it carries most of the title words the question used to name it
     (the question's own words first; its everyday synonyms when it shares none with the title)."""
-    title = {t for t in tokenize(subject.record.title) if t not in GENERIC}
+    title = {t for t in tokenize(subject.record.title) if t not in GENERIC and t not in index.common}
     shared: set[str] = set()
-    for words in (set(tokenize(question)), set(tokenize(expand(question)))):
+    for words in (set(tokenize(question)), set(tokenize(index.names.expand(question)))):
         shared = {t for t in title if any(same_stem(t, w) for w in words)}
         if shared:
             break

@@ -3,17 +3,71 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ingest.ids import ID_MENTION, find_ids
+from ingest.ids import ID_MENTION, find_ids, normalise_id
 from ingest.records import Catalog
 from rag.models import Turn
-from rag.synonyms import entities_named, statuses_named
+from rag.names import Names
+from rag.vocabulary import statuses_named
 
 DRAFT = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b.*"
                    r"\b(?:entry|entries|action plan|text|section|activities|measure|plan|paragraph|note|brief|briefing|proposal|programme|summary)\b", re.I | re.S)
-COUNT = re.compile(r"\bhow many\s+(?:of the\s+)?(?:\w+\s+){0,2}(activities|measures|indicators|objectives)\b"
-                   r"|\bnumber of (activities|measures|indicators|objectives)\b|\bcount\b", re.I)
-LIST = re.compile(r"\b(?:which|list|what|name|show|give me|enumerate)\b.{0,40}?\b(activities|measures|indicators|objectives)\b", re.I)
+# The kinds of record a list or count asks for, in general English; a document's own level names are added
+UNIT_WORDS: dict[str, str] = {
+    "activities": "activities", "activity": "activities", "actions": "activities",
+    "measures": "measures", "measure": "measures",
+    "indicators": "indicators", "indicator": "indicators",
+    "objectives": "objectives", "objective": "objectives", "goals": "objectives",
+}
+_KIND_UNIT = {"activity": "activities", "measure": "measures", "objective": "objectives"}
+
+
+@dataclass(frozen=True)
+class UnitPatterns:
+    """The count, list and 'per each' patterns for one catalog's level names."""
+
+    words: dict[str, str]
+    count: re.Pattern[str]
+    list: re.Pattern[str]
+    each: re.Pattern[str]
+    next: re.Pattern[str]
+    mention: re.Pattern[str]  # "measure 1.4": an ID with the level the question calls it
+
+
+@lru_cache(maxsize=16)
+def unit_patterns(names: tuple[tuple[str, str], ...]) -> UnitPatterns:
+    """Patterns for the general unit words plus (level name, kind) pairs of a document."""
+    words = dict(UNIT_WORDS)
+    for name, kind in names:
+        for form in {name, plural(name)}:
+            words.setdefault(form.lower(), _KIND_UNIT[kind])
+    plurals = {plural(w) for w in words} & set(words)  # "which measures": a list; "what is measure 1.3.5 about": not
+    alts = "|".join(sorted((re.escape(w) for w in plurals), key=len, reverse=True))
+    singular = "|".join(sorted((re.escape(w) for w in words if not w.endswith("s")), key=len, reverse=True))
+    return UnitPatterns(
+        words=words,
+        count=re.compile(rf"\bhow many\s+(?:of the\s+)?(?:\w+\s+){{0,2}}({alts})\b|\bnumber of ({alts})\b|\bcount\b", re.I),
+        list=re.compile(rf"\b(?:which|list|what|name|show|give me|enumerate)\b.{{0,40}}?\b({alts})\b", re.I),
+        each=re.compile(rf"\b(each|every|per|by)\s+(?:specific\s+)?({singular})\b", re.I),
+        next=re.compile(rf"\b(next|following|previous|preceding|prior)\s+({singular})\b", re.I),
+        mention=re.compile(rf"\b({'|'.join(sorted((re.escape(w) for w in words), key=len, reverse=True))})\s+"
+                           r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})\b", re.I),
+    )
+
+
+def plural(name: str) -> str:
+    """'Action' -> 'actions', 'Priority' -> 'priorities'."""
+    low = name.lower()
+    if low.endswith("s"):
+        return low
+    return low[:-1] + "ies" if low.endswith("y") and low[-2:-1] not in "aeiou" else low + "s"
+
+
+def _patterns(catalog: Catalog) -> UnitPatterns:
+    return unit_patterns(tuple((lv.name, lv.kind) for lv in catalog.levels))
+
+
 WHY = re.compile(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle", re.I)
 STATUS = re.compile(r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
                     r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
@@ -31,12 +85,10 @@ ABOUT = re.compile(r"\bwhat (?:is|was|does|did)\b.{0,30}\b(?:measure|activity|ob
 COMPARE = re.compile(r"\bcompare|\bcomparison\b|\bdifferen|\bversus\b|\bvs\.?\b|\bboth\b", re.I)
 FOLLOWUP = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
                       r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b", re.I)
-NEXT = re.compile(r"\b(next|following|previous|preceding|prior)\s+(measure|activity|objective)\b", re.I)
 YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I)
 QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
                    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
 WHEN = re.compile(r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I)  # asks for a date
-EACH = re.compile(r"\b(each|every|per|by)\s+(?:specific\s+)?(objective|measure)\b", re.I)
 
 
 @dataclass
@@ -67,7 +119,7 @@ def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     """The measure, activity or objective `step` places after id_ in document order."""
     pool = {"measure": catalog.measures, "activity": catalog.activities, "objective": catalog.objectives}[kind]
     order = [r.id for r in pool]
-    depth = {"objective": 2, "measure": 3, "activity": 4}[kind]
+    depth = catalog.depth_of(kind)
     base = ".".join(id_.split(".")[:depth])
     if base not in order:
         return None
@@ -75,11 +127,16 @@ def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     return order[j] if 0 <= j < len(order) else None
 
 
-def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Query:
+def understand(question: str, history: list[Turn] | None, catalog: Catalog, names: Names | None = None) -> Query:
     """Intent and subject IDs of the question, resolving follow-ups against the history."""
     known = catalog.all_ids()
+    units = _patterns(catalog)
+    COUNT, LIST, EACH, NEXT = units.count, units.list, units.each, units.next
     text = " ".join(question.split())
-    ids = [i for i in find_ids(text) if i in known]
+    miscalled = {normalise_id(m.group(2)) for m in units.mention.finditer(text)  # "measure 1.4" when 1.4 is an objective
+                 if units.words.get(m.group(1).lower()) not in (None, "indicators")
+                 and units.words[m.group(1).lower()] != _KIND_UNIT[catalog.kind_of(normalise_id(m.group(2)))]}
+    ids = [i for i in find_ids(text) if i in known and i not in miscalled]
     inherited = False
     context = ""
     if not ids and history and not ID_MENTION.search(text):  # "activity 1.4.9.9" does not exist: nothing to inherit
@@ -87,17 +144,18 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
         m = NEXT.search(text)
         if carried and m:
             step = 1 if m.group(1).lower() in {"next", "following"} else -1
-            shifted = _shift(carried[0], step, catalog, m.group(2).lower())
+            kind = {"activities": "activity", "measures": "measure", "objectives": "objective"}.get(units.words.get(m.group(2).lower(), ""), "")
+            shifted = _shift(carried[0], step, catalog, kind) if kind else None
             ids, inherited = ([shifted] if shifted else []), True
         elif FOLLOWUP.search(text) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text)):
             ids, inherited = carried[:3], bool(carried)
             context = next((t.content for t in reversed(history) if t.role == "user"), "")
     statuses = statuses_named(text)
     unit_m = COUNT.search(text) or LIST.search(text)
-    unit = next((g for g in (unit_m.groups() if unit_m else ()) if g), "").lower()
+    unit = units.words.get(next((g for g in (unit_m.groups() if unit_m else ()) if g), "").lower(), "")
     each = EACH.search(text)
-    entities = entities_named(text)
-    single_activity = len([i for i in ids if i.count(".") == 3]) == 1
+    entities = (names or Names(catalog=catalog)).bodies_named(text)
+    single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
     if DRAFT.search(text):
         intent = "draft"
     elif COUNT.search(text) and unit:
@@ -123,5 +181,5 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog) -> Q
     else:
         intent = "free"
     return Query(text=text, intent=intent, ids=ids, statuses=statuses, unit=unit,
-                 group_by=each.group(2).lower() if each else "", inherited=inherited, entities=entities,
+                 group_by={"objectives": "objective", "measures": "measure"}.get(units.words.get(each.group(2).lower(), ""), "") if each else "", inherited=inherited, entities=entities,
                  context=context)

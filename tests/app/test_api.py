@@ -302,7 +302,9 @@ def test_activities_filter_errors(client) -> None:
 def test_indicators(client) -> None:
     one_stop = client.get("/indicators", params={"measure": "1.3.5"}).json()
     assert [i["name"] for i in one_stop] == ["Number of services with one stop shops set"]
-    assert one_stop[0]["achieved_2021"]["raw"]
+    values = one_stop[0]["values"]  # every column under the matrix's own label and year
+    assert any(v["role"] == "achieved" and v["year"] == 2021 and v["raw"] for v in values)
+    assert values[0]["label"] == "Baseline value (2019)"
     overall = client.get("/indicators", params={"objective": "0"}).json()
     assert overall and all(i["owner"] == "0" for i in overall)
     under_13 = client.get("/indicators", params={"objective": "1.3"}).json()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ingest.records import Indicator, Value
+from ingest.records import Indicator, IndicatorValue, ValueRole
 
 UI = str(Path(__file__).resolve().parents[2] / "app" / "ui.py")
 TIMEOUT = 240  # a cold first answer loads the embedding model; 2-CPU CI machines are slow
@@ -202,15 +202,19 @@ def test_indicator_chart_uses_parsed_numbers_with_labelled_axes():
     from app.ui_charts import indicator_chart, missing_points, unit_of
 
     ind = Indicator(id="1.4/ind1", owner="1.4", name="Number of datasets available at the Open Data Portal (Number)",
-                    unit="number", baseline_2019=Value(raw="250", number=250), value_2020=Value(raw="306", number=306),
-                    target_2021=Value(raw="500", number=500), achieved_2021=Value(raw="1.643", number=1643),
-                    target_2022=Value(raw="750 (comment)", number=None))
+                    unit="number", values=[
+                        IndicatorValue(label="Baseline value (2019)", year=2019, role=ValueRole.BASELINE, raw="250", number=250),
+                        IndicatorValue(label="Achieved value (2020)", year=2020, role=ValueRole.ACHIEVED, raw="306", number=306),
+                        IndicatorValue(label="Target value (2021)", year=2021, role=ValueRole.TARGET, raw="500", number=500),
+                        IndicatorValue(label="Achieved value (2021)", year=2021, role=ValueRole.ACHIEVED, raw="1.643", number=1643),
+                        IndicatorValue(label="Target value for 2022 and the comment", year=2022, role=ValueRole.TARGET,
+                                       raw="750 (comment)", number=None)])
     spec = indicator_chart(ind).to_dict()
     layer = spec["layer"][0]
     assert layer["encoding"]["y"]["title"] == unit_of(ind) == "Number"
     assert layer["encoding"]["x"]["title"]
     values = {row["Point"]: row["Value"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
-    assert values == {"Baseline 2019": 250, "2020": 306, "Target 2021": 500, "Achieved 2021": 1643}
+    assert values == {"Baseline 2019": 250, "Achieved 2020": 306, "Target 2021": 500, "Achieved 2021": 1643}
     assert missing_points(ind) == [("Target 2022", "750 (comment)")]
 
 

@@ -51,7 +51,8 @@ CATALOG = Catalog(
     measures=[Measure(id="1.3.5", title="One stop shops", objective="1.3"),
               Measure(id="1.4.2", title="Open data portal", objective="1.4")],
     activities=[Activity(id="1.4.2.2", title="Improvement of the Open Data Portal software solution",
-                         measure="1.4.2", objective="1.4")])
+                         measure="1.4.2", objective="1.4")],
+    period=(2020, 2022))  # the programme's years, as ingest reads them from the report
 EXTRACTIVE = Answer(answer="Activity 1.4.2.2 is marked “abandoned” in the Evaluation Matrix (Annex 7).",
                     sources=SOURCES, intent="status", answer_id="abc")
 GROUNDED = ("Activity 1.4.2.2 was abandoned because funds of 2 million dinars were not secured [Activity 1.4.2.2]. "

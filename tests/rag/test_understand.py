@@ -1,11 +1,15 @@
-"""rag.understand (intent, IDs, follow-ups) and rag.synonyms (expand, statuses_named, entities_named), on a tiny catalog."""
+"""rag.understand (intent, IDs, follow-ups), rag.vocabulary (statuses_named) and rag.names (expand, bodies_named), on a tiny catalog."""
 from __future__ import annotations
 
 import pytest
 
 from ingest.records import Activity, Catalog, Measure, Objective
 from rag.models import Turn
-from rag.synonyms import entities_named, expand, statuses_named
+from pathlib import Path
+
+from ingest.glossary import load_glossary
+from rag.names import Names
+from rag.vocabulary import statuses_named
 from rag.understand import Query, understand
 
 # Two objectives, three measures, five activities, in document order (the order "next measure" follows).
@@ -309,7 +313,21 @@ def test_status_words_reach_the_query() -> None:
     assert query.statuses == ["abandoned"] and query.intent == "status"
 
 
-# --- synonyms: expansion and entities -------------------------------------------------------------------
+# --- names: the shipped glossary's everyday names and bodies ---------------------------------------------
+
+GLOSSARY = load_glossary(Path(__file__).resolve().parents[2] / "corpus")
+
+
+def expand(question: str) -> str:
+    return Names(GLOSSARY, CATALOG).expand(question)
+
+
+def entities_named(question: str) -> list[str]:
+    """Bodies of a catalog whose responsible column names every body of the shipped matrix."""
+    bodies = ["ITE", "MPALSG", "JA", "MJ", "RGA", "Ministry of Agriculture"]
+    catalog = Catalog(activities=[Activity(id=f"1.1.1.{n}", title="t", measure="1.1.1", objective="1.1", responsible=b)
+                                  for n, b in enumerate(bodies, 1)])
+    return Names(GLOSSARY, catalog).bodies_named(question)
 
 @pytest.mark.parametrize("question, added", [
     ("Is there a call center for citizens?", "contact centre"),
@@ -336,6 +354,7 @@ def test_expand_leaves_unrelated_questions_alone() -> None:
     ("What does the Office for IT and eGovernment do?", ["ITE"]),
     ("Which activities does the ministry of public administration lead?", ["MPALSG"]),
     ("What did the Ministry of Justice and the Judicial Academy do?", ["JA", "MJ"]),
+    ("What did MJ deliver?", ["MJ"]),
     ("What did the geodetic authority deliver?", ["RGA"]),
     ("What is the agriculture ministry responsible for?", ["Ministry of Agriculture"]),
     ("What is the status of activity 1.4.2.2?", []),
@@ -349,10 +368,9 @@ def test_entities_named(question: str, entities: list[str]) -> None:
 
 def test_synonym_map_links_everyday_words_to_the_report_terms() -> None:
     """'help line' maps to the report's 'contact centre'; words outside any everyday name map to nothing."""
-    from rag.synonyms import synonym_map
     from rag.tokenize import tokenize
 
-    found = synonym_map("Was a help line set up for people?")
+    found = Names(GLOSSARY, CATALOG).synonym_map("Was a help line set up for people?")
     assert set(tokenize("contact centre")) <= found[tokenize("line")[0]]
     assert tokenize("people")[0] not in found
 
