@@ -54,3 +54,5 @@ class Answer(BaseModel):
     answer_id: str = ""
     notice: str | None = None
     confidence: float | None = None
+    # what the answerability model weighed (rag/answerability.py); kept out of the API's JSON
+    signals: dict[str, float] | None = Field(default=None, exclude=True)

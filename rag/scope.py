@@ -1,0 +1,190 @@
+"""What a question asks for, and whether the evidence holds it: the signals behind abstention.
+
+`scope_signals` reads a question and its evidence with general English (question words, money and
+quantity words, capitalised names) and reports what is missing: an amount, a figure, a person, a name
+the corpus never uses. `rag/answerability.py` weighs these signals; nothing here knows one evaluation.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from rag.answer import GENERIC, content_terms, coverage
+from rag.answerability import Signals
+from rag.index import Index
+from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
+from rag.retrieve import Hit
+from rag.sentences import Sentence, chunk_sentences
+from rag.tokenize import tokenize
+from rag.understand import Query
+
+MONEY_Q = re.compile(r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar", re.I)
+MONEY_A = re.compile(r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I)
+YEAR = re.compile(r"\b(20[2-3]\d)\b")
+PLAN = re.compile(r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target", re.I)
+WHO_ROLE = re.compile(r"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)", re.I)
+PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|vić|ović|ski|ac|an|in)\b")
+ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
+COMMON_CAPS = {c.lower() for c in ("I", "I've", "I'm", "Programme", "Program", "Government",
+               "E-Government", "Evaluation", "Matrix", "Evaluation Matrix", "Annex", "AP", "Action Plan", "Measure",
+               "Activity", "Objective", "Specific", "SO", "Q1", "Q2", "Q3", "Q4", "What", "Which", "Who", "How", "When",
+               "Where", "Why", "Is", "Are", "Was", "Were", "Did", "Does", "Has", "Have", "Can", "Could", "Please", "And", "The")}
+WHAT_IS = re.compile(r"\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
+COMPARE_WITH = re.compile(r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b", re.I)
+
+
+class Evidence:
+    """What could answer a question, gathered once and only when a check asks: candidate sentences (of the
+    top hits, indicator rows left out, and the best BM25 sentences) and the indicator rows among the hits."""
+
+    def __init__(self, query: Query, hits: list[Hit], index: Index) -> None:
+        self.query, self.hits, self.index = query, hits, index
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        index = self.index
+        found = [s for h in self.hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
+        found += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(index.names.expand(self.query.text)), 40)]
+        return list({id(s): s for s in found}.values())
+
+    @cached_property
+    def passages(self) -> list[Passage]:
+        return [Passage(s.text, s.chunk.text) for s in self.sentences]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [Row(*h.chunk.text.split("\n", 1)) for h in self.hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
+
+
+def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
+    """Sentences stating an amount of money for what the question is about, best first."""
+    rest = " ".join(content_terms(MONEY_Q.sub(" ", query.text)))
+    scored = []
+    for s in evidence.sentences:
+        if MONEY_A.search(s.text):
+            share = coverage(index, rest, [s.text + " " + s.chunk.text.split("\n")[0]])
+            if share >= 0.5:
+                scored.append((share, s))
+    scored.sort(key=lambda t: -t[0])
+    return [s for _, s in scored]
+
+
+def in_corpus(name: str, index: Index) -> bool:
+    """Whether the corpus uses the name, or a short form of it: "PAR Council" for "Public Administration Reform Council"."""
+    return any(re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", index.corpus_text) for form in name_forms(name))
+
+
+def name_forms(name: str) -> list[str]:
+    """The name, its initials, and its first words' initials before the rest ("PAR Council")."""
+    words = [w for w in name.split() if w.lower() not in {"of", "and", "for", "the", "on", "in"}]
+    forms = [name]
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        forms.append("".join(w[0] for w in words))
+        forms += ["".join(w[0] for w in words[:k]) + " " + " ".join(words[k:]) for k in range(2, len(words))]
+    return forms
+
+
+def unknown_names(query: Query, index: Index) -> list[str]:
+    """Names in the question (capitalised words, acronyms) that the corpus never mentions."""
+    out = []
+    for name in named_entities(query.text):
+        for word in re.split(r"[\s’']+", name):
+            word = re.sub(r"^(?:s|of|and|for|the)$", "", word)
+            if len(word) > 1 and word.lower() not in COMMON_CAPS and index.names.expand(word) == word and not in_corpus(word, index):
+                out.append(word)
+    return out
+
+
+def named_entities(text: str) -> list[str]:
+    """Capitalised names and acronyms in a question, the first word of a sentence left out."""
+    out = []
+    for m in ENTITY.finditer(re.sub(r"[’']s\b", " ,", text)):
+        name = m.group(0).strip()
+        start = m.start()
+        before = text[:start].rstrip()
+        if not before or before[-1] in ".?!:\"“(":
+            if " " not in name:
+                continue
+            name = name.split(" ", 1)[1]
+            name = re.sub(r"^(?:of|and|for|the)\s+", "", name)
+        if name.lower() in COMMON_CAPS or len(name) < 2:
+            continue
+        out.append(name)
+    return out
+
+
+def out_of_period(query: Query, index: Index) -> str | None:
+    """The abstention sentence for results of a year after the programme period (plans for it are answered)."""
+    q = query.text
+    years = [int(y) for y in YEAR.findall(q)]
+    period, upcoming = index.catalog.period, index.catalog.next_period
+    plan = PLAN.search(q) or (upcoming and re.search(rf"{upcoming[0]}\s*[-–]\s*(?:{upcoming[1]}|{upcoming[1] % 100:02d})\b", q))
+    late = [y for y in years if period and y > period[1]]
+    if late and not plan and period:
+        return (f"The evaluation covers the Programme's implementation in {period[0]}-{period[1]} and does not report "
+                f"results for {max(late)}.")
+    return None
+
+
+def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence) -> Signals:
+    """What the question asks for that the evidence lacks (the part of the signals read before answering)."""
+    q = query.text
+    sig = Signals()
+    if MONEY_Q.search(q) and not money_sentences(query, index, evidence):
+        sig.amount_missing = 1.0
+    if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
+        sig.person_missing = 1.0
+    for name in named_entities(q):
+        if index.names.expand(name) != name or in_corpus(name, index):
+            continue
+        if " " in name or re.fullmatch(r"[A-Z]{2,}", name) or COMPARE_WITH.search(q):
+            sig.unknown_name = 1.0  # "Ministry of Health", "DESI", "compared with Croatia": never in the evaluation
+    # a count of the matrix's own records ("how many activities were abandoned") is answered from the catalog
+    wanted = counted(q, index.idf, index.names.expand) if query.intent != "count" else []
+    if wanted:
+        asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
+        topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
+        counted_words = set().union(*(c.names for c in wanted))
+        qualifiers = [names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words]
+        if not states_count(wanted, evidence.passages, evidence.rows, index.catalog.all_ids(), topic, qualifiers):
+            sig.figure_missing = 1.0
+    # the thing asked about ("how many cyber attacks", "the average waiting time") uses a word the corpus never does:
+    # what a "how many" question counts is its head noun; "what is the X of" names X with all its words
+    phrase, words = noun_phrase(counted_phrase(q)), []
+    if phrase:
+        words = [head_word(phrase, GENERIC)]
+    elif focus := WHAT_IS.search(q):
+        phrase = noun_phrase(focus.group(1))
+        words = re.findall(r"[\w-]+", phrase)
+    if words and [w for w in words if w and "-" not in w and tokenize(w) and tokenize(w)[0] not in GENERIC
+                  and all(t not in index.idf for t in tokenize(w)) and index.names.expand(w) == w]:
+        sig.thing_unknown = 1.0
+    terms = content_terms(q)
+    if terms:
+        default = max(index.idf.values()) if index.idf else 1.0
+        total = sum(index.idf.get(t, default) for t in terms)
+        sig.unknown_words = sum(default for t in terms if t not in index.idf) / total if total else 0.0
+    return sig
+
+
+def name_words(name: str, index: Index) -> set[str]:
+    """The words of a name that the corpus knows and that carry meaning."""
+    return {t for t in tokenize(name) if t in index.idf and t not in GENERIC and "-" not in t}
+
+
+def name_terms(name: str, index: Index) -> set[str]:
+    """The words that can stand for a name in the evidence: its own known words and its everyday synonyms."""
+    words = name_words(name, index)
+    return words | (set(tokenize(index.names.expand(name)[len(name):])) if words else set())
+
+
+def entity_terms(question: str, index: Index) -> set[str]:
+    """Word tokens of the names a question uses that the corpus knows (the evidence should carry them)."""
+    return set().union(*(name_words(name, index) for name in named_entities(question)))
+
+
+def has_terms(terms: set[str], texts: list[str]) -> bool:
+    have: set[str] = set()
+    for t in texts:
+        have.update(tokenize(t))
+    return terms <= have
