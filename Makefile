@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test ingest serve ui eval bench browser clean
+.PHONY: run test install install-test ingest serve ui eval eval-dev bench browser clean lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,12 @@ browser:
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -q
 
+## The sealed test set (what the gate and the README report) and the dev set (what changes are tuned on).
 eval: $(STAMP) ingest
-	$(BIN)/egov eval --out evals/reports/latest
+	$(BIN)/egov eval --set test --out evals/reports/test
+
+eval-dev: $(STAMP) ingest
+	$(BIN)/egov eval --set dev --out evals/reports/dev
 
 bench: $(STAMP) ingest
 	$(BIN)/python benchmarks/ingest.py

@@ -40,6 +40,18 @@ from typing import Any, Callable, Iterable
 
 GOLD_DEFAULT = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 THRESHOLDS_DEFAULT = Path(__file__).resolve().parent / "thresholds.toml"
+SETS_FILE = Path(__file__).resolve().parent / "sets.toml"
+SET_NAMES = ("dev", "test")
+
+
+def set_files(name: str, sets_file: Path = SETS_FILE) -> list[Path]:
+    """The question files of a named set ('dev' to tune on, 'test' sealed), from evals/sets.toml."""
+    import tomllib
+
+    sets = tomllib.loads(sets_file.read_text(encoding="utf-8"))
+    if name not in sets:
+        raise ValueError(f"no set {name!r} in {sets_file}: use one of {', '.join(sets)}")
+    return [sets_file.parent / f for f in sets[name]["files"]]
 FUZZY_SHARE = 0.8
 CITED_KINDS = {"activity", "measure", "objective", "indicator"}
 
