@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
 
     top_k: int = 8
+    # how ask decides to abstain: "model" (rag/answerability.json when fitted, else rules), "rules", or "open"
+    # (never abstain on the signals; evals/fit_answerability.py collects them this way)
+    answer_gate: Literal["model", "rules", "open"] = "model"
 
     llm_provider: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None

@@ -117,8 +117,10 @@ def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> 
 def _records_about(text: str, index: Index) -> list[str]:
     """The activity or measure whose title the sentence echoes most (most of the title's rare words)."""
     toks = set(tokenize(text))
-    best, best_score = None, 0.0
-    for rec in (*index.catalog.activities, *index.catalog.measures):
+    best: str | None = None
+    best_score = 0.0
+    records: list[Activity | Measure] = [*index.catalog.activities, *index.catalog.measures]
+    for rec in records:
         title = {t for t in tokenize(rec.title) if t not in GENERIC and t not in index.common}
         if len(title) < 2:
             continue
@@ -389,7 +391,7 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
     Candidates come from the top hits and from a sentence-level BM25 over the whole index; the
     best by lexical overlap are embedded and ranked by a mix of cosine similarity and overlap.
     """
-    
+
     q = content_terms(index.names.expand(search_text or query.text))
     qw = sum(index.idf.get(t, 1.0) for t in q) or 1.0
     rank_of = {h.chunk.id: r for r, h in enumerate(hits)}
@@ -399,6 +401,8 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
 
     def consider(s: Sentence, bonus: float) -> None:
         toks = s.tokens
+        if s.text.rstrip(" ”\"'").endswith("?"):  # a question (an interview guide's, a heading's) is not evidence
+            return
         if require and not require <= toks:
             return
         lex = sum(index.idf.get(t, 1.0) for t in q & toks) / qw

@@ -33,6 +33,7 @@ class Signals:
     person_missing: float = 0.0  # 1 when it asks who holds a role and no evidence names a person
     type_missing: float = 0.0  # 1 when it asks for a date, number or name and the quoted evidence has none
     thing_unknown: float = 0.0  # 1 when the thing asked about ("the average waiting time") uses a word the corpus never does
+    year_missing: float = 0.0  # 1 when the question asks about a year the evidence gives no result for (only a target, or nothing)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, f.name)) for f in fields(self)]
@@ -87,6 +88,8 @@ def reason(signals: Signals) -> str:
         return "The evaluation does not give that amount: it states no budget, cost or other money figure for it."
     if signals.person_missing:
         return "The evaluation does not name that person."
+    if signals.year_missing:
+        return "The evaluation does not report that for the year asked: its matrix and text give no result for it."
     if signals.figure_missing or signals.thing_unknown:
         return "The evaluation does not give that figure: neither the report nor its matrix states it."
     if signals.unknown_name:

@@ -7,15 +7,39 @@ import numpy as np
 
 from ingest.config import Settings, get_settings
 from ingest.records import Activity, Indicator, Measure
-from rag.answer import (Draft, add_prose, answer_about, answer_activity_status, answer_aggregate, answer_indicator,
-                        answer_responsible, answer_type, best_sentences, cite_record, content_terms, coverage, say_sentences)
+from rag.answer import (
+    Draft,
+    add_prose,
+    answer_about,
+    answer_activity_status,
+    answer_aggregate,
+    answer_indicator,
+    answer_responsible,
+    answer_type,
+    best_sentences,
+    cite_record,
+    content_terms,
+    coverage,
+    say_sentences,
+)
 from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
 from rag.draft import draft_answer
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.retrieve import Hit, retrieve, unknown_ids
-from rag.scope import MONEY_Q, YEAR, Evidence, entity_terms, has_terms, money_sentences, out_of_period, scope_signals, unknown_names
+from rag.scope import (
+    MONEY_Q,
+    YEAR,
+    Evidence,
+    entity_terms,
+    has_terms,
+    money_sentences,
+    out_of_period,
+    scope_signals,
+    unknown_names,
+    year_missing,
+)
 from rag.subject import Subject, find_subject, mentions
 from rag.tokenize import tokenize
 from rag.understand import DRAFT, Query, understand
@@ -39,7 +63,7 @@ def _named_subjects(query: Query, index: Index) -> list:
 
 def _hit_subject(query: Query, hits: list[Hit], index: Index, kinds: tuple[str, ...], search_text: str):
     """The record hit of the wanted kinds, among the top hits, whose title best matches the question."""
-    best = (None, 0.0, None, -1.0)
+    best: tuple[object, float, Hit | None, float] = (None, 0.0, None, -1.0)
     for rank, h in enumerate(hits[:5]):
         if h.chunk.kind not in kinds:
             continue
@@ -122,7 +146,8 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
 
     evidence = Evidence(query, hits, index)
     sig = scope_signals(query, hits, index, evidence)
-    gated = load_model() is not None  # with a fitted model the signals decide; without one, the rules and floors below
+    # with a fitted model (or an open gate) the signals decide after composing; otherwise the rules and floors below
+    gated = settings.answer_gate == "open" or (settings.answer_gate == "model" and load_model() is not None)
     if not gated and (sig.amount_missing or sig.person_missing or sig.figure_missing or sig.thing_unknown or sig.unknown_name):
         return _abstain(reason(sig), "not_in_evaluation"), True, sig
     if MONEY_Q.search(query.text) and not sig.amount_missing:  # the amounts themselves, from the sentences that state them
@@ -155,6 +180,7 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
         if strength >= floor_record and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
             rd.confidence = sig.confidence = strength
             sig.type_missing = float(bool(wants and not any(wants.search(t) for t in [rd.text, *texts])))
+            sig.year_missing = float(year_missing(query.text, texts))
             _add_support(rd, index, chosen)
             if subject is not None:
                 _name_subject(rd, subject, index, search_text)
@@ -163,11 +189,13 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
         about = _answer_subject(query, subject, index, vector)
         if about is not None:
             sig.confidence = subject.score
+            sig.year_missing = float(year_missing(query.text, [c.quote for c in about.citations]))
             return about, False, sig
     if not chosen or free_conf < floor_free:
         return _abstain(reason(sig), "not_in_evaluation"), True, sig
     d.confidence = sig.confidence = free_conf
     sig.type_missing = float(bool(wants and not any(wants.search(s.text) for _, _, s in chosen)))
+    sig.year_missing = float(year_missing(query.text, [s.text for _, _, s in chosen]))
     top = chosen[0][2].chunk
     if top.kind == "activity" and intent in {"status", "why", "free"}:
         a = catalog.record(top.record_id)
@@ -264,8 +292,8 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
         rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
         named = subject.record if subject is not None and intent in {"status", "why"} else None
         # the subject names the record, unless it is a measure and the hits found one of its activities
-        if isinstance(named, Activity) or isinstance(named, Measure) and not (
-                isinstance(rec, Activity) and rec.measure == named.id):
+        if subject is not None and (isinstance(named, Activity) or isinstance(named, Measure) and not (
+                isinstance(rec, Activity) and rec.measure == named.id)):
             _answer_record(d, query, named, index, search_text)
             return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(named.id, [])]
         if rec is not None and hit is not None:
@@ -362,7 +390,7 @@ def _ask_parts(parts: list[str], turns: list[Turn], flt: Filters | None, setting
 def _sources(hits: list[Hit]) -> list[Source]:
     out = []
     for h in hits:
-        meta = h.chunk.metadata()
+        meta: dict[str, object] = dict(h.chunk.metadata())
         meta["ids"] = h.chunk.ids
         out.append(Source(chunk_id=h.chunk.id, text=h.chunk.text, score=round(h.score, 6), metadata=meta))
     return out
@@ -398,7 +426,7 @@ def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: 
     hits = retrieve(index, search_text, k=k or settings.top_k, filters=flt, ids=query.ids,
                     vector=vector if not query.context else index.embed_query(search_text))
     draft, abstained, signals = _compose(query, hits, index, vector, settings)
-    model = load_model()
+    model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason(signals), "not_in_evaluation"), True
     result = Answer(answer=draft.text, abstained=abstained, citations=[] if abstained else draft.citations,

@@ -22,7 +22,10 @@ MONEY_Q = re.compile(r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest
 MONEY_A = re.compile(r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I)
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
 PLAN = re.compile(r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target", re.I)
-WHO_ROLE = re.compile(r"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)", re.I)
+ROLES = r"(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)"
+# "who is the director of X", "the name of the minister": a person, whom an evaluation rarely names
+WHO_ROLE = re.compile(rf"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}"
+                      rf"|\bnames? of (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}", re.I)
 PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|vić|ović|ski|ac|an|in)\b")
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
 COMMON_CAPS = {c.lower() for c in ("I", "I've", "I'm", "Programme", "Program", "Government",
@@ -111,6 +114,29 @@ def named_entities(text: str) -> list[str]:
             continue
         out.append(name)
     return out
+
+
+ANY_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# what stands before a year that makes it a plan, not a result: "Target value for 2022", "planned by 2023"
+TARGETISH = re.compile(r"\b(?:target\w*|plann\w*|plans?|expected|forecast\w*|goals?|deadline|until|by)\W+(?:\w+\W+){0,3}$", re.I)
+
+
+def year_missing(question: str, texts: list[str]) -> bool:
+    """True when the question names a year and no evidence text states something for it (a plan counts only
+    when the question asks about plans or targets)."""
+    wants_plan = bool(PLAN.search(question))
+    for year in dict.fromkeys(ANY_YEAR.findall(question)):
+        stated = False
+        for text in texts:
+            for m in re.finditer(rf"\b{year}\b", text):
+                if wants_plan or not TARGETISH.search(text[max(0, m.start() - 40): m.start()]):
+                    stated = True
+                    break
+            if stated:
+                break
+        if not stated:
+            return True
+    return False
 
 
 def out_of_period(query: Query, index: Index) -> str | None:

@@ -11,8 +11,18 @@ from rag.models import Turn
 from rag.names import Names
 from rag.vocabulary import statuses_named
 
-DRAFT = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b.*"
-                   r"\b(?:entry|entries|action plan|text|section|activities|measure|plan|paragraph|note|brief|briefing|proposal|programme|summary)\b", re.I | re.S)
+_WRITING = r"(?:entry|entries|item|items|action plan|text|section|paragraphs?|sentences|note|brief|briefing|proposal|summary|draft)"
+# A request for text to edit, in any wording: a writing verb before something written ("draft the entry",
+# "can you put together a paragraph", "need a few sentences on", "make a draft of an action plan item")
+DRAFT = re.compile(r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b"
+                   rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
+                   r"|\b(?:make|put together|produce|give me|write up|need|want|prepare)\b.{0,30}?"
+                   r"\b(?:a |an |the |some |few |a few |short )*(?:draft|entry|item|paragraphs?|sentences|text|write-up|summary)\b"
+                   r"(?!\s+(?:of|in) the (?:evaluation|report|matrix))"
+                   r"|\bdraft (?:of |for |on )", re.I | re.S)
+# "list what the academy had to do", "what did the ministry abandon": a listing question that names a body or a
+# status but no unit ("activities")
+LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", re.I)
 # The kinds of record a list or count asks for, in general English; a document's own level names are added
 UNIT_WORDS: dict[str, str] = {
     "activities": "activities", "activity": "activities", "actions": "activities",
@@ -117,8 +127,8 @@ def _ids_in_history(history: list[Turn], known: set[str]) -> list[str]:
 
 def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     """The measure, activity or objective `step` places after id_ in document order."""
-    pool = {"measure": catalog.measures, "activity": catalog.activities, "objective": catalog.objectives}[kind]
-    order = [r.id for r in pool]
+    pools: dict[str, list] = {"measure": catalog.measures, "activity": catalog.activities, "objective": catalog.objectives}
+    order = [r.id for r in pools[kind]]
     depth = catalog.depth_of(kind)
     base = ".".join(id_.split(".")[:depth])
     if base not in order:
@@ -162,6 +172,8 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog, name
         intent = "count"
     elif unit and (LIST.search(text) or statuses or entities) and not single_activity:
         intent = "list"
+    elif not ids and (entities or statuses) and LISTING.search(text) and catalog.activities:
+        intent, unit = "list", "activities"
     elif RESPONSIBLE.search(text):
         intent = "responsible"
     elif WHY.search(text):

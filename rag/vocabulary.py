@@ -6,9 +6,10 @@ import re
 STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
     # "not implemented", "incomplete": every status short of completed (before "completed" can match)
     (r"\bnot (?:yet )?(?:been )?(?:implemented|realised|realized|achieved|delivered|carried out|accomplished|fulfilled|done)\b"
-     r"|\bincomplete\b|\buncompleted\b|\bnever (?:completed|implemented|finished)\b", ("ongoing", "not initiated", "abandoned")),
+     r"|\bincomplete\b|\buncompleted\b|\bnever (?:even |yet )?(?:completed|implemented|finished)\b", ("ongoing", "not initiated", "abandoned")),
     (r"abandon|dropp|scrap|cancel|halt|stopp|given up|gave up|shelved|discontinu|failed|fell through", "abandoned"),
-    (r"not (?:yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:started|began|begun|initiated)|didn'?t start|did not start|no progress", "not initiated"),
+    (r"not (?:even |yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:even |yet )?(?:started|began|begun|initiated)"
+     r"|didn'?t (?:even )?start|did not (?:even )?start|no progress", "not initiated"),
     (r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)", "ongoing"),
     (r"complet|finish|accomplish|done\b|delivered|achieved|implemented|fulfilled", "completed"),
     (r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled", "unknown"),

@@ -1,16 +1,16 @@
 """rag.understand (intent, IDs, follow-ups), rag.vocabulary (statuses_named) and rag.names (expand, bodies_named), on a tiny catalog."""
 from __future__ import annotations
 
-import pytest
-
-from ingest.records import Activity, Catalog, Measure, Objective
-from rag.models import Turn
 from pathlib import Path
 
+import pytest
+
 from ingest.glossary import load_glossary
+from ingest.records import Activity, Catalog, Measure, Objective
+from rag.models import Turn
 from rag.names import Names
-from rag.vocabulary import statuses_named
 from rag.understand import Query, understand
+from rag.vocabulary import statuses_named
 
 # Two objectives, three measures, five activities, in document order (the order "next measure" follows).
 CATALOG = Catalog(
