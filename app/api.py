@@ -6,32 +6,60 @@ swaps in a fresh immutable Index when an ingest changes the files, so answers in
 """
 from __future__ import annotations
 
-import threading
-
 import io
 import logging
 import os
 import re
+import threading
 import unicodedata
 import uuid
 import zipfile
 from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
-from typing import Any, AsyncIterator, Iterator, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
-from app.api_models import (ActivityDetail, AskRequest, DeleteResponse, DocumentInfo, DraftRequest, DraftResponse,
-                            ErrorResponse, FeedbackRequest, FeedbackResponse, HealthResponse, IngestCounts,
-                            MeasureDetail, MeasureSummary, ObjectivesResponse, ObjectiveSummary, SearchRequest,
-                            SearchResponse, StatsResponse, UploadResponse, UploadResult)
+from app.api_models import (
+    ActivityDetail,
+    AskRequest,
+    DeleteResponse,
+    DocumentInfo,
+    DraftRequest,
+    DraftResponse,
+    ErrorResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    HealthResponse,
+    IngestCounts,
+    MeasureDetail,
+    MeasureSummary,
+    ObjectivesResponse,
+    ObjectiveSummary,
+    SearchRequest,
+    SearchResponse,
+    StatsResponse,
+    UploadResponse,
+    UploadResult,
+)
 from app.security import MAX_FILES, MB, install_security, require_api_key, require_writes_enabled
-from app.service import (NO_INDEX, ApiError, answer_stream, app_settings, current_index, install_error_handlers,
-                         load_index, log, not_found, single_query_values)
+from app.service import (
+    NO_INDEX,
+    ApiError,
+    answer_stream,
+    app_settings,
+    current_index,
+    install_error_handlers,
+    load_index,
+    log,
+    not_found,
+    single_query_values,
+)
 from ingest.config import Settings, get_settings
 from ingest.records import STATUSES, Activity, Catalog, Indicator, Status
 from rag.models import Answer, Filters
@@ -413,7 +441,7 @@ def _drafts_router() -> APIRouter:
                                  request=body.request, topic=getattr(doc, "topic", "") or "",
                                  mode=getattr(doc, "mode", "extractive") or "extractive",
                                  entries=plain(doc.entries), general=plain(getattr(doc, "general", [])),
-                                 citations=plain(doc.citations), markdown=doc.to_markdown())
+                                 citations=list(doc.citations), markdown=doc.to_markdown())
         if not doc.covered:
             raise ApiError(404, doc.message or "The evaluation does not cover this request.")
         slug = re.sub(r"[^a-z0-9]+", "-", (doc.title or body.request).lower()).strip("-")[:60] or "draft"
@@ -478,7 +506,7 @@ def _documents_router() -> APIRouter:
         seen: set[str] = set()
         for f in files:
             sent = f.filename or ""
-            result = UploadResult(file=sent[:300], status="rejected")
+            result = UploadResult(file=sent[:300], document=None, status="rejected", detail=None)
             results.append(result)
             name = safe_filename(sent)
             if name is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,7 +17,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 @app.command()
-def ingest(paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders; default: the corpus folder."),
+def ingest(paths: list[Path] | None = typer.Argument(None, help="Files or folders; default: the corpus folder."),
            rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything into a fresh collection."),
            as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object.")) -> None:
     """Ingest the corpus (or the given files) into the index; unchanged chunks are not re-embedded."""
@@ -54,7 +53,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as one JSON 
 
 
 @app.command("eval")
-def eval_(gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several."),
+def eval_(gold: list[Path] | None = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several."),
           set_name: str = typer.Option("test", "--set", help="A named set of evals/sets.toml when no --gold is given: test (sealed; the gate's) or dev."),
           k: int = typer.Option(5, "--k", min=1, help="Retrieval cut-off for hit@k, MRR and ID recall@k."),
           out: Path = typer.Option(Path("evals/reports/latest"), "--out", help="Folder for report.md, report.json and the chart."),
@@ -112,8 +111,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to lis
 
 @app.command()
 def draft(request: str = typer.Argument(..., help='A measure ID ("1.3.5"), a topic ("information security") or a free request.'),
-          md: Optional[Path] = typer.Option(None, "--md", help="Also write the draft as Markdown to this file."),
-          docx: Optional[Path] = typer.Option(None, "--docx", help="Also write the draft as a Word document to this file.")) -> None:
+          md: Path | None = typer.Option(None, "--md", help="Also write the draft as Markdown to this file."),
+          docx: Path | None = typer.Option(None, "--docx", help="Also write the draft as a Word document to this file.")) -> None:
     """Draft 2023-2025 action-plan entries from the evaluation; print them as Markdown and write the files."""
     from rag.draft import draft as make_draft
     from rag.index import IndexMissing
@@ -143,7 +142,7 @@ def draft(request: str = typer.Argument(..., help='A measure ID ("1.3.5"), a top
 @app.command()
 def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port."),
        host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
-       api_url: Optional[str] = typer.Option(None, "--api-url", help="Use the HTTP API at this URL instead of the "
+       api_url: str | None = typer.Option(None, "--api-url", help="Use the HTTP API at this URL instead of the "
                                              "in-process assistant (same as EGOV_API_URL).")) -> None:
     """Start the Streamlit front end (chat, Evaluation Matrix explorer, drafting) at http://HOST:PORT."""
     import os

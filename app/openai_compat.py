@@ -9,13 +9,25 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from app.api_models import (ChatChoice, ChatChoiceMessage, ChatCompletion, ChatRequest, EgovExtras, ErrorResponse,
-                            MAX_HISTORY, MAX_QUESTION, ModelCard, ModelList, Usage)
+from app.api_models import (
+    MAX_HISTORY,
+    MAX_QUESTION,
+    ChatChoice,
+    ChatChoiceMessage,
+    ChatCompletion,
+    ChatRequest,
+    EgovExtras,
+    ErrorResponse,
+    ModelCard,
+    ModelList,
+    Usage,
+)
 from app.security import require_api_key
 from app.service import ApiError, answer_stream, app_settings, citations_text, current_index, log
 from rag.models import Answer
@@ -74,7 +86,7 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
 
 def openai_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_api_key)])
-    err = {code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)}
+    err: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)}
 
     @router.get("/models", response_model=ModelList, summary="Models (OpenAI API)", responses={
         401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 500: {"model": ErrorResponse},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+
 from fastapi import FastAPI, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.middleware.cors import CORSMiddleware

@@ -74,7 +74,7 @@ def sidebar_answer_settings() -> None:
         st.session_state["flt_measure"] = ""
     st.selectbox("Measure", [""] + list(measures), key="flt_measure",
                  format_func=lambda k: f"{k} · {short(measures[k], 42)}" if k else "All measures")
-    st.selectbox("Documents", list(DOC_TYPES), key="flt_doc_type", format_func=DOC_TYPES.get)
+    st.selectbox("Documents", list(DOC_TYPES), key="flt_doc_type", format_func=lambda k: DOC_TYPES.get(k, k))
 
 
 def main() -> None:

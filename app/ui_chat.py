@@ -1,7 +1,8 @@
 """Chat page: ask the evaluation; answers cite their sources, which open with the quote highlighted."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import streamlit as st
 

@@ -11,9 +11,10 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 from ingest.config import Settings, get_settings
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
@@ -264,7 +265,7 @@ class LocalBackend:
         from app.feedback import record_feedback
 
         try:
-            record_feedback(answer_id, rating, comment or None, question=question, answer=answer, settings=self.settings)
+            record_feedback(answer_id, "up" if rating == "up" else "down", comment or None, question=question, answer=answer, settings=self.settings)
         except Exception as exc:  # noqa: BLE001
             log.exception("feedback")
             raise BackendError(f"Your feedback could not be saved ({exc.__class__.__name__}).") from exc
@@ -506,7 +507,7 @@ class HttpBackend:
 
 def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event, data) pairs of a Server-Sent Events stream."""
-    event, data = "message", []
+    event, data = "message", list[str]()
     for line in lines:
         line = line.rstrip("\r")
         if not line:

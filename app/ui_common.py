@@ -4,14 +4,24 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from app.ui_client import Backend, BackendError, FeatureMissing, citation_section, get_backend
-from app.ui_text import (KIND_LABEL, citation_label, context_of, find_quote, find_record, highlight_html,
-                         record_fields, record_heading, short)
+from app.ui_text import (
+    KIND_LABEL,
+    citation_label,
+    context_of,
+    find_quote,
+    find_record,
+    highlight_html,
+    record_fields,
+    record_heading,
+    short,
+)
 from ingest.records import Catalog
 
 log = logging.getLogger("egov.ui")

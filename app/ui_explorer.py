@@ -7,8 +7,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app.ui_charts import (STATUS_ORDER, indicator_chart, missing_points, point_label, status_chart, status_chart_height, status_label,
-                           unit_of)
+from app.ui_charts import (
+    STATUS_ORDER,
+    indicator_chart,
+    missing_points,
+    point_label,
+    status_chart,
+    status_chart_height,
+    status_label,
+    unit_of,
+)
 from app.ui_common import catalog
 from app.ui_text import context_of, record_fields, record_heading, short
 from ingest.records import Activity, Catalog, Indicator, Measure

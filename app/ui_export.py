@@ -72,7 +72,7 @@ def markdown_to_docx(markdown: str, title: str | None = None) -> bytes:
     if title and not markdown.lstrip().startswith("# "):
         doc.add_heading(title, level=0)
     lines = markdown.splitlines()
-    i, para = 0, []
+    i, para = 0, list[str]()
 
     def flush() -> None:
         if para:

@@ -124,7 +124,8 @@ def find_record(catalog: Catalog, kind: str, id_: str, title: str = "", source: 
             return by_line[0]
         named = [i for i in pool if " ".join(i.name.split()) == " ".join((title or "").split())]
         owned = [i for i in named if i.owner == id_]
-        return (owned or named or [None])[0]
+        found = owned or named
+        return found[0] if found else None
     if kind == "section":
         return None
     if id_ == "0" and catalog.overall is not None:

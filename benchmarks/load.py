@@ -24,7 +24,6 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import free_port, percentile, start_server, stop_server  # noqa: E402
 
-
 # A mix of what officials ask: record look-ups, aggregates, follow-ups and free questions.
 QUESTIONS = [
     "What is the status of Activity 1.4.2.2?",

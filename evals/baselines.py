@@ -65,7 +65,7 @@ class NaiveDense:
         # embedding_function=None: Chroma must never reach for its own default model; we pass vectors.
         self.collection = self.client.create_collection(self.name, metadata={"hnsw:space": "cosine"},
                                                         embedding_function=None)
-        vectors = self.embedder.embed(chunks) if chunks else []
+        vectors: Any = self.embedder.embed(chunks) if chunks else []
         for start in range(0, len(chunks), 1000):
             end = start + 1000
             self.collection.add(ids=[str(i) for i in range(start, min(end, len(chunks)))],
@@ -74,8 +74,8 @@ class NaiveDense:
     def retrieve(self, question: str, k: int) -> list[BaselineHit]:
         if not self.chunks:
             return []
-        vector = self.embedder.embed([question])[0]
-        got = self.collection.query(query_embeddings=[vector], n_results=min(k, len(self.chunks)),
+        vector: Any = self.embedder.embed([question])[0]
+        got: Any = self.collection.query(query_embeddings=[vector], n_results=min(k, len(self.chunks)),
                                     include=["distances"])
         return [BaselineHit(text=self.chunks[int(i)], score=1.0 - float(d), index=int(i))
                 for i, d in zip(got["ids"][0], got["distances"][0])]

@@ -34,9 +34,10 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 GOLD_DEFAULT = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 THRESHOLDS_DEFAULT = Path(__file__).resolve().parent / "thresholds.toml"

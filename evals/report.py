@@ -185,7 +185,8 @@ def render_markdown(report: dict[str, Any], checks: list[dict[str, Any]] | None 
 
 def chart_data(report: dict[str, Any]) -> tuple[list[str], dict[str, list[float]]]:
     """Per type: fact accuracy (draft: draft coverage; unanswerable: abstention recall) per system."""
-    labels, values = [], {c: [] for c in _columns(report)}
+    labels: list[str] = []
+    values: dict[str, list[float]] = {c: [] for c in _columns(report)}
     for t, per in report.get("by_type", {}).items():
         metric = answer_metric(t)
         if per["system"].get(metric) is None:

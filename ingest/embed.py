@@ -92,7 +92,7 @@ class EgovEmbeddingFunction(EmbeddingFunction[Documents]):
         return {"model_path": self.model_path}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "EgovEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> EgovEmbeddingFunction:
         return EgovEmbeddingFunction(config["model_path"])
 
     def default_space(self) -> str:  # type: ignore[override]

@@ -70,7 +70,7 @@ class Term(BaseModel):
     _valid = field_validator("pattern")(classmethod(lambda cls, v: _check_pattern(v)))
 
     @model_validator(mode="after")
-    def _something_to_match(self) -> "Term":
+    def _something_to_match(self) -> Term:
         if not self.names and not self.pattern:
             raise ValueError("a term needs `names` or a `pattern`")
         return self

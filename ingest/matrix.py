@@ -12,7 +12,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.ids import depth, normalise_id, parent
-from ingest.records import DEFAULT_NAMES, KINDS, Activity, Catalog, Indicator, IndicatorValue, Level, Measure, Objective, Status, ValueRole
+from ingest.records import (
+    DEFAULT_NAMES,
+    KINDS,
+    Activity,
+    Catalog,
+    Indicator,
+    IndicatorValue,
+    Level,
+    Measure,
+    Objective,
+    Status,
+    ValueRole,
+)
 from ingest.sections import clean_line, heading_of
 from ingest.table import Cell, cells_from_lines
 from ingest.values import parse_number
@@ -241,7 +253,7 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
     levels = detect_levels(cells)
     catalog = Catalog(source=source, matrix_title=title, levels=levels)
     kind_at = {lv.depth: lv.kind for lv in levels}
-    depth_of = {lv.kind: lv.depth for lv in levels}
+    depth_of: dict[str, int] = {lv.kind: lv.depth for lv in levels}
     bottom = levels[-1].name.lower() if levels else "activity"
 
     def opens(cell: Cell) -> bool:

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import fcntl
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from ingest.chunks import Chunk, chunk_document
-from ingest.glossary import Glossary, load_glossary
 from ingest.config import Settings, get_settings
 from ingest.embed import get_embedder
+from ingest.glossary import Glossary, load_glossary
 from ingest.loaders import LoadError, discover, doc_name, load
 from ingest.records import Catalog
 from ingest.store import IndexFiles, batches, make_client, new_collection_name, open_collection, stored_hashes

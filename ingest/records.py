@@ -188,7 +188,8 @@ class Catalog(BaseModel):
         for level in self.levels:
             if level.kind == kind:
                 return level.depth
-        group = {"objective": self.objectives, "measure": self.measures, "activity": self.activities}.get(kind) or []
+        group: list[Objective] | list[Measure] | list[Activity] = (
+            {"objective": self.objectives, "measure": self.measures, "activity": self.activities}.get(kind) or [])  # type: ignore[assignment]
         return group[0].id.count(".") + 1 if group else {"objective": 2, "measure": 3, "activity": 4}.get(kind, 4)
 
     def level_name(self, kind: str) -> str:
@@ -235,7 +236,7 @@ class Catalog(BaseModel):
             counts[a.status] += 1
         return counts
 
-    def merge(self, other: "Catalog") -> "Catalog":
+    def merge(self, other: Catalog) -> Catalog:
         """This catalog with another's records added; a record this catalog has is never replaced."""
         def combine(a: list, b: list) -> list:
             by_id = {r.id: r for r in a}

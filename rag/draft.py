@@ -795,9 +795,9 @@ def _rationale(m: Measure, sentences: list[ProseSentence], refs: _Refs, activity
     if _plain(m.relevance):
         out.append(_stmt(f"{_cap(refs.catalog.matrix_name)}: “{_norm(m.relevance)}”", [refs.record(m, _first(m.relevance))], "matrix"))
     pool = [s for s in sentences if not (activity_ids & set(s.ids)) or m.id in s.ids]
-    scored = []
+    scored: list[tuple[float, ProseSentence]] = []
     for rank, s in enumerate(pool):
-        score = (3 if m.id in s.ids else 0) + (1 if re.search(r"\d", s.text.replace(m.id, "")) else 0)
+        score: float = (3 if m.id in s.ids else 0) + (1 if re.search(r"\d", s.text.replace(m.id, "")) else 0)
         score += 1 if PROSE_CUE.search(s.text) else 0
         score += 2 if re.search(r"\bdelete\b|\bmerge\b", s.text, re.I) else 0
         score -= 0.01 * rank + (1 if len(s.text) > 600 else 0) + (1.5 if s.text.count(",") >= 8 else 0)
@@ -842,8 +842,8 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
     _share_repeated_notes(entry.activities + entry.left_out)
     measure_prose = [s for s in sentences if s.owner == m.id or m.id in s.ids]
     for ind in [i for i in catalog.indicators if i.owner == m.id]:
-        item, points = _indicator_item(ind, refs, measure_prose)
-        entry.indicators.append(item)
+        ind_item, points = _indicator_item(ind, refs, measure_prose)
+        entry.indicators.append(ind_item)
         open_points.extend(points)
     for s in sentences:
         if m.id in s.ids and re.search(r"\b(?:delete|cancel|merge)\s+(?:the\s+)?measure\s+" + re.escape(m.id) + r"(?!\.?\d)", s.text, re.I):
@@ -1131,7 +1131,7 @@ def _sources(index: Index, chunk_ids: list[str]) -> list[Source]:
         chunk = index.by_id.get(cid)
         if chunk is None:
             continue
-        meta = chunk.metadata()
+        meta: dict[str, object] = dict(chunk.metadata())
         meta["ids"] = chunk.ids
         out.append(Source(chunk_id=chunk.id, text=chunk.text, score=1.0, metadata=meta))
     return out

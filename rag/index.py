@@ -17,7 +17,6 @@ from ingest.store import IndexFiles, make_client, open_collection
 from rag.names import Names
 from rag.tokenize import tokenize
 
-
 COMMON_SHARE = 0.5
 
 
@@ -201,7 +200,7 @@ _lock = threading.Lock()
 
 
 def _version(files: IndexFiles) -> tuple:
-    stamps = []
+    stamps: list[tuple[int, int] | None] = []
     for path in (files.active, files.chunks, files.catalog, files.glossary):
         try:
             st = path.stat()

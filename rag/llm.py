@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ingest.config import Settings, get_settings
 from ingest.ids import find_ids, is_id
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from ingest.records import Catalog
+    from ingest.records import Catalog, Kind
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def llm_url(settings: Settings) -> str:
     return settings.llm_base_url or "(no EGOV_LLM_BASE_URL)"
 
 
-def make_chat_model(settings: Settings) -> "BaseChatModel":
+def make_chat_model(settings: Settings) -> BaseChatModel:
     """The LangChain chat model the settings configure: ChatOpenAI (any OpenAI-compatible server) or ChatOllama."""
     provider = settings.llm_provider
     if provider == "none":
@@ -96,7 +97,9 @@ def make_chat_model(settings: Settings) -> "BaseChatModel":
                                  "e.g. http://localhost:8000/v1 (vLLM) or http://localhost:8080/v1 (llama.cpp)")
         from langchain_openai import ChatOpenAI
 
-        return ChatOpenAI(base_url=base_url, api_key=settings.llm_api_key or "none", model=settings.llm_model,
+        from pydantic import SecretStr
+
+        return ChatOpenAI(base_url=base_url, api_key=SecretStr(settings.llm_api_key or "none"), model=settings.llm_model,
                           timeout=settings.llm_timeout, max_retries=0, temperature=0, use_responses_api=False)
     if provider == "ollama":
         from langchain_ollama import ChatOllama
@@ -181,7 +184,7 @@ def format_sources(sources: Sequence[Source]) -> str:
     return "\n\n".join(_source_block(n, s) for n, s in enumerate(sources, 1)) or "(no sources)"
 
 
-def _history_messages(history: Sequence[Turn] | None) -> list["BaseMessage"]:
+def _history_messages(history: Sequence[Turn] | None) -> list[BaseMessage]:
     from langchain_core.messages import AIMessage, HumanMessage
 
     out: list[BaseMessage] = []
@@ -193,7 +196,7 @@ def _history_messages(history: Sequence[Turn] | None) -> list["BaseMessage"]:
     return out
 
 
-def build_messages(question: str, sources: Sequence[Source], history: Sequence[Turn] | None = None) -> list["BaseMessage"]:
+def build_messages(question: str, sources: Sequence[Source], history: Sequence[Turn] | None = None) -> list[BaseMessage]:
     """System prompt with the numbered sources and the rules, the recent conversation, then the question."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -201,7 +204,7 @@ def build_messages(question: str, sources: Sequence[Source], history: Sequence[T
             HumanMessage(question)]
 
 
-def condense(question: str, history: Sequence[Turn] | None, model: "BaseChatModel") -> str:
+def condense(question: str, history: Sequence[Turn] | None, model: BaseChatModel) -> str:
     """A follow-up rewritten by the model into a standalone question; the question itself without history."""
     turns = [t for t in (history or []) if t.role in ("user", "assistant") and t.content.strip()]
     if not turns:
@@ -266,14 +269,14 @@ def _digits(token: str) -> str:
     return re.sub(r"\D", "", token)
 
 
-def _kind(id_: str, catalog: "Catalog | None") -> str:
+def _kind(id_: str, catalog: Catalog | None) -> Kind:
     """The kind of an ID by the catalog, else by its depth (2 parts objective, 3 measure, 4 activity)."""
     if catalog is not None:
         return catalog.kind_of(id_)
-    return {2: "objective", 3: "measure"}.get(id_.count(".") + 1, "activity")
+    return "objective" if id_.count(".") == 1 else ("measure" if id_.count(".") == 2 else "activity")
 
 
-def _kind_label(id_: str, catalog: "Catalog | None" = None) -> str:
+def _kind_label(id_: str, catalog: Catalog | None = None) -> str:
     return _kind(id_, catalog).capitalize()
 
 
@@ -362,7 +365,7 @@ def _view(source: Source) -> _SourceView:
 class GuardStream:
     """The citation guard, fed the reply piece by piece; yields each sentence that survives it."""
 
-    def __init__(self, sources: Sequence[Source], catalog: "Catalog | None" = None,
+    def __init__(self, sources: Sequence[Source], catalog: Catalog | None = None,
                  extra_support: Sequence[str] = PROMPT_FACTS) -> None:
         self.sources = list(sources)
         self.catalog = catalog
@@ -652,7 +655,7 @@ def _clip(quote: str) -> str:
     return quote if len(quote) <= QUOTE_LIMIT else quote[:QUOTE_LIMIT].rsplit(" ", 1)[0]
 
 
-def guard(text: str, sources: Sequence[Source], catalog: "Catalog | None" = None) -> Guarded | None:
+def guard(text: str, sources: Sequence[Source], catalog: Catalog | None = None) -> Guarded | None:
     """The reply with citations outside the sources removed and unsupported sentences dropped, with a
     verbatim-quoted Citation per surviving ID; None when nothing grounded remains."""
     stream = GuardStream(sources, catalog)
@@ -663,7 +666,7 @@ def guard(text: str, sources: Sequence[Source], catalog: "Catalog | None" = None
 
 # ---------------------------------------------------------------- answers
 
-def _catalog(settings: Settings) -> "Catalog | None":
+def _catalog(settings: Settings) -> Catalog | None:
     try:
         from rag.index import get_index
 

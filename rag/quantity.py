@@ -140,7 +140,7 @@ def _near(words: list[set[str]], head: frozenset[str], figures: dict[int, str], 
     return False
 
 
-def _shares_stem(words: set[str], others: set[str]) -> bool:
+def _shares_stem(words: set[str] | frozenset[str], others: set[str] | frozenset[str]) -> bool:
     """Whether a word of one set is of the same family as a word of the other ("certif", "certifi")."""
     return any(same_stem(a, b) for a in words for b in others)
 
@@ -162,7 +162,7 @@ class Row:
 
 
 def states_count(wanted: list[Counted], passages: Iterable[Passage], rows: Iterable[Row] = (), ids: Iterable[str] = (),
-                 topic: set[str] = frozenset(), qualifiers: Iterable[set[str]] = ()) -> bool:
+                 topic: set[str] | frozenset[str] = frozenset(), qualifiers: Iterable[set[str]] = ()) -> bool:
     """Whether the evidence gives a figure for every thing the question counts, on the question's topic.
 
     A sentence must carry the figure next to the thing's name and a topic word; the qualifiers

@@ -98,10 +98,10 @@ def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = 
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     hits: list[Hit] = []
     for cid, score in ranked:
-        chunk = index.by_id.get(cid)
-        if chunk is None or not _allowed(chunk, filters):
+        found = index.by_id.get(cid)
+        if found is None or not _allowed(found, filters):
             continue
-        hits.append(Hit(chunk, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), cid in exact))
+        hits.append(Hit(found, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), cid in exact))
         if len(hits) >= k:
             break
     missing = [h for h in hits if h.cosine == 0.0]

@@ -47,7 +47,7 @@ def _title_share(question_tokens: set[str], title: str, idf: dict[str, float], c
 
 def ranked_subjects(index: Index, question: str, vector: np.ndarray) -> list[tuple[float, Activity | Measure | Objective]]:
     """Every activity, measure and objective, best title match first."""
-    records = [*index.catalog.activities, *index.catalog.measures, *index.catalog.objectives]
+    records: list[Activity | Measure | Objective] = [*index.catalog.activities, *index.catalog.measures, *index.catalog.objectives]
     if not records:
         return []
     sims = index.text_vectors([" ".join(r.title.split()) for r in records]) @ vector

@@ -18,8 +18,9 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -231,7 +232,7 @@ class LLMServer:
     def openai_url(self) -> str:
         return f"{self.url}/v1"
 
-    def start(self) -> "LLMServer":
+    def start(self) -> LLMServer:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
@@ -245,7 +246,7 @@ class LLMServer:
         self.thread.join(timeout=10)
         self.sock.close()
 
-    def __enter__(self) -> "LLMServer":
+    def __enter__(self) -> LLMServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

@@ -5,7 +5,7 @@ import json
 import socket
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -133,9 +133,9 @@ def test_ask_over_http_concurrently(server: str) -> None:
 
 
 def test_serve_command_runs_uvicorn_on_loopback(monkeypatch) -> None:
+    import uvicorn as uvicorn_module
     from typer.testing import CliRunner
 
-    import uvicorn as uvicorn_module
     from app.cli import app as cli
 
     calls = []

@@ -57,7 +57,7 @@ def test_chat_answers_with_a_citation_that_opens_its_source(indexed):
     assert "abandoned" in assistant[-1].markdown[0].value.lower()
     chips = [b for b in at.button if (b.key or "").startswith("cite_")]
     assert any(b.label == "Activity 1.4.2.2" for b in chips), [b.label for b in chips]
-    assert not suggestions[0].key in [b.key for b in at.button], "suggestions leave once the chat has started"
+    assert suggestions[0].key not in [b.key for b in at.button], "suggestions leave once the chat has started"
 
     next(b for b in chips if b.label == "Activity 1.4.2.2").click().run()
     _no_failure(at)

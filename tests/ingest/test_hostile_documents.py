@@ -190,7 +190,7 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
 @pytest.mark.parametrize("raw, expected", [
     (CP1250.encode("cp1250"), CP1250),
     (LATIN1.encode("latin-1"), LATIN1),
-    ("Ćirilica: Министарство државне управе".encode("utf-8"), "Ćirilica: Министарство државне управе"),
+    ("Ćirilica: Министарство државне управе".encode(), "Ćirilica: Министарство државне управе"),
     ("\ufeffBOM then text".encode("utf-8"), "BOM then text"),
 ])
 def test_decode_text_encodings(raw: bytes, expected: str) -> None:

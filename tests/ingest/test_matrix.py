@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import CORPUS, CORPUS_FILE  # tests/conftest.py, already imported by pytest
 
 from ingest.chunks import Chunk, chunk_document
 from ingest.loaders import load
 from ingest.records import Catalog
-from conftest import CORPUS, CORPUS_FILE  # tests/conftest.py, already imported by pytest
 
 MEASURE_IDS = (
     [f"1.1.{i}" for i in range(1, 10)] + [f"1.2.{i}" for i in range(1, 7)]

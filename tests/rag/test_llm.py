@@ -11,13 +11,24 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from llm_server import LLMServer, Reply, closed_port
 
 import rag.llm as llm
 from ingest.config import Settings
 from ingest.records import Activity, Catalog, Measure, Objective
-from llm_server import LLMServer, Reply, closed_port
-from rag.llm import (GuardStream, LLMConfigError, build_messages, condense, guard, llm_answer, make_chat_model,
-                     rewrite_prose, sentence_pieces, split_segments, stream_answer)
+from rag.llm import (
+    GuardStream,
+    LLMConfigError,
+    build_messages,
+    condense,
+    guard,
+    llm_answer,
+    make_chat_model,
+    rewrite_prose,
+    sentence_pieces,
+    split_segments,
+    stream_answer,
+)
 from rag.models import Answer, Source, Turn
 
 # ---------------------------------------------------------------- sources written like the index's
