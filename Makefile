@@ -43,7 +43,13 @@ ui: ingest
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: $(TEST_STAMP) browser
+## Lint, format and types (ruff, mypy; configured in pyproject.toml), then the suite.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check ingest rag app evals tests benchmarks
+	$(BIN)/ruff format --check ingest rag app evals tests benchmarks
+	$(BIN)/mypy
+
+test: $(TEST_STAMP) browser lint
 	$(BIN)/python -m pytest -q
 
 ## The sealed test set (what the gate and the README report) and the dev set (what changes are tuned on).

@@ -1,4 +1,5 @@
 """The extractive answerer: exact answers from the record catalog, cited sentences for the rest."""
+
 from __future__ import annotations
 
 import re
@@ -43,6 +44,7 @@ class Draft:
 
 # ---------------------------------------------------------------- citations
 
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -76,13 +78,21 @@ def record_source(rec: Activity | Measure | Objective | Indicator, catalog: Cata
 
 
 def cite_record(rec: Activity | Measure | Objective, catalog: Catalog, quote: str) -> Citation:
-    return Citation(id=rec.id, kind=catalog.kind_of(rec.id), title=rec.title, source=record_source(rec, catalog), quote=quote)
+    return Citation(
+        id=rec.id,
+        kind=catalog.kind_of(rec.id),
+        title=rec.title,
+        source=record_source(rec, catalog),
+        quote=quote,
+    )
 
 
 def cite_indicator(ind: Indicator, catalog: Catalog, quote: str) -> Citation:
     first = catalog.objectives or catalog.measures
     owner = ind.owner if ind.owner != "0" else (first[0].id if first else "0")
-    return Citation(id=owner, kind="indicator", title=ind.name, source=record_source(ind, catalog), quote=quote)
+    return Citation(
+        id=owner, kind="indicator", title=ind.name, source=record_source(ind, catalog), quote=quote
+    )
 
 
 def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> list[Citation]:
@@ -103,13 +113,22 @@ def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> 
     ids = [i for i in find_ids(s.text) if catalog.record(i) is not None]
     if not ids and index is not None:
         ids = _records_about(s.text, index)
-    objective = next((i for part in chunk.section.split(" > ") for i in find_ids(part, catalog.all_ids())
-                      if catalog.kind_of(i) == "objective"), None)
+    objective = next(
+        (
+            i
+            for part in chunk.section.split(" > ")
+            for i in find_ids(part, catalog.all_ids())
+            if catalog.kind_of(i) == "objective"
+        ),
+        None,
+    )
     if objective and objective not in ids and catalog.record(objective) is not None:
         ids.append(objective)
     if ids:
-        return [Citation(id=i, kind=catalog.kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
-                for i in ids[:3]]
+        return [
+            Citation(id=i, kind=catalog.kind_of(i), title=catalog.record(i).title, source=where, quote=s.text)  # type: ignore[union-attr]
+            for i in ids[:3]
+        ]
     number = label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else label
     return [Citation(id=number, kind="section", title=label, source=where, quote=s.text)]
 
@@ -133,7 +152,10 @@ def _records_about(text: str, index: Index) -> list[str]:
 
 # ---------------------------------------------------------------- prose support
 
-def prose_about(index: Index, ids: list[str], question: str, limit: int = 1, topic: str = "") -> list[Sentence]:
+
+def prose_about(
+    index: Index, ids: list[str], question: str, limit: int = 1, topic: str = ""
+) -> list[Sentence]:
     """Sentences of the report's prose about the IDs (naming them, or sharing the topic's rare words)."""
     wanted = set(ids)
     q = content_terms(question)
@@ -144,16 +166,22 @@ def prose_about(index: Index, ids: list[str], question: str, limit: int = 1, top
             continue
         toks = s.tokens or set(tokenize(s.text))
         names = bool(wanted & set(s.ids))
-        shared = sum(index.idf.get(t, 1.0) for t in topic_terms & toks) / (sum(index.idf.get(t, 1.0) for t in topic_terms) or 1.0)
+        shared = sum(index.idf.get(t, 1.0) for t in topic_terms & toks) / (
+            sum(index.idf.get(t, 1.0) for t in topic_terms) or 1.0
+        )
         if not names and shared < 0.5:
             continue
         overlap = sum(index.idf.get(t, 1.0) for t in q & toks)
-        found.append((overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s))
+        found.append(
+            (overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s)
+        )
     found.sort(key=lambda t: -t[0])
     return [s for _, s in found[:limit]]
 
 
-def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: int = 1, topic: str = "") -> None:
+def add_prose(
+    draft: Draft, index: Index, ids: list[str], question: str, limit: int = 1, topic: str = ""
+) -> None:
     """Add what the report's prose says about the IDs, labelled as such."""
     for s in prose_about(index, ids, question, limit, topic):
         if any(s.text in p for p in draft.parts):
@@ -166,20 +194,29 @@ def add_prose(draft: Draft, index: Index, ids: list[str], question: str, limit: 
 
 # ---------------------------------------------------------------- structured answers
 
+
 def _status_phrase(a: Activity, catalog: Catalog) -> str:
     if not a.status_raw:
         return f"has no status in {catalog.matrix_name} (the status cell is blank)"
     return f"is marked “{_norm(a.status_raw)}” in {catalog.matrix_name}"
 
 
-def answer_activity_status(draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True) -> None:
+def answer_activity_status(
+    draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True
+) -> None:
     catalog = index.catalog
     lead = ""
     if query.statuses and query.intent == "status" and a.status != "unknown":
         lead = "Yes. " if a.status in query.statuses else "No. "
     m = catalog.record(a.measure)
-    under = f", under {catalog.label(m.id).lower()} ({_first_sentences(m.title, 1, 120)})," if isinstance(m, Measure) else ""
-    draft.say(f"{lead}{catalog.label(a.id)} ({_first_sentences(a.title, 1, 160)}){under} {_status_phrase(a, catalog)}.")
+    under = (
+        f", under {catalog.label(m.id).lower()} ({_first_sentences(m.title, 1, 120)}),"
+        if isinstance(m, Measure)
+        else ""
+    )
+    draft.say(
+        f"{lead}{catalog.label(a.id)} ({_first_sentences(a.title, 1, 160)}){under} {_status_phrase(a, catalog)}."
+    )
     draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
     if isinstance(m, Measure):
         draft.cite(cite_record(m, catalog, _norm(m.title)))
@@ -195,11 +232,15 @@ def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index:
     catalog = index.catalog
     label = catalog.level_name(catalog.kind_of(rec.id))
     if rec.responsible:
-        draft.say(f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of "
-                  f"{index.names.spell_out(rec.responsible)}, according to {catalog.matrix_name}.")
+        draft.say(
+            f"{label} {rec.id} ({_first_sentences(rec.title, 1, 160)}) is the responsibility of "
+            f"{index.names.spell_out(rec.responsible)}, according to {catalog.matrix_name}."
+        )
         draft.cite(cite_record(rec, catalog, rec.responsible))
     else:
-        draft.say(f"{catalog.matrix_name[:1].upper() + catalog.matrix_name[1:]} does not name a responsible entity for {label.lower()} {rec.id}.")
+        draft.say(
+            f"{catalog.matrix_name[:1].upper() + catalog.matrix_name[1:]} does not name a responsible entity for {label.lower()} {rec.id}."
+        )
         draft.cite(cite_record(rec, catalog, _norm(rec.title)[:200]))
     if isinstance(rec, Activity):
         m = catalog.record(rec.measure)
@@ -211,8 +252,12 @@ def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index:
 def indicator_sentence(ind: Indicator, catalog: Catalog) -> str:
     """Every value of an indicator row under its column's own label."""
     owner = "the overall objective" if ind.owner == "0" else catalog.label(ind.owner).lower()
-    listed = "; ".join(f"{_value_label(v)} {_first_sentences(v.raw, 1, 200)}" + (" (none)" if v.role == ValueRole.ACHIEVED and v.number == 0 else "")
-                       for v in ind.values if _norm(v.raw) and _norm(v.raw) not in {"/", "-"})
+    listed = "; ".join(
+        f"{_value_label(v)} {_first_sentences(v.raw, 1, 200)}"
+        + (" (none)" if v.role == ValueRole.ACHIEVED and v.number == 0 else "")
+        for v in ind.values
+        if _norm(v.raw) and _norm(v.raw) not in {"/", "-"}
+    )
     return f"For the indicator “{_norm(ind.name)}” ({owner}), {catalog.matrix_name} gives: {listed}."
 
 
@@ -226,7 +271,11 @@ def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: I
     for ind in inds:
         draft.say(indicator_sentence(ind, index.catalog))
         got = ind.latest_achieved()
-        draft.cite(cite_indicator(ind, index.catalog, _quote(got.raw, ind.name) if got and got.raw else _norm(ind.name)))
+        draft.cite(
+            cite_indicator(
+                ind, index.catalog, _quote(got.raw, ind.name) if got and got.raw else _norm(ind.name)
+            )
+        )
         if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
             draft.say(f"Reasoning: {_first_sentences(ind.reasoning, 1, 300)}")
     owners = [i.owner for i in inds if i.owner != "0"]
@@ -244,26 +293,48 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
         return
     if isinstance(rec, Measure):
         o = catalog.record(rec.objective)
-        under = f" falls under {catalog.label(rec.objective).lower()}{f' ({o.title})' if o else ''};" if rec.objective else ":"
-        draft.say(f"{catalog.label(rec.id)} ({_norm(rec.title)}){under} the responsible entity is "
-                  f"{index.names.spell_out(rec.responsible) if rec.responsible else 'not named'}.")
+        under = (
+            f" falls under {catalog.label(rec.objective).lower()}{f' ({o.title})' if o else ''};"
+            if rec.objective
+            else ":"
+        )
+        draft.say(
+            f"{catalog.label(rec.id)} ({_norm(rec.title)}){under} the responsible entity is "
+            f"{index.names.spell_out(rec.responsible) if rec.responsible else 'not named'}."
+        )
         draft.cite(cite_record(rec, catalog, _norm(rec.title)))
         if rec.relevance:
             draft.say(f"Relevance: {_first_sentences(rec.relevance, 1)}")
         acts = [a for a in catalog.activities if a.measure == rec.id]
         if acts:
-            draft.say(f"It has {len(acts)} {catalog.level_plural('activity')}: " + "; ".join(
-                f"{a.id} {_first_sentences(a.title, 1, 90)} ({_norm(a.status_raw) or 'no status given'})" for a in acts) + ".")
+            draft.say(
+                f"It has {len(acts)} {catalog.level_plural('activity')}: "
+                + "; ".join(
+                    f"{a.id} {_first_sentences(a.title, 1, 90)} ({_norm(a.status_raw) or 'no status given'})"
+                    for a in acts
+                )
+                + "."
+            )
             for a in acts:
-                draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
+                draft.cite(
+                    cite_record(
+                        a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]
+                    )
+                )
         add_prose(draft, index, [rec.id], query.text)
         return
     measures = [m for m in catalog.measures if m.objective == rec.id]
-    draft.say(f"{catalog.label(rec.id)} ({rec.title}) is led by {index.names.spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
-              f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}.")
+    draft.say(
+        f"{catalog.label(rec.id)} ({rec.title}) is led by {index.names.spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
+        f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}."
+    )
     draft.cite(cite_record(rec, catalog, rec.achievement or _norm(rec.title)))
     if measures:
-        draft.say(f"It has {len(measures)} {catalog.level_plural('measure')}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 90)}" for m in measures) + ".")
+        draft.say(
+            f"It has {len(measures)} {catalog.level_plural('measure')}: "
+            + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 90)}" for m in measures)
+            + "."
+        )
 
 
 def _scope(query: Query, catalog: Catalog) -> list[str]:
@@ -287,23 +358,39 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         rows = []
         for o in catalog.objectives:
             n_m = sum(1 for m in catalog.measures if m.objective == o.id)
-            n_a = sum(1 for a in catalog.activities if a.objective == o.id and (not query.statuses or a.status in query.statuses))
-            rows.append(f"{o.id} ({o.title}): {n_m} {catalog.level_plural('measure')}, {n_a} {catalog.level_plural('activity')}"
-                        + (f" {'/'.join(query.statuses)}" if query.statuses else ""))
+            n_a = sum(
+                1
+                for a in catalog.activities
+                if a.objective == o.id and (not query.statuses or a.status in query.statuses)
+            )
+            rows.append(
+                f"{o.id} ({o.title}): {n_m} {catalog.level_plural('measure')}, {n_a} {catalog.level_plural('activity')}"
+                + (f" {'/'.join(query.statuses)}" if query.statuses else "")
+            )
             draft.cite(cite_record(o, catalog, _norm(o.title)))
-        draft.say(f"The Programme has {len(catalog.objectives)} {catalog.level_plural('objective')}, {len(catalog.measures)} "
-                  f"{catalog.level_plural('measure')} and {len(catalog.activities)} {catalog.level_plural('activity')}. "
-                  f"Per {catalog.level_name('objective').lower()}: " + "; ".join(rows) + ".")
+        draft.say(
+            f"The Programme has {len(catalog.objectives)} {catalog.level_plural('objective')}, {len(catalog.measures)} "
+            f"{catalog.level_plural('measure')} and {len(catalog.activities)} {catalog.level_plural('activity')}. "
+            f"Per {catalog.level_name('objective').lower()}: " + "; ".join(rows) + "."
+        )
         return
     if unit == "measures":
         measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
-        draft.say(f"There are {len(measures)} {catalog.level_plural('measure')}{where}: " + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures) + ".")
+        draft.say(
+            f"There are {len(measures)} {catalog.level_plural('measure')}{where}: "
+            + "; ".join(f"{m.id} {_first_sentences(m.title, 1, 100)}" for m in measures)
+            + "."
+        )
         for m in measures[:30]:
             draft.cite(cite_record(m, catalog, _norm(m.title)))
         return
     if unit == "indicators":
         inds = [i for i in catalog.indicators if _in_scope(i.owner, scope) and i.owner != "0"]
-        draft.say(f"{_cap(catalog.matrix_name)} lists {len(inds)} indicators{where}: " + "; ".join(_norm(i.name) for i in inds[:25]) + ".")
+        draft.say(
+            f"{_cap(catalog.matrix_name)} lists {len(inds)} indicators{where}: "
+            + "; ".join(_norm(i.name) for i in inds[:25])
+            + "."
+        )
         for i in inds[:25]:
             draft.cite(cite_indicator(i, catalog, _norm(i.name)))
         return
@@ -312,26 +399,48 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         acts = [a for a in acts if any(index.names.is_responsible(a.responsible, e) for e in query.entities)]
         where += f" for which {' or '.join(index.names.spell_out(e) for e in query.entities)} is responsible"
     if query.statuses:
-        noted = [a for a in acts if a.status == "unknown" and any(s != "unknown" and s in (a.reasoning + " " + a.next_steps).lower() for s in query.statuses)]
+        noted = [
+            a
+            for a in acts
+            if a.status == "unknown"
+            and any(
+                s != "unknown" and s in (a.reasoning + " " + a.next_steps).lower() for s in query.statuses
+            )
+        ]
         acts = [a for a in acts if a.status in query.statuses]
     else:
         noted = []
     if not query.statuses and not scope and not query.entities:  # the activities the question is about
         keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
         acts = [a for a in catalog.activities if a.id in keys[:8]]
-    status_words = " or ".join("with a blank status" if s == "unknown" else f"“{s}”" for s in query.statuses).replace("marked with", "with")
-    desc = f"{len(acts)} {catalog.level_name('activity').lower() if len(acts) == 1 else catalog.level_plural('activity')}{where}" + (f" {'is' if len(acts) == 1 else 'are'} marked {status_words}" if query.statuses else "")
+    status_words = " or ".join(
+        "with a blank status" if s == "unknown" else f"“{s}”" for s in query.statuses
+    ).replace("marked with", "with")
+    desc = (
+        f"{len(acts)} {catalog.level_name('activity').lower() if len(acts) == 1 else catalog.level_plural('activity')}{where}"
+        + (f" {'is' if len(acts) == 1 else 'are'} marked {status_words}" if query.statuses else "")
+    )
     if not acts:
-        draft.say(f"No {catalog.level_plural('activity')}{where} are marked {status_words or 'that way'} in {catalog.matrix_name}.")
+        draft.say(
+            f"No {catalog.level_plural('activity')}{where} are marked {status_words or 'that way'} in {catalog.matrix_name}."
+        )
         return
     shown = acts[:30]
-    listing = "; ".join(f"{a.id} {_first_sentences(a.title, 1, 90)}" + ("" if query.statuses else f" ({_norm(a.status_raw) or 'no status given'})") for a in shown)
+    listing = "; ".join(
+        f"{a.id} {_first_sentences(a.title, 1, 90)}"
+        + ("" if query.statuses else f" ({_norm(a.status_raw) or 'no status given'})")
+        for a in shown
+    )
     more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
     draft.say(f"In {catalog.matrix_name}, {desc}: {listing}{more}.")
     for a in shown:
-        draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200]))
+        draft.cite(
+            cite_record(a, catalog, _quote(a.status_raw, a.title) if a.status_raw else _norm(a.title)[:200])
+        )
     for a in noted:
-        draft.say(f"{catalog.label(a.id)} has a blank status cell, but its text reads “{_first_sentences(a.reasoning or a.next_steps, 1, 120)}”.")
+        draft.say(
+            f"{catalog.label(a.id)} has a blank status cell, but its text reads “{_first_sentences(a.reasoning or a.next_steps, 1, 120)}”."
+        )
         draft.cite(cite_record(a, catalog, _quote(a.reasoning or a.next_steps, a.title)))
     if query.intent == "count" and query.statuses and not scope:
         per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
@@ -340,9 +449,13 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
 
 # ---------------------------------------------------------------- free questions
 
-GENERIC = frozenset(tokenize("what which who how many much programme program evaluation "
-                             "report analysis say says tell does give show know status current currently "
-                             "yet still already ever so far there any been about"))
+GENERIC = frozenset(
+    tokenize(
+        "what which who how many much programme program evaluation "
+        "report analysis say says tell does give show know status current currently "
+        "yet still already ever so far there any been about"
+    )
+)
 
 
 def content_terms(text: str) -> set[str]:
@@ -366,7 +479,10 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
     return found / total if total else 0.0
 
 
-DATE = re.compile(r"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)
+DATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
+    re.I,
+)
 NUMBER = re.compile(r"\b\d[\d.,]*\b")
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
 
@@ -374,18 +490,32 @@ NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2
 def answer_type(question: str) -> re.Pattern | None:
     """What kind of text answers the question: a date for 'when', a number for 'how many', a name for 'who/where'."""
     q = question.lower()
-    if re.search(r"^\s*(?:and\s+)?when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b|\bdeadlines?\b|\bby when\b"
-                 r"|\bdue (?:date|by)\b|\btime ?(?:line|frame)\b|\bcompletion date\b", q):
+    if re.search(
+        r"^\s*(?:and\s+)?when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b|\bdeadlines?\b|\bby when\b"
+        r"|\bdue (?:date|by)\b|\btime ?(?:line|frame)\b|\bcompletion date\b",
+        q,
+    ):
         return DATE
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|number)\b", q):
         return NUMBER
-    if re.search(r"^\s*(?:who|where)\b|\bwhich (?:institution|body|ministry|unit|organisation|municipalit|cit|town)", q):
+    if re.search(
+        r"^\s*(?:who|where)\b|\bwhich (?:institution|body|ministry|unit|organisation|municipalit|cit|town)", q
+    ):
         return NAME
     return None
 
 
-def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarray, n: int = 3,
-                   search_text: str = "", require: set[str] | None = None, top: int = 6, everywhere: bool = True) -> list[tuple[float, float, Sentence]]:
+def best_sentences(
+    index: Index,
+    query: Query,
+    hits: list[Hit],
+    vector: np.ndarray,
+    n: int = 3,
+    search_text: str = "",
+    require: set[str] | None = None,
+    top: int = 6,
+    everywhere: bool = True,
+) -> list[tuple[float, float, Sentence]]:
     """The sentences that best answer the question: (score, cosine, sentence), at most two per chunk.
 
     Candidates come from the top hits and from a sentence-level BM25 over the whole index; the
@@ -401,7 +531,9 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
 
     def consider(s: Sentence, bonus: float) -> None:
         toks = s.tokens
-        if s.text.rstrip(" ”\"'").endswith("?"):  # a question (an interview guide's, a heading's) is not evidence
+        if s.text.rstrip(" ”\"'").endswith(
+            "?"
+        ):  # a question (an interview guide's, a heading's) is not evidence
             return
         if require and not require <= toks:
             return
@@ -411,20 +543,32 @@ def best_sentences(index: Index, query: Query, hits: list[Hit], vector: np.ndarr
         if key not in pool or pool[key][0] < score:
             pool[key] = (score, s)
 
-
     for rank, hit in enumerate(hits[:top]):
         for s in index.chunk_sentences.get(hit.chunk.id, []):
             consider(s, max(0.0, 0.12 - 0.02 * rank))
-    for i, _ in ([] if not everywhere else index.sentence_scores(tokenize(index.names.expand(search_text or query.text)), 40 if require else 20)):
+    for i, _ in (
+        []
+        if not everywhere
+        else index.sentence_scores(
+            tokenize(index.names.expand(search_text or query.text)), 40 if require else 20
+        )
+    ):
         s = index.sentences[i]
-        consider(s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0)
+        consider(
+            s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0
+        )
     ranked = sorted(pool.values(), key=lambda t: -t[0])[:28]
     if not ranked:
         return []
     vecs = index.text_vectors([s.text for _, s in ranked])
     sims = vecs @ vector
-    scored = sorted(((0.6 * float(sim) + 0.4 * pre - _long(s.text), float(sim), s) for (pre, s), sim in zip(ranked, sims)),
-                    key=lambda t: -t[0])
+    scored = sorted(
+        (
+            (0.6 * float(sim) + 0.4 * pre - _long(s.text), float(sim), s)
+            for (pre, s), sim in zip(ranked, sims)
+        ),
+        key=lambda t: -t[0],
+    )
     chosen: list[tuple[float, float, Sentence]] = []
     per_chunk: dict[str, int] = {}
     for score, sim, s in scored:
@@ -458,7 +602,9 @@ def source_label(s: Sentence, catalog: Catalog) -> str:
     return f"{catalog.matrix_name} ({what}{', ' + s.label.lower() if s.label else ''})"
 
 
-def say_sentences(draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], label: str = "") -> None:
+def say_sentences(
+    draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], label: str = ""
+) -> None:
     """Add chosen sentences to the answer, each with where it comes from, and cite them."""
     for _, _, s in chosen:
         if label and s.chunk.kind == "section":

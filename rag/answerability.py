@@ -7,6 +7,7 @@ question uses). None of them knows this evaluation. The weights and the threshol
 the threshold chosen for at most 3% false abstention there, and stored in `rag/answerability.json`;
 the sealed test set is never used for fitting.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,12 +28,16 @@ class Signals:
     coverage: float = 0.0  # words: IDF-weighted share of the question's content words in the quoted evidence
     subject: float = 0.0  # how clearly a record's title names what the question is about
     unknown_words: float = 0.0  # IDF-weighted share of the question's content words the corpus never uses
-    unknown_name: float = 0.0  # 1 when the question names something (a capitalised name, an acronym) the corpus never does
+    unknown_name: float = (
+        0.0  # 1 when the question names something (a capitalised name, an acronym) the corpus never does
+    )
     amount_missing: float = 0.0  # 1 when it asks for money and no evidence sentence states an amount for it
     figure_missing: float = 0.0  # 1 when it asks "how many X" and no evidence gives a figure for X
     person_missing: float = 0.0  # 1 when it asks who holds a role and no evidence names a person
     type_missing: float = 0.0  # 1 when it asks for a date, number or name and the quoted evidence has none
-    thing_unknown: float = 0.0  # 1 when the thing asked about ("the average waiting time") uses a word the corpus never does
+    thing_unknown: float = (
+        0.0  # 1 when the thing asked about ("the average waiting time") uses a word the corpus never does
+    )
     year_missing: float = 0.0  # 1 when the question asks about a year the evidence gives no result for (only a target, or nothing)
 
     def vector(self) -> list[float]:
@@ -57,17 +62,28 @@ class Model:
 
     def probability(self, signals: Signals) -> float:
         """P(the evaluation answers the question | the signals)."""
-        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, signals.vector(), self.mean, self.scale,
-                                                                   strict=True))
+        z = self.bias + sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(self.weights, signals.vector(), self.mean, self.scale, strict=True)
+        )
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def answers(self, signals: Signals) -> bool:
         return self.probability(signals) >= self.threshold
 
     def to_json(self, extra: dict | None = None) -> str:
-        return json.dumps({"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
-                           "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
-                           **(extra or {})}, indent=1)
+        return json.dumps(
+            {
+                "features": list(FEATURES),
+                "weights": list(self.weights),
+                "bias": self.bias,
+                "mean": list(self.mean),
+                "scale": list(self.scale),
+                "threshold": self.threshold,
+                **(extra or {}),
+            },
+            indent=1,
+        )
 
 
 @lru_cache(maxsize=4)
@@ -77,9 +93,17 @@ def load_model(path: Path = MODEL_FILE) -> Model | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if tuple(raw.get("features", ())) != FEATURES:  # fit for other signals: refit with evals/fit_answerability.py
+    if (
+        tuple(raw.get("features", ())) != FEATURES
+    ):  # fit for other signals: refit with evals/fit_answerability.py
         return None
-    return Model(tuple(raw["weights"]), float(raw["bias"]), tuple(raw["mean"]), tuple(raw["scale"]), float(raw["threshold"]))
+    return Model(
+        tuple(raw["weights"]),
+        float(raw["bias"]),
+        tuple(raw["mean"]),
+        tuple(raw["scale"]),
+        float(raw["threshold"]),
+    )
 
 
 def reason(signals: Signals) -> str:
@@ -94,5 +118,7 @@ def reason(signals: Signals) -> str:
         return "The evaluation does not give that figure: neither the report nor its matrix states it."
     if signals.unknown_name:
         return "The evaluation does not mention what the question names."
-    return ("The evaluation does not answer this question: neither the report nor its matrix says anything "
-            "specific about it.")
+    return (
+        "The evaluation does not answer this question: neither the report nor its matrix says anything "
+        "specific about it."
+    )

@@ -1,7 +1,9 @@
 """rag.ask: understand the question, retrieve, answer from the catalog or sentences, or abstain."""
+
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import numpy as np
 
@@ -70,7 +72,12 @@ def _hit_subject(query: Query, hits: list[Hit], index: Index, kinds: tuple[str, 
         title = h.chunk.text.split("\n")[0]
         strength = 0.5 * h.cosine + 0.5 * coverage(index, search_text, [title + " " + h.chunk.text[:400]])
         # the title is what names a record: prefer the hit whose title carries the question's words
-        choice = strength + 0.5 * coverage(index, index.names.expand(search_text), [title]) - 0.03 * rank + (0.05 if h.chunk.kind == "activity" else 0)
+        choice = (
+            strength
+            + 0.5 * coverage(index, index.names.expand(search_text), [title])
+            - 0.03 * rank
+            + (0.05 if h.chunk.kind == "activity" else 0)
+        )
         if choice > best[3]:
             best = (_record_of(h.chunk, index), strength, h, choice)
     return best[:3]
@@ -80,8 +87,10 @@ def _subject_indicators(query: Query, hits: list[Hit], index: Index, search_text
     """Indicators a question asks about: of the named records, else the best matching indicator hits."""
     catalog = index.catalog
     q = content_terms(search_text)
+
     def match(ind: Indicator) -> float:
         return sum(index.idf.get(t, 1.0) for t in q & set(tokenize(ind.name)))
+
     if query.ids:
         owners = set()
         for i in query.ids:
@@ -106,8 +115,15 @@ def _best_indicators(index: Index, search_text: str, hits: list[Hit]) -> list[In
     weight = sum(index.idf.get(t, 1.0) for t in q) or 1.0
     sims = index.text_vectors([" ".join(i.name.split()) for i in inds]) @ index.embed_query(search_text)
     retrieved = {h.chunk.record_id for h in hits[:8] if h.chunk.kind == "indicator"}
-    scored = [(0.5 * float(sim) + 0.5 * sum(index.idf.get(t, 1.0) for t in q & set(tokenize(i.name))) / weight
-               + (0.1 if i.id in retrieved else 0.0), n) for n, (i, sim) in enumerate(zip(inds, sims))]
+    scored = [
+        (
+            0.5 * float(sim)
+            + 0.5 * sum(index.idf.get(t, 1.0) for t in q & set(tokenize(i.name))) / weight
+            + (0.1 if i.id in retrieved else 0.0),
+            n,
+        )
+        for n, (i, sim) in enumerate(zip(inds, sims))
+    ]
     return [inds[n] for _, n in sorted(scored, key=lambda t: -t[0])]
 
 
@@ -117,18 +133,29 @@ def _abstain(text: str, intent: str) -> Draft:
     return d
 
 
-
-def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
-             settings: Settings) -> tuple[Draft, bool, Signals | None]:
+def _compose(
+    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, settings: Settings
+) -> tuple[Draft, bool, Signals | None]:
     """The answer draft, whether it abstains, and the signals the answerability model weighs (None for answers
     that are exact by construction: named IDs, lists and counts of the matrix)."""
     catalog = index.catalog
     bad = unknown_ids(query.text, catalog.all_ids())
     if bad and not query.ids:
         if not catalog.has_matrix:
-            return _abstain(f"The evaluation has no {bad[0]}: no matrix of objectives, measures and activities was found in "
-                            "its documents.", "unknown_id"), True, None
-        return _abstain(f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}.", "unknown_id"), True, None
+            return (
+                _abstain(
+                    f"The evaluation has no {bad[0]}: no matrix of objectives, measures and activities was found in "
+                    "its documents.",
+                    "unknown_id",
+                ),
+                True,
+                None,
+            )
+        return (
+            _abstain(f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}.", "unknown_id"),
+            True,
+            None,
+        )
     if (late := out_of_period(query, index)) is not None:
         return _abstain(late, "out_of_scope"), True, None
     search_text = f"{query.text} {query.context}".strip()
@@ -136,8 +163,15 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
     intent = query.intent
     if intent in {"list", "count"}:
         if not catalog.has_matrix:
-            return _abstain("The evaluation's documents hold no matrix of objectives, measures and activities (no table of "
-                            "numbered records with statuses was found), so they cannot be listed or counted.", "no_matrix"), True, None
+            return (
+                _abstain(
+                    "The evaluation's documents hold no matrix of objectives, measures and activities (no table of "
+                    "numbered records with statuses was found), so they cannot be listed or counted.",
+                    "no_matrix",
+                ),
+                True,
+                None,
+            )
         answer_aggregate(d, query, index, hits)
         return d, False, None
     named = _named_subjects(query, index)
@@ -148,9 +182,17 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
     sig = scope_signals(query, hits, index, evidence)
     # with a fitted model (or an open gate) the signals decide after composing; otherwise the rules and floors below
     gated = settings.answer_gate == "open" or (settings.answer_gate == "model" and load_model() is not None)
-    if not gated and (sig.amount_missing or sig.person_missing or sig.figure_missing or sig.thing_unknown or sig.unknown_name):
+    if not gated and (
+        sig.amount_missing
+        or sig.person_missing
+        or sig.figure_missing
+        or sig.thing_unknown
+        or sig.unknown_name
+    ):
         return _abstain(reason(sig), "not_in_evaluation"), True, sig
-    if MONEY_Q.search(query.text) and not sig.amount_missing:  # the amounts themselves, from the sentences that state them
+    if (
+        MONEY_Q.search(query.text) and not sig.amount_missing
+    ):  # the amounts themselves, from the sentences that state them
         money = money_sentences(query, index, evidence)[:3]
         say_sentences(d, index, [(0.0, 0.0, s) for s in money])
         sig.confidence = sig.coverage = 1.0
@@ -170,7 +212,9 @@ def _compose(query: Query, hits: list[Hit], index: Index, vector: np.ndarray,
     free_conf = 0.0
     if chosen:
         sig.best_cosine = max(c[1] for c in chosen)
-        sig.coverage = coverage(index, search_text, [s.text + " " + s.chunk.text.split("\n")[0] for _, _, s in chosen])
+        sig.coverage = coverage(
+            index, search_text, [s.text + " " + s.chunk.text.split("\n")[0] for _, _, s in chosen]
+        )
         free_conf = 0.5 * sig.best_cosine + 0.5 * sig.coverage
     wants = answer_type(query.text)
     if record is not None:
@@ -211,14 +255,24 @@ def _answer_subject(query: Query, subject: Subject, index: Index, vector: np.nda
     """An answer from what the evaluation says about the record the question's words name."""
     rec = subject.record
     scoped = _scoped_hits(index, [rec.id])
-    chosen = best_sentences(index, query, scoped, vector, search_text=index.names.expand(query.text), top=len(scoped), everywhere=False)
+    chosen = best_sentences(
+        index,
+        query,
+        scoped,
+        vector,
+        search_text=index.names.expand(query.text),
+        top=len(scoped),
+        everywhere=False,
+    )
     if not chosen:
         return None
     d = Draft(intent=query.intent, confidence=subject.score)
     if isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index, detail=False)
     else:
-        d.say(f"{_label(rec, index)} {rec.id} of {index.catalog.matrix_name} is “{' '.join(rec.title.split())}”.")
+        d.say(
+            f"{_label(rec, index)} {rec.id} of {index.catalog.matrix_name} is “{' '.join(rec.title.split())}”."
+        )
         d.cite(cite_record(rec, index.catalog, " ".join(rec.title.split())))
     say_sentences(d, index, chosen[:3])
     return d
@@ -231,16 +285,21 @@ def _label(rec, index: Index) -> str:
 def _name_subject(d: Draft, subject: Subject, index: Index, question: str) -> None:
     """Cite the record the question names in plain words when the answer speaks of it."""
     rec = subject.record
-    if any(c.id == rec.id for c in d.citations) or not mentions(index, subject, question, " ".join(c.quote for c in d.citations)):
+    if any(c.id == rec.id for c in d.citations) or not mentions(
+        index, subject, question, " ".join(c.quote for c in d.citations)
+    ):
         return
     title = " ".join(rec.title.split())
-    d.say(f"{index.catalog.matrix_name[:1].upper()}{index.catalog.matrix_name[1:]} covers this under "
-          f"{_label(rec, index).lower()} {rec.id} (“{title}”).")
+    d.say(
+        f"{index.catalog.matrix_name[:1].upper()}{index.catalog.matrix_name[1:]} covers this under "
+        f"{_label(rec, index).lower()} {rec.id} (“{title}”)."
+    )
     d.cite(cite_record(rec, index.catalog, title))
 
 
-def _cover_years(query: Query, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str,
-                 chosen: list) -> list:
+def _cover_years(
+    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str, chosen: list
+) -> list:
     """A question spanning years ("between 2021 and March 2022") gets a sentence for each year it names."""
     years = list(dict.fromkeys(YEAR.findall(query.text)))
     if len(years) < 2 or not chosen:
@@ -248,7 +307,9 @@ def _cover_years(query: Query, hits: list[Hit], index: Index, vector: np.ndarray
     shared = (content_terms(query.text) - set(years)) & chosen[0][2].tokens
     if not shared:
         return chosen
-    key = max(shared, key=lambda t: index.idf.get(t, 0.0))  # what the first sentence counts: the other years' too
+    key = max(
+        shared, key=lambda t: index.idf.get(t, 0.0)
+    )  # what the first sentence counts: the other years' too
     out = list(chosen)
     for year in years:
         if any(year in s.tokens and key in s.tokens for _, _, s in out):
@@ -268,9 +329,9 @@ def _add_support(d: Draft, index: Index, chosen: list) -> None:
                 break
 
 
-
-def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str,
-                   subject: Subject | None = None) -> tuple[Draft, float, list[str]] | None:
+def _record_answer(
+    query: Query, hits: list[Hit], index: Index, search_text: str, subject: Subject | None = None
+) -> tuple[Draft, float, list[str]] | None:
     """An answer from the best-matching record (indicator, activity, measure), its strength and evidence.
 
     An activity or measure the question clearly names in plain words (its subject) is the record for a
@@ -285,15 +346,22 @@ def _record_answer(query: Query, hits: list[Hit], index: Index, search_text: str
             cosine = float(index.text_vectors([chunk.text])[0] @ index.embed_query(search_text))
             answer_indicator(d, inds, query, index)
             return d, 0.5 * cosine + 0.5 * coverage(index, search_text, [chunk.text]), [chunk.text]
-    kinds = {"status": ("activity", "measure", "indicator"), "why": ("activity", "measure", "indicator"),
-             "responsible": ("activity", "measure", "objective", "indicator"), "compare": ("activity", "measure"),
-             "about": ("activity", "measure", "objective")}.get(intent)
+    kinds = {
+        "status": ("activity", "measure", "indicator"),
+        "why": ("activity", "measure", "indicator"),
+        "responsible": ("activity", "measure", "objective", "indicator"),
+        "compare": ("activity", "measure"),
+        "about": ("activity", "measure", "objective"),
+    }.get(intent)
     if kinds:
         rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
         named = subject.record if subject is not None and intent in {"status", "why"} else None
         # the subject names the record, unless it is a measure and the hits found one of its activities
-        if subject is not None and (isinstance(named, Activity) or isinstance(named, Measure) and not (
-                isinstance(rec, Activity) and rec.measure == named.id)):
+        if subject is not None and (
+            isinstance(named, Activity)
+            or isinstance(named, Measure)
+            and not (isinstance(rec, Activity) and rec.measure == named.id)
+        ):
             _answer_record(d, query, named, index, search_text)
             return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(named.id, [])]
         if rec is not None and hit is not None:
@@ -320,18 +388,23 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_about(d, rec, query, index)
 
 
-def _answer_named(d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray,
-                  search_text: str) -> Draft:
+def _answer_named(
+    d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str
+) -> Draft:
     """Answer about the records a question names (or a follow-up inherits)."""
     if query.intent == "indicator":
         inds = _subject_indicators(query, hits, index, search_text)
         if inds:
             answer_indicator(d, inds, query, index)
             return d
-    if (query.intent == "why" and not isinstance(named[0], Activity)) or (query.intent == "free" and query.inherited):
+    if (query.intent == "why" and not isinstance(named[0], Activity)) or (
+        query.intent == "free" and query.inherited
+    ):
         # "why so few?", "which measure should it move to?": the best sentences about the named records
         scoped = _scoped_hits(index, [r.id for r in named[:3]])
-        chosen = best_sentences(index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False)
+        chosen = best_sentences(
+            index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False
+        )
         if chosen:
             say_sentences(d, index, chosen[:3])
             for r in named[:1]:
@@ -361,8 +434,14 @@ ABSTAIN_STRICT = 0.55
 RECORD_MARGIN = 0.05  # a record answer wins over loose sentences unless they match clearly better
 
 
-def _ask_parts(parts: list[str], turns: list[Turn], flt: Filters | None, settings: Settings, k: int | None,
-               answer_id: str) -> Answer:
+def _ask_parts(
+    parts: list[str],
+    turns: list[Turn],
+    flt: Filters | None,
+    settings: Settings,
+    k: int | None,
+    answer_id: str,
+) -> Answer:
     """Answer each part in turn, each later part as a follow-up of the earlier ones, and join the answers."""
     answers: list[Answer] = []
     history = list(turns)
@@ -378,13 +457,22 @@ def _ask_parts(parts: list[str], turns: list[Turn], flt: Filters | None, setting
     for a in answers:
         for c in a.citations:
             joined.cite(c)  # one citation per ID and kind, as within one answer
-    sources = list({src.chunk_id: src for a in answers for src in a.sources}.values())  # in order of first retrieval
+    sources = list(
+        {src.chunk_id: src for a in answers for src in a.sources}.values()
+    )  # in order of first retrieval
     answered = [a for a in answers if not a.abstained]
     confidences = [a.confidence for a in answered if a.confidence is not None]
-    return Answer(answer=" ".join(said), abstained=not answered, citations=joined.citations, sources=sources,
-                  mode=answers[0].mode, intent="multi" if answered else answers[0].intent, answer_id=answer_id,
-                  notice=next((a.notice for a in answers if a.notice), None),
-                  confidence=min(confidences) if confidences else None)
+    return Answer(
+        answer=" ".join(said),
+        abstained=not answered,
+        citations=joined.citations,
+        sources=sources,
+        mode=answers[0].mode,
+        intent="multi" if answered else answers[0].intent,
+        answer_id=answer_id,
+        notice=next((a.notice for a in answers if a.notice), None),
+        confidence=min(confidences) if confidences else None,
+    )
 
 
 def _sources(hits: list[Hit]) -> list[Source]:
@@ -396,8 +484,14 @@ def _sources(hits: list[Hit]) -> list[Source]:
     return out
 
 
-def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: Filters | dict | None = None,
-        settings: Settings | None = None, k: int | None = None, split: bool = True) -> Answer:
+def ask(
+    question: str,
+    history: list[Turn] | list[dict] | None = None,
+    filters: Filters | dict | None = None,
+    settings: Settings | None = None,
+    k: int | None = None,
+    split: bool = True,
+) -> Answer:
     """Answer a question about the evaluation, citing the IDs it rests on, or abstain plainly.
 
     A question that asks two things is answered part by part (split=False answers it whole).
@@ -409,12 +503,21 @@ def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: 
     text = "".join(ch for ch in text if ch.isprintable())
     answer_id = uuid.uuid4().hex[:12]
     if not text.strip(" ?!.,;:"):
-        return Answer(answer="Please ask a question about the evaluation.", abstained=True,
-                      intent="empty", answer_id=answer_id)
+        return Answer(
+            answer="Please ask a question about the evaluation.",
+            abstained=True,
+            intent="empty",
+            answer_id=answer_id,
+        )
     try:
         index = get_index(settings)
     except IndexMissing as exc:
-        return Answer(answer=f"The index is not built yet ({exc}).", abstained=True, intent="no_index", answer_id=answer_id)
+        return Answer(
+            answer=f"The index is not built yet ({exc}).",
+            abstained=True,
+            intent="no_index",
+            answer_id=answer_id,
+        )
     parts = split_question(text) if split and not DRAFT.search(text) else [text]
     if len(parts) > 1:
         return _ask_parts(parts, turns, flt, settings, k, answer_id)
@@ -422,17 +525,32 @@ def ask(question: str, history: list[Turn] | list[dict] | None = None, filters: 
     if query.intent == "draft":
         return draft_answer(text, settings=settings, answer_id=answer_id)
     vector = index.embed_query(query.text)
+    if query.inherited_by_length and find_subject(index, query.text, vector) is not None:
+        # a short question that names a record of its own in words is about that record, not the last answer's
+        query = replace(query, ids=[], inherited=False, inherited_by_length=False, context="")
     search_text = f"{query.text} {query.context}".strip()
-    hits = retrieve(index, search_text, k=k or settings.top_k, filters=flt, ids=query.ids,
-                    vector=vector if not query.context else index.embed_query(search_text))
+    hits = retrieve(
+        index,
+        search_text,
+        k=k or settings.top_k,
+        filters=flt,
+        ids=query.ids,
+        vector=vector if not query.context else index.embed_query(search_text),
+    )
     draft, abstained, signals = _compose(query, hits, index, vector, settings)
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason(signals), "not_in_evaluation"), True
-    result = Answer(answer=draft.text, abstained=abstained, citations=[] if abstained else draft.citations,
-                    sources=_sources(hits), intent=query.intent if not abstained else draft.intent, answer_id=answer_id,
-                    confidence=None if draft.confidence is None else round(draft.confidence, 3),
-                    signals=signals.as_dict() if signals is not None else None)
+    result = Answer(
+        answer=draft.text,
+        abstained=abstained,
+        citations=[] if abstained else draft.citations,
+        sources=_sources(hits),
+        intent=query.intent if not abstained else draft.intent,
+        answer_id=answer_id,
+        confidence=None if draft.confidence is None else round(draft.confidence, 3),
+        signals=signals.as_dict() if signals is not None else None,
+    )
     if settings.llm_provider != "none" and not abstained:
         from rag.llm import llm_answer
 

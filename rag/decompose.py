@@ -4,22 +4,32 @@ split them so each part gets its own answer, the second part read as a follow-up
 Only a second part that asks about something new is split off. "..., and why?", "..., and what was
 the target?" or "..., and who coordinates it?" lean on the first part and are answered with it.
 """
+
 from __future__ import annotations
 
 import re
 
 from rag.tokenize import tokenize
 
-SPLIT = re.compile(r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"
-                   r"have|had|can|could|will)\b)", re.I)
+SPLIT = re.compile(
+    r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"
+    r"have|had|can|could|will)\b)",
+    re.I,
+)
 # words that ask for more of the same record (its reasons, values, targets), not for a new subject
-_SAME = frozenset(tokenize("why reason reasons cause delay late target targets goal baseline value values achieved "
-                           "compare compared comparison change changed starting point planned plan "
-                           "which who whom what how many much when where there it its they them that this these those "
-                           "happen happened responsible status now still yet anything something come doing done get "
-                           "got worth"))
+_SAME = frozenset(
+    tokenize(
+        "why reason reasons cause delay late target targets goal baseline value values achieved "
+        "compare compared comparison change changed starting point planned plan "
+        "which who whom what how many much when where there it its they them that this these those "
+        "happen happened responsible status now still yet anything something come doing done get "
+        "got worth"
+    )
+)
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|that|this|these|those)\b", re.I)
-MIN_NEW = 2  # content words a second part that refers back ("it", "them") must add to be a question of its own
+MIN_NEW = (
+    2  # content words a second part that refers back ("it", "them") must add to be a question of its own
+)
 
 
 def _words(text: str) -> set[str]:

@@ -12,6 +12,7 @@ read with general patterns, and from what the findings chapter says about each I
 Without an LLM the draft is composed from records and sentences; with one configured, the entry
 summaries may be rewritten by `rag.llm.rewrite_prose` (when that module exists) under an ID guard.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,10 +46,13 @@ RELATIVE_SCORE = 0.6  # other measures must reach this share of the best measure
 SPECIFIC_COSINE = 0.55
 SPECIFIC_IDF = 2.0
 # Words of measure titles that name an action, not a subject: they do not make a sentence specific.
-GENERIC_TITLE_WORDS = frozenset(tokenize(
-    "provision improvement improving improve establishment establishing establish development developing implementation "
-    "implementing ensuring support supporting use using introducing introduction new existing form order increasing "
-    "raising importance needs apply applying other"))
+GENERIC_TITLE_WORDS = frozenset(
+    tokenize(
+        "provision improvement improving improve establishment establishing establish development developing implementation "
+        "implementing ensuring support supporting use using introducing introduction new existing form order increasing "
+        "raising importance needs apply applying other"
+    )
+)
 SPECIFIC_SHARE = 0.3
 
 Decision = Literal["continue", "carry over", "plan", "move in", "verify", "decide", "leave out"]
@@ -87,7 +91,9 @@ class IndicatorItem(BaseModel):
     key: str
     name: str
     baseline: str = ""  # the latest achieved value
-    history: list[tuple[str, str]] = Field(default_factory=list)  # (column label, value) as the matrix gives them
+    history: list[tuple[str, str]] = Field(
+        default_factory=list
+    )  # (column label, value) as the matrix gives them
     target: str = ""  # the matrix's latest target (and comment)
     proposal: str = "Keep"
     notes: list[Statement] = Field(default_factory=list)
@@ -220,29 +226,56 @@ def _plain(value: str) -> str:
 # ---------------------------------------------------------------- reading the matrix fields
 
 NOT_RELEVANT = re.compile(r"\b(?:no longer|not|no)\s+relevant\b", re.I)
-STILL_RELEVANT = re.compile(r"\bstill relevant\b|\b(?:is|are|remains?|very)\s+relevant\b|\bof (?:great|particular) importance\b"
-                            r"|\bcontinues to be\b|\bimplementation is recommended\b|\bimportant for\b", re.I)
+STILL_RELEVANT = re.compile(
+    r"\bstill relevant\b|\b(?:is|are|remains?|very)\s+relevant\b|\bof (?:great|particular) importance\b"
+    r"|\bcontinues to be\b|\bimplementation is recommended\b|\bimportant for\b",
+    re.I,
+)
 NEW_AP = r"\b(?:new|revised)\b[^.]{0,30}\b(?:AP|action plan|programme)\b|\bnext programme\b"
 FORWARD = re.compile(r"\b(?:recommend\w*|propos\w*|plann?\w*|transfer\w*|consider\w*)\b", re.I)
-NO_CONTINUE = re.compile(r"\bno plan to continue\b|\bnot (?:to )?be continued\b|\bwill not be continued\b|\bdiscontinue", re.I)
-CONTINUE = re.compile(r"\bcontinu\w*|\bfurther implementation\b|\bextended\b|\bnew (?:deadline|date)\b|\bcompletion\b", re.I)
-FUNDS = re.compile(r"\bfunds?\s+(?:have|has|were|was)\s+not\s+(?:been\s+)?(?:secured|made available|provided|available)"
-                   r"|\bno\s+(?:donor\s+)?funds?\s+(?:have\s+been|has\s+been|were|was)\s+(?:secured|made available|provided)"
-                   r"|\bfunds\s+were\s+not\b|\black of (?:funds|funding|financ\w*)\b|\bnot been secured\b"
-                   r"|\bconversion of (?:the )?foreign currency funds\b|\bchange in funding sources\b", re.I)
+NO_CONTINUE = re.compile(
+    r"\bno plan to continue\b|\bnot (?:to )?be continued\b|\bwill not be continued\b|\bdiscontinue", re.I
+)
+CONTINUE = re.compile(
+    r"\bcontinu\w*|\bfurther implementation\b|\bextended\b|\bnew (?:deadline|date)\b|\bcompletion\b", re.I
+)
+FUNDS = re.compile(
+    r"\bfunds?\s+(?:have|has|were|was)\s+not\s+(?:been\s+)?(?:secured|made available|provided|available)"
+    r"|\bno\s+(?:donor\s+)?funds?\s+(?:have\s+been|has\s+been|were|was)\s+(?:secured|made available|provided)"
+    r"|\bfunds\s+were\s+not\b|\black of (?:funds|funding|financ\w*)\b|\bnot been secured\b"
+    r"|\bconversion of (?:the )?foreign currency funds\b|\bchange in funding sources\b",
+    re.I,
+)
 _ID = r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})"
-MOVE = re.compile(rf"\bmove (?:it |the activity )?(?:in)?to (?:the )?(?:\w+ ){{0,2}}{_ID}|\bunder (?:the )?(?:\w+ ){{0,2}}{_ID}", re.I)
-NO_DATA = re.compile(r"\bno data\b|\bnot available\b|\bdata (?:need|needs|is needed|are needed) to be collected\b"
-                     r"|\b(?:more|additional) data\b|\bverify\b|\bto be verified\b|\bprovide data\b", re.I)
+MOVE = re.compile(
+    rf"\bmove (?:it |the activity )?(?:in)?to (?:the )?(?:\w+ ){{0,2}}{_ID}|\bunder (?:the )?(?:\w+ ){{0,2}}{_ID}",
+    re.I,
+)
+NO_DATA = re.compile(
+    r"\bno data\b|\bnot available\b|\bdata (?:need|needs|is needed|are needed) to be collected\b"
+    r"|\b(?:more|additional) data\b|\bverify\b|\bto be verified\b|\bprovide data\b",
+    re.I,
+)
 # What the findings chapter says about an ID, clause by clause.
-PROSE_POSITIVE = re.compile(r"\b(?:still|remains?|are|is)\s+relevant\b|\brecommended (?:for|to continue)\b"
-                            r"|\bproposed for the next\b|\bimportant for the next\b|\brelevant for the (?:next|20)", re.I)
+PROSE_POSITIVE = re.compile(
+    r"\b(?:still|remains?|are|is)\s+relevant\b|\brecommended (?:for|to continue)\b"
+    r"|\bproposed for the next\b|\bimportant for the next\b|\brelevant for the (?:next|20)",
+    re.I,
+)
 PROSE_NEGATIVE = re.compile(r"\bno longer relevant\b|\bnot expected in the programme period\b", re.I)
-PROSE_DATA = re.compile(r"\b(?:more|additional) data (?:needs?|will|to|are|is)\b|\bnecessary to provide data\b|\bmore data\b", re.I)
-PROSE_CUE = re.compile(r"\bpropos|\brecommend|\bnecessary\b|\bneed\b|\bshould\b|\brelevant\b|\bdelete\b|\bimportan", re.I)
+PROSE_DATA = re.compile(
+    r"\b(?:more|additional) data (?:needs?|will|to|are|is)\b|\bnecessary to provide data\b|\bmore data\b",
+    re.I,
+)
+PROSE_CUE = re.compile(
+    r"\bpropos|\brecommend|\bnecessary\b|\bneed\b|\bshould\b|\brelevant\b|\bdelete\b|\bimportan", re.I
+)
 INDICATOR_CANCEL = re.compile(r"\bcancel\w*|\bdelete\b|\bno longer relevant\b|\bremove\b", re.I)
-INDICATOR_CHANGE = re.compile(r"\bchange (?:the )?(?:name of the )?indicators?\b|\breformulat\w*|\babsolute\b|\brenam\w*"
-                              r"|\bmaintain the indicator\b|\bretained\b|\binsert an activity\b", re.I)
+INDICATOR_CHANGE = re.compile(
+    r"\bchange (?:the )?(?:name of the )?indicators?\b|\breformulat\w*|\babsolute\b|\brenam\w*"
+    r"|\bmaintain the indicator\b|\bretained\b|\binsert an activity\b",
+    re.I,
+)
 
 
 def new_ap_pattern(catalog: Catalog) -> re.Pattern[str]:
@@ -263,7 +296,11 @@ def _move_target(a: Activity, catalog: Catalog) -> str | None:
         m = MOVE.search(_norm(text))
         if m:
             target = normalise_id(m.group(1) or m.group(2))
-            if target != a.measure and catalog.kind_of(target) == "measure" and catalog.record(target) is not None:
+            if (
+                target != a.measure
+                and catalog.kind_of(target) == "measure"
+                and catalog.record(target) is not None
+            ):
                 return target
     return None
 
@@ -291,6 +328,8 @@ class _Cues:
 # ---------------------------------------------------------------- the report's prose, read once per index
 
 _prose_cache: dict[int, tuple[Index, list[ProseSentence]]] = {}  # keyed by id(), checked by identity
+
+
 def _measure_of(id_: str, catalog: Catalog) -> str | None:
     kind = catalog.kind_of(id_)
     if kind == "activity":
@@ -318,8 +357,14 @@ def report_sentences(index: Index) -> list[ProseSentence]:
         for i, line in enumerate(lines):
             if not line.strip():
                 continue
-            continued = (i == 0 and prev is not None and prev.document == chunk.document
-                         and prev.section == chunk.section and prev.line_end == chunk.line_start and paragraphs)
+            continued = (
+                i == 0
+                and prev is not None
+                and prev.document == chunk.document
+                and prev.section == chunk.section
+                and prev.line_end == chunk.line_start
+                and paragraphs
+            )
             if continued:
                 c0, s0, t0 = paragraphs[-1]
                 paragraphs[-1] = (c0, s0, t0 + " " + line)
@@ -353,9 +398,10 @@ def _chapter_vectors(index: Index) -> tuple[list[ProseSentence], np.ndarray]:
     """The recommendations chapter's sentences and their embeddings, computed once per index."""
     cached = _vector_cache.get(id(index))
     if cached is None or cached[0] is not index:
-        pool = [s for s in report_sentences(index) if _is_recommendations_chapter(s.section) and len(s.text) >= 20]
-        vectors = (index.text_vectors([s.text for s in pool]) if pool
-                   else np.zeros((0, 1), dtype="float32"))
+        pool = [
+            s for s in report_sentences(index) if _is_recommendations_chapter(s.section) and len(s.text) >= 20
+        ]
+        vectors = index.text_vectors([s.text for s in pool]) if pool else np.zeros((0, 1), dtype="float32")
         cached = (index, pool, vectors)
         _vector_cache.clear()
         _vector_cache[id(index)] = cached
@@ -395,7 +441,12 @@ class _Refs:
     def add(self, citation: Citation) -> int:
         citation.quote = _norm(citation.quote)
         for n, c in enumerate(self.items, 1):
-            if (c.id, c.kind, c.quote, c.source) == (citation.id, citation.kind, citation.quote, citation.source):
+            if (c.id, c.kind, c.quote, c.source) == (
+                citation.id,
+                citation.kind,
+                citation.quote,
+                citation.source,
+            ):
                 return n
         self.items.append(citation)
         return len(self.items)
@@ -416,12 +467,31 @@ class _Refs:
             self.chunks.append(s.chunk.id)
         if rec is None:  # a cross-cutting sentence with no measure: cite its section
             label = _section_label(s.section)
-            number = label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else (label or s.chunk.document)
-            return self.add(Citation(id=number, kind="section", title=label, source=where, quote=quote or s.text))
+            number = (
+                label.split(" ", 1)[0].rstrip(".") if label[:1].isdigit() else (label or s.chunk.document)
+            )
+            return self.add(
+                Citation(id=number, kind="section", title=label, source=where, quote=quote or s.text)
+            )
         if _is_recommendations_chapter(s.section):
-            return self.add(Citation(id=rec.id, kind="section", title=_section_label(s.section), source=where,
-                                     quote=quote or s.text))
-        return self.add(Citation(id=rec.id, kind=self.catalog.kind_of(rec.id), title=rec.title, source=where, quote=quote or s.text))
+            return self.add(
+                Citation(
+                    id=rec.id,
+                    kind="section",
+                    title=_section_label(s.section),
+                    source=where,
+                    quote=quote or s.text,
+                )
+            )
+        return self.add(
+            Citation(
+                id=rec.id,
+                kind=self.catalog.kind_of(rec.id),
+                title=rec.title,
+                source=where,
+                quote=quote or s.text,
+            )
+        )
 
 
 def _stmt(text: str, refs: list[int], source: str) -> Statement:
@@ -459,7 +529,9 @@ def _prose_cues(sentences: list[ProseSentence], activity_id: str) -> _Cues:
     return cues
 
 
-def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], incoming_from: str = "") -> ActivityItem:
+def _activity_item(
+    a: Activity, refs: _Refs, sentences: list[ProseSentence], incoming_from: str = ""
+) -> ActivityItem:
     """What to do with an activity in the next period, decided from its matrix fields and the findings."""
     rel, ns, why = _norm(a.relevance), _norm(a.next_steps), _norm(a.reasoning)
     ns = "" if ns in {"/", "-"} else ns
@@ -489,23 +561,36 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
         return q
 
     quote_field("Reasoning for the progress (matrix)", a.reasoning, FUNDS if funds else None)
-    quote_field("Relevance (matrix)", a.relevance, NOT_RELEVANT if not_rel else (STILL_RELEVANT if still_rel else None))
+    quote_field(
+        "Relevance (matrix)",
+        a.relevance,
+        NOT_RELEVANT if not_rel else (STILL_RELEVANT if still_rel else None),
+    )
     ns_q = quote_field("Possible next steps (matrix)", a.next_steps, NEW if new_ap else None)
     for s in cues.mentions[:2]:
         n = refs.prose(s, a.id)
         item_refs.append(n)
-        notes.append(_stmt(f"Findings ({_section_number(s.section)}): “{_clip(s.text, 400)}”", [n], "findings"))
+        notes.append(
+            _stmt(f"Findings ({_section_number(s.section)}): “{_clip(s.text, 400)}”", [n], "findings")
+        )
 
-    relevance_words = "still relevant" if still_rel else ("the findings call it still relevant" if cues.positive else "")
+    relevance_words = (
+        "still relevant" if still_rel else ("the findings call it still relevant" if cues.positive else "")
+    )
     next_words = _clip(ns_q or ns, 200)
 
     decision: Decision
     if incoming_from:
         decision = "move in"
-        proposal = f"Move in from {refs.catalog.label(incoming_from).lower()}, as the matrix proposes" + (f"; {next_words}" if next_words else "")
+        proposal = f"Move in from {refs.catalog.label(incoming_from).lower()}, as the matrix proposes" + (
+            f"; {next_words}" if next_words else ""
+        )
         reason = f"the matrix proposes moving it from {refs.catalog.label(incoming_from).lower()} to this {refs.catalog.level_name('measure').lower()}"
     elif move:
-        decision, reason = "leave out", f"proposed to be moved to {refs.catalog.label(move).lower()} (see that entry)"
+        decision, reason = (
+            "leave out",
+            f"proposed to be moved to {refs.catalog.label(move).lower()} (see that entry)",
+        )
         proposal = f"Move to {refs.catalog.label(move).lower()}"
     elif no_continue:
         decision = "leave out"
@@ -514,13 +599,28 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
     elif not_rel and not forward:
         if cues.positive:
             decision = "decide"
-            reason = "the matrix calls it no longer relevant, but the findings chapter lists it as still relevant"
-            proposal = ("To decide: the sources disagree (matrix: not relevant; findings: still relevant)"
-                        + (f"; matrix next step: {next_words}" if next_words else ""))
+            reason = (
+                "the matrix calls it no longer relevant, but the findings chapter lists it as still relevant"
+            )
+            proposal = "To decide: the sources disagree (matrix: not relevant; findings: still relevant)" + (
+                f"; matrix next step: {next_words}" if next_words else ""
+            )
         else:
             decision = "leave out"
-            done = "completed" if status == "completed" else (f"{status}, and the matrix calls it completed" if re.search(r"complet", rel, re.I) else status)
-            reason = f"{done} and no longer relevant" if status != "unknown" else "no longer relevant according to the matrix"
+            done = (
+                "completed"
+                if status == "completed"
+                else (
+                    f"{status}, and the matrix calls it completed"
+                    if re.search(r"complet", rel, re.I)
+                    else status
+                )
+            )
+            reason = (
+                f"{done} and no longer relevant"
+                if status != "unknown"
+                else "no longer relevant according to the matrix"
+            )
             proposal = "Leave out"
     elif status in ("abandoned", "not initiated"):
         decision = "carry over"
@@ -535,8 +635,12 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
         reason = "; ".join(p for p in parts if p)
     elif status == "ongoing":
         decision = "plan" if new_ap else "continue"
-        extra = ", ".join(p for p in (("still open for lack of funds" if funds else ""), relevance_words) if p)
-        proposal = ("Plan in the " + PERIOD + " AP" if new_ap else "Continue") + (f" ({extra})" if extra else "")
+        extra = ", ".join(
+            p for p in (("still open for lack of funds" if funds else ""), relevance_words) if p
+        )
+        proposal = ("Plan in the " + PERIOD + " AP" if new_ap else "Continue") + (
+            f" ({extra})" if extra else ""
+        )
         if next_words and not (proposal == "Continue" and next_words.lower().startswith("continu")):
             proposal += f": {next_words}"
         elif next_words:
@@ -546,30 +650,50 @@ def _activity_item(a: Activity, refs: _Refs, sentences: list[ProseSentence], inc
         if still_rel or new_ap or forward or (ns and CONTINUE.search(ns)) or cues.positive:
             decision = "plan" if new_ap else "continue"
             lead = "Plan the follow-up in the " + PERIOD + " AP" if new_ap else "Continue the follow-up"
-            proposal = f"{lead} (completed, {relevance_words or 'a next step is proposed'})" + (f": {next_words}" if next_words else "")
+            proposal = f"{lead} (completed, {relevance_words or 'a next step is proposed'})" + (
+                f": {next_words}" if next_words else ""
+            )
             reason = "completed, but still relevant"
         else:
             decision = "leave out"
-            reason = ("completed; the findings call it no longer relevant and the matrix proposes no further step"
-                      if cues.negative else "completed; the matrix proposes no further step")
+            reason = (
+                "completed; the findings call it no longer relevant and the matrix proposes no further step"
+                if cues.negative
+                else "completed; the matrix proposes no further step"
+            )
             proposal = "Leave out"
     else:  # no data or no status
         decision = "plan" if (new_ap or forward) else "verify"
         what = "the matrix gives no status" if status == "unknown" else "the matrix reports no data"
-        proposal = (f"Plan in the {PERIOD} AP, after verifying its status ({what})" if decision == "plan"
-                    else f"Verify before planning: {what}") + ("; funds were not secured" if funds else "")
+        proposal = (
+            f"Plan in the {PERIOD} AP, after verifying its status ({what})"
+            if decision == "plan"
+            else f"Verify before planning: {what}"
+        ) + ("; funds were not secured" if funds else "")
         reason = what
     if not_rel and forward and decision not in ("leave out", "move in"):
         proposal += " (the matrix's relevance column calls it not relevant)"
-    return ActivityItem(id=a.id, title=_norm(a.title), responsible=_norm(a.responsible), status=status,
-                        status_label=_status_label(a), decision=decision, proposal=proposal, reason=reason,
-                        from_measure=incoming_from, notes=notes, refs=sorted(set(item_refs)))
+    return ActivityItem(
+        id=a.id,
+        title=_norm(a.title),
+        responsible=_norm(a.responsible),
+        status=status,
+        status_label=_status_label(a),
+        decision=decision,
+        proposal=proposal,
+        reason=reason,
+        from_measure=incoming_from,
+        notes=notes,
+        refs=sorted(set(item_refs)),
+    )
 
 
 # ---------------------------------------------------------------- indicators
 
 
-def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> tuple[IndicatorItem, list[Statement]]:
+def _indicator_item(
+    ind: Indicator, refs: _Refs, prose: list[ProseSentence]
+) -> tuple[IndicatorItem, list[Statement]]:
     """The indicator's row in the draft and the open points it raises."""
     name = _norm(ind.name)
     item_refs = [refs.indicator(ind, f"Indicator: {name}")]
@@ -607,19 +731,32 @@ def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> 
         n = refs.indicator(ind, q)
         notes.append(_stmt(f"Reasoning (matrix): “{_clip(reasoning, 300)}”", [n], "matrix"))
         if re.fullmatch(r"no data\.?", reasoning, re.I):
-            open_points.append(_stmt(f"Indicator “{name}”: the matrix has no data on its progress ({achieved_words}: {achieved or 'blank'}); "
-                                     "data to be collected before setting a target.", [n], "matrix"))
+            open_points.append(
+                _stmt(
+                    f"Indicator “{name}”: the matrix has no data on its progress ({achieved_words}: {achieved or 'blank'}); "
+                    "data to be collected before setting a target.",
+                    [n],
+                    "matrix",
+                )
+            )
     exceeded = _exceeded(ind)
     if exceeded and proposal.startswith("Keep"):
-        proposal = f"Keep with a new target: {exceeded}" + proposal[len("Keep"):]
+        proposal = f"Keep with a new target: {exceeded}" + proposal[len("Keep") :]
     if not achieved:
         year = f" for {got.year}" if got and got.year else ""
-        open_points.append(_stmt(f"Indicator “{name}”: no achieved value{year} in the matrix; the baseline must be established.",
-                                 item_refs[:1], "matrix"))
+        open_points.append(
+            _stmt(
+                f"Indicator “{name}”: no achieved value{year} in the matrix; the baseline must be established.",
+                item_refs[:1],
+                "matrix",
+            )
+        )
     # The findings' proposals about this indicator (by the words of its name).
     name_toks = set(tokenize(name))
     for s in prose:
-        if "indicator" in s.text.lower() and re.search(r"\bpropos|\bchange|\bcancel|\bdelete|\breformulat", s.text, re.I):
+        if "indicator" in s.text.lower() and re.search(
+            r"\bpropos|\bchange|\bcancel|\bdelete|\breformulat", s.text, re.I
+        ):
             overlap = len(name_toks & set(tokenize(s.text))) / (len(name_toks) or 1)
             if overlap >= 0.5:
                 n = refs.prose(s, ind.owner)
@@ -627,9 +764,19 @@ def _indicator_item(ind: Indicator, refs: _Refs, prose: list[ProseSentence]) -> 
                 notes.append(_stmt(f"Findings: “{_clip(s.text, 400)}”", [n], "findings"))
                 if proposal.startswith("Keep"):
                     proposal = "Change, as the findings propose (see note)"
-    history = [(v.label, _plain(v.raw)) for v in ind.values if _plain(v.raw) and v is not got and v is not ahead]
-    item = IndicatorItem(key=ind.id, name=name, baseline=achieved, history=history, target=target, proposal=proposal,
-                         notes=notes, refs=sorted(set(item_refs)))
+    history = [
+        (v.label, _plain(v.raw)) for v in ind.values if _plain(v.raw) and v is not got and v is not ahead
+    ]
+    item = IndicatorItem(
+        key=ind.id,
+        name=name,
+        baseline=achieved,
+        history=history,
+        target=target,
+        proposal=proposal,
+        notes=notes,
+        refs=sorted(set(item_refs)),
+    )
     return item, open_points
 
 
@@ -648,8 +795,11 @@ def _exceeded(ind: Indicator) -> str:
 
 # ---------------------------------------------------------------- cross-cutting recommendations
 
-RECOMMEND = re.compile(r"\bshould\b|\bneed(?:s|ed)? to\b|\bthere is a need\b|\bnecessary\b|\brecommend\w*|\bit is important\b"
-                       r"|\bmust\b|\bsuggest\w*|\bto overcome\b|\baim at\b|\baddressed\b", re.I)
+RECOMMEND = re.compile(
+    r"\bshould\b|\bneed(?:s|ed)? to\b|\bthere is a need\b|\bnecessary\b|\brecommend\w*|\bit is important\b"
+    r"|\bmust\b|\bsuggest\w*|\bto overcome\b|\baim at\b|\baddressed\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -661,24 +811,53 @@ class Theme:
 
 
 THEMES = (
-    Theme("coordination", "Co-ordination and management",
-          re.compile(r"co-?ordinat\w*|management (?:structure|model|function)|strategic management|centralis\w*|"
-                     r"\bgovernance\b|\bleadership\b|\bcouncil\b|cross-sectoral", re.I),
-          re.compile(r"co-?ordinat|\bgovern(?:ed|ance|ing)\b|\bmanag(?:e|ed|ement) (?:of )?the programme|\bleadership\b|steering|\bcouncil\b", re.I)),
-    Theme("funding", "Funding",
-          re.compile(r"\bfund(?:s|ing)?\b|\bbudget\w*|\bdonor\w*|\bloans?\b|\bfinanc\w*", re.I),
-          re.compile(r"\bfund(?:s|ing)?\b|\bbudget|\bfinanc|\bdonor|\bmoney\b", re.I)),
-    Theme("staff", "IT staff and human resources",
-          re.compile(r"\bIT staff\b|\bhuman (?:resources?|capacit\w*)\b|\bstaff\b|\bskills\b|\bretention\b|\bretain\w*|"
-                     r"\bprofessional development\b|\bIT (?:experts|profiles)\b|\btraining\w*", re.I),
-          re.compile(r"\bIT staff\b|\bhuman (?:resources?|capacit)|\bstaff\w*\b|\bskills\b|\bpersonnel\b|\brecruit|\bretention\b|\bsalar", re.I)),
+    Theme(
+        "coordination",
+        "Co-ordination and management",
+        re.compile(
+            r"co-?ordinat\w*|management (?:structure|model|function)|strategic management|centralis\w*|"
+            r"\bgovernance\b|\bleadership\b|\bcouncil\b|cross-sectoral",
+            re.I,
+        ),
+        re.compile(
+            r"co-?ordinat|\bgovern(?:ed|ance|ing)\b|\bmanag(?:e|ed|ement) (?:of )?the programme|\bleadership\b|steering|\bcouncil\b",
+            re.I,
+        ),
+    ),
+    Theme(
+        "funding",
+        "Funding",
+        re.compile(r"\bfund(?:s|ing)?\b|\bbudget\w*|\bdonor\w*|\bloans?\b|\bfinanc\w*", re.I),
+        re.compile(r"\bfund(?:s|ing)?\b|\bbudget|\bfinanc|\bdonor|\bmoney\b", re.I),
+    ),
+    Theme(
+        "staff",
+        "IT staff and human resources",
+        re.compile(
+            r"\bIT staff\b|\bhuman (?:resources?|capacit\w*)\b|\bstaff\b|\bskills\b|\bretention\b|\bretain\w*|"
+            r"\bprofessional development\b|\bIT (?:experts|profiles)\b|\btraining\w*",
+            re.I,
+        ),
+        re.compile(
+            r"\bIT staff\b|\bhuman (?:resources?|capacit)|\bstaff\w*\b|\bskills\b|\bpersonnel\b|\brecruit|\bretention\b|\bsalar",
+            re.I,
+        ),
+    ),
 )
-STAFF_NEED = re.compile(r"\bIT staff\b|\bIT profiles?\b|\btraining\w*\b|\bhuman\b|\bskills\b|\bcapacit\w*\b|\bcivil servants\b"
-                        r"|\bemployees\b|\bofficials\b", re.I)
-COORD_NEED = re.compile(r"\bco-?ordinat\w*|\bcooperation\b|\bworking group\b|\bWG\b|\blocal self-govern\w*|\bLSGs?\b|\bdifferent levels\b", re.I)
+STAFF_NEED = re.compile(
+    r"\bIT staff\b|\bIT profiles?\b|\btraining\w*\b|\bhuman\b|\bskills\b|\bcapacit\w*\b|\bcivil servants\b"
+    r"|\bemployees\b|\bofficials\b",
+    re.I,
+)
+COORD_NEED = re.compile(
+    r"\bco-?ordinat\w*|\bcooperation\b|\bworking group\b|\bWG\b|\blocal self-govern\w*|\bLSGs?\b|\bdifferent levels\b",
+    re.I,
+)
 
 
-def _theme_sentences(index: Index, theme: Theme, chapter_only: bool = True, limit: int = 2) -> list[ProseSentence]:
+def _theme_sentences(
+    index: Index, theme: Theme, chapter_only: bool = True, limit: int = 2
+) -> list[ProseSentence]:
     return [s for _, s in _theme_scored(index, theme, chapter_only)[:limit]]
 
 
@@ -698,13 +877,22 @@ def _theme_scored(index: Index, theme: Theme, chapter_only: bool = True) -> list
     return scored
 
 
-def _recommendations(index: Index, m: Measure, acts: list[ActivityItem], catalog: Catalog, refs: _Refs,
-                     prose: list[ProseSentence]) -> list[Recommendation]:
+def _recommendations(
+    index: Index,
+    m: Measure,
+    acts: list[ActivityItem],
+    catalog: Catalog,
+    refs: _Refs,
+    prose: list[ProseSentence],
+) -> list[Recommendation]:
     """The recommendations chapter's cross-cutting recommendations that apply to this measure, and its own."""
     out: list[Recommendation] = []
     records = [a for a in catalog.activities if a.measure == m.id]
-    text = " ".join([m.title] + [f"{a.title} {a.reasoning} {a.relevance} {a.next_steps}" for a in records]
-                    + [i.name for i in catalog.indicators if i.owner == m.id])
+    text = " ".join(
+        [m.title]
+        + [f"{a.title} {a.reasoning} {a.relevance} {a.next_steps}" for a in records]
+        + [i.name for i in catalog.indicators if i.owner == m.id]
+    )
     by_key: dict[str, str] = {}
     for name in [_norm(m.responsible)] + [_norm(a.responsible) for a in records]:
         key = name.split(" ")[0].upper() if name else ""
@@ -724,7 +912,9 @@ def _recommendations(index: Index, m: Measure, acts: list[ActivityItem], catalog
         reasons["funding"] = f"{', '.join(stalled)} stalled because funds were not secured"
     staff_words = sorted({w.group(0) for w in STAFF_NEED.finditer(text)}, key=str.lower)
     if staff_words:
-        reasons["staff"] = f"the measure relies on people and skills (the matrix mentions {', '.join(staff_words[:3])})"
+        reasons["staff"] = (
+            f"the measure relies on people and skills (the matrix mentions {', '.join(staff_words[:3])})"
+        )
     for theme in THEMES:
         if theme.key not in reasons:
             continue
@@ -733,12 +923,19 @@ def _recommendations(index: Index, m: Measure, acts: list[ActivityItem], catalog
             n = refs.prose(s, m.id)
             stmts.append(_stmt(f"“{_clip(s.text, 500)}”", [n], "recommendations"))
         if stmts:
-            out.append(Recommendation(theme=theme.label, applies_because=reasons[theme.key], statements=stmts))
+            out.append(
+                Recommendation(theme=theme.label, applies_because=reasons[theme.key], statements=stmts)
+            )
     # Recommendations of the chapter that name this measure's subject (its title words).
     specific = _specific_recommendations(index, m, refs)
     if specific:
-        out.append(Recommendation(theme="Specific to this measure", applies_because="the recommendations chapter names its subject",
-                                  statements=specific))
+        out.append(
+            Recommendation(
+                theme="Specific to this measure",
+                applies_because="the recommendations chapter names its subject",
+                statements=specific,
+            )
+        )
     return out
 
 
@@ -746,7 +943,11 @@ def _specific_recommendations(index: Index, m: Measure, refs: _Refs) -> list[Sta
     """Sentences of the recommendations chapter about the measure's subject: close in meaning to its
     title and sharing at least one of its distinctive words."""
     idf = index.idf
-    title = {t: idf[t] for t in tokenize(m.title) if idf.get(t, 0.0) >= SPECIFIC_IDF and t not in GENERIC_TITLE_WORDS}
+    title = {
+        t: idf[t]
+        for t in tokenize(m.title)
+        if idf.get(t, 0.0) >= SPECIFIC_IDF and t not in GENERIC_TITLE_WORDS
+    }
     pool, vectors = _chapter_vectors(index)
     if not title or not pool:
         return []
@@ -768,8 +969,13 @@ def _specific_recommendations(index: Index, m: Measure, refs: _Refs) -> list[Sta
                     intro = sentences[j]
                     break
         if intro is not None:
-            stmts.append(_stmt(f"“{_clip(intro.text, 400)}” … “{s.text}”", [refs.prose(intro, m.id), refs.prose(s, m.id)],
-                               "recommendations"))
+            stmts.append(
+                _stmt(
+                    f"“{_clip(intro.text, 400)}” … “{s.text}”",
+                    [refs.prose(intro, m.id), refs.prose(s, m.id)],
+                    "recommendations",
+                )
+            )
         else:
             stmts.append(_stmt(f"“{_clip(s.text, 400)}”", [refs.prose(s, m.id)], "recommendations"))
     return stmts
@@ -790,10 +996,18 @@ def _measure_sentences(prose: list[ProseSentence], m: Measure, activity_ids: set
     return out
 
 
-def _rationale(m: Measure, sentences: list[ProseSentence], refs: _Refs, activity_ids: set[str]) -> list[Statement]:
+def _rationale(
+    m: Measure, sentences: list[ProseSentence], refs: _Refs, activity_ids: set[str]
+) -> list[Statement]:
     out: list[Statement] = []
     if _plain(m.relevance):
-        out.append(_stmt(f"{_cap(refs.catalog.matrix_name)}: “{_norm(m.relevance)}”", [refs.record(m, _first(m.relevance))], "matrix"))
+        out.append(
+            _stmt(
+                f"{_cap(refs.catalog.matrix_name)}: “{_norm(m.relevance)}”",
+                [refs.record(m, _first(m.relevance))],
+                "matrix",
+            )
+        )
     pool = [s for s in sentences if not (activity_ids & set(s.ids)) or m.id in s.ids]
     scored: list[tuple[float, ProseSentence]] = []
     for rank, s in enumerate(pool):
@@ -806,7 +1020,13 @@ def _rationale(m: Measure, sentences: list[ProseSentence], refs: _Refs, activity
     for _, s in sorted(chosen, key=lambda t: t[1].position):
         quote = _verbatim_prefix(s.text)
         shown = quote + (" …" if quote != s.text else "")
-        out.append(_stmt(f"Findings ({_section_number(s.section)}): “{shown}”", [refs.prose(s, m.id, quote)], "findings"))
+        out.append(
+            _stmt(
+                f"Findings ({_section_number(s.section)}): “{shown}”",
+                [refs.prose(s, m.id, quote)],
+                "findings",
+            )
+        )
     return out
 
 
@@ -821,24 +1041,48 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
     if m.responsible:
         refs.record(m, _norm(m.responsible))
     objective = catalog.record(m.objective)
-    entry = MeasureEntry(id=m.id, title=_norm(m.title), objective=m.objective,
-                         objective_title=_norm(objective.title) if objective else "", responsible=_norm(m.responsible),
-                         relevance=_plain(m.relevance), refs=[head])
+    entry = MeasureEntry(
+        id=m.id,
+        title=_norm(m.title),
+        objective=m.objective,
+        objective_title=_norm(objective.title) if objective else "",
+        responsible=_norm(m.responsible),
+        relevance=_plain(m.relevance),
+        refs=[head],
+    )
     entry.rationale = _rationale(m, sentences, refs, activity_ids)
     open_points: list[Statement] = []
     for a in own + incoming:
         item = _activity_item(a, refs, sentences, incoming_from=a.measure if a in incoming else "")
         (entry.left_out if item.decision == "leave out" else entry.activities).append(item)
-        if item.decision in ("verify", "decide") or (item.decision == "plan" and a.status in ("no data", "unknown")):
-            open_points.append(_stmt(f"Activity {a.id}: {item.reason}; {('confirm whether to plan it' if item.decision == 'decide' else 'its status must be verified')}.",
-                                     item.refs[:1], "matrix"))
+        if item.decision in ("verify", "decide") or (
+            item.decision == "plan" and a.status in ("no data", "unknown")
+        ):
+            open_points.append(
+                _stmt(
+                    f"Activity {a.id}: {item.reason}; {('confirm whether to plan it' if item.decision == 'decide' else 'its status must be verified')}.",
+                    item.refs[:1],
+                    "matrix",
+                )
+            )
         cues = _prose_cues(sentences, a.id)
         for s in cues.data[:1]:
-            open_points.append(_stmt(f"Activity {a.id}: the findings ask for more data — “{_clip(s.text, 300)}”",
-                                     [refs.prose(s, a.id)], "findings"))
+            open_points.append(
+                _stmt(
+                    f"Activity {a.id}: the findings ask for more data — “{_clip(s.text, 300)}”",
+                    [refs.prose(s, a.id)],
+                    "findings",
+                )
+            )
         if item.decision != "leave out" and cues.negative and not cues.positive:
-            open_points.append(_stmt(f"Activity {a.id}: the findings call it no longer relevant while the matrix "
-                                     f"fields support “{item.decision}”; confirm.", [refs.prose(cues.negative[0], a.id)], "findings"))
+            open_points.append(
+                _stmt(
+                    f"Activity {a.id}: the findings call it no longer relevant while the matrix "
+                    f"fields support “{item.decision}”; confirm.",
+                    [refs.prose(cues.negative[0], a.id)],
+                    "findings",
+                )
+            )
     _share_repeated_notes(entry.activities + entry.left_out)
     measure_prose = [s for s in sentences if s.owner == m.id or m.id in s.ids]
     for ind in [i for i in catalog.indicators if i.owner == m.id]:
@@ -846,9 +1090,19 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
         entry.indicators.append(ind_item)
         open_points.extend(points)
     for s in sentences:
-        if m.id in s.ids and re.search(r"\b(?:delete|cancel|merge)\s+(?:the\s+)?measure\s+" + re.escape(m.id) + r"(?!\.?\d)", s.text, re.I):
-            open_points.append(_stmt(f"{catalog.label(m.id)}: the findings propose deleting or merging the measure — decide before "
-                                     "drafting it into the new AP.", [refs.prose(s, m.id)], "findings"))
+        if m.id in s.ids and re.search(
+            r"\b(?:delete|cancel|merge)\s+(?:the\s+)?measure\s+" + re.escape(m.id) + r"(?!\.?\d)",
+            s.text,
+            re.I,
+        ):
+            open_points.append(
+                _stmt(
+                    f"{catalog.label(m.id)}: the findings propose deleting or merging the measure — decide before "
+                    "drafting it into the new AP.",
+                    [refs.prose(s, m.id)],
+                    "findings",
+                )
+            )
             break
     entry.open_points = _dedupe(open_points)
     entry.recommendations = _recommendations(index, m, entry.activities, catalog, refs, prose)
@@ -865,8 +1119,11 @@ def _share_repeated_notes(items: list[ActivityItem]) -> None:
                 continue
             if note.text in first:
                 label = note.text.split(":", 1)[0]
-                item.notes[n] = Statement(text=f"{label}: the sentence quoted for {first[note.text]}", refs=note.refs,
-                                          source=note.source)
+                item.notes[n] = Statement(
+                    text=f"{label}: the sentence quoted for {first[note.text]}",
+                    refs=note.refs,
+                    source=note.source,
+                )
             else:
                 first[note.text] = item.id
 
@@ -890,28 +1147,59 @@ def _summary(e: MeasureEntry, refs: _Refs) -> str:
     catalog = refs.catalog
     lead = f"{catalog.label(e.id)} ({e.title})"
     if e.responsible or e.objective:
-        lead += "," + (f" led by {e.responsible}" if e.responsible else "") + (f" under {catalog.label(e.objective).lower()}" if e.objective else "") + ","
-    relevance = f" remains relevant for the coming period according to {catalog.matrix_name}" if re.search(r"\brelevant\b", e.relevance, re.I) and not NOT_RELEVANT.search(e.relevance) else " is reviewed here from the evaluation's findings"
+        lead += (
+            ","
+            + (f" led by {e.responsible}" if e.responsible else "")
+            + (f" under {catalog.label(e.objective).lower()}" if e.objective else "")
+            + ","
+        )
+    relevance = (
+        f" remains relevant for the coming period according to {catalog.matrix_name}"
+        if re.search(r"\brelevant\b", e.relevance, re.I) and not NOT_RELEVANT.search(e.relevance)
+        else " is reviewed here from the evaluation's findings"
+    )
     parts = [lead + relevance + "."]
     groups: dict[str, list[ActivityItem]] = {}
     for a in e.activities:
         groups.setdefault(a.decision, []).append(a)
-    verbs = {"carry over": "carry over", "continue": "continue", "plan": "plan", "move in": "move in",
-             "verify": "verify first", "decide": "decide on"}
+    verbs = {
+        "carry over": "carry over",
+        "continue": "continue",
+        "plan": "plan",
+        "move in": "move in",
+        "verify": "verify first",
+        "decide": "decide on",
+    }
     said = [f"{verbs[d]} {_ids_phrase(items)}" for d, items in groups.items()]
     if said:
         parts.append(f"For {refs.period} the draft proposes to " + "; ".join(said) + ".")
     elif not e.left_out:
         parts.append(f"{_cap(catalog.matrix_name)} lists no {catalog.level_plural('activity')} for it.")
     if e.left_out:
-        parts.append(f"It leaves out {_ids_phrase(e.left_out)} ({'; '.join(f'{a.id}: {a.reason}' for a in e.left_out)}).")
+        parts.append(
+            f"It leaves out {_ids_phrase(e.left_out)} ({'; '.join(f'{a.id}: {a.reason}' for a in e.left_out)})."
+        )
     if e.indicators:
-        shown = [f"“{i.name}” ({i.baseline or 'no value'} {refs.as_of}" + (f", target {_clip(i.target, 40)}" if i.target and len(i.target) <= 40 else "") + ")"
-                 for i in e.indicators[:3]]
-        parts.append(("Its indicators start from their latest achieved values: " if len(e.indicators) > 1 else "Its indicator starts from its latest achieved value: ") + "; ".join(shown)
-                     + (f" and {len(e.indicators) - 3} more" if len(e.indicators) > 3 else "") + ".")
+        shown = [
+            f"“{i.name}” ({i.baseline or 'no value'} {refs.as_of}"
+            + (f", target {_clip(i.target, 40)}" if i.target and len(i.target) <= 40 else "")
+            + ")"
+            for i in e.indicators[:3]
+        ]
+        parts.append(
+            (
+                "Its indicators start from their latest achieved values: "
+                if len(e.indicators) > 1
+                else "Its indicator starts from its latest achieved value: "
+            )
+            + "; ".join(shown)
+            + (f" and {len(e.indicators) - 3} more" if len(e.indicators) > 3 else "")
+            + "."
+        )
     if e.open_points:
-        parts.append(f"{len(e.open_points)} open point{'s' if len(e.open_points) > 1 else ''} must be settled before adoption.")
+        parts.append(
+            f"{len(e.open_points)} open point{'s' if len(e.open_points) > 1 else ''} must be settled before adoption."
+        )
     return " ".join(parts)
 
 
@@ -919,17 +1207,28 @@ def _summary(e: MeasureEntry, refs: _Refs) -> str:
 
 DRAFT_NOISE = (
     re.compile(r"\b20\d\d\s*[-–/]\s*(?:20)?\d\d\b|\b(?:from|in|for|after|until) 20\d\d\b"),
-    re.compile(r"\b(?:please|kindly|can you|could you|would you|draft(?:ing)?|write|prepare|compose|propose|suggest|produce|"
-               r"create|give me|make|outline)\b", re.I),
+    re.compile(
+        r"\b(?:please|kindly|can you|could you|would you|draft(?:ing)?|write|prepare|compose|propose|suggest|produce|"
+        r"create|give me|make|outline)\b",
+        re.I,
+    ),
     re.compile(r"\b(?:new|next|revised|updated|upcoming|future)\b", re.I),
-    re.compile(r"\b(?:action plans?|APs?|programme cycle|programme period|programmes?|programs?|cycles?|period|plan|"
-               r"entry|entries|section|paragraph|text|note|briefing|brief|proposal|measures?|"
-               r"(?:including|with) (?:the )?indicators|state secretary|short|one-pager)\b", re.I),
+    re.compile(
+        r"\b(?:action plans?|APs?|programme cycle|programme period|programmes?|programs?|cycles?|period|plan|"
+        r"entry|entries|section|paragraph|text|note|briefing|brief|proposal|measures?|"
+        r"(?:including|with) (?:the )?indicators|state secretary|short|one-pager)\b",
+        re.I,
+    ),
 )
-DRAFT_VERB = re.compile(r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?"
-                        r"(?:draft|write|prepare|compose|propose|suggest|produce|create|give me|make|outline)\b", re.I)
-EDGE_WORDS = frozenset("a an the for on about of to in into go and with where how what that which stand stands "
-                       "our its it be should is are from".split())
+DRAFT_VERB = re.compile(
+    r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?"
+    r"(?:draft|write|prepare|compose|propose|suggest|produce|create|give me|make|outline)\b",
+    re.I,
+)
+EDGE_WORDS = frozenset(
+    "a an the for on about of to in into go and with where how what that which stand stands "
+    "our its it be should is are from".split()
+)
 
 
 def topic_of(request: str) -> str:
@@ -959,7 +1258,7 @@ def _coverage(index: Index, topic: str, text: str) -> float:
         for m in pattern.finditer(topic):
             start = topic.rfind(" ", 0, m.start()) + 1
             end = topic.find(" ", m.end())
-            words = set(tokenize(topic[start:end if end >= 0 else len(topic)])) & q
+            words = set(tokenize(topic[start : end if end >= 0 else len(topic)])) & q
             wanted = set(tokenize(terms))
             if words and wanted and len(wanted & have) / len(wanted) >= 0.5:
                 covered |= words
@@ -970,8 +1269,12 @@ def _coverage(index: Index, topic: str, text: str) -> float:
 
 def _measure_text(index: Index, mid: str) -> str:
     """Everything the matrix says about a measure: its record chunk, activities and indicators."""
-    return "\n".join(c.text for c in index.chunks if c.kind in ("measure", "activity", "indicator")
-                     and (c.record_id == mid or (c.kind != "measure" and mid in c.ids)))
+    return "\n".join(
+        c.text
+        for c in index.chunks
+        if c.kind in ("measure", "activity", "indicator")
+        and (c.record_id == mid or (c.kind != "measure" and mid in c.ids))
+    )
 
 
 @dataclass
@@ -1032,11 +1335,15 @@ def _requested_measures(request: str, catalog: Catalog) -> tuple[list[str], list
             mids = [_measure_of(id_, catalog) or id_]
         out.extend(m for m in mids if m not in out)
     bad = unknown_ids(request, known)
-    bad += [i for i in find_ids(request) if i not in known and i.count(".") >= 2 and i not in bad]  # 3+ parts: an ID, not a number
+    bad += [
+        i for i in find_ids(request) if i not in known and i.count(".") >= 2 and i not in bad
+    ]  # 3+ parts: an ID, not a number
     return out, bad
 
 
-def _general(index: Index, request: str, topic: str, themes: list[Theme], refs: _Refs) -> list[Recommendation]:
+def _general(
+    index: Index, request: str, topic: str, themes: list[Theme], refs: _Refs
+) -> list[Recommendation]:
     """Cross-cutting recommendations for a request about co-ordination, funding or IT staff."""
     out = []
     vector = index.embed_query(topic or request)
@@ -1047,9 +1354,17 @@ def _general(index: Index, request: str, topic: str, themes: list[Theme], refs: 
         sims = index.text_vectors([s.text for _, s in scored]) @ vector
         ranked = sorted(zip(sims, scored), key=lambda t: -(float(t[0]) + 0.15 * t[1][0]))
         chosen = sorted([s for _, (_, s) in ranked[:5]], key=lambda s: s.position)
-        stmts = [_stmt(f"“{_clip(s.text, 500)}”", [refs.prose(s, "")], "recommendations" if _is_recommendations_chapter(s.section) else "findings")
-                 for s in chosen]
-        out.append(Recommendation(theme=theme.label, applies_because="the request asks about it", statements=stmts))
+        stmts = [
+            _stmt(
+                f"“{_clip(s.text, 500)}”",
+                [refs.prose(s, "")],
+                "recommendations" if _is_recommendations_chapter(s.section) else "findings",
+            )
+            for s in chosen
+        ]
+        out.append(
+            Recommendation(theme=theme.label, applies_because="the request asks about it", statements=stmts)
+        )
     return out
 
 
@@ -1073,39 +1388,73 @@ def draft(request: str, settings: Settings | None = None) -> DraftDoc:
     text = _norm(request)
     refs = _Refs(catalog)
     if not text.strip(" ?!.,;:"):
-        return DraftDoc(request=request, title="No draft", covered=False,
-                        message="Name a measure (for example 1.3.5) or a topic to draft an action-plan entry for.")
+        return DraftDoc(
+            request=request,
+            title="No draft",
+            covered=False,
+            message="Name a measure (for example 1.3.5) or a topic to draft an action-plan entry for.",
+        )
     mids, bad = _requested_measures(text, catalog)
     by_id = bool(mids)
     topic = "" if by_id else topic_of(text)
     pick: _Pick | None = None
     if not mids and bad:
-        return DraftDoc(request=request, title="No draft", covered=False, topic=topic,
-                        message=(f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}, "
-                                 if catalog.has_matrix else f"The evaluation has no {bad[0]}: it holds no matrix, ")
-                                + "so there is nothing to draft from.")
+        return DraftDoc(
+            request=request,
+            title="No draft",
+            covered=False,
+            topic=topic,
+            message=(
+                f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}, "
+                if catalog.has_matrix
+                else f"The evaluation has no {bad[0]}: it holds no matrix, "
+            )
+            + "so there is nothing to draft from.",
+        )
     if not mids:
         if not topic:
-            return DraftDoc(request=request, title="No draft", covered=False,
-                            message="Name a measure (for example 1.3.5) or a topic to draft an action-plan entry for.")
+            return DraftDoc(
+                request=request,
+                title="No draft",
+                covered=False,
+                message="Name a measure (for example 1.3.5) or a topic to draft an action-plan entry for.",
+            )
         pick = _pick_measures(index, topic)
         mids = pick.measures
     themes = [t for t in THEMES if t.request.search(text)] if not mids else []
     if not mids and not themes:
         subject = topic if (topic and DRAFT_VERB.match(text)) else text
-        return DraftDoc(request=request, title="No draft: not covered by the evaluation", covered=False, topic=topic,
-                        message=f"The evaluation does not cover “{subject}”: none of its measures, activities or "
-                                "findings deal with it, so no action-plan entry can be drafted from it without inventing one.")
+        return DraftDoc(
+            request=request,
+            title="No draft: not covered by the evaluation",
+            covered=False,
+            topic=topic,
+            message=f"The evaluation does not cover “{subject}”: none of its measures, activities or "
+            "findings deal with it, so no action-plan entry can be drafted from it without inventing one.",
+        )
     entries = [_entry(index, catalog.record(mid), refs) for mid in mids]  # type: ignore[arg-type]
     general = _general(index, text, topic, themes, refs) if not entries else []
     if entries:
         title = _title(entries, topic, by_id, catalog)
     else:
-        title = f"Draft {catalog.plan_period()} recommendation: " + " and ".join(t.label.lower() for t in themes)
-    doc = DraftDoc(request=request, title=title, covered=True, entries=entries, citations=refs.items, general=general,
-                   topic=topic, period=refs.period, as_of=refs.as_of, matrix=catalog.matrix_name,
-                   measure_name=catalog.level_name("measure"), objective_name=catalog.level_name("objective"),
-                   activity_name=catalog.level_name("activity"))
+        title = f"Draft {catalog.plan_period()} recommendation: " + " and ".join(
+            t.label.lower() for t in themes
+        )
+    doc = DraftDoc(
+        request=request,
+        title=title,
+        covered=True,
+        entries=entries,
+        citations=refs.items,
+        general=general,
+        topic=topic,
+        period=refs.period,
+        as_of=refs.as_of,
+        matrix=catalog.matrix_name,
+        measure_name=catalog.level_name("measure"),
+        objective_name=catalog.level_name("objective"),
+        activity_name=catalog.level_name("activity"),
+    )
     doc.chunk_ids = _used_chunks(index, doc, refs, pick)
     _rewrite(doc, settings, index)
     return doc
@@ -1147,10 +1496,18 @@ def _rewrite(doc: DraftDoc, settings: Settings, index: Index) -> None:
     except ImportError:
         return
     for e in doc.entries:
-        allowed = {e.id, e.objective} | {a.id for a in e.activities + e.left_out} | {a.from_measure for a in e.activities if a.from_measure}
+        allowed = (
+            {e.id, e.objective}
+            | {a.id for a in e.activities + e.left_out}
+            | {a.from_measure for a in e.activities if a.from_measure}
+        )
         keys = allowed | {i.key for i in e.indicators}
-        chunk_ids = [c.id for c in index.chunks if (c.kind != "section" and c.record_id in keys)
-                     or (c.kind == "section" and c.doc_type == "report" and allowed & set(c.ids))]
+        chunk_ids = [
+            c.id
+            for c in index.chunks
+            if (c.kind != "section" and c.record_id in keys)
+            or (c.kind == "section" and c.doc_type == "report" and allowed & set(c.ids))
+        ]
         sources = _sources(index, chunk_ids)
         try:
             new = rewrite_prose(e.summary, sources, settings)
@@ -1159,7 +1516,9 @@ def _rewrite(doc: DraftDoc, settings: Settings, index: Index) -> None:
         if not new or not new.strip():
             continue
         named = set(find_ids(new))
-        if named - allowed or e.id not in named:  # the citation guard: no IDs beyond the entry's, and its own kept
+        if (
+            named - allowed or e.id not in named
+        ):  # the citation guard: no IDs beyond the entry's, and its own kept
             continue
         e.summary = " ".join(new.split())
         doc.mode = "llm"
@@ -1175,14 +1534,42 @@ def draft_answer(question: str, settings: Settings | None = None, answer_id: str
         doc = draft(question, settings=settings)
         index = get_index(settings)
     except IndexMissing as exc:
-        return Answer(answer=f"The index is not built yet ({exc}).", abstained=True, intent="no_index", answer_id=answer_id)
+        return Answer(
+            answer=f"The index is not built yet ({exc}).",
+            abstained=True,
+            intent="no_index",
+            answer_id=answer_id,
+        )
     sources = _sources(index, doc.chunk_ids[:20])
     if not doc.covered:
-        return Answer(answer=doc.message or "The evaluation does not cover this.", abstained=True, citations=[],
-                      sources=sources, intent="draft", answer_id=answer_id, mode=doc.mode)
-    return Answer(answer=doc.to_markdown(), abstained=False, citations=doc.citations, sources=sources, intent="draft",
-                  answer_id=answer_id, mode=doc.mode)
+        return Answer(
+            answer=doc.message or "The evaluation does not cover this.",
+            abstained=True,
+            citations=[],
+            sources=sources,
+            intent="draft",
+            answer_id=answer_id,
+            mode=doc.mode,
+        )
+    return Answer(
+        answer=doc.to_markdown(),
+        abstained=False,
+        citations=doc.citations,
+        sources=sources,
+        intent="draft",
+        answer_id=answer_id,
+        mode=doc.mode,
+    )
 
 
-__all__ = ["ActivityItem", "DraftDoc", "IndicatorItem", "MeasureEntry", "Recommendation", "Statement", "draft",
-           "draft_answer", "topic_of"]
+__all__ = [
+    "ActivityItem",
+    "DraftDoc",
+    "IndicatorItem",
+    "MeasureEntry",
+    "Recommendation",
+    "Statement",
+    "draft",
+    "draft_answer",
+    "topic_of",
+]

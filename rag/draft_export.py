@@ -1,4 +1,5 @@
 """Render a DraftDoc as Markdown (pipe tables) or as a Word document (python-docx, real tables)."""
+
 from __future__ import annotations
 
 import io
@@ -7,17 +8,22 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from rag.draft import DraftDoc, MeasureEntry, Statement
 
+
 def _headers(doc: DraftDoc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The tables' headers, with the year the matrix's statuses stand at."""
     status = f"Status {doc.as_of}".strip() if doc.as_of else "Status"
-    return (("ID", doc.activity_name, "Responsible", status, "Proposal"),
-            ("ID", doc.activity_name, status, "Why it is left out"),
-            ("Indicator", "Baseline (latest achieved)", "Target (latest in the matrix)", "Proposal"))
+    return (
+        ("ID", doc.activity_name, "Responsible", status, "Proposal"),
+        ("ID", doc.activity_name, status, "Why it is left out"),
+        ("Indicator", "Baseline (latest achieved)", "Target (latest in the matrix)", "Proposal"),
+    )
 
 
 def _source_note(doc: DraftDoc) -> str:
-    return (f"Drafted from the evaluation (its findings, its recommendations and {doc.matrix}). Numbers in brackets "
-            "refer to the sources listed at the end; every quote is verbatim.")
+    return (
+        f"Drafted from the evaluation (its findings, its recommendations and {doc.matrix}). Numbers in brackets "
+        "refer to the sources listed at the end; every quote is verbatim."
+    )
 
 
 def _refs(numbers: list[int]) -> str:
@@ -68,8 +74,13 @@ def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
     out = [f"## {doc.measure_name} {e.id}: {e.title}", ""]
     facts = []
     if e.objective:
-        facts.append(f"**{doc.objective_name}:** {e.objective}" + (f" {e.objective_title}" if e.objective_title else ""))
-    facts.append(f"**Responsible entity:** {e.responsible or 'not named in the matrix'} {_refs(e.refs)}".rstrip())
+        facts.append(
+            f"**{doc.objective_name}:** {e.objective}"
+            + (f" {e.objective_title}" if e.objective_title else "")
+        )
+    facts.append(
+        f"**Responsible entity:** {e.responsible or 'not named in the matrix'} {_refs(e.refs)}".rstrip()
+    )
     out += ["  \n".join(facts), "", e.summary, ""]
     if e.rationale:
         out += ["### Rationale: what the evaluation found", ""]
@@ -79,8 +90,20 @@ def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
     if e.activities:
         out += ["| " + " | ".join(ACTIVITY_HEADER) + " |", "|" + "---|" * len(ACTIVITY_HEADER)]
         for a in e.activities:
-            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.responsible, a.status_label,
-                                                               _with_refs(a.proposal, a.refs[:1]))) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    _cell(v)
+                    for v in (
+                        a.id,
+                        a.title,
+                        a.responsible,
+                        a.status_label,
+                        _with_refs(a.proposal, a.refs[:1]),
+                    )
+                )
+                + " |"
+            )
         out.append("")
         out += ["What the evaluation says about them:", ""]
         for a in e.activities:
@@ -93,16 +116,28 @@ def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
         out += ["### Activities left out", ""]
         out += ["| " + " | ".join(LEFT_OUT_HEADER) + " |", "|" + "---|" * len(LEFT_OUT_HEADER)]
         for a in e.left_out:
-            out.append("| " + " | ".join(_cell(v) for v in (a.id, a.title, a.status_label, _with_refs(a.reason, a.refs))) + " |")
+            out.append(
+                "| "
+                + " | ".join(_cell(v) for v in (a.id, a.title, a.status_label, _with_refs(a.reason, a.refs)))
+                + " |"
+            )
         out.append("")
         for a in e.left_out:
-            out.append(f"- {a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes))
+            out.append(
+                f"- {a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes)
+            )
         out.append("")
     out += ["### Indicators", ""]
     if e.indicators:
         out += ["| " + " | ".join(INDICATOR_HEADER) + " |", "|" + "---|" * len(INDICATOR_HEADER)]
         for i in e.indicators:
-            out.append("| " + " | ".join(_cell(v) for v in (i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3]))) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    _cell(v) for v in (i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3]))
+                )
+                + " |"
+            )
         out.append("")
         for i in e.indicators:
             history = "; ".join(f"{k}: {v}" for k, v in i.history)
@@ -110,12 +145,17 @@ def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
             out.append(f"- **{i.name}** ({history}). {notes}".rstrip())
         out.append("")
     else:
-        out += [f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}.", ""]
+        out += [
+            f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}.",
+            "",
+        ]
     if e.recommendations:
         out += ["### Cross-cutting recommendations that apply", ""]
         for r in e.recommendations:
-            out.append(f"- **{r.theme}** (applies because {r.applies_because}): "
-                       + " ".join(_with_refs(s.text, s.refs) for s in r.statements))
+            out.append(
+                f"- **{r.theme}** (applies because {r.applies_because}): "
+                + " ".join(_with_refs(s.text, s.refs) for s in r.statements)
+            )
         out.append("")
     out += ["### Open points", ""]
     out += [f"- {_with_refs(s.text, s.refs)}" for s in e.open_points] or ["- None found in the matrix."]
@@ -205,8 +245,14 @@ def _entry_docx(d, doc: DraftDoc, e: MeasureEntry) -> None:
         _bullets(d, e.rationale)
     d.add_heading("Proposed activities", level=2)
     if e.activities:
-        _table(d, ACTIVITY_HEADER, [(a.id, a.title, a.responsible, a.status_label, _with_refs(a.proposal, a.refs[:1]))
-                                    for a in e.activities])
+        _table(
+            d,
+            ACTIVITY_HEADER,
+            [
+                (a.id, a.title, a.responsible, a.status_label, _with_refs(a.proposal, a.refs[:1]))
+                for a in e.activities
+            ],
+        )
         d.add_paragraph("What the evaluation says about them:")
         for a in e.activities:
             _noted(d, a.id, a.notes)
@@ -214,23 +260,38 @@ def _entry_docx(d, doc: DraftDoc, e: MeasureEntry) -> None:
         d.add_paragraph("No activity of this measure is proposed for the new action plan.")
     if e.left_out:
         d.add_heading("Activities left out", level=2)
-        _table(d, LEFT_OUT_HEADER, [(a.id, a.title, a.status_label, _with_refs(a.reason, a.refs)) for a in e.left_out])
+        _table(
+            d,
+            LEFT_OUT_HEADER,
+            [(a.id, a.title, a.status_label, _with_refs(a.reason, a.refs)) for a in e.left_out],
+        )
         for a in e.left_out:
-            d.add_paragraph(f"{a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes),
-                            style="List Bullet")
+            d.add_paragraph(
+                f"{a.id} is left out: {a.reason}. " + " ".join(_with_refs(s.text, s.refs) for s in a.notes),
+                style="List Bullet",
+            )
     d.add_heading("Indicators", level=2)
     if e.indicators:
-        _table(d, INDICATOR_HEADER, [(i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3])) for i in e.indicators])
+        _table(
+            d,
+            INDICATOR_HEADER,
+            [(i.name, i.baseline, i.target, _with_refs(i.proposal, i.refs[:3])) for i in e.indicators],
+        )
         for i in e.indicators:
             _noted(d, i.name, i.notes)
     else:
-        d.add_paragraph(f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}.")
+        d.add_paragraph(
+            f"{doc.matrix[:1].upper() + doc.matrix[1:]} gives no indicator at the level of this {doc.measure_name.lower()}."
+        )
     if e.recommendations:
         d.add_heading("Cross-cutting recommendations that apply", level=2)
         for r in e.recommendations:
             para = d.add_paragraph(style="List Bullet")
             para.add_run(f"{r.theme}").bold = True
-            para.add_run(f" (applies because {r.applies_because}): " + " ".join(_with_refs(s.text, s.refs) for s in r.statements))
+            para.add_run(
+                f" (applies because {r.applies_because}): "
+                + " ".join(_with_refs(s.text, s.refs) for s in r.statements)
+            )
     d.add_heading("Open points", level=2)
     if e.open_points:
         _bullets(d, e.open_points)

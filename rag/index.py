@@ -1,4 +1,5 @@
 """Everything answering needs, loaded once: chunks, catalog, BM25, the Chroma collection, the model."""
+
 from __future__ import annotations
 
 import threading
@@ -115,9 +116,13 @@ class Index:
 
     def warm(self, save: bool = True) -> int:
         """Embed every record title and sentence of the index ahead of questions (and keep them on disk); returns how many."""
-        todo = [t for t in dict.fromkeys([*self.title_texts, *(s.text for s in self.sentences)]) if t not in self._vectors]
+        todo = [
+            t
+            for t in dict.fromkeys([*self.title_texts, *(s.text for s in self.sentences)])
+            if t not in self._vectors
+        ]
         for i in range(0, len(todo), 256):
-            self.text_vectors(todo[i: i + 256])
+            self.text_vectors(todo[i : i + 256])
         if save and todo:
             _save_vectors(self.settings, self._vectors)
         return len(todo)
@@ -127,8 +132,9 @@ class Index:
         n = max(1, min(n, len(self.chunks)))
         where = {"doc_type": doc_type} if doc_type else None
         try:
-            got = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
-                                        include=["distances"])
+            got = self.collection.query(
+                query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"]
+            )
         except Exception:  # noqa: BLE001 - an unreachable store degrades to lexical retrieval
             return []
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
@@ -228,8 +234,14 @@ def get_index(settings: Settings | None = None) -> Index:
             raise IndexMissing(f"no index in {settings.data_dir}: run `egov ingest` first")
         client = make_client(settings)
         model_path = settings.model_path()
-        index = Index(settings=settings, chunks=files.load_chunks(), catalog=files.load_catalog(),
-                      collection=open_collection(client, name, model_path), embedder=get_embedder(model_path),
-                      version=version, glossary=files.load_glossary())
+        index = Index(
+            settings=settings,
+            chunks=files.load_chunks(),
+            catalog=files.load_catalog(),
+            collection=open_collection(client, name, model_path),
+            embedder=get_embedder(model_path),
+            version=version,
+            glossary=files.load_glossary(),
+        )
         _cache[key] = index
         return index

@@ -35,6 +35,7 @@ the extractive one, with a notice, and it replaces what was shown.
 
 The model's `<think>...</think>` reasoning, which some servers leave in the content, is removed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,6 +73,7 @@ class LLMConfigError(ValueError):
 
 # ---------------------------------------------------------------- the chat model
 
+
 def llm_url(settings: Settings) -> str:
     """The server address the settings point at (Ollama's default when none is given)."""
     if settings.llm_provider == "ollama":
@@ -93,19 +95,31 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         raise LLMConfigError("EGOV_LLM_TIMEOUT must be a positive number of seconds")
     if provider == "openai":
         if not base_url:
-            raise LLMConfigError("EGOV_LLM_BASE_URL is not set: give the OpenAI-compatible server's address, "
-                                 "e.g. http://localhost:8000/v1 (vLLM) or http://localhost:8080/v1 (llama.cpp)")
+            raise LLMConfigError(
+                "EGOV_LLM_BASE_URL is not set: give the OpenAI-compatible server's address, "
+                "e.g. http://localhost:8000/v1 (vLLM) or http://localhost:8080/v1 (llama.cpp)"
+            )
         from langchain_openai import ChatOpenAI
-
         from pydantic import SecretStr
 
-        return ChatOpenAI(base_url=base_url, api_key=SecretStr(settings.llm_api_key or "none"), model=settings.llm_model,
-                          timeout=settings.llm_timeout, max_retries=0, temperature=0, use_responses_api=False)
+        return ChatOpenAI(
+            base_url=base_url,
+            api_key=SecretStr(settings.llm_api_key or "none"),
+            model=settings.llm_model,
+            timeout=settings.llm_timeout,
+            max_retries=0,
+            temperature=0,
+            use_responses_api=False,
+        )
     if provider == "ollama":
         from langchain_ollama import ChatOllama
 
-        return ChatOllama(base_url=base_url or OLLAMA_DEFAULT_URL, model=settings.llm_model, temperature=0,
-                          client_kwargs={"timeout": settings.llm_timeout})
+        return ChatOllama(
+            base_url=base_url or OLLAMA_DEFAULT_URL,
+            model=settings.llm_model,
+            temperature=0,
+            client_kwargs={"timeout": settings.llm_timeout},
+        )
     raise LLMConfigError(f"unknown EGOV_LLM_PROVIDER {provider!r}: use none, openai or ollama")
 
 
@@ -196,12 +210,17 @@ def _history_messages(history: Sequence[Turn] | None) -> list[BaseMessage]:
     return out
 
 
-def build_messages(question: str, sources: Sequence[Source], history: Sequence[Turn] | None = None) -> list[BaseMessage]:
+def build_messages(
+    question: str, sources: Sequence[Source], history: Sequence[Turn] | None = None
+) -> list[BaseMessage]:
     """System prompt with the numbered sources and the rules, the recent conversation, then the question."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    return [SystemMessage(SYSTEM_PROMPT.format(sources=format_sources(sources))), *_history_messages(history),
-            HumanMessage(question)]
+    return [
+        SystemMessage(SYSTEM_PROMPT.format(sources=format_sources(sources))),
+        *_history_messages(history),
+        HumanMessage(question),
+    ]
 
 
 def condense(question: str, history: Sequence[Turn] | None, model: BaseChatModel) -> str:
@@ -211,13 +230,19 @@ def condense(question: str, history: Sequence[Turn] | None, model: BaseChatModel
         return question
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    convo = "\n".join(f"{'User' if t.role == 'user' else 'Assistant'}: {' '.join(t.content.split())[:MAX_TURN_CHARS]}"
-                      for t in turns[-MAX_HISTORY_TURNS:])
-    reply = model.invoke([SystemMessage(CONDENSE_PROMPT),
-                          HumanMessage(f"Conversation:\n{convo}\n\nFollow-up question: {question}\n\nStandalone question:")])
+    convo = "\n".join(
+        f"{'User' if t.role == 'user' else 'Assistant'}: {' '.join(t.content.split())[:MAX_TURN_CHARS]}"
+        for t in turns[-MAX_HISTORY_TURNS:]
+    )
+    reply = model.invoke(
+        [
+            SystemMessage(CONDENSE_PROMPT),
+            HumanMessage(f"Conversation:\n{convo}\n\nFollow-up question: {question}\n\nStandalone question:"),
+        ]
+    )
     text = content_text(reply).strip()
     text = re.sub(r"^\s*(?:standalone question\s*:)\s*", "", text, flags=re.I)
-    text = text.splitlines()[0].strip().strip('"“”\'') if text.strip() else ""
+    text = text.splitlines()[0].strip().strip("\"“”'") if text.strip() else ""
     if not text or len(text) > 600:
         return question
     return text
@@ -249,12 +274,18 @@ INSTRUCTION = re.compile(
     r"|\bnote\s+to\s+the\s+(?:assistant|model|ai|chatbot)\b"
     r"|\byou\s+(?:are\s+now|must\s+(?:now\s+)?(?:answer|reply|respond|say)|should\s+(?:answer|reply|respond|say))\b"
     r"|\b(?:answer|reply|respond)\s+(?:only\s+|always\s+|just\s+)?(?:with\s+)?[\"“']?\d+[\"”']?\s+(?:to|for)\s+(?:every|all|any)\b",
-    re.I | re.S)
+    re.I | re.S,
+)
 MARKER = re.compile(r"[ \t]*\[([^\[\]\n]{1,160})\]")
-MARKER_ITEM = re.compile(r"^(?:(activity|activities|measures?|(?:specific\s+)?objectives?|so|sources?|src)\.?\s*)?"
-                         r"(\d+(?:\.\d+)*)\.?$", re.I)
+MARKER_ITEM = re.compile(
+    r"^(?:(activity|activities|measures?|(?:specific\s+)?objectives?|so|sources?|src)\.?\s*)?"
+    r"(\d+(?:\.\d+)*)\.?$",
+    re.I,
+)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-FULL_ID = re.compile(r"^\d{1,2}(?:\.\d{1,2}){2,3}$")  # a measure or activity ID; two parts are as often a number
+FULL_ID = re.compile(
+    r"^\d{1,2}(?:\.\d{1,2}){2,3}$"
+)  # a measure or activity ID; two parts are as often a number
 LIST_MARK = re.compile(r"^\s*(?:[-*•]+|#+|\d{1,2}[.)])\s+")
 # Where a reply's sentence ends: after . ! ? (closing quotes and citation markers stay with it), before
 # the next sentence's first character; and before every line break.
@@ -322,7 +353,9 @@ class Guarded:
 @dataclass
 class _SourceView:
     source: Source
-    sentences: list[tuple[str, set[str], set[str]]]  # (verbatim sentence, its tokens, its numbers); no instructions
+    sentences: list[
+        tuple[str, set[str], set[str]]
+    ]  # (verbatim sentence, its tokens, its numbers); no instructions
     numbers: set[str]
     ids: set[str]
 
@@ -348,7 +381,9 @@ def _view(source: Source) -> _SourceView:
         else:
             support.extend(kept)
         for part in kept:
-            quote = part if len(part) > 1 or not label else line  # a one-character value is quoted with its label
+            quote = (
+                part if len(part) > 1 or not label else line
+            )  # a one-character value is quoted with its label
             sentences.append((quote, set(tokenize(f"{label} {part}")), _numbers(part)))
     text = "\n".join(support)
     numbers = set()
@@ -365,8 +400,12 @@ def _view(source: Source) -> _SourceView:
 class GuardStream:
     """The citation guard, fed the reply piece by piece; yields each sentence that survives it."""
 
-    def __init__(self, sources: Sequence[Source], catalog: Catalog | None = None,
-                 extra_support: Sequence[str] = PROMPT_FACTS) -> None:
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        catalog: Catalog | None = None,
+        extra_support: Sequence[str] = PROMPT_FACTS,
+    ) -> None:
         self.sources = list(sources)
         self.catalog = catalog
         self.views = [_view(s) for s in self.sources]
@@ -386,7 +425,9 @@ class GuardStream:
             self.allowed |= {i for i in v.ids if known is None or i in known}
         self.buffer = ""
         self.emitted: list[str] = []
-        self.refs: dict[tuple[str, str], list[str]] = {}  # ("id", "1.4.2.2") | ("source", "3") -> citing sentences
+        self.refs: dict[
+            tuple[str, str], list[str]
+        ] = {}  # ("id", "1.4.2.2") | ("source", "3") -> citing sentences
         self.removed: list[str] = []
         self.dropped: list[str] = []
         self.abstained = False
@@ -428,19 +469,25 @@ class GuardStream:
             if self._in_think:
                 end = self._raw.find(THINK_END)
                 if end < 0:
-                    self._raw = self._raw[-len(THINK_END):]
+                    self._raw = self._raw[-len(THINK_END) :]
                     return out
-                self._raw, self._in_think = self._raw[end + len(THINK_END):], False
+                self._raw, self._in_think = self._raw[end + len(THINK_END) :], False
                 continue
             start = self._raw.find(THINK_START)
             if start >= 0:
                 out += self._raw[:start]
-                self._raw, self._in_think = self._raw[start + len(THINK_START):], True
+                self._raw, self._in_think = self._raw[start + len(THINK_START) :], True
                 continue
-            keep = next((k for k in range(min(len(THINK_START) - 1, len(self._raw)), 0, -1)
-                         if THINK_START.startswith(self._raw[-k:])), 0)
+            keep = next(
+                (
+                    k
+                    for k in range(min(len(THINK_START) - 1, len(self._raw)), 0, -1)
+                    if THINK_START.startswith(self._raw[-k:])
+                ),
+                0,
+            )
             out += self._raw[: len(self._raw) - keep]
-            self._raw = self._raw[len(self._raw) - keep:]
+            self._raw = self._raw[len(self._raw) - keep :]
             return out
 
     @property
@@ -477,7 +524,9 @@ class GuardStream:
         for item in items:
             m = MARKER_ITEM.match(item)
             if not m:
-                if re.search(r"\b(?:activity|measure|objective|source)\b", item, re.I) or re.search(r"\d\.\d", item):
+                if re.search(r"\b(?:activity|measure|objective|source)\b", item, re.I) or re.search(
+                    r"\d\.\d", item
+                ):
                     parsed.append(("bad", item, item))
                     cite_like = True
                 else:
@@ -512,7 +561,9 @@ class GuardStream:
             if not good:
                 return ""
             refs.extend(g for g in good if g not in refs)
-            labels = [f"Source {v}" if k == "source" else f"{_kind_label(v, self.catalog)} {v}" for k, v in good]
+            labels = [
+                f"Source {v}" if k == "source" else f"{_kind_label(v, self.catalog)} {v}" for k, v in good
+            ]
             lead = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip(" \t"))]
             return f"{lead}[{'; '.join(dict.fromkeys(labels))}]"
 
@@ -544,11 +595,14 @@ class GuardStream:
         for tok in NUMBER.findall(claim):
             if FULL_ID.match(tok) or tok in named:
                 continue
-            if not any(tok in v.numbers or _digits(tok) in v.numbers for v in views) \
-                    and not (tok in self.extra_numbers or _digits(tok) in self.extra_numbers):
+            if not any(tok in v.numbers or _digits(tok) in v.numbers for v in views) and not (
+                tok in self.extra_numbers or _digits(tok) in self.extra_numbers
+            ):
                 self.dropped.append(body)
                 return None
-        self._register(refs + [("id", i) for i in named if i in self.id_sources and ("id", i) not in refs], claim)
+        self._register(
+            refs + [("id", i) for i in named if i in self.id_sources and ("id", i) not in refs], claim
+        )
         return cleaned
 
     def _register(self, refs: Iterable[tuple[str, str]], sentence: str) -> None:
@@ -588,8 +642,13 @@ class GuardStream:
             v = self.views[i]
             own = id_ is not None and str(v.source.metadata.get("record_id") or "") == id_
             for pos, (s, toks, nums) in enumerate(v.sentences):
-                score = (len(words & toks) + 3.0 * len(figures & nums) + (1.5 if id_ and id_ in find_ids(s) else 0.0)
-                         + (0.5 if own else 0.0) - 0.001 * pos)
+                score = (
+                    len(words & toks)
+                    + 3.0 * len(figures & nums)
+                    + (1.5 if id_ and id_ in find_ids(s) else 0.0)
+                    + (0.5 if own else 0.0)
+                    - 0.001 * pos
+                )
                 if best is None or score > best[0]:
                     best = (score, i, s)
         return (best[1], best[2]) if best else None
@@ -615,7 +674,9 @@ class GuardStream:
             src = self.sources[i]
             if str(src.metadata.get("record_id") or "") == id_:
                 first = src.text.split("\n", 1)[0]
-                return re.sub(rf"^\s*(?:[A-Za-z][\w-]*\s+){{0,3}}?{re.escape(id_)}\s*:?\s*", "", first).strip()
+                return re.sub(
+                    rf"^\s*(?:[A-Za-z][\w-]*\s+){{0,3}}?{re.escape(id_)}\s*:?\s*", "", first
+                ).strip()
         return id_
 
     def _cite_id(self, id_: str, said: list[str]) -> Citation | None:
@@ -624,8 +685,13 @@ class GuardStream:
         if found is None:
             return None
         i, quote = found
-        return Citation(id=id_, kind=_kind(id_, self.catalog), title=self._title(id_, idxs), source=self._where(self.sources[i]),
-                        quote=_clip(quote))
+        return Citation(
+            id=id_,
+            kind=_kind(id_, self.catalog),
+            title=self._title(id_, idxs),
+            source=self._where(self.sources[i]),
+            quote=_clip(quote),
+        )
 
     def _cite_source(self, i: int, said: list[str]) -> Citation | None:
         found = self._best_sentence([i], said, None)
@@ -635,13 +701,23 @@ class GuardStream:
         meta = src.metadata
         kind, rid = str(meta.get("kind") or ""), str(meta.get("record_id") or "")
         if kind in ("activity", "measure", "objective") and rid in self.id_sources:
-            return Citation(id=rid, kind=_kind(rid, self.catalog), title=self._title(rid, [i]), source=self._where(src), quote=quote)
+            return Citation(
+                id=rid,
+                kind=_kind(rid, self.catalog),
+                title=self._title(rid, [i]),
+                source=self._where(src),
+                quote=quote,
+            )
         if kind == "indicator" and rid:
             owner = rid.split("/")[0]
             if owner == "0" or owner not in self.id_sources:
                 owner = next((x for x in _meta_ids(src) if x in self.id_sources), "")
                 if not owner:
-                    owner = (self.catalog.objectives[0].id if self.catalog is not None and self.catalog.objectives else "0")
+                    owner = (
+                        self.catalog.objectives[0].id
+                        if self.catalog is not None and self.catalog.objectives
+                        else "0"
+                    )
             name = src.text.split("\n", 1)[0].removeprefix("Indicator:").strip()
             return Citation(id=owner, kind="indicator", title=name, source=self._where(src), quote=quote)
         section = str(meta.get("section") or "")
@@ -665,6 +741,7 @@ def guard(text: str, sources: Sequence[Source], catalog: Catalog | None = None) 
 
 
 # ---------------------------------------------------------------- answers
+
 
 def _catalog(settings: Settings) -> Catalog | None:
     try:
@@ -693,11 +770,16 @@ def error_notice(exc: BaseException, settings: Settings) -> str:
 
     try:
         import openai
+
         timeouts: tuple[type, ...] = (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)
         connects: tuple[type, ...] = (openai.APIConnectionError, httpx.TransportError, ConnectionError)
         statuses: tuple[type, ...] = (openai.APIStatusError,)
     except ImportError:  # pragma: no cover
-        timeouts, connects, statuses = (httpx.TimeoutException, TimeoutError), (httpx.TransportError, ConnectionError), ()
+        timeouts, connects, statuses = (
+            (httpx.TimeoutException, TimeoutError),
+            (httpx.TransportError, ConnectionError),
+            (),
+        )
     chain = _chain(exc)
     if any(isinstance(e, timeouts) for e in chain):
         return f"The language model at {url} did not answer within {settings.llm_timeout:g} s{tail}"
@@ -710,8 +792,10 @@ def error_notice(exc: BaseException, settings: Settings) -> str:
     return f"The language model at {url} gave an unusable reply ({type(exc).__name__}){tail}"
 
 
-UNGROUNDED = ("The language model's answer could not be checked against the sources (none of its citations "
-              "or figures were found in them); showing the extractive answer.")
+UNGROUNDED = (
+    "The language model's answer could not be checked against the sources (none of its citations "
+    "or figures were found in them); showing the extractive answer."
+)
 
 
 def _fallback(extractive: Answer, notice: str) -> Answer:
@@ -721,8 +805,10 @@ def _fallback(extractive: Answer, notice: str) -> Answer:
 def _guard_notice(g: Guarded) -> str | None:
     parts = []
     if g.removed_citations:
-        parts.append(f"removed {len(g.removed_citations)} citation(s) not found in the sources "
-                     f"({', '.join(dict.fromkeys(g.removed_citations))})")
+        parts.append(
+            f"removed {len(g.removed_citations)} citation(s) not found in the sources "
+            f"({', '.join(dict.fromkeys(g.removed_citations))})"
+        )
     if g.dropped_sentences:
         parts.append(f"dropped {len(g.dropped_sentences)} sentence(s) the sources do not support")
     return ("The citation guard " + " and ".join(parts) + ".") if parts else None
@@ -734,12 +820,27 @@ def _finish(stream: GuardStream, extractive: Answer, settings: Settings) -> Answ
     mode = f"llm:{settings.llm_provider}:{settings.llm_model}"
     if g is None:
         if stream.abstained:
-            return extractive.model_copy(update={"answer": ABSTAIN_TEXT, "abstained": True, "citations": [],
-                                                 "mode": mode, "intent": "not_in_evaluation", "notice": None})
+            return extractive.model_copy(
+                update={
+                    "answer": ABSTAIN_TEXT,
+                    "abstained": True,
+                    "citations": [],
+                    "mode": mode,
+                    "intent": "not_in_evaluation",
+                    "notice": None,
+                }
+            )
         log.info("LLM reply not grounded; removed %s, dropped %s", stream.removed, stream.dropped)
         return _fallback(extractive, UNGROUNDED)
-    return extractive.model_copy(update={"answer": g.text, "abstained": False, "citations": g.citations,
-                                         "mode": mode, "notice": _guard_notice(g)})
+    return extractive.model_copy(
+        update={
+            "answer": g.text,
+            "abstained": False,
+            "citations": g.citations,
+            "mode": mode,
+            "notice": _guard_notice(g),
+        }
+    )
 
 
 def _question_text(query: Any) -> str:
@@ -760,7 +861,9 @@ def llm_answer(query: Any, extractive: Answer, turns: Sequence[Turn] | None, set
         stream.feed(reply)
         stream.finish()
     except Exception as exc:  # noqa: BLE001 - any model failure falls back to the extractive answer
-        log.warning("LLM answer failed (%s: %s); falling back to the extractive answer", type(exc).__name__, exc)
+        log.warning(
+            "LLM answer failed (%s: %s); falling back to the extractive answer", type(exc).__name__, exc
+        )
         return _fallback(extractive, error_notice(exc, settings))
     return _finish(stream, extractive, settings)
 
@@ -772,14 +875,18 @@ def sentence_pieces(text: str) -> list[str]:
     """Text cut into sentence pieces that join back to it exactly (each after the first keeps its space)."""
     pieces, prev = [], 0
     for m in SENTENCE_PIECE.finditer(text):
-        pieces.append(text[prev:m.start()])
+        pieces.append(text[prev : m.start()])
         prev = m.start()
     pieces.append(text[prev:])
     return [p for p in pieces if p]
 
 
-def stream_answer(question: str, history: Sequence[Turn] | Sequence[dict] | None = None, filters: Any = None,
-                  settings: Settings | None = None) -> Iterator[str | Answer]:
+def stream_answer(
+    question: str,
+    history: Sequence[Turn] | Sequence[dict] | None = None,
+    filters: Any = None,
+    settings: Settings | None = None,
+) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the full Answer (always last).
 
     Extractive mode: the answer's sentences. LLM mode: the model's reply streamed token by token through
@@ -792,7 +899,12 @@ def stream_answer(question: str, history: Sequence[Turn] | Sequence[dict] | None
 
     settings = settings or get_settings()
     turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
-    base = ask(question, history=turns, filters=filters, settings=settings.model_copy(update={"llm_provider": "none"}))
+    base = ask(
+        question,
+        history=turns,
+        filters=filters,
+        settings=settings.model_copy(update={"llm_provider": "none"}),
+    )
     if settings.llm_provider == "none" or base.abstained or not base.sources or base.intent == "draft":
         yield from sentence_pieces(base.answer)
         yield base
@@ -810,7 +922,9 @@ def stream_answer(question: str, history: Sequence[Turn] | Sequence[dict] | None
             sent = True
             yield piece
     except Exception as exc:  # noqa: BLE001 - any model failure falls back to the extractive answer
-        log.warning("LLM stream failed (%s: %s); falling back to the extractive answer", type(exc).__name__, exc)
+        log.warning(
+            "LLM stream failed (%s: %s); falling back to the extractive answer", type(exc).__name__, exc
+        )
         final = _fallback(base, error_notice(exc, settings))
         if not sent:
             yield from sentence_pieces(final.answer)
@@ -822,7 +936,9 @@ def stream_answer(question: str, history: Sequence[Turn] | Sequence[dict] | None
     yield final
 
 
-def rewrite_prose(text: str, sources: Sequence[Source] | Sequence[dict], settings: Settings | None = None) -> str | None:
+def rewrite_prose(
+    text: str, sources: Sequence[Source] | Sequence[dict], settings: Settings | None = None
+) -> str | None:
     """The draft's prose rewritten by the model and guarded; None when no model is configured, on any
     failure, when nothing grounded survives, or when the rewrite loses an ID the draft names."""
     settings = settings or get_settings()
@@ -833,8 +949,11 @@ def rewrite_prose(text: str, sources: Sequence[Source] | Sequence[dict], setting
         from langchain_core.messages import HumanMessage, SystemMessage
 
         model = make_chat_model(settings)
-        reply = content_text(model.invoke([SystemMessage(REWRITE_PROMPT.format(sources=format_sources(srcs))),
-                                           HumanMessage(text)]))
+        reply = content_text(
+            model.invoke(
+                [SystemMessage(REWRITE_PROMPT.format(sources=format_sources(srcs))), HumanMessage(text)]
+            )
+        )
     except Exception as exc:  # noqa: BLE001
         log.warning("LLM rewrite failed (%s: %s); keeping the draft", type(exc).__name__, exc)
         return None

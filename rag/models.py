@@ -1,4 +1,5 @@
 """The answer contract of DESIGN.md: /ask and rag.ask return an Answer."""
+
 from __future__ import annotations
 
 from typing import Any, Literal

@@ -1,5 +1,6 @@
 """Names of things, for one index: the glossary's bodies and everyday terms, the bodies the matrix's
 responsible column names, and the abbreviations the document defines. Nothing here is one report's."""
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,14 @@ class Names:
             else:
                 parts.append(rf"\b{re.escape(key)}\b")
                 words = [w for w in tokenize(key) if len(w) > 2]
-                if len(words) >= 2:  # "agriculture ministry" for "Ministry of Agriculture": every word, any order
-                    parts.append("".join(rf"(?=.*\b{re.escape(w)})" for w in key.lower().split() if w in _long_words(key)))
+                if (
+                    len(words) >= 2
+                ):  # "agriculture ministry" for "Ministry of Agriculture": every word, any order
+                    parts.append(
+                        "".join(
+                            rf"(?=.*\b{re.escape(w)})" for w in key.lower().split() if w in _long_words(key)
+                        )
+                    )
             if key.lower() in by_abbr:
                 parts.append(by_abbr[key.lower()].matcher().pattern)
             if key in self.catalog.abbreviations:
@@ -96,7 +103,11 @@ class Names:
         if len(parts) > 1:
             return ", ".join(self.spell_out(p) for p in parts)
         full = self.full_name(body_key(name))
-        return f"{name} ({full})" if full and full.lower() not in name.lower() and full != body_key(name) else name
+        return (
+            f"{name} ({full})"
+            if full and full.lower() not in name.lower() and full != body_key(name)
+            else name
+        )
 
     def is_responsible(self, responsible: str, key: str) -> bool:
         """True when a responsible cell names the body with this key."""

@@ -2,6 +2,7 @@
 whether any evidence states a number for it. A figure the evaluation never gives must not be
 answered with a figure for something else (14 service centres is not a count of citizens served).
 """
+
 from __future__ import annotations
 
 import re
@@ -10,22 +11,40 @@ from dataclasses import dataclass
 
 from rag.tokenize import same_stem, tokenize
 
-_VERBS = ("were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated|"
-          "in|at|on|for|by|per|under|from|with|through|within|across|compared|according")
+_VERBS = (
+    "were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated|"
+    "in|at|on|for|by|per|under|from|with|through|within|across|compared|according"
+)
 _END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
-_ASKS = r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it
+_ASKS = (
+    r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it
+)
 QUANTITY = re.compile(
-    _ASKS + r"(?P<ask>how many\s+(?P<count>[\w\s'’-]{2,60}?)" + _END
-    + r"|what (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)" + _END
+    _ASKS
+    + r"(?P<ask>how many\s+(?P<count>[\w\s'’-]{2,60}?)"
+    + _END
+    + r"|what (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)"
+    + _END
     + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?)",
-    re.I)
-_FILLER = frozenset(tokenize("the a an of in on at for to by with from that which who they their them it its this these "
-                             "those there what how many much programme program evaluation "
-                             "total overall exact actual"))
-_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred "
-                   "thousand dozen half none".split())
-_PEOPLE = frozenset(tokenize("people persons individuals citizens residents users participants attendees trainees "
-                             "interviewees respondents staff employees"))
+    re.I,
+)
+_FILLER = frozenset(
+    tokenize(
+        "the a an of in on at for to by with from that which who they their them it its this these "
+        "those there what how many much programme program evaluation "
+        "total overall exact actual"
+    )
+)
+_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred "
+    "thousand dozen half none".split()
+)
+_PEOPLE = frozenset(
+    tokenize(
+        "people persons individuals citizens residents users participants attendees trainees "
+        "interviewees respondents staff employees"
+    )
+)
 _ANYONE = frozenset(tokenize("people persons individuals"))
 BEFORE, AFTER = 3, 5  # a figure counts a thing when it stands this close before or after the thing's name
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -39,9 +58,11 @@ class Counted:
     names: frozenset[str]
 
 
-_BREAK = frozenset("to of for about from that which who whom whose with on in at by under across through into "
-                   "than per within had has have been be were was are is did do does will would can could got get "
-                   "went took made came".split())
+_BREAK = frozenset(
+    "to of for about from that which who whom whose with on in at by under across through into "
+    "than per within had has have been be were was are is did do does will would can could got get "
+    "went took made came".split()
+)
 
 
 def noun_phrase(phrase: str) -> str:
@@ -61,7 +82,11 @@ def noun_phrase(phrase: str) -> str:
 
 def head_word(phrase: str, filler: frozenset[str] = frozenset()) -> str:
     """The last content word of the phrase's noun phrase, as written ('' when there is none)."""
-    words = [w for w in re.findall(r"[\w-]+", noun_phrase(phrase)) if tokenize(w) and tokenize(w)[0] not in _FILLER | filler]
+    words = [
+        w
+        for w in re.findall(r"[\w-]+", noun_phrase(phrase))
+        if tokenize(w) and tokenize(w)[0] not in _FILLER | filler
+    ]
     return words[-1] if words else ""
 
 
@@ -75,7 +100,7 @@ def _head(part: str, known: set[str] | dict, expand: Callable[[str], str]) -> Co
         if words:
             word = word or words[-1]
             options.add(words[-1])
-            options.update(tokenize(expand(alternative)[len(alternative):]))
+            options.update(tokenize(expand(alternative)[len(alternative) :]))
             if words[-1] in _ANYONE:  # "how many people" counts citizens, users, participants, trainees ...
                 options.update(_PEOPLE)
     return Counted(word, frozenset(options)) if word else None
@@ -110,7 +135,7 @@ def asked(question: str) -> str:
     m = QUANTITY.search(question)
     if not m:
         return ""
-    clause = re.split(r"[?!]|\.(?:\s|$)", question[m.start("ask"):])[0].strip()
+    clause = re.split(r"[?!]|\.(?:\s|$)", question[m.start("ask") :])[0].strip()
     return clause[:1].lower() + clause[1:]
 
 
@@ -123,7 +148,9 @@ def _figure(token: str, skip: set[str]) -> str:
     return "year" if _YEAR.match(token) else "number"
 
 
-_DATING = frozenset("in since by of from until till to and or between during before after end early late mid q1 q2 q3 q4".split())
+_DATING = frozenset(
+    "in since by of from until till to and or between during before after end early late mid q1 q2 q3 q4".split()
+)
 
 
 def _near(words: list[set[str]], head: frozenset[str], figures: dict[int, str], raw: list[str]) -> bool:
@@ -161,8 +188,14 @@ class Row:
     values: str
 
 
-def states_count(wanted: list[Counted], passages: Iterable[Passage], rows: Iterable[Row] = (), ids: Iterable[str] = (),
-                 topic: set[str] | frozenset[str] = frozenset(), qualifiers: Iterable[set[str]] = ()) -> bool:
+def states_count(
+    wanted: list[Counted],
+    passages: Iterable[Passage],
+    rows: Iterable[Row] = (),
+    ids: Iterable[str] = (),
+    topic: set[str] | frozenset[str] = frozenset(),
+    qualifiers: Iterable[set[str]] = (),
+) -> bool:
     """Whether the evidence gives a figure for every thing the question counts, on the question's topic.
 
     A sentence must carry the figure next to the thing's name and a topic word; the qualifiers
@@ -185,9 +218,14 @@ def states_count(wanted: list[Counted], passages: Iterable[Passage], rows: Itera
     qualified = set().union(*qualifiers) if qualifiers else set()
     for row in rows:
         name, every = set(tokenize(row.name)), set(tokenize(row.name + " " + row.values))
-        names_it = all(head.names & name for head in wanted) and (not topic or topic & every) \
+        names_it = (
+            all(head.names & name for head in wanted)
+            and (not topic or topic & every)
             and all(q & every for q in qualifiers)
-        renames_it = bool(qualifiers) and all(q & name for q in qualifiers) and _shares_stem(topic - qualified, name)
+        )
+        renames_it = (
+            bool(qualifiers) and all(q & name for q in qualifiers) and _shares_stem(topic - qualified, name)
+        )
         if (names_it or renames_it) and any(_figure(t, skip) == "number" for t in tokenize(row.values)):
             return True
     for passage in passages:

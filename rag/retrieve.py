@@ -1,4 +1,5 @@
 """Hybrid retrieval: dense (Chroma) + BM25 + exact ID and record-title look-up, fused by reciprocal rank."""
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,14 @@ def _allowed(chunk: Chunk, filters: Filters | None) -> bool:
     return True
 
 
-def retrieve(index: Index, question: str, k: int = 8, filters: Filters | None = None,
-             ids: list[str] | None = None, vector: np.ndarray | None = None) -> list[Hit]:
+def retrieve(
+    index: Index,
+    question: str,
+    k: int = 8,
+    filters: Filters | None = None,
+    ids: list[str] | None = None,
+    vector: np.ndarray | None = None,
+) -> list[Hit]:
     """The k best chunks for a question; chunks of the IDs it names come first."""
     known = index.catalog.all_ids()
     ids = list(ids or []) + [i for i in named_ids(question, known) if i not in (ids or [])]

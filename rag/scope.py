@@ -4,6 +4,7 @@
 quantity words, capitalised names) and reports what is missing: an amount, a figure, a person, a name
 the corpus never uses. `rag/answerability.py` weighs these signals; nothing here knows one evaluation.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,22 +19,78 @@ from rag.sentences import Sentence, chunk_sentences
 from rag.tokenize import tokenize
 from rag.understand import Query
 
-MONEY_Q = re.compile(r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar", re.I)
-MONEY_A = re.compile(r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I)
+MONEY_Q = re.compile(
+    r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar",
+    re.I,
+)
+MONEY_A = re.compile(
+    r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I
+)
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
-PLAN = re.compile(r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target", re.I)
+PLAN = re.compile(
+    r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target",
+    re.I,
+)
 ROLES = r"(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)"
 # "who is the director of X", "the name of the minister": a person, whom an evaluation rarely names
-WHO_ROLE = re.compile(rf"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}"
-                      rf"|\bnames? of (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}", re.I)
+WHO_ROLE = re.compile(
+    rf"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}"
+    rf"|\bnames? of (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}",
+    re.I,
+)
 PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|vić|ović|ski|ac|an|in)\b")
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
-COMMON_CAPS = {c.lower() for c in ("I", "I've", "I'm", "Programme", "Program", "Government",
-               "E-Government", "Evaluation", "Matrix", "Evaluation Matrix", "Annex", "AP", "Action Plan", "Measure",
-               "Activity", "Objective", "Specific", "SO", "Q1", "Q2", "Q3", "Q4", "What", "Which", "Who", "How", "When",
-               "Where", "Why", "Is", "Are", "Was", "Were", "Did", "Does", "Has", "Have", "Can", "Could", "Please", "And", "The")}
+COMMON_CAPS = {
+    c.lower()
+    for c in (
+        "I",
+        "I've",
+        "I'm",
+        "Programme",
+        "Program",
+        "Government",
+        "E-Government",
+        "Evaluation",
+        "Matrix",
+        "Evaluation Matrix",
+        "Annex",
+        "AP",
+        "Action Plan",
+        "Measure",
+        "Activity",
+        "Objective",
+        "Specific",
+        "SO",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "What",
+        "Which",
+        "Who",
+        "How",
+        "When",
+        "Where",
+        "Why",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Did",
+        "Does",
+        "Has",
+        "Have",
+        "Can",
+        "Could",
+        "Please",
+        "And",
+        "The",
+    )
+}
 WHAT_IS = re.compile(r"\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
-COMPARE_WITH = re.compile(r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b", re.I)
+COMPARE_WITH = re.compile(
+    r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b", re.I
+)
 
 
 class Evidence:
@@ -46,8 +103,16 @@ class Evidence:
     @cached_property
     def sentences(self) -> list[Sentence]:
         index = self.index
-        found = [s for h in self.hits[:8] if h.chunk.kind != "indicator" for s in index.chunk_sentences.get(h.chunk.id, [])]
-        found += [index.sentences[i] for i, _ in index.sentence_scores(tokenize(index.names.expand(self.query.text)), 40)]
+        found = [
+            s
+            for h in self.hits[:8]
+            if h.chunk.kind != "indicator"
+            for s in index.chunk_sentences.get(h.chunk.id, [])
+        ]
+        found += [
+            index.sentences[i]
+            for i, _ in index.sentence_scores(tokenize(index.names.expand(self.query.text)), 40)
+        ]
         return list({id(s): s for s in found}.values())
 
     @cached_property
@@ -56,7 +121,11 @@ class Evidence:
 
     @cached_property
     def rows(self) -> list[Row]:
-        return [Row(*h.chunk.text.split("\n", 1)) for h in self.hits[:8] if h.chunk.kind == "indicator" and "\n" in h.chunk.text]
+        return [
+            Row(*h.chunk.text.split("\n", 1))
+            for h in self.hits[:8]
+            if h.chunk.kind == "indicator" and "\n" in h.chunk.text
+        ]
 
 
 def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
@@ -74,7 +143,10 @@ def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sent
 
 def in_corpus(name: str, index: Index) -> bool:
     """Whether the corpus uses the name, or a short form of it: "PAR Council" for "Public Administration Reform Council"."""
-    return any(re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", index.corpus_text) for form in name_forms(name))
+    return any(
+        re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", index.corpus_text)
+        for form in name_forms(name)
+    )
 
 
 def name_forms(name: str) -> list[str]:
@@ -93,7 +165,12 @@ def unknown_names(query: Query, index: Index) -> list[str]:
     for name in named_entities(query.text):
         for word in re.split(r"[\s’']+", name):
             word = re.sub(r"^(?:s|of|and|for|the)$", "", word)
-            if len(word) > 1 and word.lower() not in COMMON_CAPS and index.names.expand(word) == word and not in_corpus(word, index):
+            if (
+                len(word) > 1
+                and word.lower() not in COMMON_CAPS
+                and index.names.expand(word) == word
+                and not in_corpus(word, index)
+            ):
                 out.append(word)
     return out
 
@@ -105,7 +182,7 @@ def named_entities(text: str) -> list[str]:
         name = m.group(0).strip()
         start = m.start()
         before = text[:start].rstrip()
-        if not before or before[-1] in ".?!:\"“(":
+        if not before or before[-1] in '.?!:"“(':
             if " " not in name:
                 continue
             name = name.split(" ", 1)[1]
@@ -118,7 +195,9 @@ def named_entities(text: str) -> list[str]:
 
 ANY_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # what stands before a year that makes it a plan, not a result: "Target value for 2022", "planned by 2023"
-TARGETISH = re.compile(r"\b(?:target\w*|plann\w*|plans?|expected|forecast\w*|goals?|deadline|until|by)\W+(?:\w+\W+){0,3}$", re.I)
+TARGETISH = re.compile(
+    r"\b(?:target\w*|plann\w*|plans?|expected|forecast\w*|goals?|deadline|until|by)\W+(?:\w+\W+){0,3}$", re.I
+)
 
 
 def year_missing(question: str, texts: list[str]) -> bool:
@@ -129,7 +208,7 @@ def year_missing(question: str, texts: list[str]) -> bool:
         stated = False
         for text in texts:
             for m in re.finditer(rf"\b{year}\b", text):
-                if wants_plan or not TARGETISH.search(text[max(0, m.start() - 40): m.start()]):
+                if wants_plan or not TARGETISH.search(text[max(0, m.start() - 40) : m.start()]):
                     stated = True
                     break
             if stated:
@@ -144,11 +223,15 @@ def out_of_period(query: Query, index: Index) -> str | None:
     q = query.text
     years = [int(y) for y in YEAR.findall(q)]
     period, upcoming = index.catalog.period, index.catalog.next_period
-    plan = PLAN.search(q) or (upcoming and re.search(rf"{upcoming[0]}\s*[-–]\s*(?:{upcoming[1]}|{upcoming[1] % 100:02d})\b", q))
+    plan = PLAN.search(q) or (
+        upcoming and re.search(rf"{upcoming[0]}\s*[-–]\s*(?:{upcoming[1]}|{upcoming[1] % 100:02d})\b", q)
+    )
     late = [y for y in years if period and y > period[1]]
     if late and not plan and period:
-        return (f"The evaluation covers the Programme's implementation in {period[0]}-{period[1]} and does not report "
-                f"results for {max(late)}.")
+        return (
+            f"The evaluation covers the Programme's implementation in {period[0]}-{period[1]} and does not report "
+            f"results for {max(late)}."
+        )
     return None
 
 
@@ -158,21 +241,31 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     sig = Signals()
     if MONEY_Q.search(q) and not money_sentences(query, index, evidence):
         sig.amount_missing = 1.0
-    if WHO_ROLE.search(q) and not any(PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)):
+    if WHO_ROLE.search(q) and not any(
+        PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)
+    ):
         sig.person_missing = 1.0
     for name in named_entities(q):
         if index.names.expand(name) != name or in_corpus(name, index):
             continue
         if " " in name or re.fullmatch(r"[A-Z]{2,}", name) or COMPARE_WITH.search(q):
-            sig.unknown_name = 1.0  # "Ministry of Health", "DESI", "compared with Croatia": never in the evaluation
+            sig.unknown_name = (
+                1.0  # "Ministry of Health", "DESI", "compared with Croatia": never in the evaluation
+            )
     # a count of the matrix's own records ("how many activities were abandoned") is answered from the catalog
     wanted = counted(q, index.idf, index.names.expand) if query.intent != "count" else []
     if wanted:
         asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
-        topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {c.word for c in wanted}
+        topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {
+            c.word for c in wanted
+        }
         counted_words = set().union(*(c.names for c in wanted))
-        qualifiers = [names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words]
-        if not states_count(wanted, evidence.passages, evidence.rows, index.catalog.all_ids(), topic, qualifiers):
+        qualifiers = [
+            names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words
+        ]
+        if not states_count(
+            wanted, evidence.passages, evidence.rows, index.catalog.all_ids(), topic, qualifiers
+        ):
             sig.figure_missing = 1.0
     # the thing asked about ("how many cyber attacks", "the average waiting time") uses a word the corpus never does:
     # what a "how many" question counts is its head noun; "what is the X of" names X with all its words
@@ -182,8 +275,16 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     elif focus := WHAT_IS.search(q):
         phrase = noun_phrase(focus.group(1))
         words = re.findall(r"[\w-]+", phrase)
-    if words and [w for w in words if w and "-" not in w and tokenize(w) and tokenize(w)[0] not in GENERIC
-                  and all(t not in index.idf for t in tokenize(w)) and index.names.expand(w) == w]:
+    if words and [
+        w
+        for w in words
+        if w
+        and "-" not in w
+        and tokenize(w)
+        and tokenize(w)[0] not in GENERIC
+        and all(t not in index.idf for t in tokenize(w))
+        and index.names.expand(w) == w
+    ]:
         sig.thing_unknown = 1.0
     terms = content_terms(q)
     if terms:
@@ -201,7 +302,7 @@ def name_words(name: str, index: Index) -> set[str]:
 def name_terms(name: str, index: Index) -> set[str]:
     """The words that can stand for a name in the evidence: its own known words and its everyday synonyms."""
     words = name_words(name, index)
-    return words | (set(tokenize(index.names.expand(name)[len(name):])) if words else set())
+    return words | (set(tokenize(index.names.expand(name)[len(name) :])) if words else set())
 
 
 def entity_terms(question: str, index: Index) -> set[str]:

@@ -1,4 +1,5 @@
 """rag.search: ranked sources only, for /search and the UI's source browser."""
+
 from __future__ import annotations
 
 from ingest.config import Settings, get_settings
@@ -8,7 +9,9 @@ from rag.models import Filters, Source
 from rag.retrieve import retrieve
 
 
-def search(question: str, filters: Filters | dict | None = None, k: int = 8, settings: Settings | None = None) -> list[Source]:
+def search(
+    question: str, filters: Filters | dict | None = None, k: int = 8, settings: Settings | None = None
+) -> list[Source]:
     """The k best sources for a query, fused from dense, BM25 and ID look-up."""
     settings = settings or get_settings()
     flt = filters if isinstance(filters, Filters) or filters is None else Filters.model_validate(filters)

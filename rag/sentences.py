@@ -1,4 +1,5 @@
 """Sentences of chunks, each with the verbatim text it quotes and where it stands."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,15 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for cell in CELL.split(text) for s in SENTENCE_END.split(cell) if len(s.strip()) > 1]
 
 
-LISTING_LABELS = {"Activities", "Indicator", "Indicators", "Measures", "Responsible", "Responsible entity", "Status"}
+LISTING_LABELS = {
+    "Activities",
+    "Indicator",
+    "Indicators",
+    "Measures",
+    "Responsible",
+    "Responsible entity",
+    "Status",
+}
 
 
 def chunk_sentences(chunk: Chunk) -> list[Sentence]:
@@ -50,7 +59,12 @@ def chunk_sentences(chunk: Chunk) -> list[Sentence]:
         if chunk.kind != "section":
             m = FIELD.match(line)
             # context lines ("Measure 1.1.1: ...", "Objective 2: ...", "Overall objective: ...") restate the record
-            if not m or m.group(1) in LISTING_LABELS or m.group(1)[-1].isdigit() or m.group(1).startswith("Overall"):
+            if (
+                not m
+                or m.group(1) in LISTING_LABELS
+                or m.group(1)[-1].isdigit()
+                or m.group(1).startswith("Overall")
+            ):
                 continue
             label, body = m.group(1), m.group(2)
         for s in split_sentences(body):

@@ -5,6 +5,7 @@ the matrix names them in its titles. A record title is short, so its embedding m
 paraphrase far better than a long record chunk does; the title words the question (with its
 everyday synonyms) shares add the lexical side.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,11 @@ COSINE_WEIGHT = 0.7
 MIN_SCORE = 0.4
 MIN_MARGIN = 0.08
 CLOSE = 0.05  # a child record this close to its parent's score is the more precise subject
-GENERIC = frozenset(tokenize("government programme public administration establish establishment development improve "
-                             "improvement"))
+GENERIC = frozenset(
+    tokenize(
+        "government programme public administration establish establishment development improve improvement"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -38,22 +42,36 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def _title_share(question_tokens: set[str], title: str, idf: dict[str, float], common: frozenset[str] = frozenset()) -> float:
+def _title_share(
+    question_tokens: set[str], title: str, idf: dict[str, float], common: frozenset[str] = frozenset()
+) -> float:
     """IDF-weighted share of the title's words (but the corpus's everyday ones) that the question uses."""
     words = {t for t in tokenize(title) if t not in GENERIC and t not in common}
     total = sum(idf.get(t, 1.0) for t in words)
     return sum(idf.get(t, 1.0) for t in words & question_tokens) / total if total else 0.0
 
 
-def ranked_subjects(index: Index, question: str, vector: np.ndarray) -> list[tuple[float, Activity | Measure | Objective]]:
+def ranked_subjects(
+    index: Index, question: str, vector: np.ndarray
+) -> list[tuple[float, Activity | Measure | Objective]]:
     """Every activity, measure and objective, best title match first."""
-    records: list[Activity | Measure | Objective] = [*index.catalog.activities, *index.catalog.measures, *index.catalog.objectives]
+    records: list[Activity | Measure | Objective] = [
+        *index.catalog.activities,
+        *index.catalog.measures,
+        *index.catalog.objectives,
+    ]
     if not records:
         return []
     sims = index.text_vectors([" ".join(r.title.split()) for r in records]) @ vector
     tokens = set(tokenize(index.names.expand(question)))
-    scored = [(COSINE_WEIGHT * float(sim) + (1 - COSINE_WEIGHT) * _title_share(tokens, r.title, index.idf, index.common), r)
-              for sim, r in zip(sims, records)]
+    scored = [
+        (
+            COSINE_WEIGHT * float(sim)
+            + (1 - COSINE_WEIGHT) * _title_share(tokens, r.title, index.idf, index.common),
+            r,
+        )
+        for sim, r in zip(sims, records)
+    ]
     return sorted(scored, key=lambda t: -t[0])
 
 

@@ -1,4 +1,5 @@
 """Tokens for BM25 and term overlap: IDs and numbers stay whole, words are lightly stemmed."""
+
 from __future__ import annotations
 
 import re
@@ -7,18 +8,36 @@ from functools import lru_cache
 import snowballstemmer
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\d+|[a-zšđčćž]+(?:-[a-zšđčćž]+)*", re.I)
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the and or of to in on for by with from at as is are was were be been being it its this that these those
 which who whom whose what when where why how do does did done has have had not no nor but if then than so such
 there their they them he she his her we our you your i me my can could would should will shall may might must
 into over under about after before during between through up down out off also any all each every some more most
 other only own same very just per via vs ie eg etc
-""".split())
-SPELLING = {"center": "centre", "centers": "centres", "program": "programme", "programs": "programmes",
-            "canceled": "cancelled", "favor": "favour", "labor": "labour", "defense": "defence", "catalog": "catalogue",
-            "catalogs": "catalogues", "license": "licence", "licenses": "licences"}
-_US_ENDINGS = ((re.compile(r"^(\w{4,})iz(e|ed|es|ing|ation|ations|er|ers)$"), r"\1is\2"),  # organizations -> organisations
-               (re.compile(r"^(\w{3,})yz(e|ed|es|ing|er|ers)$"), r"\1ys\2"))  # analyzed -> analysed
+""".split()
+)
+SPELLING = {
+    "center": "centre",
+    "centers": "centres",
+    "program": "programme",
+    "programs": "programmes",
+    "canceled": "cancelled",
+    "favor": "favour",
+    "labor": "labour",
+    "defense": "defence",
+    "catalog": "catalogue",
+    "catalogs": "catalogues",
+    "license": "licence",
+    "licenses": "licences",
+}
+_US_ENDINGS = (
+    (
+        re.compile(r"^(\w{4,})iz(e|ed|es|ing|ation|ations|er|ers)$"),
+        r"\1is\2",
+    ),  # organizations -> organisations
+    (re.compile(r"^(\w{3,})yz(e|ed|es|ing|er|ers)$"), r"\1ys\2"),
+)  # analyzed -> analysed
 
 
 def uk_spelling(word: str) -> str:

@@ -1,4 +1,5 @@
 """What a question asks: its intent, the IDs it names or inherits from the conversation, statuses."""
+
 from __future__ import annotations
 
 import re
@@ -14,21 +15,30 @@ from rag.vocabulary import statuses_named
 _WRITING = r"(?:entry|entries|item|items|action plan|text|section|paragraphs?|sentences|note|brief|briefing|proposal|summary|draft)"
 # A request for text to edit, in any wording: a writing verb before something written ("draft the entry",
 # "can you put together a paragraph", "need a few sentences on", "make a draft of an action plan item")
-DRAFT = re.compile(r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b"
-                   rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
-                   r"|\b(?:make|put together|produce|give me|write up|need|want|prepare)\b.{0,30}?"
-                   r"\b(?:a |an |the |some |few |a few |short )*(?:draft|entry|item|paragraphs?|sentences|text|write-up|summary)\b"
-                   r"(?!\s+(?:of|in) the (?:evaluation|report|matrix))"
-                   r"|\bdraft (?:of |for |on )", re.I | re.S)
+DRAFT = re.compile(
+    r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b"
+    rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
+    r"|\b(?:make|put together|produce|give me|write up|need|want|prepare)\b.{0,30}?"
+    r"\b(?:a |an |the |some |few |a few |short )*(?:draft|entry|item|paragraphs?|sentences|text|write-up|summary)\b"
+    r"(?!\s+(?:of|in) the (?:evaluation|report|matrix))"
+    r"|\bdraft (?:of |for |on )",
+    re.I | re.S,
+)
 # "list what the academy had to do", "what did the ministry abandon": a listing question that names a body or a
 # status but no unit ("activities")
 LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", re.I)
 # The kinds of record a list or count asks for, in general English; a document's own level names are added
 UNIT_WORDS: dict[str, str] = {
-    "activities": "activities", "activity": "activities", "actions": "activities",
-    "measures": "measures", "measure": "measures",
-    "indicators": "indicators", "indicator": "indicators",
-    "objectives": "objectives", "objective": "objectives", "goals": "objectives",
+    "activities": "activities",
+    "activity": "activities",
+    "actions": "activities",
+    "measures": "measures",
+    "measure": "measures",
+    "indicators": "indicators",
+    "indicator": "indicators",
+    "objectives": "objectives",
+    "objective": "objectives",
+    "goals": "objectives",
 }
 _KIND_UNIT = {"activity": "activities", "measure": "measures", "objective": "objectives"}
 
@@ -52,17 +62,24 @@ def unit_patterns(names: tuple[tuple[str, str], ...]) -> UnitPatterns:
     for name, kind in names:
         for form in {name, plural(name)}:
             words.setdefault(form.lower(), _KIND_UNIT[kind])
-    plurals = {plural(w) for w in words} & set(words)  # "which measures": a list; "what is measure 1.3.5 about": not
+    plurals = {plural(w) for w in words} & set(
+        words
+    )  # "which measures": a list; "what is measure 1.3.5 about": not
     alts = "|".join(sorted((re.escape(w) for w in plurals), key=len, reverse=True))
     singular = "|".join(sorted((re.escape(w) for w in words if not w.endswith("s")), key=len, reverse=True))
     return UnitPatterns(
         words=words,
-        count=re.compile(rf"\bhow many\s+(?:of the\s+)?(?:\w+\s+){{0,2}}({alts})\b|\bnumber of ({alts})\b|\bcount\b", re.I),
+        count=re.compile(
+            rf"\bhow many\s+(?:of the\s+)?(?:\w+\s+){{0,2}}({alts})\b|\bnumber of ({alts})\b|\bcount\b", re.I
+        ),
         list=re.compile(rf"\b(?:which|list|what|name|show|give me|enumerate)\b.{{0,40}}?\b({alts})\b", re.I),
         each=re.compile(rf"\b(each|every|per|by)\s+(?:specific\s+)?({singular})\b", re.I),
         next=re.compile(rf"\b(next|following|previous|preceding|prior)\s+({singular})\b", re.I),
-        mention=re.compile(rf"\b({'|'.join(sorted((re.escape(w) for w in words), key=len, reverse=True))})\s+"
-                           r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})\b", re.I),
+        mention=re.compile(
+            rf"\b({'|'.join(sorted((re.escape(w) for w in words), key=len, reverse=True))})\s+"
+            r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})\b",
+            re.I,
+        ),
     )
 
 
@@ -78,27 +95,56 @@ def _patterns(catalog: Catalog) -> UnitPatterns:
     return unit_patterns(tuple((lv.name, lv.kind) for lv in catalog.levels))
 
 
-WHY = re.compile(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle", re.I)
-STATUS = re.compile(r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
-                    r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
-                    r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b", re.I | re.S)
+WHY = re.compile(
+    r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle",
+    re.I,
+)
+STATUS = re.compile(
+    r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
+    r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
+    r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b",
+    re.I | re.S,
+)
 # "what became of X", "did X ever get done": a status question even when X's description holds "how many"
-FATE = re.compile(r"\bwhat (?:became|has become|happened|is happening|'s happening) (?:of|to|with)\b|\bcome of\b"
-                  r"|^\s*(?:did|has|have|was|were|is|are)\b.{0,200}\b(?:ever )?(?:get|got|gotten|been) (?:done|finished|completed|off the ground)\b"
-                  r"|\bup and running\b|\bget off the ground\b", re.I | re.S)
-RESPONSIBLE = re.compile(r"\bwho\b.{0,40}\b(?:responsible|in charge|lead|leads|leading|implement|runs?|own|owns|charge)\b"
-                         r"|\bresponsib|\bwhich (?:institution|body|ministry|authority|agency|office|organisation|organization)\b", re.I | re.S)
-INDICATOR = re.compile(r"\bbaseline\b|\btargets?\b|\bachieved\b|\bindicators?\b|\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b"
-                       r"|\bnumber of\b|\bvalues?\b|\bfigures?\b|\b20(?:19|20|21|22)\b|\breach(?:ed)?\b", re.I)
-ABOUT = re.compile(r"\bwhat (?:is|was|does|did)\b.{0,30}\b(?:measure|activity|objective)\b.{0,30}\b(?:about|aim|cover|do|mean)\b"
-                   r"|\bdescribe\b|\bpurpose\b|\baim of\b|\bwhat is (?:measure|activity|objective|so)\s+\d|\btell me about\b|\boverview\b", re.I | re.S)
+FATE = re.compile(
+    r"\bwhat (?:became|has become|happened|is happening|'s happening) (?:of|to|with)\b|\bcome of\b"
+    r"|^\s*(?:did|has|have|was|were|is|are)\b.{0,200}\b(?:ever )?(?:get|got|gotten|been) (?:done|finished|completed|off the ground)\b"
+    r"|\bup and running\b|\bget off the ground\b",
+    re.I | re.S,
+)
+RESPONSIBLE = re.compile(
+    r"\bwho\b.{0,40}\b(?:responsible|in charge|lead|leads|leading|implement|runs?|own|owns|charge)\b"
+    r"|\bresponsib|\bwhich (?:institution|body|ministry|authority|agency|office|organisation|organization)\b",
+    re.I | re.S,
+)
+INDICATOR = re.compile(
+    r"\bbaseline\b|\btargets?\b|\bachieved\b|\bindicators?\b|\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b"
+    r"|\bnumber of\b|\bvalues?\b|\bfigures?\b|\b20(?:19|20|21|22)\b|\breach(?:ed)?\b",
+    re.I,
+)
+ABOUT = re.compile(
+    r"\bwhat (?:is|was|does|did)\b.{0,30}\b(?:measure|activity|objective)\b.{0,30}\b(?:about|aim|cover|do|mean)\b"
+    r"|\bdescribe\b|\bpurpose\b|\baim of\b|\bwhat is (?:measure|activity|objective|so)\s+\d|\btell me about\b|\boverview\b",
+    re.I | re.S,
+)
 COMPARE = re.compile(r"\bcompare|\bcomparison\b|\bdifferen|\bversus\b|\bvs\.?\b|\bboth\b", re.I)
-FOLLOWUP = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
-                      r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b", re.I)
-YESNO = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I)
-QUANT = re.compile(r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
-                   r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b", re.I)
-WHEN = re.compile(r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I)  # asks for a date
+ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+FOLLOWUP = re.compile(
+    r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
+    r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b",
+    re.I,
+)
+YESNO = re.compile(
+    r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I
+)
+QUANT = re.compile(
+    r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
+    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b",
+    re.I,
+)
+WHEN = re.compile(
+    r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I
+)  # asks for a date
 
 
 @dataclass
@@ -112,6 +158,9 @@ class Query:
     unit: str = ""  # activities | measures | indicators | objectives, for list and count questions
     group_by: str = ""  # objective | measure, for "how many measures does each objective have"
     inherited: bool = False
+    # inherited only because the question is short: it may still name its own subject in words
+    # ("what happened with the e-democracy activity?"), which ask() checks against the record titles
+    inherited_by_length: bool = False
     entities: list[str] = field(default_factory=list)
     context: str = ""  # the earlier question a follow-up leans on, for retrieval
 
@@ -127,7 +176,11 @@ def _ids_in_history(history: list[Turn], known: set[str]) -> list[str]:
 
 def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     """The measure, activity or objective `step` places after id_ in document order."""
-    pools: dict[str, list] = {"measure": catalog.measures, "activity": catalog.activities, "objective": catalog.objectives}
+    pools: dict[str, list] = {
+        "measure": catalog.measures,
+        "activity": catalog.activities,
+        "objective": catalog.objectives,
+    }
     order = [r.id for r in pools[kind]]
     depth = catalog.depth_of(kind)
     base = ".".join(id_.split(".")[:depth])
@@ -137,28 +190,42 @@ def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     return order[j] if 0 <= j < len(order) else None
 
 
-def understand(question: str, history: list[Turn] | None, catalog: Catalog, names: Names | None = None) -> Query:
+def understand(
+    question: str, history: list[Turn] | None, catalog: Catalog, names: Names | None = None
+) -> Query:
     """Intent and subject IDs of the question, resolving follow-ups against the history."""
     known = catalog.all_ids()
     units = _patterns(catalog)
     COUNT, LIST, EACH, NEXT = units.count, units.list, units.each, units.next
     text = " ".join(question.split())
-    miscalled = {normalise_id(m.group(2)) for m in units.mention.finditer(text)  # "measure 1.4" when 1.4 is an objective
-                 if units.words.get(m.group(1).lower()) not in (None, "indicators")
-                 and units.words[m.group(1).lower()] != _KIND_UNIT[catalog.kind_of(normalise_id(m.group(2)))]}
+    miscalled = {
+        normalise_id(m.group(2))
+        for m in units.mention.finditer(text)  # "measure 1.4" when 1.4 is an objective
+        if units.words.get(m.group(1).lower()) not in (None, "indicators")
+        and units.words[m.group(1).lower()] != _KIND_UNIT[catalog.kind_of(normalise_id(m.group(2)))]
+    }
     ids = [i for i in find_ids(text) if i in known and i not in miscalled]
     inherited = False
     context = ""
-    if not ids and history and not ID_MENTION.search(text):  # "activity 1.4.9.9" does not exist: nothing to inherit
+    by_length = False
+    words = ACRONYM.sub(" ", text)  # "IT staff" holds no pronoun "it"
+    if (
+        not ids and history and not ID_MENTION.search(text)
+    ):  # "activity 1.4.9.9" does not exist: nothing to inherit
         carried = _ids_in_history(history, known)
         m = NEXT.search(text)
         if carried and m:
             step = 1 if m.group(1).lower() in {"next", "following"} else -1
-            kind = {"activities": "activity", "measures": "measure", "objectives": "objective"}.get(units.words.get(m.group(2).lower(), ""), "")
+            kind = {"activities": "activity", "measures": "measure", "objectives": "objective"}.get(
+                units.words.get(m.group(2).lower(), ""), ""
+            )
             shifted = _shift(carried[0], step, catalog, kind) if kind else None
             ids, inherited = ([shifted] if shifted else []), True
-        elif FOLLOWUP.search(text) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text)):
+        elif (
+            FOLLOWUP.search(words) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text))
+        ):
             ids, inherited = carried[:3], bool(carried)
+            by_length = inherited and not FOLLOWUP.search(words)
             context = next((t.content for t in reversed(history) if t.role == "user"), "")
     statuses = statuses_named(text)
     unit_m = COUNT.search(text) or LIST.search(text)
@@ -192,6 +259,19 @@ def understand(question: str, history: list[Turn] | None, catalog: Catalog, name
         intent = "indicator"
     else:
         intent = "free"
-    return Query(text=text, intent=intent, ids=ids, statuses=statuses, unit=unit,
-                 group_by={"objectives": "objective", "measures": "measure"}.get(units.words.get(each.group(2).lower(), ""), "") if each else "", inherited=inherited, entities=entities,
-                 context=context)
+    return Query(
+        text=text,
+        intent=intent,
+        ids=ids,
+        statuses=statuses,
+        unit=unit,
+        group_by={"objectives": "objective", "measures": "measure"}.get(
+            units.words.get(each.group(2).lower(), ""), ""
+        )
+        if each
+        else "",
+        inherited=inherited,
+        inherited_by_length=by_length,
+        entities=entities,
+        context=context,
+    )

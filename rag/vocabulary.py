@@ -1,18 +1,34 @@
 """General English vocabulary of evaluations: the words people use for an activity's status."""
+
 from __future__ import annotations
 
 import re
 
 STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
     # "not implemented", "incomplete": every status short of completed (before "completed" can match)
-    (r"\bnot (?:yet )?(?:been )?(?:implemented|realised|realized|achieved|delivered|carried out|accomplished|fulfilled|done)\b"
-     r"|\bincomplete\b|\buncompleted\b|\bnever (?:even |yet )?(?:completed|implemented|finished)\b", ("ongoing", "not initiated", "abandoned")),
-    (r"abandon|dropp|scrap|cancel|halt|stopp|given up|gave up|shelved|discontinu|failed|fell through", "abandoned"),
-    (r"not (?:even |yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:even |yet )?(?:started|began|begun|initiated)"
-     r"|didn'?t (?:even )?start|did not (?:even )?start|no progress", "not initiated"),
-    (r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)", "ongoing"),
+    (
+        r"\bnot (?:yet )?(?:been )?(?:implemented|realised|realized|achieved|delivered|carried out|accomplished|fulfilled|done)\b"
+        r"|\bincomplete\b|\buncompleted\b|\bnever (?:even |yet )?(?:completed|implemented|finished)\b",
+        ("ongoing", "not initiated", "abandoned"),
+    ),
+    (
+        r"abandon|dropp|scrap|cancel|halt|stopp|given up|gave up|shelved|discontinu|failed|fell through",
+        "abandoned",
+    ),
+    (
+        r"not (?:even |yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:even |yet )?(?:started|began|begun|initiated)"
+        r"|didn'?t (?:even )?start|did not (?:even )?start|no progress",
+        "not initiated",
+    ),
+    (
+        r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)",
+        "ongoing",
+    ),
     (r"complet|finish|accomplish|done\b|delivered|achieved|implemented|fulfilled", "completed"),
-    (r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled", "unknown"),
+    (
+        r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled",
+        "unknown",
+    ),
     (r"no data|missing data|not reported|no information", "no data"),
 )
 _STATUS = tuple((re.compile(p, re.I), s) for p, s in STATUS_WORDS)

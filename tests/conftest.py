@@ -1,4 +1,5 @@
 """Session-wide set-up: one index of the shipped corpus, built once, in a temporary folder."""
+
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ recorded in `script.requests`, so a test says what the "model" answers and check
         server.script.push(Reply("Activity 1.4.2.2 was abandoned [Activity 1.4.2.2]."))
         ... settings with llm_base_url=server.openai_url ...
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -104,7 +105,7 @@ def _pieces(text: str) -> list[str]:
     out = []
     for word in re.findall(r"\S+\s*|\s+", text):
         if len(word) > 8:
-            out.extend([word[: len(word) // 2], word[len(word) // 2:]])
+            out.extend([word[: len(word) // 2], word[len(word) // 2 :]])
         else:
             out.append(word)
     return out
@@ -121,13 +122,24 @@ def create_app(script: Script) -> FastAPI:
                 break
             await asyncio.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
         if reply.status >= 400:
-            return JSONResponse({"error": {"message": f"scripted failure {reply.status}", "type": "server_error",
-                                           "code": reply.status}}, status_code=reply.status)
+            return JSONResponse(
+                {
+                    "error": {
+                        "message": f"scripted failure {reply.status}",
+                        "type": "server_error",
+                        "code": reply.status,
+                    }
+                },
+                status_code=reply.status,
+            )
         return None
 
     @app.get("/v1/models")
     async def models() -> dict[str, Any]:
-        return {"object": "list", "data": [{"id": "test", "object": "model", "created": 0, "owned_by": "tests"}]}
+        return {
+            "object": "list",
+            "data": [{"id": "test", "object": "model", "created": 0, "owned_by": "tests"}],
+        }
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Any:
@@ -141,15 +153,36 @@ def create_app(script: Script) -> FastAPI:
         text = _reply_text(reply, body.get("messages", []))
         model = body.get("model", "test")
         created = int(time.time())
-        usage = {"prompt_tokens": 10, "completion_tokens": len(text.split()), "total_tokens": 10 + len(text.split())}
+        usage = {
+            "prompt_tokens": 10,
+            "completion_tokens": len(text.split()),
+            "total_tokens": 10 + len(text.split()),
+        }
         if not body.get("stream"):
-            return {"id": "chatcmpl-test", "object": "chat.completion", "created": created, "model": model,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                 "finish_reason": "stop", "logprobs": None}], "usage": usage}
+            return {
+                "id": "chatcmpl-test",
+                "object": "chat.completion",
+                "created": created,
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                        "logprobs": None,
+                    }
+                ],
+                "usage": usage,
+            }
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-            data = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": created, "model": model,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+            data = {
+                "id": "chatcmpl-test",
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+            }
             return f"data: {json.dumps(data)}\n\n"
 
         async def events() -> AsyncIterator[str]:
@@ -160,8 +193,14 @@ def create_app(script: Script) -> FastAPI:
                 yield chunk({"content": piece})
             yield chunk({}, "stop")
             if (body.get("stream_options") or {}).get("include_usage"):
-                data = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": created,
-                        "model": model, "choices": [], "usage": usage}
+                data = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": model,
+                    "choices": [],
+                    "usage": usage,
+                }
                 yield f"data: {json.dumps(data)}\n\n"
             yield "data: [DONE]\n\n"
 
@@ -183,9 +222,19 @@ def create_app(script: Script) -> FastAPI:
         text = _reply_text(reply, body.get("messages", []))
         model = body.get("model", "test")
         stamp = "2024-01-01T00:00:00Z"
-        done = {"model": model, "created_at": stamp, "message": {"role": "assistant", "content": ""}, "done": True,
-                "done_reason": "stop", "total_duration": 1000, "load_duration": 10, "prompt_eval_count": 10,
-                "prompt_eval_duration": 100, "eval_count": len(text.split()), "eval_duration": 100}
+        done = {
+            "model": model,
+            "created_at": stamp,
+            "message": {"role": "assistant", "content": ""},
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 1000,
+            "load_duration": 10,
+            "prompt_eval_count": 10,
+            "prompt_eval_duration": 100,
+            "eval_count": len(text.split()),
+            "eval_duration": 100,
+        }
         if body.get("stream") is False:
             return {**done, "message": {"role": "assistant", "content": text}}
 
@@ -193,8 +242,17 @@ def create_app(script: Script) -> FastAPI:
             for piece in _pieces(text):
                 if reply.chunk_delay:
                     await asyncio.sleep(reply.chunk_delay)
-                yield json.dumps({"model": model, "created_at": stamp,
-                                  "message": {"role": "assistant", "content": piece}, "done": False}) + "\n"
+                yield (
+                    json.dumps(
+                        {
+                            "model": model,
+                            "created_at": stamp,
+                            "message": {"role": "assistant", "content": piece},
+                            "done": False,
+                        }
+                    )
+                    + "\n"
+                )
             yield json.dumps(done) + "\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
@@ -218,11 +276,20 @@ class LLMServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.script), log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1, access_log=False)
+        config = uvicorn.Config(
+            create_app(self.script),
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
-                                       name=f"llm-server-{self.port}")
+        self.thread = threading.Thread(
+            target=self.server.run,
+            kwargs={"sockets": [self.sock]},
+            daemon=True,
+            name=f"llm-server-{self.port}",
+        )
 
     @property
     def url(self) -> str:

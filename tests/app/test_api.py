@@ -1,4 +1,5 @@
 """The HTTP API over the session index of the shipped corpus: every read-only endpoint and its error paths."""
+
 from __future__ import annotations
 
 import io
@@ -52,6 +53,7 @@ def assert_error(resp, status: int, *words: str) -> dict:
 
 # ---------------------------------------------------------------- health, stats, docs
 
+
 def test_health_reports_loaded_index(client) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["index"] is True
@@ -72,7 +74,13 @@ def test_docs_and_examples_on_every_endpoint(client) -> None:
     for path, ops in spec["paths"].items():
         for method, op in ops.items():
             text = json.dumps(op)
-            body_ref = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+            body_ref = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref")
+            )
             if body_ref:
                 text += json.dumps(components[body_ref.rsplit("/", 1)[1]])
             assert "example" in text, f"{method.upper()} {path} has no example"
@@ -85,6 +93,7 @@ def test_unknown_route_and_method_are_json(client) -> None:
 
 
 # ---------------------------------------------------------------- /ask
+
 
 def test_ask_contract_and_citation(client) -> None:
     resp = client.post("/ask", json={"question": "What is the status of Activity 1.4.2.2?"})
@@ -101,16 +110,24 @@ def test_ask_contract_and_citation(client) -> None:
 
 
 def test_ask_follow_up_uses_history(client) -> None:
-    history = [{"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
-               {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned."}]
+    history = [
+        {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
+        {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned."},
+    ]
     body = client.post("/ask", json={"question": "Who is responsible for it?", "history": history}).json()
     assert not body["abstained"]
     assert any(c["id"].startswith("1.4.2") for c in body["citations"])
 
 
 def test_ask_filters_and_k(client) -> None:
-    body = client.post("/ask", json={"question": "Which activities were abandoned?", "k": 3,
-                                     "filters": {"objective": "1.4", "doc_type": "annex"}}).json()
+    body = client.post(
+        "/ask",
+        json={
+            "question": "Which activities were abandoned?",
+            "k": 3,
+            "filters": {"objective": "1.4", "doc_type": "annex"},
+        },
+    ).json()
     assert 0 < len(body["sources"]) <= 3
     for s in body["sources"]:
         assert any(i == "1.4" or i.startswith("1.4.") for i in s["metadata"]["ids"])
@@ -126,19 +143,22 @@ def test_ask_question_at_the_limit_is_accepted(client) -> None:
     assert client.post("/ask", json={"question": q}).status_code == 200
 
 
-@pytest.mark.parametrize("payload, words", [
-    ({"question": ""}, ["question"]),
-    ({"question": "   \n\t "}, ["question", "empty"]),
-    ({"question": "x" * 2001}, ["question", "2000"]),
-    ({}, ["question", "required"]),
-    ({"question": 42}, ["question"]),
-    ({"question": "hi", "history": [{"role": "user", "content": "q"}] * 21}, ["history", "20"]),
-    ({"question": "hi", "history": [{"role": "robot", "content": "q"}]}, ["role"]),
-    ({"question": "hi", "history": "not a list"}, ["history"]),
-    ({"question": "hi", "k": 0}, ["k"]),
-    ({"question": "hi", "k": 51}, ["k"]),
-    ({"question": "hi", "filters": {"doc_type": "email"}}, ["doc_type"]),
-])
+@pytest.mark.parametrize(
+    "payload, words",
+    [
+        ({"question": ""}, ["question"]),
+        ({"question": "   \n\t "}, ["question", "empty"]),
+        ({"question": "x" * 2001}, ["question", "2000"]),
+        ({}, ["question", "required"]),
+        ({"question": 42}, ["question"]),
+        ({"question": "hi", "history": [{"role": "user", "content": "q"}] * 21}, ["history", "20"]),
+        ({"question": "hi", "history": [{"role": "robot", "content": "q"}]}, ["role"]),
+        ({"question": "hi", "history": "not a list"}, ["history"]),
+        ({"question": "hi", "k": 0}, ["k"]),
+        ({"question": "hi", "k": 51}, ["k"]),
+        ({"question": "hi", "filters": {"doc_type": "email"}}, ["doc_type"]),
+    ],
+)
 def test_ask_bad_input_is_422_with_message(client, payload: dict, words: list[str]) -> None:
     body = assert_error(client.post("/ask", json=payload), 422, *words)
     assert body["errors"] and all("loc" in e and "msg" in e for e in body["errors"])
@@ -150,39 +170,61 @@ def test_ask_history_at_the_limit_is_accepted(client) -> None:
 
 
 def test_ask_body_not_json(client) -> None:
-    assert_error(client.post("/ask", content=b"{not json", headers={"content-type": "application/json"}), 422, "JSON")
-    assert_error(client.post("/ask", content=b"question=hi", headers={"content-type": "text/plain"}), 422, "JSON object")
+    assert_error(
+        client.post("/ask", content=b"{not json", headers={"content-type": "application/json"}), 422, "JSON"
+    )
+    assert_error(
+        client.post("/ask", content=b"question=hi", headers={"content-type": "text/plain"}),
+        422,
+        "JSON object",
+    )
     assert_error(client.post("/ask"), 422, "missing")
     assert_error(client.post("/ask", json=["a list"]), 422, "JSON object")
 
 
 def test_ask_lone_surrogate_is_422(client) -> None:
     raw = b'{"question": "status of \\ud800 activity"}'
-    assert_error(client.post("/ask", content=raw, headers={"content-type": "application/json"}), 422, "Unicode")
+    assert_error(
+        client.post("/ask", content=raw, headers={"content-type": "application/json"}), 422, "Unicode"
+    )
 
 
 def test_ask_control_characters_and_metacharacters_are_answered(client) -> None:
-    for q in ["status\x00 of \x07activity 1.4.2.2", "'; DROP TABLE chunks; --", ".*(a+)+$ [", "Активност 1.4.2.2?"]:
+    for q in [
+        "status\x00 of \x07activity 1.4.2.2",
+        "'; DROP TABLE chunks; --",
+        ".*(a+)+$ [",
+        "Активност 1.4.2.2?",
+    ]:
         resp = client.post("/ask", json={"question": q})
         assert resp.status_code == 200, (q, resp.text)
 
 
 def test_ask_unknown_filter_ids_are_404_with_closest(client) -> None:
-    body = assert_error(client.post("/ask", json={"question": "status?", "filters": {"measure": "1.3.9"}}), 404, "1.3.9")
+    body = assert_error(
+        client.post("/ask", json={"question": "status?", "filters": {"measure": "1.3.9"}}), 404, "1.3.9"
+    )
     assert body["closest"] and all(c.startswith("1.") for c in body["closest"])
-    body = assert_error(client.post("/ask", json={"question": "status?", "filters": {"objective": "1.7"}}), 404)
+    body = assert_error(
+        client.post("/ask", json={"question": "status?", "filters": {"objective": "1.7"}}), 404
+    )
     assert set(body["closest"]) <= {"1.1", "1.2", "1.3", "1.4"}
 
 
 def test_body_too_large_is_413(client) -> None:
     big = json.dumps({"question": "hi", "padding": "x" * (5 * 1024 * 1024)})
-    assert_error(client.post("/ask", content=big, headers={"content-type": "application/json"}), 413, "too large")
+    assert_error(
+        client.post("/ask", content=big, headers={"content-type": "application/json"}), 413, "too large"
+    )
 
 
 # ---------------------------------------------------------------- /ask/stream
 
+
 def test_ask_stream_tokens_then_answer(client) -> None:
-    with client.stream("POST", "/ask/stream", json={"question": "Who is responsible for Measure 1.3.5?"}) as resp:
+    with client.stream(
+        "POST", "/ask/stream", json={"question": "Who is responsible for Measure 1.3.5?"}
+    ) as resp:
         assert resp.status_code == 200
         assert resp.headers["content-type"].startswith("text/event-stream")
         text = "".join(resp.iter_text())
@@ -217,6 +259,7 @@ def test_ask_stream_failure_mid_stream_is_an_error_event(client, monkeypatch) ->
 
 # ---------------------------------------------------------------- /search
 
+
 def test_search_ranked_sources(client) -> None:
     body = client.post("/search", json={"question": "open data portal", "k": 5}).json()
     scores = [s["score"] for s in body["sources"]]
@@ -234,10 +277,13 @@ def test_search_with_filters(client) -> None:
 def test_search_errors(client) -> None:
     assert_error(client.post("/search", json={"question": " "}), 422, "empty")
     assert_error(client.post("/search", json={"question": "x", "k": 100}), 422, "k")
-    assert_error(client.post("/search", json={"question": "x", "filters": {"objective": "2.1"}}), 404, "closest")
+    assert_error(
+        client.post("/search", json={"question": "x", "filters": {"objective": "2.1"}}), 404, "closest"
+    )
 
 
 # ---------------------------------------------------------------- records
+
 
 def test_objectives(client) -> None:
     body = client.get("/objectives").json()
@@ -281,7 +327,11 @@ def test_activity_detail_and_unknown(client) -> None:
 def test_activities_filters(client) -> None:
     abandoned = client.get("/activities", params={"status": "abandoned"}).json()
     assert len(abandoned) == 13 and all(a["status"] == "abandoned" for a in abandoned)
-    assert [a["id"] for a in client.get("/activities", params={"measure": "1.3.5"}).json()] == ["1.3.5.1", "1.3.5.2", "1.3.5.3"]
+    assert [a["id"] for a in client.get("/activities", params={"measure": "1.3.5"}).json()] == [
+        "1.3.5.1",
+        "1.3.5.2",
+        "1.3.5.3",
+    ]
     in_14 = client.get("/activities", params={"objective": "1.4"}).json()
     assert in_14 and all(a["objective"] == "1.4" for a in in_14)
     ite = client.get("/activities", params={"responsible": "ite"}).json()
@@ -308,12 +358,15 @@ def test_indicators(client) -> None:
     overall = client.get("/indicators", params={"objective": "0"}).json()
     assert overall and all(i["owner"] == "0" for i in overall)
     under_13 = client.get("/indicators", params={"objective": "1.3"}).json()
-    assert any(i["owner"] == "1.3.5" for i in under_13) and all(i["owner"].startswith("1.3") for i in under_13)
+    assert any(i["owner"] == "1.3.5" for i in under_13) and all(
+        i["owner"].startswith("1.3") for i in under_13
+    )
     assert len(client.get("/indicators").json()) >= len(under_13)
     assert_error(client.get("/indicators", params={"measure": "1.3.6"}), 404)
 
 
 # ---------------------------------------------------------------- /draft
+
 
 def test_draft_json_md_docx(client) -> None:
     body = client.post("/draft", json={"request": "1.3.5"}).json()
@@ -334,7 +387,9 @@ def test_draft_json_md_docx(client) -> None:
 def test_draft_not_covered(client) -> None:
     body = client.post("/draft", json={"request": "space tourism on Mars"}).json()
     assert body["covered"] is False and body["message"]
-    assert_error(client.post("/draft", params={"format": "docx"}, json={"request": "space tourism on Mars"}), 404)
+    assert_error(
+        client.post("/draft", params={"format": "docx"}, json={"request": "space tourism on Mars"}), 404
+    )
 
 
 def test_draft_errors(client, monkeypatch) -> None:
@@ -346,6 +401,7 @@ def test_draft_errors(client, monkeypatch) -> None:
 
 
 # ---------------------------------------------------------------- documents, feedback
+
 
 def test_documents_lists_the_corpus(client) -> None:
     docs = client.get("/documents").json()
@@ -364,7 +420,9 @@ def test_feedback_is_stored(client, indexed) -> None:
     from app.feedback import list_feedback
 
     answer_id = client.post("/ask", json={"question": "What is Measure 1.3.5?"}).json()["answer_id"]
-    resp = client.post("/feedback", json={"answer_id": answer_id, "rating": "down", "comment": "Missed the 2021 value."})
+    resp = client.post(
+        "/feedback", json={"answer_id": answer_id, "rating": "down", "comment": "Missed the 2021 value."}
+    )
     assert resp.status_code == 201, resp.text
     row_id = resp.json()["id"]
     rows = {r["id"]: r for r in list_feedback(settings=indexed)}
@@ -372,27 +430,37 @@ def test_feedback_is_stored(client, indexed) -> None:
     assert client.post("/feedback", json={"answer_id": answer_id, "rating": "up"}).status_code == 201
 
 
-@pytest.mark.parametrize("payload", [
-    {"answer_id": "abc", "rating": "meh"},
-    {"rating": "up"},
-    {"answer_id": "", "rating": "up"},
-    {"answer_id": "a b/c", "rating": "up"},
-    {"answer_id": "abc", "rating": "up", "comment": "x" * 2001},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"answer_id": "abc", "rating": "meh"},
+        {"rating": "up"},
+        {"answer_id": "", "rating": "up"},
+        {"answer_id": "a b/c", "rating": "up"},
+        {"answer_id": "abc", "rating": "up", "comment": "x" * 2001},
+    ],
+)
 def test_feedback_errors(client, payload: dict) -> None:
     assert_error(client.post("/feedback", json=payload), 422)
 
 
 # ---------------------------------------------------------------- without an index, errors, CORS
 
+
 def test_without_index_health_says_so_and_answers_503(tmp_settings: Settings) -> None:
     with TestClient(create_app(tmp_settings)) as c:
         health = c.get("/health").json()
-        assert health["status"] == "no_index" and health["index"] is False and "egov ingest" in health["detail"]
-        for resp in (c.post("/ask", json={"question": "What is measure 1.3.5?"}),
-                     c.post("/ask/stream", json={"question": "What is measure 1.3.5?"}),
-                     c.post("/search", json={"question": "x"}), c.get("/objectives"), c.get("/activities/1.4.2.2"),
-                     c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]})):
+        assert (
+            health["status"] == "no_index" and health["index"] is False and "egov ingest" in health["detail"]
+        )
+        for resp in (
+            c.post("/ask", json={"question": "What is measure 1.3.5?"}),
+            c.post("/ask/stream", json={"question": "What is measure 1.3.5?"}),
+            c.post("/search", json={"question": "x"}),
+            c.get("/objectives"),
+            c.get("/activities/1.4.2.2"),
+            c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]}),
+        ):
             assert_error(resp, 503, "egov ingest")
         assert c.get("/documents").json() == []
         assert c.get("/stats").json()["chunks"] == 0
@@ -418,7 +486,10 @@ def test_cors_off_by_default_and_configurable(indexed: Settings) -> None:
     with TestClient(create_app(indexed)) as c:
         resp = c.options("/ask", headers=preflight)
         assert "access-control-allow-origin" not in resp.headers
-        assert "access-control-allow-origin" not in c.get("/health", headers={"Origin": "https://ui.example.org"}).headers
+        assert (
+            "access-control-allow-origin"
+            not in c.get("/health", headers={"Origin": "https://ui.example.org"}).headers
+        )
     with TestClient(create_app(indexed.model_copy(update={"cors_origins": ["https://ui.example.org"]}))) as c:
         resp = c.options("/ask", headers={**preflight, "Access-Control-Request-Headers": "x-api-key"})
         assert resp.headers["access-control-allow-origin"] == "https://ui.example.org"
@@ -428,15 +499,23 @@ def test_cors_off_by_default_and_configurable(indexed: Settings) -> None:
 
 # ---------------------------------------------------------------- OpenAI-compatible routes (in-process)
 
+
 def test_models_list(client) -> None:
     body = client.get("/v1/models").json()
     assert body["object"] == "list" and body["data"][0]["id"] == "egov-assistant"
 
 
 def test_chat_completion_carries_citations_and_sources(client) -> None:
-    resp = client.post("/v1/chat/completions", json={
-        "model": "egov-assistant", "messages": [{"role": "system", "content": "Be brief."},
-                                                {"role": "user", "content": "What is the status of Activity 1.4.2.2?"}]})
+    resp = client.post(
+        "/v1/chat/completions",
+        json={
+            "model": "egov-assistant",
+            "messages": [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
+            ],
+        },
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     content = body["choices"][0]["message"]["content"]
@@ -446,21 +525,40 @@ def test_chat_completion_carries_citations_and_sources(client) -> None:
 
 
 def test_chat_history_and_parts(client) -> None:
-    body = client.post("/v1/chat/completions", json={"messages": [
-        {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
-        {"role": "assistant", "content": "It is abandoned. [Activity 1.4.2.2]"},
-        {"role": "user", "content": [{"type": "text", "text": "Who is responsible for it?"}]}]}).json()
-    assert "[Activity 1.4.2" in body["choices"][0]["message"]["content"] or "[Measure 1.4.2]" in body["choices"][0]["message"]["content"]
+    body = client.post(
+        "/v1/chat/completions",
+        json={
+            "messages": [
+                {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
+                {"role": "assistant", "content": "It is abandoned. [Activity 1.4.2.2]"},
+                {"role": "user", "content": [{"type": "text", "text": "Who is responsible for it?"}]},
+            ]
+        },
+    ).json()
+    assert (
+        "[Activity 1.4.2" in body["choices"][0]["message"]["content"]
+        or "[Measure 1.4.2]" in body["choices"][0]["message"]["content"]
+    )
 
 
 def test_chat_without_user_message_asks_for_a_question(client) -> None:
-    body = client.post("/v1/chat/completions", json={"messages": [{"role": "system", "content": "hi"}]}).json()
-    assert body["egov"]["abstained"] is True and "question" in body["choices"][0]["message"]["content"].lower()
+    body = client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "system", "content": "hi"}]}
+    ).json()
+    assert (
+        body["egov"]["abstained"] is True and "question" in body["choices"][0]["message"]["content"].lower()
+    )
 
 
 def test_chat_stream_in_process(client) -> None:
-    resp = client.post("/v1/chat/completions", json={"stream": True, "stream_options": {"include_usage": True},
-                                                      "messages": [{"role": "user", "content": "Who is responsible for Measure 1.3.5?"}]})
+    resp = client.post(
+        "/v1/chat/completions",
+        json={
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "messages": [{"role": "user", "content": "Who is responsible for Measure 1.3.5?"}],
+        },
+    )
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
     lines = [line[6:] for line in resp.text.split("\n") if line.startswith("data: ")]
     assert lines[-1] == "[DONE]"
@@ -471,20 +569,37 @@ def test_chat_stream_in_process(client) -> None:
     assert chunks[-1]["usage"]["completion_tokens"] > 0
 
 
-@pytest.mark.parametrize("payload, status", [
-    ({"messages": []}, 422),
-    ({}, 422),
-    ({"messages": [{"role": "wizard", "content": "hi"}]}, 422),
-    ({"messages": [{"role": "user", "content": "x" * 2001}]}, 422),
-    ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x" * 1500}, {"type": "text", "text": "y" * 1500}]}]}, 422),
-    ({"messages": [{"role": "user", "content": "hi"}] * 65}, 422),
-    ({"messages": [{"role": "user", "content": "hi"}], "stream": "sometimes"}, 422),
-])
+@pytest.mark.parametrize(
+    "payload, status",
+    [
+        ({"messages": []}, 422),
+        ({}, 422),
+        ({"messages": [{"role": "wizard", "content": "hi"}]}, 422),
+        ({"messages": [{"role": "user", "content": "x" * 2001}]}, 422),
+        (
+            {
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "text", "text": "x" * 1500},
+                            {"type": "text", "text": "y" * 1500},
+                        ],
+                    }
+                ]
+            },
+            422,
+        ),
+        ({"messages": [{"role": "user", "content": "hi"}] * 65}, 422),
+        ({"messages": [{"role": "user", "content": "hi"}], "stream": "sometimes"}, 422),
+    ],
+)
 def test_chat_errors(client, payload: dict, status: int) -> None:
     assert_error(client.post("/v1/chat/completions", json=payload), status)
 
 
 # ---------------------------------------------------------------- start-up
+
 
 def test_index_and_model_load_at_start_up_not_per_request(indexed: Settings) -> None:
     from rag import index as rag_index

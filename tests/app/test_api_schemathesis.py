@@ -5,6 +5,7 @@ before the first case); uploads and deletes run against a throw-away corpus with
 nothing touches the shipped corpus folder. The schemas load at import (the app serves /openapi.json without
 an index); `schemathesis.pytest.from_fixture` is not used because it breaks under pytest 9.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -27,13 +28,16 @@ FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(Healt
 # The session index's settings (conftest.py points EGOV_DATA_DIR at its temp folder before this import).
 READ_SETTINGS = Settings().model_copy(update={"api_key": KEY})
 _WRITE_ROOT = Path(tempfile.mkdtemp(prefix="egov-schemathesis-"))
-WRITE_SETTINGS = Settings(data_dir=_WRITE_ROOT / "data", corpus_dir=_WRITE_ROOT / "corpus", embed_model="hash:64",
-                          api_key=KEY)
+WRITE_SETTINGS = Settings(
+    data_dir=_WRITE_ROOT / "data", corpus_dir=_WRITE_ROOT / "corpus", embed_model="hash:64", api_key=KEY
+)
 
 read_schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(READ_SETTINGS)).exclude(
-    method=["POST", "DELETE"], path_regex=WRITES)
+    method=["POST", "DELETE"], path_regex=WRITES
+)
 write_schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(WRITE_SETTINGS)).include(
-    method=["POST", "DELETE"], path_regex=WRITES)
+    method=["POST", "DELETE"], path_regex=WRITES
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +46,9 @@ def write_corpus() -> Settings:
     from ingest.pipeline import ingest
 
     WRITE_SETTINGS.corpus_dir.mkdir(parents=True, exist_ok=True)
-    (WRITE_SETTINGS.corpus_dir / "report.txt").write_text("Measure 1.3.5 (one stop shop) made progress in 2021.\n",
-                                                          encoding="utf-8")
+    (WRITE_SETTINGS.corpus_dir / "report.txt").write_text(
+        "Measure 1.3.5 (one stop shop) made progress in 2021.\n", encoding="utf-8"
+    )
     ingest(settings=WRITE_SETTINGS, quiet=True)
     return WRITE_SETTINGS
 

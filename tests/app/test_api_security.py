@@ -1,5 +1,6 @@
 """API key, uploads, deletes, size and type limits, file names, and uploads while answering: over a small temp
 corpus with the hashing embedder (never the shipped corpus)."""
+
 from __future__ import annotations
 
 import io
@@ -82,8 +83,11 @@ def docx_bytes(text: str) -> bytes:
 
 
 def upload(client: TestClient, *files: tuple[str, bytes], headers: dict | None = None):
-    return client.post("/documents", files=[("files", (name, data, "application/octet-stream")) for name, data in files],
-                       headers=AUTH if headers is None else headers)
+    return client.post(
+        "/documents",
+        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
+        headers=AUTH if headers is None else headers,
+    )
 
 
 def documents(client: TestClient) -> dict[str, dict]:
@@ -91,6 +95,7 @@ def documents(client: TestClient) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- API key
+
 
 def test_health_needs_no_key_everything_else_does(client) -> None:
     assert client.get("/health").json()["status"] == "ok"
@@ -100,7 +105,11 @@ def test_health_needs_no_key_everything_else_does(client) -> None:
         if path == "/health":
             continue
         for method in ops:
-            url = path.replace("{measure_id}", "1.4.2").replace("{activity_id}", "1.4.2.2").replace("{name}", "x.txt")
+            url = (
+                path.replace("{measure_id}", "1.4.2")
+                .replace("{activity_id}", "1.4.2.2")
+                .replace("{name}", "x.txt")
+            )
             resp = client.request(method.upper(), url, json={"question": "x"})
             error(resp, 401, "API key")
             assert resp.headers.get("www-authenticate") == "Bearer"
@@ -108,19 +117,22 @@ def test_health_needs_no_key_everything_else_does(client) -> None:
     assert checked >= 17
 
 
-@pytest.mark.parametrize("headers, ok", [
-    ({"X-API-Key": KEY}, True),
-    ({"Authorization": f"Bearer {KEY}"}, True),
-    ({"authorization": f"bearer {KEY}"}, True),
-    ({"X-API-Key": "wrong", "Authorization": f"Bearer {KEY}"}, True),
-    ({}, False),
-    ({"X-API-Key": ""}, False),
-    ({"X-API-Key": KEY[:-1]}, False),
-    ({"X-API-Key": KEY + "x"}, False),
-    ({"Authorization": f"Basic {KEY}"}, False),
-    ({"Authorization": KEY}, False),
-    ({"X-API-Key": "ключ"}, False),
-])
+@pytest.mark.parametrize(
+    "headers, ok",
+    [
+        ({"X-API-Key": KEY}, True),
+        ({"Authorization": f"Bearer {KEY}"}, True),
+        ({"authorization": f"bearer {KEY}"}, True),
+        ({"X-API-Key": "wrong", "Authorization": f"Bearer {KEY}"}, True),
+        ({}, False),
+        ({"X-API-Key": ""}, False),
+        ({"X-API-Key": KEY[:-1]}, False),
+        ({"X-API-Key": KEY + "x"}, False),
+        ({"Authorization": f"Basic {KEY}"}, False),
+        ({"Authorization": KEY}, False),
+        ({"X-API-Key": "ключ"}, False),
+    ],
+)
 def test_key_in_header_or_bearer(client, headers: dict, ok: bool) -> None:
     resp = client.get("/stats", headers={k: v.encode("utf-8") for k, v in headers.items()})
     assert resp.status_code == (200 if ok else 401), resp.text
@@ -158,11 +170,17 @@ def test_writes_refused_without_configured_key(corpus_settings) -> None:
 
 # ---------------------------------------------------------------- uploads
 
+
 def test_upload_each_type_is_ingested_and_searchable(client, corpus_settings) -> None:
-    files = [("field_notes.txt", b"Zanzibar interview: the ITE Office reported delays in measure 1.3.5."),
-             ("memo.md", "# Memo\n\nQuokka servers were migrated (Measure 1.1.1), says the Šabac office.".encode()),
-             ("scan.pdf", pdf_bytes("Platypus data centre audit for Activity 1.1.1.1")),
-             ("brief.docx", docx_bytes("Narwhal portal brief on open data, Measure 1.4.2."))]
+    files = [
+        ("field_notes.txt", b"Zanzibar interview: the ITE Office reported delays in measure 1.3.5."),
+        (
+            "memo.md",
+            "# Memo\n\nQuokka servers were migrated (Measure 1.1.1), says the Šabac office.".encode(),
+        ),
+        ("scan.pdf", pdf_bytes("Platypus data centre audit for Activity 1.1.1.1")),
+        ("brief.docx", docx_bytes("Narwhal portal brief on open data, Measure 1.4.2.")),
+    ]
     resp = upload(client, *files)
     assert resp.status_code == 201, resp.text
     body = resp.json()
@@ -172,24 +190,33 @@ def test_upload_each_type_is_ingested_and_searchable(client, corpus_settings) ->
         assert (corpus_settings.corpus_dir / r["document"]).is_file()
     docs = documents(client)
     assert docs["uploads/scan.pdf"]["uploaded"] and not docs["report.txt"]["uploaded"]
-    for word, doc in [("Zanzibar", "uploads/field_notes.txt"), ("Quokka", "uploads/memo.md"),
-                      ("Platypus", "uploads/scan.pdf"), ("Narwhal", "uploads/brief.docx")]:
+    for word, doc in [
+        ("Zanzibar", "uploads/field_notes.txt"),
+        ("Quokka", "uploads/memo.md"),
+        ("Platypus", "uploads/scan.pdf"),
+        ("Narwhal", "uploads/brief.docx"),
+    ]:
         hits = client.post("/search", json={"question": word, "k": 3}, headers=AUTH).json()["sources"]
         assert hits[0]["metadata"]["document"] == doc, (word, hits[:1])
 
 
-@pytest.mark.parametrize("name, data, reason", [
-    ("tool.exe", b"MZ\x90\x00", "unsupported file type"),
-    ("noext", b"hello", "file name"),
-    ("fake.pdf", b"just some text, not a PDF", "%PDF"),
-    ("fake.docx", b"not a zip at all", "zip"),
-    ("other.docx", None, "word/document.xml"),
-    ("binary.txt", b"abc\x00\x01\x02def", "binary"),
-    ("control.md", bytes(range(1, 9)) * 200, "binary"),
-    ("empty.txt", b"", "empty"),
-    ("blank.md", b"   \n\n  ", "empty"),
-])
-def test_upload_checked_by_content(client, corpus_settings, name: str, data: bytes | None, reason: str) -> None:
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("tool.exe", b"MZ\x90\x00", "unsupported file type"),
+        ("noext", b"hello", "file name"),
+        ("fake.pdf", b"just some text, not a PDF", "%PDF"),
+        ("fake.docx", b"not a zip at all", "zip"),
+        ("other.docx", None, "word/document.xml"),
+        ("binary.txt", b"abc\x00\x01\x02def", "binary"),
+        ("control.md", bytes(range(1, 9)) * 200, "binary"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"   \n\n  ", "empty"),
+    ],
+)
+def test_upload_checked_by_content(
+    client, corpus_settings, name: str, data: bytes | None, reason: str
+) -> None:
     if data is None:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as zf:
@@ -202,7 +229,11 @@ def test_upload_checked_by_content(client, corpus_settings, name: str, data: byt
 
 
 def test_upload_that_fails_to_load_is_reported_and_removed(client, corpus_settings) -> None:
-    resp = upload(client, ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog"), ("ok.txt", b"Walrus notes on Measure 1.2.1."))
+    resp = upload(
+        client,
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog"),
+        ("ok.txt", b"Walrus notes on Measure 1.2.1."),
+    )
     assert resp.status_code == 201, resp.text
     results = {r["file"]: r for r in resp.json()["results"]}
     assert results["broken.pdf"]["status"] == "failed" and "pdf" in results["broken.pdf"]["detail"].lower()
@@ -227,8 +258,10 @@ def test_replacing_an_upload_updates_its_chunks(client) -> None:
     assert body["summary"]["added"] + body["summary"]["updated"] >= 1
     hits = client.post("/search", json={"question": "Capybara", "k": 1}, headers=AUTH).json()["sources"]
     assert "Capybara" in hits[0]["text"]
-    assert not any("Okapi" in s["text"] for s in client.post("/search", json={"question": "Okapi", "k": 10},
-                                                                headers=AUTH).json()["sources"])
+    assert not any(
+        "Okapi" in s["text"]
+        for s in client.post("/search", json={"question": "Okapi", "k": 10}, headers=AUTH).json()["sources"]
+    )
 
 
 def test_upload_too_large(client, corpus_settings) -> None:
@@ -250,20 +283,23 @@ def test_upload_without_files_is_422(client) -> None:
     error(client.post("/documents", headers=AUTH, json={"files": "x"}), 422)
 
 
-@pytest.mark.parametrize("raw, safe", [
-    ("../../etc/passwd.txt", "passwd.txt"),
-    ("..\\..\\windows\\evil.md", "evil.md"),
-    ("/abs/path/report.TXT", "report.txt"),
-    (".hidden.md", "hidden.md"),
-    ("Izveštaj o radu.docx", "Izvestaj o radu.docx"),
-    ("a;rm -rf $(x).txt", "a_rm -rf _x.txt"),
-    ("README.md", "readme_upload.md"),
-    ("...", None),
-    ("..", None),
-    ("", None),
-    (".txt", None),
-    ("x" * 300 + ".pdf", "x" * 100 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    "raw, safe",
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\evil.md", "evil.md"),
+        ("/abs/path/report.TXT", "report.txt"),
+        (".hidden.md", "hidden.md"),
+        ("Izveštaj o radu.docx", "Izvestaj o radu.docx"),
+        ("a;rm -rf $(x).txt", "a_rm -rf _x.txt"),
+        ("README.md", "readme_upload.md"),
+        ("...", None),
+        ("..", None),
+        ("", None),
+        (".txt", None),
+        ("x" * 300 + ".pdf", "x" * 100 + ".pdf"),
+    ],
+)
 def test_safe_filename(raw: str, safe: str | None) -> None:
     assert safe_filename(raw) == safe
 
@@ -271,8 +307,11 @@ def test_safe_filename(raw: str, safe: str | None) -> None:
 def test_traversal_names_stay_in_uploads(client, corpus_settings, tmp_path: Path) -> None:
     outside = corpus_settings.corpus_dir.parent / "victim.txt"
     outside.write_text("do not touch")
-    resp = upload(client, ("../victim.txt", b"Overwrite attempt about Measure 1.3.5"),
-                  ("../../report.txt", b"Another attempt about Measure 1.3.5"))
+    resp = upload(
+        client,
+        ("../victim.txt", b"Overwrite attempt about Measure 1.3.5"),
+        ("../../report.txt", b"Another attempt about Measure 1.3.5"),
+    )
     assert resp.status_code == 201, resp.text
     assert [r["document"] for r in resp.json()["results"]] == ["uploads/victim.txt", "uploads/report.txt"]
     assert outside.read_text() == "do not touch"
@@ -307,6 +346,7 @@ def test_content_problem_unit() -> None:
 
 # ---------------------------------------------------------------- ingest lock
 
+
 def test_upload_during_another_ingest_is_409_and_leaves_nothing(client, corpus_settings, monkeypatch) -> None:
     monkeypatch.setattr(api, "INGEST_WAIT", 0.3)
     with ingest_lock(corpus_settings.data_dir):
@@ -316,6 +356,7 @@ def test_upload_during_another_ingest_is_409_and_leaves_nothing(client, corpus_s
 
 
 # ---------------------------------------------------------------- deletes
+
 
 def test_delete_removes_file_and_chunks(client, corpus_settings) -> None:
     assert upload(client, ("gone.txt", b"Pangolin notes about Measure 1.2.3")).status_code == 201
@@ -359,6 +400,7 @@ def test_delete_during_another_ingest_is_409_and_keeps_the_file(client, corpus_s
 
 # ---------------------------------------------------------------- concurrency
 
+
 def test_uploads_while_answering_in_threads(client, corpus_settings) -> None:
     """Answers in flight keep working while uploads and deletes re-ingest and the index is swapped."""
     failures: list[str] = []
@@ -366,8 +408,11 @@ def test_uploads_while_answering_in_threads(client, corpus_settings) -> None:
     stop = threading.Event()
 
     def asker(n: int) -> None:
-        questions = ["What is the status of Activity 1.4.2.2?", "Who is responsible for measure 1.4.2?",
-                     "What did the evaluation find about one stop shops?"]
+        questions = [
+            "What is the status of Activity 1.4.2.2?",
+            "Who is responsible for measure 1.4.2?",
+            "What did the evaluation find about one stop shops?",
+        ]
         i = 0
         while not stop.is_set():
             q = questions[(n + i) % len(questions)]
@@ -389,10 +434,19 @@ def test_uploads_while_answering_in_threads(client, corpus_settings) -> None:
         t.start()
     try:
         for round_ in range(4):
-            resp = upload(client, (f"round{round_}.txt", f"Round {round_} notes on Measure 1.3.5 and Activity 1.4.2.2.".encode()))
+            resp = upload(
+                client,
+                (
+                    f"round{round_}.txt",
+                    f"Round {round_} notes on Measure 1.3.5 and Activity 1.4.2.2.".encode(),
+                ),
+            )
             assert resp.status_code == 201, resp.text
             if round_ % 2:
-                assert client.delete(f"/documents/uploads/round{round_ - 1}.txt", headers=AUTH).status_code == 200
+                assert (
+                    client.delete(f"/documents/uploads/round{round_ - 1}.txt", headers=AUTH).status_code
+                    == 200
+                )
     finally:
         stop.set()
         for t in threads:

@@ -1,4 +1,5 @@
 """A real uvicorn server on a free loopback port, used with the official `openai` client and plain httpx."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,13 @@ def free_port() -> int:
 def server(indexed: Settings) -> Iterator[str]:
     """The API over the session index, served by uvicorn in a thread; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(indexed.model_copy(update={"api_key": KEY})), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(indexed.model_copy(update={"api_key": KEY})),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -60,9 +66,13 @@ def test_openai_models_list(oai) -> None:
 
 
 def test_openai_chat_completion(oai) -> None:
-    reply = oai.chat.completions.create(model="egov-assistant", messages=[
-        {"role": "system", "content": "You are helpful."},
-        {"role": "user", "content": "What is the status of Activity 1.4.2.2?"}])
+    reply = oai.chat.completions.create(
+        model="egov-assistant",
+        messages=[
+            {"role": "system", "content": "You are helpful."},
+            {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
+        ],
+    )
     text = reply.choices[0].message.content
     assert reply.choices[0].finish_reason == "stop" and reply.object == "chat.completion"
     assert "abandoned" in text.lower()
@@ -71,8 +81,12 @@ def test_openai_chat_completion(oai) -> None:
 
 
 def test_openai_chat_completion_streaming(oai) -> None:
-    stream = oai.chat.completions.create(model="egov-assistant", stream=True, stream_options={"include_usage": True},
-                                         messages=[{"role": "user", "content": "Who is responsible for Measure 1.3.5?"}])
+    stream = oai.chat.completions.create(
+        model="egov-assistant",
+        stream=True,
+        stream_options={"include_usage": True},
+        messages=[{"role": "user", "content": "Who is responsible for Measure 1.3.5?"}],
+    )
     pieces, finish, usage = [], None, None
     for chunk in stream:
         if chunk.usage:
@@ -98,8 +112,13 @@ def test_openai_client_with_wrong_key_is_refused(server: str) -> None:
 def test_ask_stream_over_http(server: str) -> None:
     events: list[tuple[str, dict]] = []
     event = "message"
-    with httpx.stream("POST", f"{server}/ask/stream", json={"question": "What is the status of Activity 1.4.2.2?"},
-                      headers={"Authorization": f"Bearer {KEY}"}, timeout=120) as resp:
+    with httpx.stream(
+        "POST",
+        f"{server}/ask/stream",
+        json={"question": "What is the status of Activity 1.4.2.2?"},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=120,
+    ) as resp:
         assert resp.status_code == 200
         assert resp.headers["content-type"].startswith("text/event-stream")
         for line in resp.iter_lines():
@@ -116,8 +135,12 @@ def test_ask_stream_over_http(server: str) -> None:
 
 
 def test_ask_over_http_concurrently(server: str) -> None:
-    questions = ["What is the status of Activity 1.4.2.2?", "Who is responsible for Measure 1.3.5?",
-                 "Which activities were abandoned?", "What is measure 1.1.1 about?"] * 2
+    questions = [
+        "What is the status of Activity 1.4.2.2?",
+        "Who is responsible for Measure 1.3.5?",
+        "Which activities were abandoned?",
+        "What is measure 1.1.1 about?",
+    ] * 2
     results: list[int] = []
 
     def one(q: str) -> None:
@@ -142,7 +165,7 @@ def test_serve_command_runs_uvicorn_on_loopback(monkeypatch) -> None:
     monkeypatch.setattr(uvicorn_module, "run", lambda app, **kw: calls.append((app, kw)))
     result = CliRunner().invoke(cli, ["serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    (served, kwargs), = calls
+    ((served, kwargs),) = calls
     assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8123
     assert {"/ask", "/v1/chat/completions", "/health"} <= {p for p in served.openapi()["paths"]}
     result = CliRunner().invoke(cli, ["serve", "--port", "0"])

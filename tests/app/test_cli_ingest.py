@@ -1,4 +1,5 @@
 """`egov ingest` and `egov stats` from the command line, over temp folders and the hash embedder."""
+
 from __future__ import annotations
 
 import json
@@ -160,17 +161,26 @@ def test_egov_ingest_in_a_subprocess(tmp_path: Path) -> None:
     (corpus / "report.txt").write_text(TEXT, encoding="utf-8")
     (corpus / "bad.pdf").write_bytes(b"%PDF-1.7\ntruncated")
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGOV_")}
-    env.update(EGOV_DATA_DIR=str(tmp_path / "data"), EGOV_CORPUS_DIR=str(corpus), EGOV_EMBED_MODEL="hash:64",
-               HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    env.update(
+        EGOV_DATA_DIR=str(tmp_path / "data"),
+        EGOV_CORPUS_DIR=str(corpus),
+        EGOV_EMBED_MODEL="hash:64",
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+    )
     egov = Path(sys.executable).with_name("egov")
     cmd = [str(egov)] if egov.exists() else [sys.executable, "-m", "app.cli"]
-    proc = subprocess.run([*cmd, "ingest", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [*cmd, "ingest", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     summary = json.loads(proc.stdout)
     assert SUMMARY_KEYS <= set(summary)
     assert [Path(e["file"]).name for e in summary["errors"]] == ["bad.pdf"]
-    proc = subprocess.run([*cmd, "stats", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [*cmd, "stats", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     stats = json.loads(proc.stdout)
     assert STATS_KEYS <= set(stats) and stats["documents"] == 1

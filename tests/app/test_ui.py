@@ -2,6 +2,7 @@
 
 Every test runs the real app (app/ui.py, its pages) over the session index (`indexed`), in this process.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,9 @@ def _no_failure(at: AppTest) -> None:
 
 
 def _texts(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.get("html")] + [c.value for c in at.caption])
+    return "\n".join(
+        [m.value for m in at.markdown] + [h.value for h in at.get("html")] + [c.value for c in at.caption]
+    )
 
 
 def _table(at: AppTest, *columns: str):
@@ -43,6 +46,7 @@ def _table(at: AppTest, *columns: str):
 
 
 # ------------------------------------------------------------------------------------- chat
+
 
 def test_chat_answers_with_a_citation_that_opens_its_source(indexed):
     at = _app()
@@ -113,7 +117,9 @@ def test_chat_backend_failure_is_a_clear_message_not_a_traceback(indexed, monkey
             return getattr(real, name)
 
         def stream(self, *args, **kwargs):
-            raise BackendError("Cannot reach the assistant's API at http://127.0.0.1:9: is `egov serve` running?")
+            raise BackendError(
+                "Cannot reach the assistant's API at http://127.0.0.1:9: is `egov serve` running?"
+            )
             yield  # pragma: no cover
 
     monkeypatch.setattr(common, "get_backend", lambda *a, **k: Broken())
@@ -124,6 +130,7 @@ def test_chat_backend_failure_is_a_clear_message_not_a_traceback(indexed, monkey
 
 
 # ---------------------------------------------------------------------------------- explorer
+
 
 def test_explorer_status_filter_changes_the_rows(indexed):
     at = _app("ui_explorer.py")
@@ -142,14 +149,18 @@ def test_explorer_status_filter_changes_the_rows(indexed):
     at.selectbox(key="ex_activity").set_value("1.4.2.2").run()
     _no_failure(at)
     text = _texts(at)
-    assert "Funds have not been secured" in text and "Possible next steps" in text, "the whole record is shown"
+    assert "Funds have not been secured" in text and "Possible next steps" in text, (
+        "the whole record is shown"
+    )
 
     at.multiselect(key="ex_status").set_value([]).run()
     at.selectbox(key="ex_objective").set_value("1.4").run()
     at.text_input(key="ex_search").set_value("open data portal").run()
     _no_failure(at)
     found = _table(at, "ID", "Activity", "Status", "Responsible", "Measure")
-    assert "1.4.2.2" in set(found["ID"]) and len(found) < 16 and all(i.startswith("1.4.") for i in found["ID"])
+    assert (
+        "1.4.2.2" in set(found["ID"]) and len(found) < 16 and all(i.startswith("1.4.") for i in found["ID"])
+    )
 
 
 def test_explorer_has_no_raw_dicts(indexed):
@@ -159,6 +170,7 @@ def test_explorer_has_no_raw_dicts(indexed):
 
 
 # ------------------------------------------------------------------------------------- draft
+
 
 def test_draft_offers_docx_and_md_downloads(indexed):
     at = _app("ui_draft.py")
@@ -189,6 +201,7 @@ def test_draft_of_an_uncovered_topic_says_so(indexed):
 
 # ------------------------------------------------------------------------------ sidebar, pieces
 
+
 def test_sidebar_shows_index_statistics_and_answer_settings(indexed):
     at = _app()
     metrics = {m.label: m.value for m in at.metric}
@@ -201,14 +214,33 @@ def test_sidebar_shows_index_statistics_and_answer_settings(indexed):
 def test_indicator_chart_uses_parsed_numbers_with_labelled_axes():
     from app.ui_charts import indicator_chart, missing_points, unit_of
 
-    ind = Indicator(id="1.4/ind1", owner="1.4", name="Number of datasets available at the Open Data Portal (Number)",
-                    unit="number", values=[
-                        IndicatorValue(label="Baseline value (2019)", year=2019, role=ValueRole.BASELINE, raw="250", number=250),
-                        IndicatorValue(label="Achieved value (2020)", year=2020, role=ValueRole.ACHIEVED, raw="306", number=306),
-                        IndicatorValue(label="Target value (2021)", year=2021, role=ValueRole.TARGET, raw="500", number=500),
-                        IndicatorValue(label="Achieved value (2021)", year=2021, role=ValueRole.ACHIEVED, raw="1.643", number=1643),
-                        IndicatorValue(label="Target value for 2022 and the comment", year=2022, role=ValueRole.TARGET,
-                                       raw="750 (comment)", number=None)])
+    ind = Indicator(
+        id="1.4/ind1",
+        owner="1.4",
+        name="Number of datasets available at the Open Data Portal (Number)",
+        unit="number",
+        values=[
+            IndicatorValue(
+                label="Baseline value (2019)", year=2019, role=ValueRole.BASELINE, raw="250", number=250
+            ),
+            IndicatorValue(
+                label="Achieved value (2020)", year=2020, role=ValueRole.ACHIEVED, raw="306", number=306
+            ),
+            IndicatorValue(
+                label="Target value (2021)", year=2021, role=ValueRole.TARGET, raw="500", number=500
+            ),
+            IndicatorValue(
+                label="Achieved value (2021)", year=2021, role=ValueRole.ACHIEVED, raw="1.643", number=1643
+            ),
+            IndicatorValue(
+                label="Target value for 2022 and the comment",
+                year=2022,
+                role=ValueRole.TARGET,
+                raw="750 (comment)",
+                number=None,
+            ),
+        ],
+    )
     spec = indicator_chart(ind).to_dict()
     layer = spec["layer"][0]
     assert layer["encoding"]["y"]["title"] == unit_of(ind) == "Number"
@@ -223,13 +255,26 @@ def test_markdown_to_docx_keeps_headings_lists_and_tables():
 
     from app.ui_export import conversation_markdown, markdown_to_docx
 
-    data = markdown_to_docx("# Title\n\nSome **bold** text.\n\n- one\n- two\n\n| ID | Status |\n|---|---|\n| 1.3.5.1 | abandoned |\n")
+    data = markdown_to_docx(
+        "# Title\n\nSome **bold** text.\n\n- one\n- two\n\n| ID | Status |\n|---|---|\n| 1.3.5.1 | abandoned |\n"
+    )
     doc = Document(io.BytesIO(data))
     assert doc.paragraphs[0].text == "Title"
     assert doc.tables and doc.tables[0].cell(1, 0).text == "1.3.5.1"
-    md = conversation_markdown([{"role": "user", "content": "Q?"},
-                                {"role": "assistant", "answer": {"answer": "A.", "citations": [
-                                    {"id": "1.4.2.2", "kind": "activity", "title": "T", "source": "S", "quote": "q"}]}}])
+    md = conversation_markdown(
+        [
+            {"role": "user", "content": "Q?"},
+            {
+                "role": "assistant",
+                "answer": {
+                    "answer": "A.",
+                    "citations": [
+                        {"id": "1.4.2.2", "kind": "activity", "title": "T", "source": "S", "quote": "q"}
+                    ],
+                },
+            },
+        ]
+    )
     assert "## Question" in md and "Activity 1.4.2.2" in md and "“q”" in md
 
 
@@ -237,14 +282,21 @@ def test_quote_highlighting_escapes_html_and_folds_whitespace():
     from app.ui_text import highlight_html
 
     html, found = highlight_html("Funds have not been\nsecured <2 million>.", "Funds have not been secured")
-    assert found and html.startswith("<mark>Funds have not been<br>secured</mark>") and "&lt;2 million&gt;" in html
+    assert (
+        found
+        and html.startswith("<mark>Funds have not been<br>secured</mark>")
+        and "&lt;2 million&gt;" in html
+    )
 
 
-@pytest.mark.parametrize("event,data,expected", [
-    ("token", '{"text": "Activity 1.4.2.2 "}', "Activity 1.4.2.2 "),
-    ("message", "plain piece", "plain piece"),
-    ("message", "[DONE]", None),
-])
+@pytest.mark.parametrize(
+    "event,data,expected",
+    [
+        ("token", '{"text": "Activity 1.4.2.2 "}', "Activity 1.4.2.2 "),
+        ("message", "plain piece", "plain piece"),
+        ("message", "[DONE]", None),
+    ],
+)
 def test_sse_pieces(event, data, expected):
     from app.ui_client import parse_stream_event
 

@@ -5,6 +5,7 @@
 Chromium (`/usr/bin/chromium`; never `playwright install`). A missing Chromium fails the test with the
 command that installs it: this test is never skipped.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 QUESTION = "What is the status of Activity 1.4.2.2 and why?"
 START_TIMEOUT = 90
 ANSWER_TIMEOUT = 240_000  # ms: the app loads the embedding model on its first question (slow 2-CPU machines)
@@ -38,7 +45,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            pytest.fail(
+                f"streamlit exited with code {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
@@ -46,7 +55,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
         except OSError:
             pass
         time.sleep(0.5)
-    pytest.fail(f"streamlit did not start within {START_TIMEOUT} s:\n{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(
+        f"streamlit did not start within {START_TIMEOUT} s:\n{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 @pytest.fixture
@@ -56,10 +67,25 @@ def streamlit_app(indexed, tmp_path):
     log = tmp_path / "streamlit.log"
     env = dict(os.environ)  # EGOV_DATA_DIR of the session index, HF_HUB_OFFLINE=1
     env["EGOV_DATA_DIR"] = str(indexed.data_dir)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app" / "ui.py"), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT / "app" / "ui.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
@@ -76,16 +102,22 @@ def streamlit_app(indexed, tmp_path):
 
 def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (found: {shutil.which('chromium')}). "
-                    "Install it with `make browser` or `apt-get update && apt-get install -y chromium`.")
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM} (found: {shutil.which('chromium')}). "
+            "Install it with `make browser` or `apt-get update && apt-get install -y chromium`."
+        )
     from playwright.sync_api import expect, sync_playwright
 
     url, log = streamlit_app
     shot = tmp_path / "chat.png"
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1366, "height": 768})
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 768},
+        )
         try:
             page = context.new_page()
             page.goto(url, wait_until="domcontentloaded")
@@ -98,10 +130,14 @@ def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
                 expect(chip.first).to_be_visible(timeout=ANSWER_TIMEOUT)
             except AssertionError:
                 page.screenshot(path=str(shot))
-                raise AssertionError(f"no cited answer; screenshot {shot}; app log:\n"
-                                     f"{log.read_text(errors='replace')[-3000:]}") from None
-            answer = page.locator("[data-testid=stChatMessage]").filter(
-                has=page.locator("button", has_text="Activity 1.4.2.2")).first
+                raise AssertionError(
+                    f"no cited answer; screenshot {shot}; app log:\n{log.read_text(errors='replace')[-3000:]}"
+                ) from None
+            answer = (
+                page.locator("[data-testid=stChatMessage]")
+                .filter(has=page.locator("button", has_text="Activity 1.4.2.2"))
+                .first
+            )
             assert "abandoned" in answer.inner_text().lower()
             chip.first.click()
             dialog = page.get_by_role("dialog")

@@ -1,4 +1,5 @@
 """Unit tests of the evaluation metrics on tiny hand-made inputs, plus the baselines, report and command."""
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,21 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 # ------------------------------------------------------------------ text matching
 
+
 def test_normalise_collapses_whitespace_and_bookmarks():
     assert h.normalise("  a\t b\n\nc [bookmark: _Toc1] d ") == "a b c d"
 
 
 def test_words_keep_ids_and_numbers_whole():
-    assert h.words("Activity 1.3.5.1: 96,55 and 1.643 one-stop") == ["activity", "1.3.5.1", "96,55", "and", "1.643", "one", "stop"]
+    assert h.words("Activity 1.3.5.1: 96,55 and 1.643 one-stop") == [
+        "activity",
+        "1.3.5.1",
+        "96,55",
+        "and",
+        "1.643",
+        "one",
+        "stop",
+    ]
 
 
 def test_contains_quote_exact_is_whitespace_and_case_insensitive():
@@ -39,8 +49,12 @@ def test_contains_quote_fuzzy_counts_words_in_any_order():
 
 def test_contains_quote_fuzzy_needs_every_id_and_number():
     # 6 of 7 words present, but the ID differs: not the same row
-    assert not h.contains_quote("It is proposed to delete measure 1.2.6.", "It is proposed to delete Measure 1.1.5.")
-    assert h.contains_quote("Measure 1.1.5: it is proposed to delete it.", "It is proposed to delete Measure 1.1.5.")
+    assert not h.contains_quote(
+        "It is proposed to delete measure 1.2.6.", "It is proposed to delete Measure 1.1.5."
+    )
+    assert h.contains_quote(
+        "Measure 1.1.5: it is proposed to delete it.", "It is proposed to delete Measure 1.1.5."
+    )
 
 
 def test_contains_quote_empty_quote_never_matches():
@@ -49,7 +63,12 @@ def test_contains_quote_empty_quote_never_matches():
 
 # ------------------------------------------------------------------ retrieval metrics
 
-TEXTS = ["nothing here", "still nothing", "the e-Registry Office started with its operations on 1 February 2022", "x"]
+TEXTS = [
+    "nothing here",
+    "still nothing",
+    "the e-Registry Office started with its operations on 1 February 2022",
+    "x",
+]
 EVIDENCE = ["the e-Registry Office started with its operations on 1 February 2022"]
 
 
@@ -115,7 +134,9 @@ def test_expected_id_recall():
     assert h.expected_id_recall([], ["1.3.5"]) is None
 
 
-CORPUS = h.normalise("3.2.3. Specific Objective 1.3 ... Activity 1.3.5.1: The preparation of a study is still relevant.")
+CORPUS = h.normalise(
+    "3.2.3. Specific Objective 1.3 ... Activity 1.3.5.1: The preparation of a study is still relevant."
+)
 CATALOG = {"1.3", "1.3.5", "1.3.5.1"}
 
 
@@ -134,7 +155,11 @@ def test_invalid_quotes():
     sources = ["Activity 1.3.5.1\nStatus: abandoned\nReasoning: No funds have been secured."]
     cites = [
         {"id": "1.3.5.1", "kind": "activity", "quote": "No funds  have\nbeen secured."},  # in a source
-        {"id": "1.3.5.1", "kind": "activity", "quote": "The preparation of a study is still relevant."},  # in the corpus
+        {
+            "id": "1.3.5.1",
+            "kind": "activity",
+            "quote": "The preparation of a study is still relevant.",
+        },  # in the corpus
         {"id": "1.3.5.1", "kind": "activity", "quote": "The study was finished in 2021."},  # invented
         {"id": "1.3.5.1", "kind": "activity", "quote": ""},  # no quote at all
     ]
@@ -151,13 +176,34 @@ def test_percentile():
 # ------------------------------------------------------------------ scoring whole questions
 
 CTX = h.Context(catalog_ids=CATALOG, corpus_text=CORPUS)
-STATUS_ITEM = {"id": "q1", "type": "status", "question": "study on one-stop shops?", "must_include": MUST,
-               "ids": ["1.3.5.1"], "evidence": ["1.3.5.1: Draw up a study MPALSG abandoned No funds have been secured."]}
-UNANSWERABLE = {"id": "q2", "type": "unanswerable", "question": "budget in 2025?", "must_include": [], "ids": [], "evidence": []}
-DRAFT = {"id": "q3", "type": "draft", "question": "Draft an entry", "must_include": MUST + [["2023-2025"]], "ids": ["1.3.5"],
-         "evidence": ["It is proposed to implement the activity under the new 2023-2025 AP."]}
-RECORD = ("Activity 1.3.5.1 Draw up a study\nResponsible: MPALSG\nStatus: abandoned\n"
-          "Reasoning for the progress: No funds have been secured.")
+STATUS_ITEM = {
+    "id": "q1",
+    "type": "status",
+    "question": "study on one-stop shops?",
+    "must_include": MUST,
+    "ids": ["1.3.5.1"],
+    "evidence": ["1.3.5.1: Draw up a study MPALSG abandoned No funds have been secured."],
+}
+UNANSWERABLE = {
+    "id": "q2",
+    "type": "unanswerable",
+    "question": "budget in 2025?",
+    "must_include": [],
+    "ids": [],
+    "evidence": [],
+}
+DRAFT = {
+    "id": "q3",
+    "type": "draft",
+    "question": "Draft an entry",
+    "must_include": MUST + [["2023-2025"]],
+    "ids": ["1.3.5"],
+    "evidence": ["It is proposed to implement the activity under the new 2023-2025 AP."],
+}
+RECORD = (
+    "Activity 1.3.5.1 Draw up a study\nResponsible: MPALSG\nStatus: abandoned\n"
+    "Reasoning for the progress: No funds have been secured."
+)
 
 
 def _cite(id_: str, kind: str = "activity", quote: str = "No funds have been secured.") -> dict:
@@ -165,8 +211,12 @@ def _cite(id_: str, kind: str = "activity", quote: str = "No funds have been sec
 
 
 def test_score_answered_status_question():
-    out = h.Outcome(answer="Activity 1.3.5.1 was abandoned: no funds.", citations=[_cite("1.3.5.1")],
-                    sources=[("other", set()), (RECORD, {"1.3.5.1", "1.3.5", "1.3"})], latency_ms=12.0)
+    out = h.Outcome(
+        answer="Activity 1.3.5.1 was abandoned: no funds.",
+        citations=[_cite("1.3.5.1")],
+        sources=[("other", set()), (RECORD, {"1.3.5.1", "1.3.5", "1.3"})],
+        latency_ms=12.0,
+    )
     s = h.score(STATUS_ITEM, out, CTX, k=5)
     assert s["fact_accuracy"] is True and s["draft_coverage"] is None
     assert s["evidence_hit_at_k"] is True and s["evidence_rank"] == 2 and s["mrr_at_k"] == 0.5
@@ -199,7 +249,10 @@ def test_score_unanswerable():
 
 
 def test_score_draft_coverage_not_fact_accuracy():
-    out = h.Outcome(answer="Activity abandoned; carry over to the 2023-2025 action plan.", citations=[_cite("1.3.5", "measure")])
+    out = h.Outcome(
+        answer="Activity abandoned; carry over to the 2023-2025 action plan.",
+        citations=[_cite("1.3.5", "measure")],
+    )
     s = h.score(DRAFT, out, CTX, k=5)
     assert s["fact_accuracy"] is None and s["draft_coverage"] == pytest.approx(2 / 3)
     assert any("draft covers 67%" in w for w in h.is_failure(s))
@@ -213,20 +266,32 @@ def test_score_baseline_without_citations():
 
 
 def test_score_flags_invalid_citations():
-    out = h.Outcome(answer="abandoned, no funds", citations=[_cite("9.9.9"), _cite("1.3.5.1", quote="made up")],
-                    sources=[(RECORD, set())])
+    out = h.Outcome(
+        answer="abandoned, no funds",
+        citations=[_cite("9.9.9"), _cite("1.3.5.1", quote="made up")],
+        sources=[(RECORD, set())],
+    )
     s = h.score(STATUS_ITEM, out, CTX, k=5)
     assert s["invalid_ids"] == ["activity:9.9.9"] and s["invalid_quotes"] == ["made up"]
     assert set(h.is_failure(s)) == {"cites IDs that do not exist", "quotes not found verbatim"}
 
 
 def _scores() -> list[dict]:
-    good = h.Outcome(answer="abandoned, no funds", citations=[_cite("1.3.5.1"), _cite("1.3.5.1")],
-                     sources=[(RECORD, set())], latency_ms=10.0)
-    bad = h.Outcome(answer="completed", citations=[_cite("7.7.7")], sources=[("nothing", set())], latency_ms=30.0)
-    return [h.score(STATUS_ITEM, good, CTX, 5), h.score(STATUS_ITEM, bad, CTX, 5),
-            h.score(UNANSWERABLE, h.Outcome(answer="no", abstained=True, latency_ms=20.0), CTX, 5),
-            h.score(DRAFT, h.Outcome(answer="abandoned funds", citations=[], latency_ms=40.0), CTX, 5)]
+    good = h.Outcome(
+        answer="abandoned, no funds",
+        citations=[_cite("1.3.5.1"), _cite("1.3.5.1")],
+        sources=[(RECORD, set())],
+        latency_ms=10.0,
+    )
+    bad = h.Outcome(
+        answer="completed", citations=[_cite("7.7.7")], sources=[("nothing", set())], latency_ms=30.0
+    )
+    return [
+        h.score(STATUS_ITEM, good, CTX, 5),
+        h.score(STATUS_ITEM, bad, CTX, 5),
+        h.score(UNANSWERABLE, h.Outcome(answer="no", abstained=True, latency_ms=20.0), CTX, 5),
+        h.score(DRAFT, h.Outcome(answer="abandoned funds", citations=[], latency_ms=40.0), CTX, 5),
+    ]
 
 
 def test_summarise_pools_and_skips_inapplicable():
@@ -244,22 +309,34 @@ def test_summarise_pools_and_skips_inapplicable():
 
 
 def test_ratios():
-    r = h.ratios({"fact_accuracy": 0.6, "mrr_at_k": 0.5, "latency_p50_ms": 100.0},
-                 {"fact_accuracy": 0.3, "mrr_at_k": 0.0, "latency_p50_ms": 10.0})
+    r = h.ratios(
+        {"fact_accuracy": 0.6, "mrr_at_k": 0.5, "latency_p50_ms": 100.0},
+        {"fact_accuracy": 0.3, "mrr_at_k": 0.0, "latency_p50_ms": 10.0},
+    )
     assert r["fact_accuracy"] == 2.0 and r["mrr_at_k"] is None and r["latency_p50_ms"] == 10.0
     assert r["quote_validity"] is None
 
 
 def test_check_thresholds_directions_and_missing_values():
-    report = {"system": {"fact_accuracy": 0.5, "latency_p95_ms": 900.0, "quote_validity": None},
-              "by_type": {"status": {"system": {"fact_accuracy": 0.9}}}}
-    rules = {"system": {"fact_accuracy": {"threshold": 0.5, "better": "higher"},
-                        "latency_p95_ms": {"threshold": 800, "better": "lower"},
-                        "quote_validity": {"threshold": 0.9, "better": "higher"}},
-             "by_type": {"status": {"fact_accuracy": {"threshold": 0.95, "better": "higher"}}}}
+    report = {
+        "system": {"fact_accuracy": 0.5, "latency_p95_ms": 900.0, "quote_validity": None},
+        "by_type": {"status": {"system": {"fact_accuracy": 0.9}}},
+    }
+    rules = {
+        "system": {
+            "fact_accuracy": {"threshold": 0.5, "better": "higher"},
+            "latency_p95_ms": {"threshold": 800, "better": "lower"},
+            "quote_validity": {"threshold": 0.9, "better": "higher"},
+        },
+        "by_type": {"status": {"fact_accuracy": {"threshold": 0.95, "better": "higher"}}},
+    }
     got = {(c["scope"], c["metric"]): c["ok"] for c in h.check_thresholds(report, rules)}
-    assert got == {("system", "fact_accuracy"): True, ("system", "latency_p95_ms"): False,
-                   ("system", "quote_validity"): False, ("by_type.status", "fact_accuracy"): False}
+    assert got == {
+        ("system", "fact_accuracy"): True,
+        ("system", "latency_p95_ms"): False,
+        ("system", "quote_validity"): False,
+        ("by_type.status", "fact_accuracy"): False,
+    }
 
 
 def test_thresholds_file_names_known_metrics_and_directions():
@@ -275,12 +352,20 @@ def test_thresholds_file_names_known_metrics_and_directions():
 
 # ------------------------------------------------------------------ gold loading
 
+
 def test_load_gold_reads_several_files_and_rejects_duplicates(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text(json.dumps({"id": "q501", "question": "x?", "type": "factoid"}) + "\n\n", encoding="utf-8")
-    b.write_text(json.dumps({"id": "q502", "question": "y?", "type": "status", "ids": ["1.1"]}) + "\n", encoding="utf-8")
+    b.write_text(
+        json.dumps({"id": "q502", "question": "y?", "type": "status", "ids": ["1.1"]}) + "\n",
+        encoding="utf-8",
+    )
     items = h.load_gold([a, b])
-    assert [i["id"] for i in items] == ["q501", "q502"] and items[0]["must_include"] == [] and items[1]["_file"] == "b.jsonl"
+    assert (
+        [i["id"] for i in items] == ["q501", "q502"]
+        and items[0]["must_include"] == []
+        and items[1]["_file"] == "b.jsonl"
+    )
     b.write_text(json.dumps({"id": "q501", "question": "y?", "type": "status"}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate"):
         h.load_gold([a, b])
@@ -295,6 +380,7 @@ def test_project_gold_loads():
 
 
 # ------------------------------------------------------------------ baselines (fast hashing embedder)
+
 
 def test_baselines_over_the_naive_chunks():
     from evals.baselines import BM25Only, NaiveDense, build_baselines, naive_chunks
@@ -340,9 +426,16 @@ def test_run_system_warms_up_passes_history_and_survives_errors():
             raise RuntimeError("broken")
         return Ans()
 
-    items = [{"id": "q1", "question": "first", "type": "factoid"},
-             {"id": "q2", "question": "and why?", "type": "followup", "history": [{"role": "user", "content": "x"}]},
-             {"id": "q3", "question": "boom", "type": "factoid"}]
+    items = [
+        {"id": "q1", "question": "first", "type": "factoid"},
+        {
+            "id": "q2",
+            "question": "and why?",
+            "type": "followup",
+            "history": [{"role": "user", "content": "x"}],
+        },
+        {"id": "q3", "question": "boom", "type": "factoid"},
+    ]
     outs = h.run_system(items, fake_ask)
     assert calls[0] == ("first", None) and len(calls) == 4  # one warm-up call, then each question
     assert calls[2] == ("and why?", [{"role": "user", "content": "x"}])
@@ -351,20 +444,39 @@ def test_run_system_warms_up_passes_history_and_survives_errors():
 
 # ------------------------------------------------------------------ report
 
+
 def _report() -> dict:
     sys_scores = _scores()
     base = [h.score(STATUS_ITEM, h.Outcome(answer=RECORD, citations=None, sources=[(RECORD, set())]), CTX, 5)]
-    report = {"meta": {"k": 5, "questions": 4, "gold_files": ["t.jsonl"], "mode": "extractive", "types": {}},
-              "system": h.summarise(sys_scores), "baselines": {"naive_dense": h.summarise(base, cites=False)},
-              "by_type": {}, "ratios": {}, "failures": []}
+    report = {
+        "meta": {"k": 5, "questions": 4, "gold_files": ["t.jsonl"], "mode": "extractive", "types": {}},
+        "system": h.summarise(sys_scores),
+        "baselines": {"naive_dense": h.summarise(base, cites=False)},
+        "by_type": {},
+        "ratios": {},
+        "failures": [],
+    }
     report["ratios"]["naive_dense"] = h.ratios(report["system"], report["baselines"]["naive_dense"])
     for t, summary in h.by_type(sys_scores, cites=True).items():
         report["by_type"][t] = {"system": summary}
     report["by_type"]["status"]["naive_dense"] = h.by_type(base, cites=False)["status"]
-    report["failures"].append({"id": "q1", "type": "status", "question": "study?", "reasons": ["missing required facts"],
-                               "answer": "It was completed.", "expected": "abandoned", "missing": [["funds", "funding"]],
-                               "missing_ids": ["1.3.5.1"], "cited_ids": [], "invalid_ids": [], "invalid_quotes": ["made up"],
-                               "evidence_rank": None, "abstained": False})
+    report["failures"].append(
+        {
+            "id": "q1",
+            "type": "status",
+            "question": "study?",
+            "reasons": ["missing required facts"],
+            "answer": "It was completed.",
+            "expected": "abandoned",
+            "missing": [["funds", "funding"]],
+            "missing_ids": ["1.3.5.1"],
+            "cited_ids": [],
+            "invalid_ids": [],
+            "invalid_quotes": ["made up"],
+            "evidence_rank": None,
+            "abstained": False,
+        }
+    )
     return report
 
 
@@ -399,23 +511,36 @@ def test_summary_table_and_markdown_without_baselines():
 
 # ------------------------------------------------------------------ the command, on the session index
 
+
 def test_eval_command_on_a_small_gold_file(indexed, tmp_path):
     from typer.testing import CliRunner
 
     from app.cli import app
 
     gold = tmp_path / "mine.jsonl"
-    rows = [json.loads(line) for line in (PROJECT / "evals" / "gold" / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (PROJECT / "evals" / "gold" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     picked = [next(r for r in rows if r["type"] == t) for t in ("status", "unanswerable", "followup")]
     gold.write_text("".join(json.dumps(r) + "\n" for r in picked), encoding="utf-8")
     out = tmp_path / "report"
-    result = CliRunner().invoke(app, ["eval", "--gold", str(gold), "--k", "3", "--out", str(out), "--no-baseline", "--json"])
+    result = CliRunner().invoke(
+        app, ["eval", "--gold", str(gold), "--k", "3", "--out", str(out), "--no-baseline", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["meta"]["k"] == 3 and data["meta"]["questions"] == 3 and data["meta"]["mode"] == "extractive"
     assert data["baselines"] == {} and set(data["by_type"]) == {"status", "unanswerable", "followup"}
-    assert (out / "report.md").exists() and (out / "report.json").exists() and (out / "fact_accuracy_by_type.png").exists()
-    assert "gate" not in json.loads((out / "report.json").read_text(encoding="utf-8"))  # thresholds: project gold only
+    assert (
+        (out / "report.md").exists()
+        and (out / "report.json").exists()
+        and (out / "fact_accuracy_by_type.png").exists()
+    )
+    assert "gate" not in json.loads(
+        (out / "report.json").read_text(encoding="utf-8")
+    )  # thresholds: project gold only
 
     missing = CliRunner().invoke(app, ["eval", "--gold", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 2

@@ -3,6 +3,7 @@
 With EGOV_CHROMA_HOST/EGOV_CHROMA_PORT set, the collection lives in the server; the active pointer, the
 chunk list (BM25) and the record catalog stay as files in EGOV_DATA_DIR, which several API instances share.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,12 +54,19 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     port = free_port()
     log = (root / "server.log").open("wb")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([exe, "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert proc.poll() is None, f"chroma run exited: {(root / 'server.log').read_text(errors='replace')[-2000:]}"
+            assert proc.poll() is None, (
+                f"chroma run exited: {(root / 'server.log').read_text(errors='replace')[-2000:]}"
+            )
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
                     break
@@ -80,9 +88,12 @@ def server_settings(chroma_server, tmp_path_factory: pytest.TempPathFactory) -> 
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS_FILE, corpus / CORPUS_FILE.name)
-    (corpus / "notes.txt").write_text("1. NOTES\nThe one stop shop for citizens opened in Kragujevac in 2021.\n",
-                                      encoding="utf-8")
-    return Settings(data_dir=root / "data", corpus_dir=corpus, embed_model="hash:64", chroma_host=host, chroma_port=port)
+    (corpus / "notes.txt").write_text(
+        "1. NOTES\nThe one stop shop for citizens opened in Kragujevac in 2021.\n", encoding="utf-8"
+    )
+    return Settings(
+        data_dir=root / "data", corpus_dir=corpus, embed_model="hash:64", chroma_host=host, chroma_port=port
+    )
 
 
 def _server_ids(settings: Settings) -> set[str]:
@@ -127,7 +138,9 @@ def test_incremental_ingest_and_rebuild_on_the_server(server_settings: Settings)
     assert again.unchanged > 100
 
     notes = server_settings.corpus_dir / "notes.txt"
-    notes.write_text("1. NOTES\nThe one stop shop for citizens opened in Kragujevac and Niš in 2021.\n", encoding="utf-8")
+    notes.write_text(
+        "1. NOTES\nThe one stop shop for citizens opened in Kragujevac and Niš in 2021.\n", encoding="utf-8"
+    )
     changed = ingest(settings=server_settings, quiet=True)
     assert changed.updated + changed.added >= 1 and not changed.rebuilt
     assert _server_ids(server_settings) == {c.id for c in IndexFiles(server_settings.data_dir).load_chunks()}
@@ -146,13 +159,23 @@ def test_a_second_process_answers_from_the_same_server_and_data_dir(server_setti
     if IndexFiles(server_settings.data_dir).active_collection() is None:
         ingest(settings=server_settings, quiet=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGOV_")}
-    env.update(EGOV_DATA_DIR=str(server_settings.data_dir), EGOV_CORPUS_DIR=str(server_settings.corpus_dir),
-               EGOV_EMBED_MODEL="hash:64", EGOV_CHROMA_HOST=server_settings.chroma_host or "",
-               EGOV_CHROMA_PORT=str(server_settings.chroma_port), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    code = ("import json; from rag.ask import ask; from rag.index import get_index; a = ask('What is the status of activity 1.4.2.2?');"
-            "ix = get_index(); print(json.dumps({'abstained': a.abstained, 'ids': [c.id for c in a.citations],"
-            "'dense': len(ix.dense(ix.embed_query('open data'), 3)), 'local': (ix.settings.data_dir / 'chroma').exists()}))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=PROJECT, timeout=120)
+    env.update(
+        EGOV_DATA_DIR=str(server_settings.data_dir),
+        EGOV_CORPUS_DIR=str(server_settings.corpus_dir),
+        EGOV_EMBED_MODEL="hash:64",
+        EGOV_CHROMA_HOST=server_settings.chroma_host or "",
+        EGOV_CHROMA_PORT=str(server_settings.chroma_port),
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+    )
+    code = (
+        "import json; from rag.ask import ask; from rag.index import get_index; a = ask('What is the status of activity 1.4.2.2?');"
+        "ix = get_index(); print(json.dumps({'abstained': a.abstained, 'ids': [c.id for c in a.citations],"
+        "'dense': len(ix.dense(ix.embed_query('open data'), 3)), 'local': (ix.settings.data_dir / 'chroma').exists()}))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=PROJECT, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got == {"abstained": False, "ids": got["ids"], "dense": 3, "local": False}

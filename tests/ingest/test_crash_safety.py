@@ -3,6 +3,7 @@
 The real console script runs in a subprocess (hash:64 embeddings) over a corpus of a few thousand small chunks,
 so that it is still embedding when the test kills it: the test reads tqdm's progress from its stderr.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ from ingest.store import IndexFiles, make_client
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS_FILE = PROJECT / "corpus" / "egov_expost_2020_2022.txt"
 PROGRESS = re.compile(rb"embedding:\s*\d+%\|[^|]*\|\s*(\d+)/(\d+)")
-WORDS = ("registry portal data centre citizens services municipality digital signature open datasets "
-         "interoperability training officials").split()
+WORDS = (
+    "registry portal data centre citizens services municipality digital signature open datasets "
+    "interoperability training officials"
+).split()
 FILES, SECTIONS = 80, 20  # 1,600 small section chunks: a few seconds of embedding
 
 
@@ -37,8 +40,11 @@ def _filler(corpus: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for f in range(FILES):
         rnd = random.Random(f)
-        parts = [f"{s}. TOPIC {f} {s}\n" + " ".join(" ".join(rnd.choice(WORDS) for _ in range(12)) + "." for _ in range(3))
-                 for s in range(1, SECTIONS + 1)]
+        parts = [
+            f"{s}. TOPIC {f} {s}\n"
+            + " ".join(" ".join(rnd.choice(WORDS) for _ in range(12)) + "." for _ in range(3))
+            for s in range(1, SECTIONS + 1)
+        ]
         (folder / f"note_{f:04d}.txt").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -49,8 +55,14 @@ def _cmd() -> list[str]:
 
 def _env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGOV_")}
-    env.update(EGOV_DATA_DIR=str(settings.data_dir), EGOV_CORPUS_DIR=str(settings.corpus_dir), EGOV_EMBED_MODEL="hash:64",
-               HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1")
+    env.update(
+        EGOV_DATA_DIR=str(settings.data_dir),
+        EGOV_CORPUS_DIR=str(settings.corpus_dir),
+        EGOV_EMBED_MODEL="hash:64",
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
@@ -75,14 +87,21 @@ class Progress:
     def wait_midway(self, at_least: int = 256, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while not (at_least <= self.done < self.total):
-            assert self.proc.poll() is None, f"ingest ended before the test could interrupt it: {self.buffer[-2000:]!r}"
+            assert self.proc.poll() is None, (
+                f"ingest ended before the test could interrupt it: {self.buffer[-2000:]!r}"
+            )
             assert time.monotonic() < deadline, "ingest never reported embedding progress"
             time.sleep(0.01)
 
 
 def _start(settings: Settings, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([*_cmd(), "ingest", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=_env(settings), cwd=settings.data_dir.parent)
+    return subprocess.Popen(
+        [*_cmd(), "ingest", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(settings),
+        cwd=settings.data_dir.parent,
+    )
 
 
 def _collection_ids(settings: Settings, name: str) -> set[str]:
@@ -157,8 +176,14 @@ def test_sigkill_during_rebuild_keeps_the_previous_index(settings: Settings) -> 
     _fresh_answers(settings)
 
     # The lock died with the process: the next ingest neither waits nor refuses, and it completes.
-    done = subprocess.run([*_cmd(), "ingest", "--json"], capture_output=True, text=True, env=_env(settings),
-                          cwd=settings.data_dir.parent, timeout=300)
+    done = subprocess.run(
+        [*_cmd(), "ingest", "--json"],
+        capture_output=True,
+        text=True,
+        env=_env(settings),
+        cwd=settings.data_dir.parent,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout)
     assert summary["added"] == FILES * SECTIONS and not summary["errors"]
@@ -184,8 +209,14 @@ def test_two_ingests_at_once_wait_or_refuse(settings: Settings) -> None:
             ingest(settings=settings, quiet=True, wait_seconds=0.3)
         assert time.monotonic() - started < 5
         # The CLI waits (up to 30 s) for the running ingest, then does its own run.
-        second = subprocess.Popen([*_cmd(), "ingest", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, env=_env(settings), cwd=settings.data_dir.parent)
+        second = subprocess.Popen(
+            [*_cmd(), "ingest", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(settings),
+            cwd=settings.data_dir.parent,
+        )
         out1, err1 = first.communicate(timeout=300)
         out2, err2 = second.communicate(timeout=300)
     finally:

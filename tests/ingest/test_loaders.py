@@ -1,4 +1,5 @@
 """Loaders on real files made here: PDFs (paged, encrypted, truncated, image-only), DOCX, odd text files."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,6 +23,7 @@ GOOD_TEXT = (
 
 
 # --- helpers that make real files -------------------------------------------------------------
+
 
 def make_pdf(path: Path, pages: list[list[str]]) -> Path:
     """A PDF with one page per list of lines (an empty list gives a page with only a drawn box)."""
@@ -85,11 +87,15 @@ def reasons(summary: IngestSummary) -> dict[str, str]:
 
 # --- PDF --------------------------------------------------------------------------------------
 
+
 def test_two_page_pdf_keeps_page_numbers(tmp_settings: Settings) -> None:
-    make_pdf(tmp_settings.corpus_dir / "report.pdf", [
-        ["Page one talks about Measure 1.3.5 and the one stop shop.", "It was opened in Belgrade."],
-        ["Page two says Activity 1.4.2.2 was abandoned.", "No funds were secured."],
-    ])
+    make_pdf(
+        tmp_settings.corpus_dir / "report.pdf",
+        [
+            ["Page one talks about Measure 1.3.5 and the one stop shop.", "It was opened in Belgrade."],
+            ["Page two says Activity 1.4.2.2 was abandoned.", "No funds were secured."],
+        ],
+    )
     summary = run(tmp_settings)
     assert summary.errors == []
     assert summary.documents == ["report.pdf"]
@@ -102,7 +108,9 @@ def test_two_page_pdf_keeps_page_numbers(tmp_settings: Settings) -> None:
     assert "Belgrade" in one.text and "No funds" in two.text
     # The page number reaches the vector store's metadata too.
     client = make_client(tmp_settings)
-    coll = open_collection(client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path())
+    coll = open_collection(
+        client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path()
+    )
     got = coll.get(ids=[two.id], include=["metadatas"])
     assert got["metadatas"][0]["page"] == 2
     assert got["metadatas"][0]["document"] == "report.pdf"
@@ -148,6 +156,7 @@ def test_image_only_pdf_is_reported(tmp_settings: Settings) -> None:
 
 # --- DOCX -------------------------------------------------------------------------------------
 
+
 def test_docx_heading_paragraphs_and_table(tmp_settings: Settings) -> None:
     path = make_docx(tmp_settings.corpus_dir / "findings.docx")
     doc = load(path, tmp_settings.corpus_dir)
@@ -158,9 +167,16 @@ def test_docx_heading_paragraphs_and_table(tmp_settings: Settings) -> None:
     # a blank line after each row.
     start = lines.index("\t1.3.1.1: Upgrade of the portal")
     assert lines[start - 1] == ""
-    assert lines[start: start + 9] == [
-        "\t1.3.1.1: Upgrade of the portal", "\tITE Office", "\tcompleted", "",
-        "\tReasoning", "\tfirst paragraph", "second paragraph", "\t/", "",
+    assert lines[start : start + 9] == [
+        "\t1.3.1.1: Upgrade of the portal",
+        "\tITE Office",
+        "\tcompleted",
+        "",
+        "\tReasoning",
+        "\tfirst paragraph",
+        "second paragraph",
+        "\t/",
+        "",
     ]
     assert lines[-1] == "After the table."
 
@@ -190,6 +206,7 @@ def test_broken_docx_is_reported(tmp_path: Path) -> None:
 
 
 # --- text files -------------------------------------------------------------------------------
+
 
 def test_empty_and_blank_files(tmp_settings: Settings) -> None:
     corpus = tmp_settings.corpus_dir
@@ -279,8 +296,11 @@ def test_interview_header_becomes_metadata(tmp_settings: Settings) -> None:
     doc = load(path, tmp_settings.corpus_dir)
     assert doc.name == str(Path("interviews") / "ite-office.md")
     assert doc.doc_type == "interview"
-    assert doc.meta == {"institution": "Office for IT and e-Government", "date": "2022-03-14",
-                        "role": "Head of the User Support Group"}
+    assert doc.meta == {
+        "institution": "Office for IT and e-Government",
+        "date": "2022-03-14",
+        "role": "Head of the User Support Group",
+    }
     assert "Institution:" not in doc.text and "---" not in doc.text
     assert doc.pages[0].lines[4].startswith("The interviewee said")  # line numbers kept
 
@@ -297,9 +317,13 @@ def test_interview_header_becomes_metadata(tmp_settings: Settings) -> None:
         assert meta["date"] == "2022-03-14"
     assert {"1.3.5", "1.4.2.2"} <= {i for c in chunks for i in c.ids}
     client = make_client(tmp_settings)
-    coll = open_collection(client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path())
+    coll = open_collection(
+        client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path()
+    )
     stored = coll.get(where={"doc_type": "interview"}, include=["metadatas"])
-    assert stored["ids"] and all(m["institution"] == "Office for IT and e-Government" for m in stored["metadatas"])
+    assert stored["ids"] and all(
+        m["institution"] == "Office for IT and e-Government" for m in stored["metadatas"]
+    )
 
 
 def test_a_report_outside_interviews_has_no_header_parsing(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """The Evaluation Matrix (Annex 7) of the shipped corpus, parsed into records and chunks."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,10 @@ from ingest.loaders import load
 from ingest.records import Catalog
 
 MEASURE_IDS = (
-    [f"1.1.{i}" for i in range(1, 10)] + [f"1.2.{i}" for i in range(1, 7)]
-    + [f"1.3.{i}" for i in range(1, 6)] + [f"1.4.{i}" for i in range(1, 5)]
+    [f"1.1.{i}" for i in range(1, 10)]
+    + [f"1.2.{i}" for i in range(1, 7)]
+    + [f"1.3.{i}" for i in range(1, 6)]
+    + [f"1.4.{i}" for i in range(1, 5)]
 )
 
 
@@ -32,6 +35,7 @@ def catalog(parsed) -> Catalog:
 
 
 # --- counts -----------------------------------------------------------------------------------
+
 
 def test_record_counts(catalog: Catalog) -> None:
     assert [o.id for o in catalog.objectives] == ["1.1", "1.2", "1.3", "1.4"]
@@ -54,8 +58,12 @@ def test_every_activity_belongs_to_a_known_measure(catalog: Catalog) -> None:
 
 def test_status_counts(catalog: Catalog) -> None:
     assert catalog.status_counts() == {
-        "completed": 38, "ongoing": 32, "abandoned": 13,
-        "not initiated": 8, "no data": 6, "unknown": 3,
+        "completed": 38,
+        "ongoing": 32,
+        "abandoned": 13,
+        "not initiated": 8,
+        "no data": 6,
+        "unknown": 3,
     }
 
 
@@ -68,12 +76,16 @@ def test_blank_statuses_are_unknown(catalog: Catalog) -> None:
 
 # --- spot checks ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("id_, status", [
-    ("1.4.2.2", "abandoned"),
-    ("1.1.7.6", "not initiated"),
-    ("1.3.5.2", "ongoing"),
-    ("1.1.1.1", "completed"),
-])
+
+@pytest.mark.parametrize(
+    "id_, status",
+    [
+        ("1.4.2.2", "abandoned"),
+        ("1.1.7.6", "not initiated"),
+        ("1.3.5.2", "ongoing"),
+        ("1.1.1.1", "completed"),
+    ],
+)
 def test_activity_status_spot_checks(catalog: Catalog, id_: str, status: str) -> None:
     rec = catalog.record(id_)
     assert rec is not None
@@ -94,14 +106,22 @@ def test_activity_fields(catalog: Catalog) -> None:
 
 
 def test_open_data_indicator(catalog: Catalog) -> None:
-    found = [i for i in catalog.indicators if i.name.startswith("Number of datasets available at the Open Data Portal")]
+    found = [
+        i
+        for i in catalog.indicators
+        if i.name.startswith("Number of datasets available at the Open Data Portal")
+    ]
     assert len(found) == 1
     ind = found[0]
     assert ind.owner == "1.4"
     assert ind.unit == "number"
     got = [(v.label, v.year, v.role.value, v.raw, v.number) for v in ind.values]
-    assert got[:4] == [("Baseline value (2019)", 2019, "baseline", "250", 250), ("Achieved value (2020)", 2020, "achieved", "306", 306),
-                       ("Target value (2021)", 2021, "target", "500", 500), ("Achieved value (2021)", 2021, "achieved", "1.643", 1643)]
+    assert got[:4] == [
+        ("Baseline value (2019)", 2019, "baseline", "250", 250),
+        ("Achieved value (2020)", 2020, "achieved", "306", 306),
+        ("Target value (2021)", 2021, "target", "500", 500),
+        ("Achieved value (2021)", 2021, "achieved", "1.643", 1643),
+    ]
     assert ind.latest_achieved().number == 1643 and ind.next_target().year == 2022
 
 
@@ -114,14 +134,27 @@ def test_indicator_owners_are_known(catalog: Catalog) -> None:
     assert len({i.id for i in catalog.indicators}) == len(catalog.indicators)
 
 
-@pytest.mark.parametrize("id_, title_start, responsible", [
-    ("1.1.1", "Establishment of the State Data Management and Storage Centre in Kragujevac", "ITE Office"),
-    ("1.1.7", "Establishing a unified Public Register of Procedures", "Public Policy Secretariat of the Republic of Serbia"),
-    ("1.2.4", "Ensuring effective protection of the rights of e-Government users", "Ministry of Justice"),
-    ("1.3.5", "Implementation of one stop shop", "MPALSG"),
-    ("1.4.2", "Improvement of Open Data Portal", "ITE Office"),
-])
-def test_measure_titles_and_responsible(catalog: Catalog, id_: str, title_start: str, responsible: str) -> None:
+@pytest.mark.parametrize(
+    "id_, title_start, responsible",
+    [
+        (
+            "1.1.1",
+            "Establishment of the State Data Management and Storage Centre in Kragujevac",
+            "ITE Office",
+        ),
+        (
+            "1.1.7",
+            "Establishing a unified Public Register of Procedures",
+            "Public Policy Secretariat of the Republic of Serbia",
+        ),
+        ("1.2.4", "Ensuring effective protection of the rights of e-Government users", "Ministry of Justice"),
+        ("1.3.5", "Implementation of one stop shop", "MPALSG"),
+        ("1.4.2", "Improvement of Open Data Portal", "ITE Office"),
+    ],
+)
+def test_measure_titles_and_responsible(
+    catalog: Catalog, id_: str, title_start: str, responsible: str
+) -> None:
     m = catalog.record(id_)
     assert m is not None
     assert m.title.startswith(title_start)  # type: ignore[union-attr]
@@ -135,12 +168,15 @@ def test_every_measure_has_title_and_responsible(catalog: Catalog) -> None:
         assert m.objective == m.id.rsplit(".", 1)[0]
 
 
-@pytest.mark.parametrize("id_, achievement", [
-    ("1.1", "67% achieved and 33% not achieved"),
-    ("1.2", "36% achieved and 63% not-achieved values"),
-    ("1.3", "57% achieved and 43% not achieved"),
-    ("1.4", "60% achieved and 40% not achieved"),
-])
+@pytest.mark.parametrize(
+    "id_, achievement",
+    [
+        ("1.1", "67% achieved and 33% not achieved"),
+        ("1.2", "36% achieved and 63% not-achieved values"),
+        ("1.3", "57% achieved and 43% not achieved"),
+        ("1.4", "60% achieved and 40% not achieved"),
+    ],
+)
 def test_objective_achievement_lines(catalog: Catalog, id_: str, achievement: str) -> None:
     o = catalog.record(id_)
     assert o is not None
@@ -162,12 +198,14 @@ def test_continuation_paragraph_stays_in_its_cell(catalog: Catalog) -> None:
     a = catalog.record("1.1.1.2")
     assert a.relevance == (  # type: ignore[union-attr]
         "Improvement of the operational management of DC\n"
-        "The activity has been completed and is no longer relevant")
+        "The activity has been completed and is no longer relevant"
+    )
     assert a.effectiveness == "Improving e-Government legal framework"  # type: ignore[union-attr]
     assert a.status == "completed"  # type: ignore[union-attr]
 
 
 # --- chunks -----------------------------------------------------------------------------------
+
 
 def test_chunk_counts_by_kind(chunks: list[Chunk], catalog: Catalog) -> None:
     kinds: dict[str, int] = {}
@@ -208,7 +246,11 @@ def test_blank_status_is_said_in_the_chunk(chunks: list[Chunk]) -> None:
 
 
 def test_indicator_chunk_text(chunks: list[Chunk]) -> None:
-    c = next(c for c in chunks if c.kind == "indicator" and "Number of datasets available at the Open Data Portal" in c.text)
+    c = next(
+        c
+        for c in chunks
+        if c.kind == "indicator" and "Number of datasets available at the Open Data Portal" in c.text
+    )
     assert "Achieved value (2021): 1.643" in c.text
     assert "Baseline value (2019): 250" in c.text
     assert "1.4" in c.ids

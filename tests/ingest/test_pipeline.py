@@ -1,4 +1,5 @@
 """The ingest pipeline on small corpora: incremental updates, deletions, rebuilds, failures and the lock."""
+
 from __future__ import annotations
 
 import threading
@@ -133,8 +134,12 @@ def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed
     before = stored(tmp_settings)
 
     embed_calls.clear()
-    write(tmp_settings, "beta.md", BETA.replace("lack of funds", "lack of funds and staff")
-          + "\n3. NEXT STEPS\nThe portal upgrade should be planned again for 2023.\n")
+    write(
+        tmp_settings,
+        "beta.md",
+        BETA.replace("lack of funds", "lack of funds and staff")
+        + "\n3. NEXT STEPS\nThe portal upgrade should be planned again for 2023.\n",
+    )
     summary = run(tmp_settings)
     assert (summary.added, summary.updated, summary.deleted) == (1, 1, 0)
     assert summary.unchanged == len(before) - 1
@@ -233,7 +238,9 @@ def _fail_on_call(monkeypatch: pytest.MonkeyPatch, target: object, attr: str, at
     return calls
 
 
-def test_failed_rebuild_leaves_the_previous_index_answering(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_rebuild_leaves_the_previous_index_answering(
+    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
@@ -242,7 +249,9 @@ def test_failed_rebuild_leaves_the_previous_index_answering(tmp_settings: Settin
     chunks_before = files.chunks.read_text(encoding="utf-8")
     catalog_before = files.catalog.read_text(encoding="utf-8")
 
-    write(tmp_settings, "gamma.txt", "1. GAMMA\nA third document about e-Government services and the portal.\n")
+    write(
+        tmp_settings, "gamma.txt", "1. GAMMA\nA third document about e-Government services and the portal.\n"
+    )
     _small_batches(monkeypatch)
     embedder = get_embedder(tmp_settings.model_path())
     calls = _fail_on_call(monkeypatch, embedder, "embed", at=2)  # the first batch lands, the second fails
@@ -269,7 +278,9 @@ def test_failed_rebuild_leaves_the_previous_index_answering(tmp_settings: Settin
     assert_consistent(tmp_settings)
 
 
-def test_failed_upsert_during_rebuild_keeps_the_old_index(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_upsert_during_rebuild_keeps_the_old_index(
+    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
@@ -293,7 +304,9 @@ def test_failed_upsert_during_rebuild_keeps_the_old_index(tmp_settings: Settings
     assert "one stop shop" in hits["documents"][0][0]
 
 
-def test_failed_incremental_ingest_recovers_on_the_next_run(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_incremental_ingest_recovers_on_the_next_run(
+    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     run(tmp_settings)
     files = IndexFiles(tmp_settings.data_dir)
@@ -402,10 +415,21 @@ def test_shipped_corpus_through_the_pipeline(tmp_settings: Settings) -> None:
     summary = run(tmp_settings)
     assert summary.errors == [] and summary.documents == [CORPUS_FILE.name]
     stats = index_stats(tmp_settings)
-    assert (stats["documents"], stats["objectives"], stats["measures"], stats["activities"]) == (1, 4, 24, 100)
+    assert (stats["documents"], stats["objectives"], stats["measures"], stats["activities"]) == (
+        1,
+        4,
+        24,
+        100,
+    )
     assert stats["chunks"] == summary.added == collection_of(tmp_settings).count()
-    assert stats["statuses"] == {"completed": 38, "ongoing": 32, "abandoned": 13,
-                                 "not initiated": 8, "no data": 6, "unknown": 3}
+    assert stats["statuses"] == {
+        "completed": 38,
+        "ongoing": 32,
+        "abandoned": 13,
+        "not initiated": 8,
+        "no data": 6,
+        "unknown": 3,
+    }
     catalog = IndexFiles(tmp_settings.data_dir).load_catalog()
     assert catalog.record("1.4.2.2").status == "abandoned"  # type: ignore[union-attr]
     again = run(tmp_settings)

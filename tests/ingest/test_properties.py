@@ -1,5 +1,6 @@
 """Property tests beyond test_values_ids_table.py: the tokenizer, the unknown-ID parser, the whole document
 path (sections, matrix, chunks) on arbitrary text and bytes, and determinism on the shipped corpus."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,15 +21,39 @@ FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCh
 CORPUS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "egov_expost_2020_2022.txt"
 # Text with what documents hold: IDs, numbers, tabs, Serbian letters in both scripts, invisible characters.
 ALPHABET = st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
-    list("0123456789.,\t\n -:;()") + list("šđčćžŠĐČĆŽљњџЂЋ") + ["\u200b", "\ufeff", "\x00", "\r"])
+    list("0123456789.,\t\n -:;()") + list("šđčćžŠĐČĆŽљњџЂЋ") + ["\u200b", "\ufeff", "\x00", "\r"]
+)
 TEXTS = st.text(alphabet=ALPHABET, max_size=400)
-DOC_WORDS = st.sampled_from(["Activity", "Measure", "Specific objective", "1.4.2.2", "1.3.5", "1. 4", "completed",
-                             "Annex 7: Evaluation Matrix", "\t", "\n", "\n\n", "Name of indicator", "1.643", "96,55",
-                             "ITE Office", "## Heading", "3.2.4.", "[bookmark: _Toc1]", " ", "é", "ž"])
+DOC_WORDS = st.sampled_from(
+    [
+        "Activity",
+        "Measure",
+        "Specific objective",
+        "1.4.2.2",
+        "1.3.5",
+        "1. 4",
+        "completed",
+        "Annex 7: Evaluation Matrix",
+        "\t",
+        "\n",
+        "\n\n",
+        "Name of indicator",
+        "1.643",
+        "96,55",
+        "ITE Office",
+        "## Heading",
+        "3.2.4.",
+        "[bookmark: _Toc1]",
+        " ",
+        "é",
+        "ž",
+    ]
+)
 DOC_TEXTS = st.lists(DOC_WORDS | TEXTS, max_size=60).map("".join)
 
 
 # --- tokenize -----------------------------------------------------------------------------------
+
 
 @FAST
 @given(TEXTS, st.booleans())
@@ -58,6 +83,7 @@ def test_tokenize_is_case_insensitive(text: str) -> None:
 
 # --- unknown IDs (what makes 'activity 9.9.9.9' abstain) -------------------------------------------
 
+
 @FAST
 @given(TEXTS)
 @example("activity " + "9." * 3000)
@@ -69,13 +95,17 @@ def test_unknown_ids_never_raises(text: str) -> None:
 
 
 @FAST
-@given(st.sampled_from(["activity", "Activity", "measure", "Measure"]), st.lists(st.integers(5, 99), min_size=3, max_size=4))
+@given(
+    st.sampled_from(["activity", "Activity", "measure", "Measure"]),
+    st.lists(st.integers(5, 99), min_size=3, max_size=4),
+)
 def test_unknown_ids_flags_ids_outside_the_programme(word: str, parts: list[int]) -> None:
     id_ = ".".join(map(str, parts))
     assert id_ in unknown_ids(f"What is the status of {word} {id_}?", {"1.4.2.2"})
 
 
 # --- the whole document path on arbitrary input ------------------------------------------------------
+
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOC_TEXTS)
@@ -107,7 +137,11 @@ def test_decode_text_returns_text_or_load_error(data: bytes) -> None:
         assert isinstance(text, str)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=3000), st.sampled_from([".txt", ".md", ".pdf", ".docx"]))
 def test_load_any_bytes_loads_or_says_why(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"file{suffix}"
@@ -121,6 +155,7 @@ def test_load_any_bytes_loads_or_says_why(tmp_path: Path, data: bytes, suffix: s
 
 
 # --- determinism on the shipped corpus -------------------------------------------------------------
+
 
 def _parse_corpus() -> tuple[list, object]:
     doc = load(CORPUS_FILE, CORPUS_FILE.parent)
@@ -137,7 +172,9 @@ def test_parsing_the_shipped_corpus_twice_gives_identical_records() -> None:
     assert (len(catalog1.objectives), len(catalog1.measures), len(catalog1.activities)) == (4, 24, 100)  # type: ignore[attr-defined]
     # The table layer alone is deterministic too, and every ID the catalog holds is one find_ids recognises.
     lines = CORPUS_FILE.read_text(encoding="utf-8").split("\n")
-    assert [(c.text, c.line, c.block) for c in cells_from_lines(lines)] == [(c.text, c.line, c.block) for c in cells_from_lines(lines)]
+    assert [(c.text, c.line, c.block) for c in cells_from_lines(lines)] == [
+        (c.text, c.line, c.block) for c in cells_from_lines(lines)
+    ]
     assert parse_matrix(lines).model_dump() == parse_matrix(lines).model_dump()
     for a in catalog1.activities:  # type: ignore[attr-defined]
         assert find_ids(f"Activity {a.id}:") == [a.id]

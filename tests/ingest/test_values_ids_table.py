@@ -1,4 +1,5 @@
 """Property tests of the small parsers: numbers, IDs, the export's cell model and the matrix parser."""
+
 from __future__ import annotations
 
 import math
@@ -24,13 +25,33 @@ small = st.integers(1, 12)
 
 # --- parse_number ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("1.643", 1643), ("96,55", 96.55), ("10.000", 10000), ("43.75", 43.75),
-    ("250", 250), ("0", 0), ("2.194", 2194), ("1.000.000", 1_000_000), (" 40", 40),
-    ("0 ", 0), ("37 (2019)", 37), ("75%", 75), ("96,55 %", 96.55), ("5196", 5196),
-    ("no data", None), ("", None), ("/", None), ("https://data.gov.rs/sr/", None),
-    ("n/a", None), (None, None), ("about 20 services", None),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1.643", 1643),
+        ("96,55", 96.55),
+        ("10.000", 10000),
+        ("43.75", 43.75),
+        ("250", 250),
+        ("0", 0),
+        ("2.194", 2194),
+        ("1.000.000", 1_000_000),
+        (" 40", 40),
+        ("0 ", 0),
+        ("37 (2019)", 37),
+        ("75%", 75),
+        ("96,55 %", 96.55),
+        ("5196", 5196),
+        ("no data", None),
+        ("", None),
+        ("/", None),
+        ("https://data.gov.rs/sr/", None),
+        ("n/a", None),
+        (None, None),
+        ("about 20 services", None),
+    ],
+)
 def test_parse_number_document_formats(raw: str | None, expected: float | None) -> None:
     got = parse_number(raw)
     if expected is None:
@@ -77,26 +98,33 @@ def test_parse_number_without_digits_is_none(text: str) -> None:
 
 # --- find_ids ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("measure 1.3.5.", "1.3.5"),
-    ("Activity 1.4.2.2:", "1.4.2.2"),
-    ("Specific objective 1. 4.", "1.4"),
-    ("SO 1.4", "1.4"),
-    ("under Specific Objective 1.2, the", "1.2"),
-    ("Measure 1.1.8. aims to improve", "1.1.8"),
-    ("activities 1.1.8.1: Analysis", "1.1.8.1"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("measure 1.3.5.", "1.3.5"),
+        ("Activity 1.4.2.2:", "1.4.2.2"),
+        ("Specific objective 1. 4.", "1.4"),
+        ("SO 1.4", "1.4"),
+        ("under Specific Objective 1.2, the", "1.2"),
+        ("Measure 1.1.8. aims to improve", "1.1.8"),
+        ("activities 1.1.8.1: Analysis", "1.1.8.1"),
+    ],
+)
 def test_find_ids_finds(text: str, expected: str) -> None:
     assert expected in find_ids(text)
 
 
-@pytest.mark.parametrize("text", [
-    "1.4 million",
-    "The budget was 1.4 million RSD.",
-    "an increase of 1.2 percent",
-    "version 1.3 of the portal",
-    "measure 1.4 million",  # a measure ID has three parts; '1.4' after 'measure' is not an objective
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.4 million",
+        "The budget was 1.4 million RSD.",
+        "an increase of 1.2 percent",
+        "version 1.3 of the portal",
+        "measure 1.4 million",  # a measure ID has three parts; '1.4' after 'measure' is not an objective
+    ],
+)
 def test_find_ids_skips_bare_numbers(text: str) -> None:
     assert find_ids(text) == []
 
@@ -131,7 +159,12 @@ def test_find_ids_never_raises_and_is_canonical(text: str) -> None:
 
 
 @FAST
-@given(objective_num, small, small, st.sampled_from(["Activity {}:", "activity {}", "({})", "{}. Conduct", "Activities {} and"]))
+@given(
+    objective_num,
+    small,
+    small,
+    st.sampled_from(["Activity {}:", "activity {}", "({})", "{}. Conduct", "Activities {} and"]),
+)
 def test_find_ids_finds_activity_ids_in_context(o: int, m: int, a: int, template: str) -> None:
     id_ = f"1.{o}.{m}.{a}"
     assert id_ in find_ids("As planned, " + template.format(id_) + " was delayed.")
@@ -145,7 +178,11 @@ def test_find_ids_finds_measure_ids(o: int, m: int, template: str) -> None:
 
 
 @FAST
-@given(objective_num, st.sampled_from(["a total of", "about", "", "reached", "RSD"]), st.sampled_from(["million", "billion", "%", "times"]))
+@given(
+    objective_num,
+    st.sampled_from(["a total of", "about", "", "reached", "RSD"]),
+    st.sampled_from(["million", "billion", "%", "times"]),
+)
 def test_find_ids_bare_two_part_numbers_are_not_ids(o: int, before: str, after: str) -> None:
     assert find_ids(f"{before} 1.{o} {after}".strip()) == []
 
@@ -153,14 +190,18 @@ def test_find_ids_bare_two_part_numbers_are_not_ids(o: int, before: str, after: 
 # --- the cell model ---------------------------------------------------------------------------
 
 # A paragraph as a cell holds it after the export: one line, no leading tab, no trailing space.
-paragraph = st.text(alphabet=st.characters(blacklist_characters="\n\r"), max_size=30).map(lambda s: s.lstrip("\t").rstrip())
+paragraph = st.text(alphabet=st.characters(blacklist_characters="\n\r"), max_size=30).map(
+    lambda s: s.lstrip("\t").rstrip()
+)
 cell_text = st.lists(paragraph, min_size=1, max_size=4).map("\n".join)
 rows_strategy = st.lists(st.lists(cell_text, min_size=1, max_size=6), min_size=0, max_size=6)
 
 
 @FAST
 @given(rows_strategy)
-@example([["1.1.1.2: Preparation", "ITE", "completed", "Improvement of DC\nThe activity has been completed", "/"]])
+@example(
+    [["1.1.1.2: Preparation", "ITE", "completed", "Improvement of DC\nThe activity has been completed", "/"]]
+)
 @example([["", ""], ["a\n\nb"]])
 def test_cells_round_trip(rows: list[list[str]]) -> None:
     lines = cells_to_lines(rows)
@@ -181,9 +222,19 @@ def test_cells_line_numbers_follow_first_line(rows: list[list[str]], first: int)
 
 
 def test_continuation_line_joins_the_cell_above() -> None:
-    lines = ["\t1.1.1.2: Preparation", "\tImprovement of DC ", "The activity has been completed", "\tnext", ""]
+    lines = [
+        "\t1.1.1.2: Preparation",
+        "\tImprovement of DC ",
+        "The activity has been completed",
+        "\tnext",
+        "",
+    ]
     cells = cells_from_lines(lines)
-    assert [c.value for c in cells] == ["1.1.1.2: Preparation", "Improvement of DC\nThe activity has been completed", "next"]
+    assert [c.value for c in cells] == [
+        "1.1.1.2: Preparation",
+        "Improvement of DC\nThe activity has been completed",
+        "next",
+    ]
     assert cells[1].line == 2
 
 
@@ -215,11 +266,24 @@ def test_cells_to_lines_never_raises(rows: list[list[str]]) -> None:
 
 # --- statuses ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, status", [
-    ("completed", "completed"), ("Completed ", "completed"), ("ongoing", "ongoing"), ("Ongoing ", "ongoing"),
-    ("abandoned", "abandoned"), ("has not been initiated", "not initiated"), ("Not initiated", "not initiated"),
-    ("no data", "no data"), ("No  data", "no data"), ("", "unknown"), ("/", "unknown"), ("  ", "unknown"),
-])
+
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        ("completed", "completed"),
+        ("Completed ", "completed"),
+        ("ongoing", "ongoing"),
+        ("Ongoing ", "ongoing"),
+        ("abandoned", "abandoned"),
+        ("has not been initiated", "not initiated"),
+        ("Not initiated", "not initiated"),
+        ("no data", "no data"),
+        ("No  data", "no data"),
+        ("", "unknown"),
+        ("/", "unknown"),
+        ("  ", "unknown"),
+    ],
+)
 def test_normalise_status(raw: str, status: str) -> None:
     assert normalise_status(raw) == status
 
@@ -233,18 +297,52 @@ def test_normalise_status_is_total(text: str) -> None:
 # --- parse_matrix on nonsense ----------------------------------------------------------------
 
 MATRIX_LINES = [
-    "", "", "\t", "\t/", "\tRelevance", "\tActivity", "\tResponsible entity", "\tStatus",
-    "\tName of indicator", "\tBaseline value (2019)", "\tAchieved value (2021)",
-    "\tOverall objective: Development of an efficient administration", "Achievement of indicators: 55% achieved",
-    "\tSpecific objective 1.2: Improving the network", "\tTarget 1.3: Increase accessibility",
-    "\tSpecific objective 1. 4.", "\tTarget 1.1:", "Responsible entity: ITE Office", "Indicator achievement level: 60% achieved",
-    "\tMeasure 1.1.1 Establishment of the Data Centre", "\tMeasure 1.4.2: Improvement of Open Data Portal",
-    "\tMeasure 1.9.9 not a measure", "Responsible entity:",
-    "\t1.1.1.1: Adoption of by-laws", "\t1.4.2.2 Portal upgrade", "\t1.3.5.2.", "\t1.1.1.1",
-    "\tITE Office", "\tMPALSG", "\tcompleted", "\tongoing ", "\tabandoned", "\thas not been initiated", "\tno data",
-    "\tNumber of datasets (Number)", "\tPercentage of services (%)", "\t250", "\t1.643", "\t96,55", "\t10.000",
-    "\tThe activity has been completed and is no longer relevant", "a continuation paragraph",
-    "\thttps://data.gov.rs/sr/", "[bookmark: _Toc1]", "\t\t", " ",
+    "",
+    "",
+    "\t",
+    "\t/",
+    "\tRelevance",
+    "\tActivity",
+    "\tResponsible entity",
+    "\tStatus",
+    "\tName of indicator",
+    "\tBaseline value (2019)",
+    "\tAchieved value (2021)",
+    "\tOverall objective: Development of an efficient administration",
+    "Achievement of indicators: 55% achieved",
+    "\tSpecific objective 1.2: Improving the network",
+    "\tTarget 1.3: Increase accessibility",
+    "\tSpecific objective 1. 4.",
+    "\tTarget 1.1:",
+    "Responsible entity: ITE Office",
+    "Indicator achievement level: 60% achieved",
+    "\tMeasure 1.1.1 Establishment of the Data Centre",
+    "\tMeasure 1.4.2: Improvement of Open Data Portal",
+    "\tMeasure 1.9.9 not a measure",
+    "Responsible entity:",
+    "\t1.1.1.1: Adoption of by-laws",
+    "\t1.4.2.2 Portal upgrade",
+    "\t1.3.5.2.",
+    "\t1.1.1.1",
+    "\tITE Office",
+    "\tMPALSG",
+    "\tcompleted",
+    "\tongoing ",
+    "\tabandoned",
+    "\thas not been initiated",
+    "\tno data",
+    "\tNumber of datasets (Number)",
+    "\tPercentage of services (%)",
+    "\t250",
+    "\t1.643",
+    "\t96,55",
+    "\t10.000",
+    "\tThe activity has been completed and is no longer relevant",
+    "a continuation paragraph",
+    "\thttps://data.gov.rs/sr/",
+    "[bookmark: _Toc1]",
+    "\t\t",
+    " ",
 ]
 
 
@@ -284,26 +382,69 @@ def test_parse_matrix_never_raises_on_line_soup(lines: list[str], first_line: in
 
 def test_parse_matrix_small_table() -> None:
     lines = [
-        "\tSpecific objective 1.4: Data opening", "Responsible entity: ITE Office",
-        "Achievement of indicators: 60% achieved and 40% not achieved", "",
-        "\tName of indicator", "\tBaseline value (2019)", "\tAchieved value (2020)", "\tTarget value (2021)",
-        "\tAchieved value (2021)", "\tReasoning for the progress", "\tTarget value for 2022 and the comment",
-        "\tPossible next steps", "",
-        "\tNumber of datasets (Number)", "\t250", "\t306", "\t500", "\t1.643", "\thttps://data.gov.rs/sr/", "\t750", "\t", "",
-        "\tMeasure 1.4.2 Improvement of Open Data Portal", "Responsible entity: ITE Office", "",
-        "\tActivity", "\tResponsible entity", "\tStatus", "",
-        "\t1.4.2.2: Portal upgrade", "\tITE Office", "\tabandoned", "\tNo funds", "\tRelevant",
-        "Still relevant later", "\tNone", "\t/", "",
-        "\t1.4.2.3: Next one", "\tMPALSG", "\t", "\tno reasoning", "",
+        "\tSpecific objective 1.4: Data opening",
+        "Responsible entity: ITE Office",
+        "Achievement of indicators: 60% achieved and 40% not achieved",
+        "",
+        "\tName of indicator",
+        "\tBaseline value (2019)",
+        "\tAchieved value (2020)",
+        "\tTarget value (2021)",
+        "\tAchieved value (2021)",
+        "\tReasoning for the progress",
+        "\tTarget value for 2022 and the comment",
+        "\tPossible next steps",
+        "",
+        "\tNumber of datasets (Number)",
+        "\t250",
+        "\t306",
+        "\t500",
+        "\t1.643",
+        "\thttps://data.gov.rs/sr/",
+        "\t750",
+        "\t",
+        "",
+        "\tMeasure 1.4.2 Improvement of Open Data Portal",
+        "Responsible entity: ITE Office",
+        "",
+        "\tActivity",
+        "\tResponsible entity",
+        "\tStatus",
+        "",
+        "\t1.4.2.2: Portal upgrade",
+        "\tITE Office",
+        "\tabandoned",
+        "\tNo funds",
+        "\tRelevant",
+        "Still relevant later",
+        "\tNone",
+        "\t/",
+        "",
+        "\t1.4.2.3: Next one",
+        "\tMPALSG",
+        "\t",
+        "\tno reasoning",
+        "",
     ]
     cat = parse_matrix(lines)
     assert [o.id for o in cat.objectives] == ["1.4"]
     assert cat.objectives[0].achievement == "60% achieved and 40% not achieved"
     assert cat.objectives[0].responsible == "ITE Office"
     ind = cat.indicators[0]
-    assert (ind.owner, ind.baseline().number, ind.latest_achieved().number, ind.next_target().number) == ("1.4", 250, 1643, 750)
+    assert (ind.owner, ind.baseline().number, ind.latest_achieved().number, ind.next_target().number) == (
+        "1.4",
+        250,
+        1643,
+        750,
+    )
     a, b = cat.activities
-    assert (a.id, a.measure, a.responsible, a.status, a.reasoning) == ("1.4.2.2", "1.4.2", "ITE Office", "abandoned", "No funds")
+    assert (a.id, a.measure, a.responsible, a.status, a.reasoning) == (
+        "1.4.2.2",
+        "1.4.2",
+        "ITE Office",
+        "abandoned",
+        "No funds",
+    )
     assert a.relevance == "Relevant\nStill relevant later"
     assert a.next_steps == ""
     assert (b.id, b.status, b.status_raw, b.responsible) == ("1.4.2.3", "unknown", "", "MPALSG")

@@ -3,6 +3,7 @@
 These are behaviours, not the gold set (tests/evals/test_quality_gate.py scores that): each test
 states one thing an official relies on.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,13 +28,16 @@ def _grounded(answer: Answer, index) -> None:
         assert _norm(c.quote).rstrip(" …") in corpus or c.quote == "", c
 
 
-@pytest.mark.parametrize("question, id_", [
-    ("What is the status of 1.4.2.2?", "1.4.2.2"),
-    ("status of activity 1.4.2.2", "1.4.2.2"),
-    ("Who is responsible for measure 1.3.5?", "1.3.5"),
-    ("What does objective 1.4 cover?", "1.4"),
-    ("Tell me about SO 1.2", "1.2"),
-])
+@pytest.mark.parametrize(
+    "question, id_",
+    [
+        ("What is the status of 1.4.2.2?", "1.4.2.2"),
+        ("status of activity 1.4.2.2", "1.4.2.2"),
+        ("Who is responsible for measure 1.3.5?", "1.3.5"),
+        ("What does objective 1.4 cover?", "1.4"),
+        ("Tell me about SO 1.2", "1.2"),
+    ],
+)
 def test_a_named_id_is_answered_and_cited(indexed: Settings, index, question: str, id_: str) -> None:
     answer = ask(question, settings=indexed)
     assert not answer.abstained, answer.answer
@@ -66,23 +70,37 @@ def test_prose_and_matrix_disagreeing_are_both_reported(indexed: Settings) -> No
     assert "19" in answer.answer and "14" in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("What's happening with the support line where people and companies can phone in for help?", "1.3.3.1"),
-    ("How far along is digitising the farm register?", "1.1.6.7"),
-    ("What about a catalogue of every piece of paperwork firms and citizens have to go through?", "1.1.7"),
-])
-def test_a_paraphrase_cites_the_record_it_means(indexed: Settings, index, question: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "What's happening with the support line where people and companies can phone in for help?",
+            "1.3.3.1",
+        ),
+        ("How far along is digitising the farm register?", "1.1.6.7"),
+        (
+            "What about a catalogue of every piece of paperwork firms and citizens have to go through?",
+            "1.1.7",
+        ),
+    ],
+)
+def test_a_paraphrase_cites_the_record_it_means(
+    indexed: Settings, index, question: str, expected: str
+) -> None:
     answer = ask(question, settings=indexed)
     assert not answer.abstained, answer.answer
     assert expected in [c.id for c in answer.citations], [c.id for c in answer.citations]
     _grounded(answer, index)
 
 
-@pytest.mark.parametrize("question", [
-    "How many citizens were served at the Šabac one-stop shop in 2021?",
-    "What share of the civil servants trained by NAPA were women?",
-    "How many datasets has the Ministry of Interior published on the Open Data Portal?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many citizens were served at the Šabac one-stop shop in 2021?",
+        "What share of the civil servants trained by NAPA were women?",
+        "How many datasets has the Ministry of Interior published on the Open Data Portal?",
+    ],
+)
 def test_a_figure_the_evaluation_never_gives_is_not_made_up(indexed: Settings, question: str) -> None:
     answer = ask(question, settings=indexed)
     assert answer.abstained, answer.answer
@@ -90,24 +108,30 @@ def test_a_figure_the_evaluation_never_gives_is_not_made_up(indexed: Settings, q
     assert answer.citations == [] and answer.sources  # the nearest sources are still shown
 
 
-@pytest.mark.parametrize("question, figure", [
-    ("How many civil servants completed cyber exercises in 2021?", "cyber"),
-    ("How many official e-mail accounts are active?", "12.352"),
-    ("How many e-government trainings did NAPA run in 2021?", "48"),
-    ("How many civil servants got ITIL certification?", "ITIL"),
-])
+@pytest.mark.parametrize(
+    "question, figure",
+    [
+        ("How many civil servants completed cyber exercises in 2021?", "cyber"),
+        ("How many official e-mail accounts are active?", "12.352"),
+        ("How many e-government trainings did NAPA run in 2021?", "48"),
+        ("How many civil servants got ITIL certification?", "ITIL"),
+    ],
+)
 def test_a_figure_the_evaluation_gives_is_answered(indexed: Settings, question: str, figure: str) -> None:
     answer = ask(question, settings=indexed)
     assert not answer.abstained, answer.answer
     assert figure in answer.answer
 
 
-@pytest.mark.parametrize("question", [
-    "What was the total budget of the e-Government Development Programme in euros?",
-    "Who is the Minister of Public Administration?",
-    "How many e-services were on the portal at the end of 2024?",
-    "What was Serbia's DESI score in 2021?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the total budget of the e-Government Development Programme in euros?",
+        "Who is the Minister of Public Administration?",
+        "How many e-services were on the portal at the end of 2024?",
+        "What was Serbia's DESI score in 2021?",
+    ],
+)
 def test_out_of_scope_questions_abstain_in_one_plain_sentence(indexed: Settings, question: str) -> None:
     answer = ask(question, settings=indexed)
     assert answer.abstained, answer.answer
@@ -115,13 +139,20 @@ def test_out_of_scope_questions_abstain_in_one_plain_sentence(indexed: Settings,
 
 
 def test_a_follow_up_carries_the_previous_ids(indexed: Settings) -> None:
-    history = [{"role": "user", "content": "What's the status of activity 1.4.2.2?"},
-               {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned."}]
+    history = [
+        {"role": "user", "content": "What's the status of activity 1.4.2.2?"},
+        {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned."},
+    ]
     answer = ask("And why was it abandoned?", history=history, settings=indexed)
     assert "1.4.2.2" in [c.id for c in answer.citations]
-    nxt = ask("What about the next measure?", history=[{"role": "user", "content": "Tell me about measure 1.3.4"},
-                                                       {"role": "assistant", "content": "Measure 1.3.4 is ..."}],
-              settings=indexed)
+    nxt = ask(
+        "What about the next measure?",
+        history=[
+            {"role": "user", "content": "Tell me about measure 1.3.4"},
+            {"role": "assistant", "content": "Measure 1.3.4 is ..."},
+        ],
+        settings=indexed,
+    )
     assert "1.3.5" in [c.id for c in nxt.citations]
 
 
@@ -134,22 +165,31 @@ def test_free_answers_are_short(indexed: Settings, index) -> None:
 
 
 def test_a_two_part_question_answers_each_part(indexed: Settings) -> None:
-    answer = ask("How many e-government trainings did NAPA run in 2021, and when was the National Open Data Portal "
-                 "launched?", settings=indexed)
+    answer = ask(
+        "How many e-government trainings did NAPA run in 2021, and when was the National Open Data Portal "
+        "launched?",
+        settings=indexed,
+    )
     assert not answer.abstained and answer.intent == "multi"
     assert "48" in answer.answer and "2017" in answer.answer, answer.answer
 
 
 def test_a_part_the_evaluation_does_not_answer_is_said_so(indexed: Settings) -> None:
-    answer = ask("When was the National Open Data Portal launched, and how many citizens were served at the Šabac "
-                 "one-stop shop?", settings=indexed)
+    answer = ask(
+        "When was the National Open Data Portal launched, and how many citizens were served at the Šabac "
+        "one-stop shop?",
+        settings=indexed,
+    )
     assert not answer.abstained and "2017" in answer.answer
     assert "does not give that figure" in answer.answer
 
 
 def test_a_described_activity_gets_its_status(indexed: Settings) -> None:
-    answer = ask("Did the analysis of how many IT specialists and IT project managers the public administration needs "
-                 "ever get done?", settings=indexed)
+    answer = ask(
+        "Did the analysis of how many IT specialists and IT project managers the public administration needs "
+        "ever get done?",
+        settings=indexed,
+    )
     assert not answer.abstained, answer.answer
     assert "1.1.8.1" in [c.id for c in answer.citations] and "not" in answer.answer.lower()
 
@@ -178,11 +218,20 @@ def test_responsible_entities_are_spelled_out(indexed: Settings) -> None:
     assert "JA (Judicial Academy)" in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("question, start", [
-    ("How does Serbia's e-Government Benchmark score compare with Albania's?", "The evaluation does not mention"),
-    ("How large was the loan for the Enabling Digital Governance project?", "The evaluation does not give that amount"),
-    ("What is the guaranteed uptime of the Kragujevac data centre?", "The evaluation does not"),
-])
+@pytest.mark.parametrize(
+    "question, start",
+    [
+        (
+            "How does Serbia's e-Government Benchmark score compare with Albania's?",
+            "The evaluation does not mention",
+        ),
+        (
+            "How large was the loan for the Enabling Digital Governance project?",
+            "The evaluation does not give that amount",
+        ),
+        ("What is the guaranteed uptime of the Kragujevac data centre?", "The evaluation does not"),
+    ],
+)
 def test_more_things_the_evaluation_never_says(indexed: Settings, question: str, start: str) -> None:
     answer = ask(question, settings=indexed)
     assert answer.abstained and answer.answer.startswith(start), answer.answer
@@ -190,6 +239,41 @@ def test_more_things_the_evaluation_never_says(indexed: Settings, question: str,
 
 def test_a_long_name_the_report_shortens_is_known(indexed: Settings) -> None:
     """The report writes 'PAR Council'; 'Public Administration Reform Council' is the same body."""
-    answer = ask("When did the Public Administration Reform Council take over the co-ordination of e-Government?",
-                 settings=indexed)
+    answer = ask(
+        "When did the Public Administration Reform Council take over the co-ordination of e-Government?",
+        settings=indexed,
+    )
     assert not answer.abstained, answer.answer
+
+
+def _converse(questions: list[str], settings: Settings) -> list[Answer]:
+    history: list[dict[str, str]] = []
+    answers = []
+    for q in questions:
+        answer = ask(q, history=history, settings=settings)
+        answers.append(answer)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.answer}]
+    return answers
+
+
+def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(indexed: Settings) -> None:
+    """After a list of 38 activities, 'the e-Democracy activity' is the one the words name; 'and why?' stays on it."""
+    _, named, why = _converse(
+        [
+            "How many activities were completed in total?",
+            "What happened with the e-Democracy activity?",
+            "and why?",
+        ],
+        indexed,
+    )
+    assert named.citations[0].id == "1.4.4.5" and "abandoned" in named.answer
+    assert why.citations[0].id == "1.4.4.5" and "funds" in why.answer.lower()
+
+
+def test_an_acronym_is_not_a_pronoun_in_a_follow_up(indexed: Settings) -> None:
+    """'IT staff' after a question on a measure is a new subject, not 'it' (the measure)."""
+    _, staff = _converse(
+        ["What is the status of measure 1.3.5?", "What does the evaluation recommend about IT staff?"],
+        indexed,
+    )
+    assert "IT staff" in staff.answer and "1.3.5" not in [c.id for c in staff.citations]

@@ -1,4 +1,5 @@
 """rag.decompose: a question that asks two things is split; one that leans on its first part is not."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,27 +9,39 @@ from hypothesis import strategies as st
 from rag.decompose import split_question
 
 
-@pytest.mark.parametrize("question, parts", [
-    ("When was the National Open Data Portal launched, and which body is in charge of open data?",
-     ["When was the National Open Data Portal launched?", "which body is in charge of open data?"]),
-    ("How many staff did NAPA train in 2021, and how many courts had been trained to work digitally?",
-     ["How many staff did NAPA train in 2021?", "how many courts had been trained to work digitally?"]),
-    ("What is the status of the Metaregister, and where is it proposed to sit in the next programme?",
-     ["What is the status of the Metaregister?", "where is it proposed to sit in the next programme?"]),
-])
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        (
+            "When was the National Open Data Portal launched, and which body is in charge of open data?",
+            ["When was the National Open Data Portal launched?", "which body is in charge of open data?"],
+        ),
+        (
+            "How many staff did NAPA train in 2021, and how many courts had been trained to work digitally?",
+            ["How many staff did NAPA train in 2021?", "how many courts had been trained to work digitally?"],
+        ),
+        (
+            "What is the status of the Metaregister, and where is it proposed to sit in the next programme?",
+            ["What is the status of the Metaregister?", "where is it proposed to sit in the next programme?"],
+        ),
+    ],
+)
 def test_two_questions_are_split(question: str, parts: list[str]) -> None:
     assert split_question(question) == parts
 
 
-@pytest.mark.parametrize("question", [
-    "What is the status of the redundant nodes in Belgrade, and why the delay?",
-    "How many local governments use the state data centres, and what was the 2021 target?",
-    "Since when has the Open Data Working Group existed and who coordinates it?",
-    "How many activities in the whole action plan were abandoned, and which?",
-    "Were there plans to let residents take part in decisions online, and did anything come of them?",
-    "Which activities under measures 1.3.4 and 1.3.5 were abandoned?",
-    "What is the status of activity 1.4.2.2?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the status of the redundant nodes in Belgrade, and why the delay?",
+        "How many local governments use the state data centres, and what was the 2021 target?",
+        "Since when has the Open Data Working Group existed and who coordinates it?",
+        "How many activities in the whole action plan were abandoned, and which?",
+        "Were there plans to let residents take part in decisions online, and did anything come of them?",
+        "Which activities under measures 1.3.4 and 1.3.5 were abandoned?",
+        "What is the status of activity 1.4.2.2?",
+    ],
+)
 def test_one_question_stays_whole(question: str) -> None:
     assert split_question(question) == [question]
 

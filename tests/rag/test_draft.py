@@ -1,4 +1,5 @@
 """Drafting 2023-2025 action-plan entries (rag.draft), over the session index of the real corpus."""
+
 from __future__ import annotations
 
 import io
@@ -54,13 +55,24 @@ def test_measure_135_carries_its_activities_and_indicator(d135: DraftDoc) -> Non
     assert {a.id for a in e.activities} >= {"1.3.5.1", "1.3.5.2", "1.3.5.3"}
     study = _activity(d135, "1.3.5.1")
     assert study.status == "abandoned" and study.decision == "carry over"
-    assert study.proposal.startswith("Carry over") and "lack of funds" in study.proposal and "still relevant" in study.proposal
+    assert (
+        study.proposal.startswith("Carry over")
+        and "lack of funds" in study.proposal
+        and "still relevant" in study.proposal
+    )
     assert any("No funds have been secured." in n.text for n in study.notes)
     assert {_activity(d135, i).decision for i in ("1.3.5.2", "1.3.5.3")} == {"continue"}
     ind = next(i for i in e.indicators if i.name == "Number of services with one stop shops set")
     assert ind.baseline == "5" and ind.target == "8"
     md = d135.to_markdown()
-    for needle in ("1.3.5.1", "1.3.5.2", "1.3.5.3", "Number of services with one stop shops set", "| 5 |", "Carry over"):
+    for needle in (
+        "1.3.5.1",
+        "1.3.5.2",
+        "1.3.5.3",
+        "Number of services with one stop shops set",
+        "| 5 |",
+        "Carry over",
+    ):
         assert needle in md
     assert "19 one stop shops" in md and "14 one-stop shops" in md  # both sources, each cited
     assert e.rationale and all(s.refs for s in e.rationale)
@@ -84,11 +96,14 @@ def test_measure_111_leaves_out_completed_activity_that_is_no_longer_relevant(d1
     assert re.search(r"1\.1\.1\.2 is left out: completed and no longer relevant", md)
 
 
-@pytest.mark.parametrize("request_, measure", [
-    ("information security", "1.1.9"),
-    ("support for e-Government users", "1.3.3"),
-    ("Draft the 2023-2025 entry for the one-stop-shop measure", "1.3.5"),
-])
+@pytest.mark.parametrize(
+    "request_, measure",
+    [
+        ("information security", "1.1.9"),
+        ("support for e-Government users", "1.3.3"),
+        ("Draft the 2023-2025 entry for the one-stop-shop measure", "1.3.5"),
+    ],
+)
 def test_topics_draft_the_right_measure(indexed, request_: str, measure: str) -> None:
     doc = draft(request_, settings=indexed)
     assert doc.covered and doc.entries and doc.entries[0].id == measure
@@ -109,8 +124,18 @@ def test_unknown_measure_id_says_so(indexed) -> None:
     assert not doc.covered and "1.3.9" in (doc.message or "")
 
 
-@pytest.mark.parametrize("request_", ["1.3.5", "1.1.1", "information security", "support for e-Government users",
-                                      "1.1.6", "1.3.4", "Draft the human resources / IT staff measure for the 2023-2025 action plan."])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "1.3.5",
+        "1.1.1",
+        "information security",
+        "support for e-Government users",
+        "1.1.6",
+        "1.3.4",
+        "Draft the human resources / IT staff measure for the 2023-2025 action plan.",
+    ],
+)
 def test_every_citation_exists_and_every_quote_is_verbatim(indexed, index, haystacks, request_: str) -> None:
     doc = draft(request_, settings=indexed)
     known = index.catalog.all_ids()
@@ -123,13 +148,18 @@ def test_every_citation_exists_and_every_quote_is_verbatim(indexed, index, hayst
     statements = [s for e in doc.entries for s in e.rationale + e.open_points]
     statements += [s for e in doc.entries for a in e.activities + e.left_out for s in a.notes]
     statements += [s for e in doc.entries for r in e.recommendations for s in r.statements]
-    refs = [r for s in statements for r in s.refs] + [r for e in doc.entries for a in e.activities + e.left_out for r in a.refs]
+    refs = [r for s in statements for r in s.refs] + [
+        r for e in doc.entries for a in e.activities + e.left_out for r in a.refs
+    ]
     assert refs and all(1 <= r <= n for r in refs)
     assert all(s.refs for s in statements)
 
 
 def test_cross_cutting_request_drafts_recommendations(indexed, index, haystacks) -> None:
-    doc = draft("Draft a recommendation on how the programme should be governed and co-ordinated from 2023.", settings=indexed)
+    doc = draft(
+        "Draft a recommendation on how the programme should be governed and co-ordinated from 2023.",
+        settings=indexed,
+    )
     assert doc.covered and not doc.entries and doc.general
     md = doc.to_markdown()
     assert "centralis" in md
@@ -191,7 +221,9 @@ def test_docx_has_headings_tables_and_numbered_sources(d135: DraftDoc) -> None:
     assert indicator_table.rows[1].cells[0].text == "Number of services with one stop shops set"
     assert indicator_table.rows[1].cells[1].text == "5"
     texts = [p.text for p in d.paragraphs]
-    assert any(t.startswith("[1] ") for t in texts) and any(t.startswith(f"[{len(d135.citations)}] ") for t in texts)
+    assert any(t.startswith("[1] ") for t in texts) and any(
+        t.startswith(f"[{len(d135.citations)}] ") for t in texts
+    )
 
 
 # ---------------------------------------------------------------- chat route and the optional LLM
@@ -200,7 +232,9 @@ def test_docx_has_headings_tables_and_numbered_sources(d135: DraftDoc) -> None:
 def test_draft_answer_and_chat_route(indexed) -> None:
     from rag.ask import ask
 
-    a = draft_answer("Draft the 2023-2025 entry for the one-stop-shop measure", settings=indexed, answer_id="x1")
+    a = draft_answer(
+        "Draft the 2023-2025 entry for the one-stop-shop measure", settings=indexed, answer_id="x1"
+    )
     assert a.intent == "draft" and not a.abstained and a.answer_id == "x1"
     assert "1.3.5.1" in a.answer and a.citations and a.sources
     routed = ask("Draft the 2023-2025 entry for the one-stop-shop measure", settings=indexed)
@@ -224,7 +258,11 @@ def test_llm_rewrite_is_used_only_when_grounded(indexed, monkeypatch) -> None:
     doc = draft("1.3.5", settings=settings)
     assert doc.mode == "llm" and doc.entries[0].summary.startswith("Measure 1.3.5 keeps")
     assert seen["sources"] and all(hasattr(s, "chunk_id") for s in seen["sources"])
-    monkeypatch.setattr(rag.llm, "rewrite_prose", lambda text, sources, settings=None: "Measure 1.3.5 and activity 1.4.2.2 ...")
+    monkeypatch.setattr(
+        rag.llm,
+        "rewrite_prose",
+        lambda text, sources, settings=None: "Measure 1.3.5 and activity 1.4.2.2 ...",
+    )
     doc = draft("1.3.5", settings=settings)
     assert doc.mode == "extractive" and doc.entries[0].summary == plain
 
@@ -246,46 +284,117 @@ def test_topic_of_strips_drafting_words() -> None:
 
 
 def test_split_sentences_keeps_id_lists_together() -> None:
-    text = ("Activities: 1.1.9.3. Establishment of a laboratory, 1.1.9.4. Development of a plan, and 1.1.9.5. "
-            "Establishment of SOC are still relevant. Measure 1.4.1. Has established mechanisms.")
+    text = (
+        "Activities: 1.1.9.3. Establishment of a laboratory, 1.1.9.4. Development of a plan, and 1.1.9.5. "
+        "Establishment of SOC are still relevant. Measure 1.4.1. Has established mechanisms."
+    )
     assert split_sentences(text) == [
         "Activities: 1.1.9.3. Establishment of a laboratory, 1.1.9.4. Development of a plan, and 1.1.9.5. "
-        "Establishment of SOC are still relevant.", "Measure 1.4.1. Has established mechanisms."]
+        "Establishment of SOC are still relevant.",
+        "Measure 1.4.1. Has established mechanisms.",
+    ]
 
 
-CATALOG = Catalog(objectives=[Objective(id="1.4", title="Open data")],
-                  measures=[Measure(id="1.4.2", title="Portal", objective="1.4"), Measure(id="1.4.3", title="Use", objective="1.4")],
-                  period=(2020, 2022), next_period=(2023, 2025))  # as ingest reads them from the report
+CATALOG = Catalog(
+    objectives=[Objective(id="1.4", title="Open data")],
+    measures=[
+        Measure(id="1.4.2", title="Portal", objective="1.4"),
+        Measure(id="1.4.3", title="Use", objective="1.4"),
+    ],
+    period=(2020, 2022),
+    next_period=(2023, 2025),
+)  # as ingest reads them from the report
 
 
 def _decide(**fields) -> tuple[str, str, str]:
-    a = Activity(**{"id": "1.4.2.9", "title": "An activity", "measure": "1.4.2", "objective": "1.4", **fields})
+    a = Activity(
+        **{"id": "1.4.2.9", "title": "An activity", "measure": "1.4.2", "objective": "1.4", **fields}
+    )
     item = _activity_item(a, _Refs(CATALOG), [])
     return item.decision, item.proposal, item.reason
 
 
-@pytest.mark.parametrize("fields, decision, words", [
-    (dict(status="abandoned", reasoning="No funds have been secured.", relevance="The activity is relevant.",
-          next_steps="Plan in the new 2023-2025 AP"), "carry over", ["lack of funds", "still relevant", "2023-2025"]),
-    (dict(status="not initiated", reasoning="The activity was not realised as donor funds were not made available..",
-          relevance="The activity is still relevant."), "carry over", ["not initiated", "lack of funds"]),
-    (dict(status="completed", relevance="Something.\nThe activity has been completed and is no longer relevant."),
-     "leave out", ["no longer relevant"]),
-    (dict(status="completed", relevance="The activity in not relevant."), "leave out", ["no longer relevant"]),
-    (dict(status="completed", relevance="The activity has been completed, but is still relevant.",
-          next_steps="Continue with training sessions"), "continue", ["still relevant"]),
-    (dict(status="completed"), "leave out", ["no further step"]),
-    (dict(status="ongoing", next_steps="Continue with further implementation."), "continue", []),
-    (dict(status="ongoing", next_steps="The new deadline is the 2nd quarter of 2024. The activity is proposed in the revised AP 2023-25."),
-     "plan", ["2023-2025 AP"]),
-    (dict(status="ongoing", reasoning="Funds have not been secured (70 million of RSD)"), "continue", ["lack of funds"]),
-    (dict(status="abandoned", reasoning="No funds were made available.", relevance="The activity is of great importance.",
-          next_steps="In this situation, there is no plan to continue the activity."), "leave out", ["no plan to continue"]),
-    (dict(status="no data", reasoning="EDG project."), "verify", ["no data"]),
-    (dict(status="unknown"), "verify", ["no status"]),
-    (dict(status="ongoing", relevance="The activity is not relevant and it is proposed to move it to measure 1.4.3."),
-     "leave out", ["1.4.3"]),
-])
+@pytest.mark.parametrize(
+    "fields, decision, words",
+    [
+        (
+            dict(
+                status="abandoned",
+                reasoning="No funds have been secured.",
+                relevance="The activity is relevant.",
+                next_steps="Plan in the new 2023-2025 AP",
+            ),
+            "carry over",
+            ["lack of funds", "still relevant", "2023-2025"],
+        ),
+        (
+            dict(
+                status="not initiated",
+                reasoning="The activity was not realised as donor funds were not made available..",
+                relevance="The activity is still relevant.",
+            ),
+            "carry over",
+            ["not initiated", "lack of funds"],
+        ),
+        (
+            dict(
+                status="completed",
+                relevance="Something.\nThe activity has been completed and is no longer relevant.",
+            ),
+            "leave out",
+            ["no longer relevant"],
+        ),
+        (
+            dict(status="completed", relevance="The activity in not relevant."),
+            "leave out",
+            ["no longer relevant"],
+        ),
+        (
+            dict(
+                status="completed",
+                relevance="The activity has been completed, but is still relevant.",
+                next_steps="Continue with training sessions",
+            ),
+            "continue",
+            ["still relevant"],
+        ),
+        (dict(status="completed"), "leave out", ["no further step"]),
+        (dict(status="ongoing", next_steps="Continue with further implementation."), "continue", []),
+        (
+            dict(
+                status="ongoing",
+                next_steps="The new deadline is the 2nd quarter of 2024. The activity is proposed in the revised AP 2023-25.",
+            ),
+            "plan",
+            ["2023-2025 AP"],
+        ),
+        (
+            dict(status="ongoing", reasoning="Funds have not been secured (70 million of RSD)"),
+            "continue",
+            ["lack of funds"],
+        ),
+        (
+            dict(
+                status="abandoned",
+                reasoning="No funds were made available.",
+                relevance="The activity is of great importance.",
+                next_steps="In this situation, there is no plan to continue the activity.",
+            ),
+            "leave out",
+            ["no plan to continue"],
+        ),
+        (dict(status="no data", reasoning="EDG project."), "verify", ["no data"]),
+        (dict(status="unknown"), "verify", ["no status"]),
+        (
+            dict(
+                status="ongoing",
+                relevance="The activity is not relevant and it is proposed to move it to measure 1.4.3.",
+            ),
+            "leave out",
+            ["1.4.3"],
+        ),
+    ],
+)
 def test_activity_decisions_follow_the_matrix_fields(fields, decision: str, words: list[str]) -> None:
     got, proposal, reason = _decide(**fields)
     assert got == decision, (proposal, reason)

@@ -3,6 +3,7 @@ title, bodies, years and glossary goes through ingest, stats, every kind of answ
 
 Nothing here is the shipped corpus: if the engine knew that report's names or IDs, these would fail.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -170,8 +171,12 @@ def test_structure_comes_from_the_document(other: Settings) -> None:
     assert catalog.abbreviations["NDA"] == "National Digital Agency"
     ind = catalog.indicators[0]
     assert [(v.label, v.year, v.raw) for v in ind.values] == [
-        ("Starting value (2022)", 2022, "40"), ("Value reached (2023)", 2023, "55"), ("Target value (2024)", 2024, "70"),
-        ("Value reached (2024)", 2024, "81"), ("Target value for 2025 and the comment", 2025, "90")]
+        ("Starting value (2022)", 2022, "40"),
+        ("Value reached (2023)", 2023, "55"),
+        ("Target value (2024)", 2024, "70"),
+        ("Value reached (2024)", 2024, "81"),
+        ("Target value for 2025 and the comment", 2025, "90"),
+    ]
     assert ind.latest_achieved().raw == "81" and ind.next_target().raw == "90"
 
 
@@ -246,8 +251,11 @@ def test_api_answers_from_the_other_evaluation(other: Settings, monkeypatch: pyt
 def test_a_corpus_without_a_matrix_says_so(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "plain.txt").write_text("1. INTRODUCTION\nThe programme trained 300 civil servants in 2023.\n\n"
-                                      "2. FINDINGS\nTraining was well received by the participants.\n", encoding="utf-8")
+    (corpus / "plain.txt").write_text(
+        "1. INTRODUCTION\nThe programme trained 300 civil servants in 2023.\n\n"
+        "2. FINDINGS\nTraining was well received by the participants.\n",
+        encoding="utf-8",
+    )
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model="hash:64")
     ingest(settings=settings, quiet=True)
     assert index_stats(settings)["activities"] == 0
@@ -262,17 +270,23 @@ def test_a_broken_glossary_is_refused_with_the_entry_at_fault(tmp_path: Path) ->
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "r.txt").write_text("Some text.\n", encoding="utf-8")
-    (corpus / "glossary.toml").write_text('[[body]]\nabbr = "X"\n\n[[term]]\npattern = "(unclosed"\nmeans = "y z"\n',
-                                          encoding="utf-8")
+    (corpus / "glossary.toml").write_text(
+        '[[body]]\nabbr = "X"\n\n[[term]]\npattern = "(unclosed"\nmeans = "y z"\n', encoding="utf-8"
+    )
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model="hash:64")
     with pytest.raises(GlossaryError) as err:
         ingest(settings=settings, quiet=True)
     message = str(err.value)
-    assert "body entry 1, field 'name'" in message and "term entry 1" in message and "regular expression" in message
+    assert (
+        "body entry 1, field 'name'" in message
+        and "term entry 1" in message
+        and "regular expression" in message
+    )
     assert not (settings.data_dir / "chunks.jsonl").exists()
 
 
 # ---------------------------------------------------------------- the shipped report, renumbered and retitled
+
 
 def renumbered(text: str) -> str:
     """The report with every objective, measure and activity ID moved from 1.x to 2.x and its matrix retitled."""
@@ -289,8 +303,12 @@ def renumbered_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("renumbered")
     corpus = root / "corpus"
     corpus.mkdir()
-    (corpus / "evaluation.txt").write_text(renumbered(CORPUS_FILE.read_text(encoding="utf-8")), encoding="utf-8")
-    (corpus / "glossary.toml").write_text((CORPUS / "glossary.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "evaluation.txt").write_text(
+        renumbered(CORPUS_FILE.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    (corpus / "glossary.toml").write_text(
+        (CORPUS / "glossary.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, embed_model="hash:64")
     ingest(settings=settings, quiet=True)
     return settings
@@ -298,7 +316,12 @@ def renumbered_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def test_renumbered_report_keeps_its_counts(renumbered_corpus: Settings) -> None:
     stats = index_stats(renumbered_corpus)
-    assert (stats["objectives"], stats["measures"], stats["activities"], stats["indicators"]) == (4, 24, 100, 68)
+    assert (stats["objectives"], stats["measures"], stats["activities"], stats["indicators"]) == (
+        4,
+        24,
+        100,
+        68,
+    )
     assert stats["statuses"]["abandoned"] == 13
     catalog = get_index(renumbered_corpus).catalog
     assert catalog.matrix_title == "Annex 5: Results Matrix"

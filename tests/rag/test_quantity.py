@@ -1,4 +1,5 @@
 """rag.quantity: what a quantity question counts, and whether a text gives a figure for it."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,12 @@ from hypothesis import strategies as st
 from rag.quantity import Counted, Passage, Row, asked, counted, states_count
 from rag.tokenize import tokenize
 
-KNOWN = set(tokenize("citizens civil servants trained women gender users datasets accounts one-stop shops served "
-                     "applications software solutions companies e-mailboxes local self-governments trainings napa"))
+KNOWN = set(
+    tokenize(
+        "citizens civil servants trained women gender users datasets accounts one-stop shops served "
+        "applications software solutions companies e-mailboxes local self-governments trainings napa"
+    )
+)
 
 
 def words(found: list[Counted]) -> list[str]:
@@ -20,24 +25,30 @@ def say(*texts: str) -> list[Passage]:
     return [Passage(t) for t in texts]
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("How many citizens were served at the Šabac one-stop shop in 2021?", ["citizen"]),
-    ("How many official e-mail accounts are active?", ["account"]),
-    ("How many apps or software solutions have been built on open data?", ["solut"]),
-    ("What share of the civil servants trained by NAPA were women?", ["servant", "women"]),
-    ("What percentage of users rate the portal well?", ["user"]),
-    ("how many datasets", ["dataset"]),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("How many citizens were served at the Šabac one-stop shop in 2021?", ["citizen"]),
+        ("How many official e-mail accounts are active?", ["account"]),
+        ("How many apps or software solutions have been built on open data?", ["solut"]),
+        ("What share of the civil servants trained by NAPA were women?", ["servant", "women"]),
+        ("What percentage of users rate the portal well?", ["user"]),
+        ("how many datasets", ["dataset"]),
+    ],
+)
 def test_counted_names_the_thing_counted(question: str, expected: list[str]) -> None:
     assert words(counted(question, KNOWN)) == expected
 
 
-@pytest.mark.parametrize("question", [
-    "Why was the open data portal upgrade dropped?",
-    "Who is responsible for measure 1.3.5?",
-    "What is the status of the contact centre?",
-    "Did the analysis of how many IT specialists the administration needs ever get done?",  # embedded, not asked
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was the open data portal upgrade dropped?",
+        "Who is responsible for measure 1.3.5?",
+        "What is the status of the contact centre?",
+        "Did the analysis of how many IT specialists the administration needs ever get done?",  # embedded, not asked
+    ],
+)
 def test_other_questions_count_nothing(question: str) -> None:
     assert counted(question, KNOWN) == []
 
@@ -62,7 +73,9 @@ def test_a_figure_next_to_the_counted_thing_counts() -> None:
 
 def test_a_figure_for_something_else_does_not_count() -> None:
     wanted = counted("How many citizens were served at the one-stop shop?", KNOWN)
-    assert not states_count(wanted, say("To date, 14 one-stop shops have been established, serving citizens of Šabac."))
+    assert not states_count(
+        wanted, say("To date, 14 one-stop shops have been established, serving citizens of Šabac.")
+    )
     assert not states_count(wanted, say("Citizens were served in 2021."))  # a year is not a figure
     assert states_count(wanted, say("In 2021 1900 citizens were served."))  # but a count before its noun is
 
@@ -85,24 +98,41 @@ def test_qualifiers_must_appear_around_the_figure() -> None:
     interior = {"ministri", "interior"}
     general = Passage("1.643 datasets were available in 2021.", context="Open data in public administration.")
     assert not states_count(wanted, [general], qualifiers=[interior])
-    assert states_count(wanted, [Passage(general.text, context="Datasets of the Ministry of Interior.")], qualifiers=[interior])
+    assert states_count(
+        wanted,
+        [Passage(general.text, context="Datasets of the Ministry of Interior.")],
+        qualifiers=[interior],
+    )
 
 
 def test_indicator_rows_count_what_their_name_says() -> None:
     wanted = counted("How many datasets are on the portal?", KNOWN)
-    rows = [Row("Indicator: Number of machine-readable datasets (Number)", "baseline (2019) 0; achieved in 2021 5196")]
+    rows = [
+        Row(
+            "Indicator: Number of machine-readable datasets (Number)",
+            "baseline (2019) 0; achieved in 2021 5196",
+        )
+    ]
     assert states_count(wanted, [], rows)
-    assert not states_count(wanted, say("Datasets are published regularly."),
-                            [Row("Indicator: Number of users (Number)", "achieved in 2021 5196")])
+    assert not states_count(
+        wanted,
+        say("Datasets are published regularly."),
+        [Row("Indicator: Number of users (Number)", "achieved in 2021 5196")],
+    )
 
 
 def test_a_row_may_count_the_thing_under_another_name() -> None:
     """'employees certified for ITIL' answers 'civil servants who got ITIL certification'."""
     wanted = counted("How many civil servants got ITIL certification?", KNOWN)
-    row = Row("Indicator: Number of public administration employees certified for ITIL (Number)", "target 60; achieved 0")
+    row = Row(
+        "Indicator: Number of public administration employees certified for ITIL (Number)",
+        "target 60; achieved 0",
+    )
     named = say("Civil servants attended trainings.")
     assert states_count(wanted, named, [row], topic={"civil", "itil", "certif"}, qualifiers=[{"itil"}])
-    events = Row("Indicator: Number of ITIL weeks (Number)", "achieved 1")  # names the qualifier, not what happened
+    events = Row(
+        "Indicator: Number of ITIL weeks (Number)", "achieved 1"
+    )  # names the qualifier, not what happened
     assert not states_count(wanted, named, [events], topic={"civil", "itil", "certif"}, qualifiers=[{"itil"}])
 
 
@@ -120,7 +150,10 @@ def test_a_thing_the_evidence_never_names_cannot_be_judged() -> None:
 
 
 def test_asked_quotes_the_question() -> None:
-    assert asked("And how many citizens were served in Šabac? Thanks.") == "how many citizens were served in Šabac"
+    assert (
+        asked("And how many citizens were served in Šabac? Thanks.")
+        == "how many citizens were served in Šabac"
+    )
     assert asked("Why?") == ""
 
 
@@ -139,22 +172,53 @@ def test_a_plain_figure_before_the_noun_is_always_found(noise: list[str], n: int
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl")), max_size=120), max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl")), max_size=120), max_size=5
+    )
+)
 def test_texts_without_figures_never_state_a_count(texts: list[str]) -> None:
     wanted = counted("How many citizens were served?", KNOWN)
-    texts = [t for t in texts if not set(tokenize(t)) & {"two", "three", "four", "five", "six", "seven", "eight", "nine",
-                                                         "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
-                                                         "fifty", "hundred", "thousand", "dozen", "half", "none"}]
+    texts = [
+        t
+        for t in texts
+        if not set(tokenize(t))
+        & {
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "fifteen",
+            "twenty",
+            "thirty",
+            "fifty",
+            "hundred",
+            "thousand",
+            "dozen",
+            "half",
+            "none",
+        }
+    ]
     assert not states_count(wanted, say(*texts, "Citizens were served well."))
 
 
-@pytest.mark.parametrize("phrase, head", [
-    ("requests to fix wrong information held about people", "requests"),
-    ("civil servants trained by NAPA", "servants"),
-    ("average waiting time", "time"),
-    ("backup network hubs had been set up", "hubs"),
-    ("work email accounts for authorised officials", "accounts"),
-])
+@pytest.mark.parametrize(
+    "phrase, head",
+    [
+        ("requests to fix wrong information held about people", "requests"),
+        ("civil servants trained by NAPA", "servants"),
+        ("average waiting time", "time"),
+        ("backup network hubs had been set up", "hubs"),
+        ("work email accounts for authorised officials", "accounts"),
+    ],
+)
 def test_head_word_is_the_noun_counted(phrase: str, head: str) -> None:
     from rag.quantity import head_word
 

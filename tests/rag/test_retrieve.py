@@ -1,4 +1,5 @@
 """rag.retrieve over the session index of the shipped corpus: exact IDs first, filters, k, order, plain-language recall."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,17 +24,21 @@ def _under(hit: Hit, id_: str) -> bool:
 
 # --- named IDs come first -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, kind, id_", [
-    ("1.4.2.2", "activity", "1.4.2.2"),
-    ("activity 1.4.2.2", "activity", "1.4.2.2"),
-    ("Activity 1.4.2.2.", "activity", "1.4.2.2"),
-    ("What is the status of activity 1.4.2.2?", "activity", "1.4.2.2"),
-    ("Why was ACTIVITY 1.1.6.7 not reported on?", "activity", "1.1.6.7"),
-    ("measure 1.3.5", "measure", "1.3.5"),
-    ("Who is responsible for 1.1.7?", "measure", "1.1.7"),
-    ("objective 1.4", "objective", "1.4"),
-    ("How far did SO 1.2 get?", "objective", "1.2"),
-])
+
+@pytest.mark.parametrize(
+    "question, kind, id_",
+    [
+        ("1.4.2.2", "activity", "1.4.2.2"),
+        ("activity 1.4.2.2", "activity", "1.4.2.2"),
+        ("Activity 1.4.2.2.", "activity", "1.4.2.2"),
+        ("What is the status of activity 1.4.2.2?", "activity", "1.4.2.2"),
+        ("Why was ACTIVITY 1.1.6.7 not reported on?", "activity", "1.1.6.7"),
+        ("measure 1.3.5", "measure", "1.3.5"),
+        ("Who is responsible for 1.1.7?", "measure", "1.1.7"),
+        ("objective 1.4", "objective", "1.4"),
+        ("How far did SO 1.2 get?", "objective", "1.2"),
+    ],
+)
 def test_named_id_returns_its_record_chunk_first(index, question: str, kind: str, id_: str) -> None:
     """A question naming an ID, in any usual form, gets that record's own chunk as the first, exact hit."""
     hits = retrieve(index, question, k=5)
@@ -63,13 +68,22 @@ def test_ids_argument_puts_an_inherited_id_first(index) -> None:
 
 # --- filters --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, filters", [
-    ("open data portal", Filters(objective="1.4")),
-    ("What is the status of activity 1.4.2.2?", Filters(objective="1.1")),  # names an ID the filter excludes
-    ("data centre in Kragujevac", Filters(measure="1.1.1")),
-    ("data centre", Filters(doc_type="annex", measure="1.1.1")),
-])
-def test_objective_and_measure_filters_only_return_chunks_under_them(index, question: str, filters: Filters) -> None:
+
+@pytest.mark.parametrize(
+    "question, filters",
+    [
+        ("open data portal", Filters(objective="1.4")),
+        (
+            "What is the status of activity 1.4.2.2?",
+            Filters(objective="1.1"),
+        ),  # names an ID the filter excludes
+        ("data centre in Kragujevac", Filters(measure="1.1.1")),
+        ("data centre", Filters(doc_type="annex", measure="1.1.1")),
+    ],
+)
+def test_objective_and_measure_filters_only_return_chunks_under_them(
+    index, question: str, filters: Filters
+) -> None:
     """Every hit lies under the filtered objective or measure (and document type)."""
     hits = retrieve(index, question, k=8, filters=filters)
     assert hits
@@ -82,7 +96,12 @@ def test_objective_and_measure_filters_only_return_chunks_under_them(index, ques
 @pytest.mark.parametrize("doc_type", ["report", "annex"])
 def test_doc_type_filter_only_returns_that_type(index, doc_type: str) -> None:
     """A doc_type filter returns a full page of chunks, all of that type."""
-    hits = retrieve(index, "recommendations for the next action plan on open data", k=8, filters=Filters(doc_type=doc_type))
+    hits = retrieve(
+        index,
+        "recommendations for the next action plan on open data",
+        k=8,
+        filters=Filters(doc_type=doc_type),
+    )
     assert len(hits) == 8
     assert {h.chunk.doc_type for h in hits} == {doc_type}
 
@@ -99,21 +118,24 @@ def _chunk(ids: list[str], doc_type: str = "annex") -> Chunk:
     return Chunk(id="x", text="t", document="d.txt", doc_type=doc_type, kind="activity", ids=ids)
 
 
-@pytest.mark.parametrize("ids, filters, allowed", [
-    (["1.4.2.2", "1.4.2", "1.4"], None, True),
-    (["1.4.2.2", "1.4.2", "1.4"], Filters(), True),
-    (["1.4.2.2", "1.4.2", "1.4"], Filters(objective="1.4"), True),
-    (["1.4.2.2", "1.4.2", "1.4"], Filters(measure="1.4.2"), True),
-    (["1.4.2.2"], Filters(measure="1.4.2"), True),  # a descendant ID is enough
-    (["1.4.2.2", "1.4.2", "1.4"], Filters(measure="1.4.1"), False),
-    (["1.4.2.2", "1.4.2", "1.4"], Filters(objective="1.1"), False),
-    (["1.4.21"], Filters(measure="1.4.2"), False),  # a prefix of the digits is not a parent
-    (["1.1.1.1"], Filters(objective="1.1.1"), True),
-    ([], Filters(objective="1.4"), False),  # prose naming no ID is outside every objective
-    ([], Filters(doc_type="annex"), True),
-    (["1.4"], Filters(doc_type="report"), False),
-    (["1.4.2"], Filters(objective="1.4", measure="1.4.1"), False),  # both must hold
-])
+@pytest.mark.parametrize(
+    "ids, filters, allowed",
+    [
+        (["1.4.2.2", "1.4.2", "1.4"], None, True),
+        (["1.4.2.2", "1.4.2", "1.4"], Filters(), True),
+        (["1.4.2.2", "1.4.2", "1.4"], Filters(objective="1.4"), True),
+        (["1.4.2.2", "1.4.2", "1.4"], Filters(measure="1.4.2"), True),
+        (["1.4.2.2"], Filters(measure="1.4.2"), True),  # a descendant ID is enough
+        (["1.4.2.2", "1.4.2", "1.4"], Filters(measure="1.4.1"), False),
+        (["1.4.2.2", "1.4.2", "1.4"], Filters(objective="1.1"), False),
+        (["1.4.21"], Filters(measure="1.4.2"), False),  # a prefix of the digits is not a parent
+        (["1.1.1.1"], Filters(objective="1.1.1"), True),
+        ([], Filters(objective="1.4"), False),  # prose naming no ID is outside every objective
+        ([], Filters(doc_type="annex"), True),
+        (["1.4"], Filters(doc_type="report"), False),
+        (["1.4.2"], Filters(objective="1.4", measure="1.4.1"), False),  # both must hold
+    ],
+)
 def test_allowed(ids: list[str], filters: Filters | None, allowed: bool) -> None:
     """_allowed admits a chunk only when its IDs lie under every filter given and its type matches."""
     assert _allowed(_chunk(ids), filters) is allowed
@@ -121,33 +143,50 @@ def test_allowed(ids: list[str], filters: Filters | None, allowed: bool) -> None
 
 # --- named and unknown IDs ------------------------------------------------------------------------------
 
+
 def test_named_ids_keeps_known_ids_in_order(known) -> None:
     """named_ids returns the catalog IDs a text names, in order, and drops ones the catalog lacks."""
-    assert named_ids("Compare 1.4.2.2, measure 1.3.5 and activity 1.4.9.9 with SO 1.1", known) == \
-        ["1.4.2.2", "1.3.5", "1.1"]
+    assert named_ids("Compare 1.4.2.2, measure 1.3.5 and activity 1.4.9.9 with SO 1.1", known) == [
+        "1.4.2.2",
+        "1.3.5",
+        "1.1",
+    ]
     assert named_ids("a value of 1.643 and 1.4", known) == []
 
 
-@pytest.mark.parametrize("text, unknown", [
-    ("What is the status of activity 9.9.9.9?", ["9.9.9.9"]),
-    ("measure 1.9.9 and Activity 1.4.2.2", ["1.9.9"]),
-    ("Tell me about objective 1.7.", ["1.7"]),
-    ("SO 5.1", ["5.1"]),
-    ("activity 1. 4. 9. 9", ["1.4.9.9"]),
-])
+@pytest.mark.parametrize(
+    "text, unknown",
+    [
+        ("What is the status of activity 9.9.9.9?", ["9.9.9.9"]),
+        ("measure 1.9.9 and Activity 1.4.2.2", ["1.9.9"]),
+        ("Tell me about objective 1.7.", ["1.7"]),
+        ("SO 5.1", ["5.1"]),
+        ("activity 1. 4. 9. 9", ["1.4.9.9"]),
+    ],
+)
 def test_unknown_ids_finds_ids_outside_the_catalog(known, text: str, unknown: list[str]) -> None:
     """An ID called an activity, measure or objective that the catalog lacks is reported, canonicalised."""
     assert unknown_ids(text, known) == unknown
 
 
-@pytest.mark.parametrize("text", ["activity 1.4.2.2", "Measure 1.3.5.", "objective 1.4", "SO 1.2",
-                                  "a value of 9.9.9.9 without a kind word", "What was abandoned?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "activity 1.4.2.2",
+        "Measure 1.3.5.",
+        "objective 1.4",
+        "SO 1.2",
+        "a value of 9.9.9.9 without a kind word",
+        "What was abandoned?",
+    ],
+)
 def test_unknown_ids_ignores_real_ids_and_bare_numbers(known, text: str) -> None:
     """Real IDs, and numbers not called an activity/measure/objective, are not unknown IDs."""
     assert unknown_ids(text, known) == []
 
 
 # --- k and order ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("k", [1, 3, 12])
 def test_k_is_respected(index, k: int) -> None:
@@ -172,16 +211,34 @@ def test_hits_carry_cosines_for_every_chunk(index) -> None:
 
 # --- plain-language questions find the record they describe -------------------------------------------
 
-@pytest.mark.parametrize("question, kind, id_", [
-    ("Is the contact centre working?", "activity", "1.3.3.1"),  # 1.3.3.1 Establishment of a contact centre ...
-    ("Where can I call the contact center?", "activity", "1.3.3.1"),  # US spelling
-    ("Is there a hotline for e-Government users?", "activity", "1.3.3.1"),  # synonym only
-    ("What happened with the register of agricultural farms?", "activity", "1.1.6.7"),  # ... Farms (e-Agrar)
-    ("What about e-Agrar?", "activity", "1.1.6.7"),
-    ("Was the Metaregister established?", "activity", "1.1.5.1"),  # Establish Metaregister to ensure interoperability
-    ("Did the SOC and CERT get set up?", "activity", "1.1.9.5"),  # Establishment of SOC and CERT
-    ("How far did the one-stop shop get?", "measure", "1.3.5"),  # Implementation of one stop shop
-])
-def test_plain_language_question_finds_the_record_in_the_top_5(index, question: str, kind: str, id_: str) -> None:
+
+@pytest.mark.parametrize(
+    "question, kind, id_",
+    [
+        (
+            "Is the contact centre working?",
+            "activity",
+            "1.3.3.1",
+        ),  # 1.3.3.1 Establishment of a contact centre ...
+        ("Where can I call the contact center?", "activity", "1.3.3.1"),  # US spelling
+        ("Is there a hotline for e-Government users?", "activity", "1.3.3.1"),  # synonym only
+        (
+            "What happened with the register of agricultural farms?",
+            "activity",
+            "1.1.6.7",
+        ),  # ... Farms (e-Agrar)
+        ("What about e-Agrar?", "activity", "1.1.6.7"),
+        (
+            "Was the Metaregister established?",
+            "activity",
+            "1.1.5.1",
+        ),  # Establish Metaregister to ensure interoperability
+        ("Did the SOC and CERT get set up?", "activity", "1.1.9.5"),  # Establishment of SOC and CERT
+        ("How far did the one-stop shop get?", "measure", "1.3.5"),  # Implementation of one stop shop
+    ],
+)
+def test_plain_language_question_finds_the_record_in_the_top_5(
+    index, question: str, kind: str, id_: str
+) -> None:
     """Words matching a record's title in the Evaluation Matrix bring that record into the top 5."""
     assert (kind, id_) in _top(retrieve(index, question, k=5))

@@ -1,4 +1,5 @@
 """rag.subject: the record a plain-language question is about, found by its title, over the session index."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,24 +11,38 @@ def _subject(index, question: str) -> Subject | None:
     return find_subject(index, question, index.embed_query(question))
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("What's happening with the support line where people and companies can phone in for help?", "1.3.3.1"),
-    ("How far along is digitising the farm register?", "1.1.6.7"),
-    ("What about a catalogue of every piece of paperwork firms and citizens have to go through?", "1.1.7"),
-    ("Has the local economic development platform for municipalities been set up?", "1.4.4.1"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "What's happening with the support line where people and companies can phone in for help?",
+            "1.3.3.1",
+        ),
+        ("How far along is digitising the farm register?", "1.1.6.7"),
+        (
+            "What about a catalogue of every piece of paperwork firms and citizens have to go through?",
+            "1.1.7",
+        ),
+        ("Has the local economic development platform for municipalities been set up?", "1.4.4.1"),
+    ],
+)
 def test_a_paraphrase_finds_its_record(index, question: str, expected: str) -> None:
     subject = _subject(index, question)
-    assert subject is not None, [(round(s, 2), r.id) for s, r in ranked_subjects(index, question, index.embed_query(question))[:3]]
+    assert subject is not None, [
+        (round(s, 2), r.id) for s, r in ranked_subjects(index, question, index.embed_query(question))[:3]
+    ]
     assert subject.record.id == expected
     assert subject.score >= MIN_SCORE and subject.margin >= MIN_MARGIN
 
 
-@pytest.mark.parametrize("question", [
-    "What did the evaluation conclude?",
-    "Which evaluation criteria did the analysis use?",
-    "Tell me something.",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the evaluation conclude?",
+        "Which evaluation criteria did the analysis use?",
+        "Tell me something.",
+    ],
+)
 def test_a_question_about_no_record_in_particular_has_no_subject(index, question: str) -> None:
     assert _subject(index, question) is None
 
@@ -44,5 +59,7 @@ def test_mentions_needs_the_words_the_question_named_the_record_by(index) -> Non
     question = "When did the Central Population Register go live?"
     subject = _subject(index, question)
     assert subject is not None and subject.record.id == "1.1.6.1"
-    assert mentions(index, subject, question, "The Central Population Register became operational on 1 September 2020.")
+    assert mentions(
+        index, subject, question, "The Central Population Register became operational on 1 September 2020."
+    )
     assert not mentions(index, subject, question, "The Address Register was set up in 2021.")

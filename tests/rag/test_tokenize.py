@@ -1,4 +1,5 @@
 """rag.tokenize: the tokens BM25, title look-up and term overlap see (IDs and numbers whole, words stemmed)."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,13 +11,39 @@ from rag.tokenize import STOPWORDS, stem, tokenize
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # What questions and documents hold: any character, plus IDs, numbers, hyphens, Serbian letters, invisibles.
 ALPHABET = st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
-    list("0123456789.,-\t\n :;()%") + list("šđčćžŠĐČĆŽљњџЂЋ") + ["\u200b", "\ufeff", "\x00", "İ", "K", "ſ"])
+    list("0123456789.,-\t\n :;()%") + list("šđčćžŠĐČĆŽљњџЂЋ") + ["\u200b", "\ufeff", "\x00", "İ", "K", "ſ"]
+)
 TEXTS = st.text(alphabet=ALPHABET, max_size=300)
-WORDY = st.lists(st.sampled_from(["Activity", "the", "of", "e-Government", "one-stop-shop", "1.4.2.2", "1.643", "96,55",
-                                  "centre", "center", "was", "abandoned", " ", "\n", ".", ",", "-", "2022"]) | TEXTS,
-                 max_size=30).map(" ".join)
+WORDY = st.lists(
+    st.sampled_from(
+        [
+            "Activity",
+            "the",
+            "of",
+            "e-Government",
+            "one-stop-shop",
+            "1.4.2.2",
+            "1.643",
+            "96,55",
+            "centre",
+            "center",
+            "was",
+            "abandoned",
+            " ",
+            "\n",
+            ".",
+            ",",
+            "-",
+            "2022",
+        ]
+    )
+    | TEXTS,
+    max_size=30,
+).map(" ".join)
 # Activity IDs as the report writes them: "1.x.y.z" with small numbers.
-ACTIVITY_IDS = st.tuples(st.integers(1, 4), st.integers(1, 12), st.integers(1, 12)).map(lambda t: "1.%d.%d.%d" % t)
+ACTIVITY_IDS = st.tuples(st.integers(1, 4), st.integers(1, 12), st.integers(1, 12)).map(
+    lambda t: "1.%d.%d.%d" % t
+)
 BEFORE = st.sampled_from([" ", "\n", "\t", " (", " activity ", " Activity ", ": "])
 AFTER = st.sampled_from([" ", "\n", ". ", ", ", ") ", "? ", ".\n", "; ", ".", ""])
 
@@ -28,19 +55,25 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
 
 # --- examples -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, whole", [
-    ("Activity 1.4.2.2 was abandoned", "1.4.2.2"),
-    ("see activity 1.4.2.2.", "1.4.2.2"),  # the sentence's full stop is not part of the ID
-    ("measure 1.3.5, then", "1.3.5"),
-    ("1.643 users in 2021", "1.643"),
-    ("an increase of 96,55%", "96,55"),
-    ("(1.1.6.7)", "1.1.6.7"),
-])
+
+@pytest.mark.parametrize(
+    "text, whole",
+    [
+        ("Activity 1.4.2.2 was abandoned", "1.4.2.2"),
+        ("see activity 1.4.2.2.", "1.4.2.2"),  # the sentence's full stop is not part of the ID
+        ("measure 1.3.5, then", "1.3.5"),
+        ("1.643 users in 2021", "1.643"),
+        ("an increase of 96,55%", "96,55"),
+        ("(1.1.6.7)", "1.1.6.7"),
+    ],
+)
 def test_ids_and_numbers_stay_whole(text: str, whole: str) -> None:
     """Dotted IDs and decimal numbers are one token, with no trailing punctuation."""
     tokens = tokenize(text)
     assert whole in tokens
-    assert not any(t != whole and t in whole.split(".") for t in tokens if t[0].isdigit())  # not split into pieces
+    assert not any(
+        t != whole and t in whole.split(".") for t in tokens if t[0].isdigit()
+    )  # not split into pieces
 
 
 def test_dotted_id_is_not_merged_with_neighbouring_ids() -> None:
@@ -60,18 +93,36 @@ def test_hyphen_parts_that_are_stopwords_are_dropped_but_the_compound_stays() ->
     assert tokenize("state-of-the-art") == ["state-of-the-art", "state", "art"]
 
 
-@pytest.mark.parametrize("us, uk", [("center", "centre"), ("centers", "centres"), ("organization", "organisation"),
-                                    ("digitization", "digitisation"), ("harmonization", "harmonisation"),
-                                    ("optimization", "optimisation"), ("program", "programme"),
-                                    ("programs", "programmes"), ("canceled", "cancelled"), ("favor", "favour")])
+@pytest.mark.parametrize(
+    "us, uk",
+    [
+        ("center", "centre"),
+        ("centers", "centres"),
+        ("organization", "organisation"),
+        ("digitization", "digitisation"),
+        ("harmonization", "harmonisation"),
+        ("optimization", "optimisation"),
+        ("program", "programme"),
+        ("programs", "programmes"),
+        ("canceled", "cancelled"),
+        ("favor", "favour"),
+    ],
+)
 def test_us_spellings_fold_to_the_reports_uk_spelling(us: str, uk: str) -> None:
     """A US spelling gives the same token as the UK spelling the report uses."""
     assert tokenize(us) == tokenize(uk) == [stem(uk)]
     assert tokenize(f"The contact {us.capitalize()}") == tokenize(f"the contact {uk}")
 
 
-@pytest.mark.parametrize("us, uk", [("organizations", "organisations"), ("digitized", "digitised"),
-                                    ("harmonized", "harmonised"), ("optimized", "optimised")])
+@pytest.mark.parametrize(
+    "us, uk",
+    [
+        ("organizations", "organisations"),
+        ("digitized", "digitised"),
+        ("harmonized", "harmonised"),
+        ("optimized", "optimised"),
+    ],
+)
 def test_inflected_us_spellings_fold_too(us: str, uk: str) -> None:
     """Plural and past forms of the folded words match the report's spelling (the corpus has 16 'organisations')."""
     assert tokenize(us) == tokenize(uk)
@@ -108,6 +159,7 @@ def test_empty_and_punctuation_only_text_gives_no_tokens() -> None:
 
 # --- properties ---------------------------------------------------------------------------------------
 
+
 @FAST
 @given(WORDY, st.booleans())
 @example("1.4.2.2. 1.643, 96,55 e-government-portal", False)
@@ -128,8 +180,9 @@ def test_tokenize_never_raises_and_tokens_are_lower_case_and_non_empty(text: str
 @given(TEXTS, BEFORE, ACTIVITY_IDS, AFTER, TEXTS)
 @example("", " ", "1.4.2.2", ".", "")
 @example("measure 1.3.", " ", "1.3.5.1", ", ", "1.643")
-def test_dotted_ids_embedded_in_random_text_come_out_whole(prefix: str, before: str, id_: str, after: str,
-                                                           suffix: str) -> None:
+def test_dotted_ids_embedded_in_random_text_come_out_whole(
+    prefix: str, before: str, id_: str, after: str, suffix: str
+) -> None:
     """An activity ID set off by a space and punctuation is one token, whatever text surrounds it."""
     if after and after[-1] not in " \n" and suffix[:1].isdigit():
         suffix = " " + suffix  # "1.4.2.2.5" would be a different number, not this ID

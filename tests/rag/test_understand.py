@@ -1,4 +1,5 @@
 """rag.understand (intent, IDs, follow-ups), rag.vocabulary (statuses_named) and rag.names (expand, bodies_named), on a tiny catalog."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,26 +16,66 @@ from rag.vocabulary import statuses_named
 # Two objectives, three measures, five activities, in document order (the order "next measure" follows).
 CATALOG = Catalog(
     objectives=[
-        Objective(id="1.3", title="Increase of e-Government accessibility to citizens and businesses", responsible="ITE Office"),
+        Objective(
+            id="1.3",
+            title="Increase of e-Government accessibility to citizens and businesses",
+            responsible="ITE Office",
+        ),
         Objective(id="1.4", title="Data opening in the public administration", responsible="ITE Office"),
     ],
     measures=[
         Measure(id="1.3.5", title="Implementation of one stop shop", objective="1.3", responsible="MPALSG"),
-        Measure(id="1.4.1", title="Ensuring the implementation of the legal framework for open data", objective="1.4",
-                responsible="ITE Office"),
-        Measure(id="1.4.2", title="Improvement of Open Data Portal", objective="1.4", responsible="ITE Office"),
+        Measure(
+            id="1.4.1",
+            title="Ensuring the implementation of the legal framework for open data",
+            objective="1.4",
+            responsible="ITE Office",
+        ),
+        Measure(
+            id="1.4.2", title="Improvement of Open Data Portal", objective="1.4", responsible="ITE Office"
+        ),
     ],
     activities=[
-        Activity(id="1.3.5.1", title="Draw up a study on the possibilities of setting up one-stop-shop", measure="1.3.5",
-                 objective="1.3", responsible="MPALSG", status="abandoned"),
-        Activity(id="1.3.5.2", title="Implementation of a pilot project for a one-stop-shop for LSGs", measure="1.3.5",
-                 objective="1.3", responsible="MPALSG", status="ongoing"),
-        Activity(id="1.4.1.1", title="Establish a special organizational unit in ITE for open data", measure="1.4.1",
-                 objective="1.4", responsible="ITE", status="completed"),
-        Activity(id="1.4.2.1", title="Development and publication of guidelines to improve the quality of open data",
-                 measure="1.4.2", objective="1.4", responsible="ITE", status="abandoned"),
-        Activity(id="1.4.2.2", title="Improvement of the Open Data Portal software solution", measure="1.4.2",
-                 objective="1.4", responsible="ITE", status="abandoned"),
+        Activity(
+            id="1.3.5.1",
+            title="Draw up a study on the possibilities of setting up one-stop-shop",
+            measure="1.3.5",
+            objective="1.3",
+            responsible="MPALSG",
+            status="abandoned",
+        ),
+        Activity(
+            id="1.3.5.2",
+            title="Implementation of a pilot project for a one-stop-shop for LSGs",
+            measure="1.3.5",
+            objective="1.3",
+            responsible="MPALSG",
+            status="ongoing",
+        ),
+        Activity(
+            id="1.4.1.1",
+            title="Establish a special organizational unit in ITE for open data",
+            measure="1.4.1",
+            objective="1.4",
+            responsible="ITE",
+            status="completed",
+        ),
+        Activity(
+            id="1.4.2.1",
+            title="Development and publication of guidelines to improve the quality of open data",
+            measure="1.4.2",
+            objective="1.4",
+            responsible="ITE",
+            status="abandoned",
+        ),
+        Activity(
+            id="1.4.2.2",
+            title="Improvement of the Open Data Portal software solution",
+            measure="1.4.2",
+            objective="1.4",
+            responsible="ITE",
+            status="abandoned",
+        ),
     ],
 )
 
@@ -48,39 +89,48 @@ def conversation(*contents: str) -> list[Turn]:
     return [Turn(role="user" if i % 2 == 0 else "assistant", content=c) for i, c in enumerate(contents)]
 
 
-ABOUT_1422 = conversation("What is the status of activity 1.4.2.2?",
-                          "Activity 1.4.2.2 (Improvement of the Open Data Portal software solution) was abandoned.")
+ABOUT_1422 = conversation(
+    "What is the status of activity 1.4.2.2?",
+    "Activity 1.4.2.2 (Improvement of the Open Data Portal software solution) was abandoned.",
+)
 
 
 # --- IDs ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, ids", [
-    ("1.3.5", ["1.3.5"]),
-    ("What is the status of 1.3.5?", ["1.3.5"]),
-    ("measure 1.3.5", ["1.3.5"]),
-    ("Measure 1.3.5.", ["1.3.5"]),
-    ("1. 3. 5", ["1.3.5"]),
-    ("activity 1.4.2.2", ["1.4.2.2"]),
-    ("Why was Activity 1.4.2.2 abandoned?", ["1.4.2.2"]),
-    ("objective 1.4", ["1.4"]),
-    ("Specific objective 1.4", ["1.4"]),
-    ("SO 1.3", ["1.3"]),
-    ("so 1.4?", ["1.4"]),
-    ("Compare measure 1.4.2 and measure 1.3.5", ["1.4.2", "1.3.5"]),  # order of mention
-    ("1.3.5 and again 1.3.5", ["1.3.5"]),  # no duplicates
-])
+
+@pytest.mark.parametrize(
+    "question, ids",
+    [
+        ("1.3.5", ["1.3.5"]),
+        ("What is the status of 1.3.5?", ["1.3.5"]),
+        ("measure 1.3.5", ["1.3.5"]),
+        ("Measure 1.3.5.", ["1.3.5"]),
+        ("1. 3. 5", ["1.3.5"]),
+        ("activity 1.4.2.2", ["1.4.2.2"]),
+        ("Why was Activity 1.4.2.2 abandoned?", ["1.4.2.2"]),
+        ("objective 1.4", ["1.4"]),
+        ("Specific objective 1.4", ["1.4"]),
+        ("SO 1.3", ["1.3"]),
+        ("so 1.4?", ["1.4"]),
+        ("Compare measure 1.4.2 and measure 1.3.5", ["1.4.2", "1.3.5"]),  # order of mention
+        ("1.3.5 and again 1.3.5", ["1.3.5"]),  # no duplicates
+    ],
+)
 def test_id_forms_map_to_catalog_ids(question: str, ids: list[str]) -> None:
     """The ways people write IDs resolve to the canonical IDs, in order of mention."""
     assert q(question).ids == ids
 
 
-@pytest.mark.parametrize("question", [
-    "1.4",  # a bare two-part number is a number, not an objective
-    "measure 1.4",  # a two-part ID called a measure is not an objective either
-    "SO 1.2",  # a well-formed objective ID that this catalog does not hold
-    "activity 1.4.9.9",
-    "What is the value 1.643?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "1.4",  # a bare two-part number is a number, not an objective
+        "measure 1.4",  # a two-part ID called a measure is not an objective either
+        "SO 1.2",  # a well-formed objective ID that this catalog does not hold
+        "activity 1.4.9.9",
+        "What is the value 1.643?",
+    ],
+)
 def test_numbers_and_ids_outside_the_catalog_name_nothing(question: str) -> None:
     """Bare numbers and IDs the catalog does not know give no IDs."""
     assert q(question).ids == []
@@ -103,31 +153,35 @@ def test_query_text_is_whitespace_normalised() -> None:
 
 # --- intents --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, intent", [
-    ("What is the status of activity 1.4.2.2?", "status"),
-    ("Was activity 1.3.5.1 completed?", "status"),
-    ("How far has measure 1.3.5 come?", "status"),
-    ("Where is activity 1.3.5.2?", "status"),
-    ("Why was activity 1.4.2.2 abandoned?", "why"),
-    ("What prevented activity 1.4.2.1 from going ahead?", "why"),
-    ("Who is responsible for measure 1.4.1?", "responsible"),
-    ("Which institution implements activity 1.3.5.2?", "responsible"),
-    ("What was the baseline for measure 1.4.2?", "indicator"),
-    ("What is the target for 2022 for 1.4.2?", "indicator"),
-    ("Which activities were abandoned?", "list"),
-    ("List the measures of objective 1.4", "list"),
-    ("Which activities did MPALSG lead?", "list"),
-    ("How many activities were completed?", "count"),
-    ("How many measures does each objective have?", "count"),
-    ("What is measure 1.3.5 about?", "about"),
-    ("Describe activity 1.3.5.2", "about"),
-    ("Compare measure 1.4.1 and measure 1.4.2", "compare"),
-    ("What is the difference between 1.4.1 and 1.4.2?", "compare"),
-    ("Draft an action plan entry for measure 1.3.5", "draft"),
-    ("Please write the action plan text for activities on open data", "draft"),
-    ("What did the evaluation recommend for open data?", "free"),
-    ("Tell me a joke about cats", "free"),
-])
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("What is the status of activity 1.4.2.2?", "status"),
+        ("Was activity 1.3.5.1 completed?", "status"),
+        ("How far has measure 1.3.5 come?", "status"),
+        ("Where is activity 1.3.5.2?", "status"),
+        ("Why was activity 1.4.2.2 abandoned?", "why"),
+        ("What prevented activity 1.4.2.1 from going ahead?", "why"),
+        ("Who is responsible for measure 1.4.1?", "responsible"),
+        ("Which institution implements activity 1.3.5.2?", "responsible"),
+        ("What was the baseline for measure 1.4.2?", "indicator"),
+        ("What is the target for 2022 for 1.4.2?", "indicator"),
+        ("Which activities were abandoned?", "list"),
+        ("List the measures of objective 1.4", "list"),
+        ("Which activities did MPALSG lead?", "list"),
+        ("How many activities were completed?", "count"),
+        ("How many measures does each objective have?", "count"),
+        ("What is measure 1.3.5 about?", "about"),
+        ("Describe activity 1.3.5.2", "about"),
+        ("Compare measure 1.4.1 and measure 1.4.2", "compare"),
+        ("What is the difference between 1.4.1 and 1.4.2?", "compare"),
+        ("Draft an action plan entry for measure 1.3.5", "draft"),
+        ("Please write the action plan text for activities on open data", "draft"),
+        ("What did the evaluation recommend for open data?", "free"),
+        ("Tell me a joke about cats", "free"),
+    ],
+)
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
     """Each kind of question gets the intent the answerer dispatches on."""
     assert q(question).intent == intent
@@ -149,14 +203,17 @@ def test_list_of_one_named_activity_is_its_status() -> None:
     assert query.ids == ["1.4.2.2"] and query.intent == "status"
 
 
-@pytest.mark.parametrize("question, unit, group_by", [
-    ("How many activities were completed?", "activities", ""),
-    ("How many measures does each objective have?", "measures", "objective"),
-    ("How many activities are there per measure?", "activities", "measure"),
-    ("Which indicators reached their target?", "indicators", ""),
-    ("List the objectives", "objectives", ""),
-    ("Why was activity 1.4.2.2 abandoned?", "", ""),
-])
+@pytest.mark.parametrize(
+    "question, unit, group_by",
+    [
+        ("How many activities were completed?", "activities", ""),
+        ("How many measures does each objective have?", "measures", "objective"),
+        ("How many activities are there per measure?", "activities", "measure"),
+        ("Which indicators reached their target?", "indicators", ""),
+        ("List the objectives", "objectives", ""),
+        ("Why was activity 1.4.2.2 abandoned?", "", ""),
+    ],
+)
 def test_unit_and_group_by(question: str, unit: str, group_by: str) -> None:
     """List and count questions carry what they count and how they group it."""
     query = q(question)
@@ -173,6 +230,7 @@ def test_list_question_carries_status_scope_and_entity() -> None:
 
 
 # --- follow-ups -----------------------------------------------------------------------------------------
+
 
 def test_followup_inherits_the_activity_of_the_history() -> None:
     """'and why was it abandoned?' after a turn about 1.4.2.2 is about 1.4.2.2, with the earlier question as context."""
@@ -192,8 +250,12 @@ def test_short_followup_without_pronoun_inherits() -> None:
 
 def test_followup_takes_the_latest_turn_naming_ids() -> None:
     """With two subjects in the history, the most recent one is inherited."""
-    history = conversation("Status of 1.4.2.2?", "Activity 1.4.2.2 was abandoned.",
-                           "and 1.3.5.1?", "Activity 1.3.5.1 was abandoned too.")
+    history = conversation(
+        "Status of 1.4.2.2?",
+        "Activity 1.4.2.2 was abandoned.",
+        "and 1.3.5.1?",
+        "Activity 1.3.5.1 was abandoned too.",
+    )
     query = q("and why?", history)
     assert query.ids == ["1.3.5.1"]
     assert query.context == "and 1.3.5.1?"
@@ -201,8 +263,12 @@ def test_followup_takes_the_latest_turn_naming_ids() -> None:
 
 def test_followup_skips_turns_naming_only_unknown_ids() -> None:
     """A turn that names only IDs outside the catalog is passed over for the earlier known one."""
-    history = conversation("Status of 1.4.2.2?", "Activity 1.4.2.2 was abandoned.",
-                           "and 1.4.9.9?", "There is no activity 1.4.9.9 in the evaluation.")
+    history = conversation(
+        "Status of 1.4.2.2?",
+        "Activity 1.4.2.2 was abandoned.",
+        "and 1.4.9.9?",
+        "There is no activity 1.4.9.9 in the evaluation.",
+    )
     assert q("and why?", history).ids == ["1.4.2.2"]
 
 
@@ -235,19 +301,28 @@ def test_followup_without_history_has_nothing_to_inherit() -> None:
         assert query.ids == [] and query.inherited is False
 
 
-@pytest.mark.parametrize("history_ids, question, expected", [
-    ("measure 1.3.5", "what about the next measure?", ["1.4.1"]),  # crosses into the next objective
-    ("measure 1.4.1", "And the previous measure?", ["1.3.5"]),
-    ("measure 1.4.1", "what about the following measure?", ["1.4.2"]),
-    ("activity 1.3.5.2", "what about the next measure?", ["1.4.1"]),  # the activity's measure, then the next
-    ("activity 1.3.5.2", "what about the next activity?", ["1.4.1.1"]),
-    ("activity 1.3.5.2", "and the preceding activity?", ["1.3.5.1"]),
-    ("measure 1.4.2", "what about the next objective?", []),  # 1.4 is the last objective
-    ("objective 1.3", "what about the next objective?", ["1.4"]),
-    ("measure 1.4.2", "what about the next measure?", []),  # no measure after the last one
-    ("measure 1.3.5", "what about the previous measure?", []),  # none before the first one
-])
-def test_next_and_previous_move_in_document_order(history_ids: str, question: str, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    "history_ids, question, expected",
+    [
+        ("measure 1.3.5", "what about the next measure?", ["1.4.1"]),  # crosses into the next objective
+        ("measure 1.4.1", "And the previous measure?", ["1.3.5"]),
+        ("measure 1.4.1", "what about the following measure?", ["1.4.2"]),
+        (
+            "activity 1.3.5.2",
+            "what about the next measure?",
+            ["1.4.1"],
+        ),  # the activity's measure, then the next
+        ("activity 1.3.5.2", "what about the next activity?", ["1.4.1.1"]),
+        ("activity 1.3.5.2", "and the preceding activity?", ["1.3.5.1"]),
+        ("measure 1.4.2", "what about the next objective?", []),  # 1.4 is the last objective
+        ("objective 1.3", "what about the next objective?", ["1.4"]),
+        ("measure 1.4.2", "what about the next measure?", []),  # no measure after the last one
+        ("measure 1.3.5", "what about the previous measure?", []),  # none before the first one
+    ],
+)
+def test_next_and_previous_move_in_document_order(
+    history_ids: str, question: str, expected: list[str]
+) -> None:
     """'the next measure' and friends step from the inherited ID through the catalog in document order."""
     history = conversation(f"Tell me about {history_ids}", f"{history_ids.capitalize()} is ...")
     query = q(question, history)
@@ -274,20 +349,24 @@ def test_general_list_question_after_an_activity_stays_a_list() -> None:
 
 # --- synonyms: statuses ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, statuses", [
-    ("Which activities were dropped?", ["abandoned"]),
-    ("Which were scrapped or cancelled?", ["abandoned"]),
-    ("Which activities were discontinued?", ["abandoned"]),  # not also 'ongoing' for 'continu'
-    ("Which activities were not initiated?", ["not initiated"]),
-    ("Which activities never started?", ["not initiated"]),
-    ("Where has there been no progress?", ["not initiated"]),
-    ("What is still in progress?", ["ongoing"]),
-    ("Which activities are not yet finished?", ["ongoing"]),  # not also 'completed' for 'finish'
-    ("What was completed?", ["completed"]),
-    ("Which activities have a blank status?", ["unknown"]),
-    ("Which activities have no data?", ["no data"]),
-    ("What is the budget of measure 1.3.5?", []),
-])
+
+@pytest.mark.parametrize(
+    "question, statuses",
+    [
+        ("Which activities were dropped?", ["abandoned"]),
+        ("Which were scrapped or cancelled?", ["abandoned"]),
+        ("Which activities were discontinued?", ["abandoned"]),  # not also 'ongoing' for 'continu'
+        ("Which activities were not initiated?", ["not initiated"]),
+        ("Which activities never started?", ["not initiated"]),
+        ("Where has there been no progress?", ["not initiated"]),
+        ("What is still in progress?", ["ongoing"]),
+        ("Which activities are not yet finished?", ["ongoing"]),  # not also 'completed' for 'finish'
+        ("What was completed?", ["completed"]),
+        ("Which activities have a blank status?", ["unknown"]),
+        ("Which activities have no data?", ["no data"]),
+        ("What is the budget of measure 1.3.5?", []),
+    ],
+)
 def test_statuses_named(question: str, statuses: list[str]) -> None:
     """Everyday status words map to the matrix's canonical statuses, negated phrases to their own status only."""
     assert statuses_named(question) == statuses
@@ -295,13 +374,21 @@ def test_statuses_named(question: str, statuses: list[str]) -> None:
 
 def test_statuses_named_finds_several_once_each() -> None:
     """Two statuses in one question are both found, each once (in the table's order, not the question's)."""
-    assert statuses_named("Which were completed and which were dropped, and which completed late?") == \
-        ["abandoned", "completed"]
+    assert statuses_named("Which were completed and which were dropped, and which completed late?") == [
+        "abandoned",
+        "completed",
+    ]
     assert statuses_named("not started and not finished") == ["not initiated", "ongoing"]
 
 
-@pytest.mark.parametrize("question", ["Which activities were not implemented?", "Which activities are incomplete?",
-                                      "Which targets were not achieved?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which activities were not implemented?",
+        "Which activities are incomplete?",
+        "Which targets were not achieved?",
+    ],
+)
 def test_negated_completion_is_not_completed(question: str) -> None:
     """A question asking what was NOT done must not be read as asking for completed activities."""
     assert "completed" not in statuses_named(question)
@@ -325,23 +412,31 @@ def expand(question: str) -> str:
 def entities_named(question: str) -> list[str]:
     """Bodies of a catalog whose responsible column names every body of the shipped matrix."""
     bodies = ["ITE", "MPALSG", "JA", "MJ", "RGA", "Ministry of Agriculture"]
-    catalog = Catalog(activities=[Activity(id=f"1.1.1.{n}", title="t", measure="1.1.1", objective="1.1", responsible=b)
-                                  for n, b in enumerate(bodies, 1)])
+    catalog = Catalog(
+        activities=[
+            Activity(id=f"1.1.1.{n}", title="t", measure="1.1.1", objective="1.1", responsible=b)
+            for n, b in enumerate(bodies, 1)
+        ]
+    )
     return Names(GLOSSARY, catalog).bodies_named(question)
 
-@pytest.mark.parametrize("question, added", [
-    ("Is there a call center for citizens?", "contact centre"),
-    ("Who runs the helpdesk?", "contact centre"),
-    ("What happened to the farmers' register?", "e-Agrar Register of Agricultural Farms"),
-    ("Is there a catalogue of all registers?", "Metaregister"),
-    ("Where are the server rooms?", "Data Centre Kragujevac"),
-    ("Was there a one-stop shop?", "one stop shop"),
-])
+
+@pytest.mark.parametrize(
+    "question, added",
+    [
+        ("Is there a call center for citizens?", "contact centre"),
+        ("Who runs the helpdesk?", "contact centre"),
+        ("What happened to the farmers' register?", "e-Agrar Register of Agricultural Farms"),
+        ("Is there a catalogue of all registers?", "Metaregister"),
+        ("Where are the server rooms?", "Data Centre Kragujevac"),
+        ("Was there a one-stop shop?", "one stop shop"),
+    ],
+)
 def test_expand_adds_the_reports_terms(question: str, added: str) -> None:
     """Everyday names get the corpus's own terms appended; the question itself is kept as the prefix."""
     expanded = expand(question)
     assert expanded.startswith(question)
-    assert added in expanded[len(question):]
+    assert added in expanded[len(question) :]
 
 
 def test_expand_leaves_unrelated_questions_alone() -> None:
@@ -350,21 +445,25 @@ def test_expand_leaves_unrelated_questions_alone() -> None:
     assert expand(question) == question
 
 
-@pytest.mark.parametrize("question, entities", [
-    ("What does the Office for IT and eGovernment do?", ["ITE"]),
-    ("Which activities does the ministry of public administration lead?", ["MPALSG"]),
-    ("What did the Ministry of Justice and the Judicial Academy do?", ["JA", "MJ"]),
-    ("What did MJ deliver?", ["MJ"]),
-    ("What did the geodetic authority deliver?", ["RGA"]),
-    ("What is the agriculture ministry responsible for?", ["Ministry of Agriculture"]),
-    ("What is the status of activity 1.4.2.2?", []),
-])
+@pytest.mark.parametrize(
+    "question, entities",
+    [
+        ("What does the Office for IT and eGovernment do?", ["ITE"]),
+        ("Which activities does the ministry of public administration lead?", ["MPALSG"]),
+        ("What did the Ministry of Justice and the Judicial Academy do?", ["JA", "MJ"]),
+        ("What did MJ deliver?", ["MJ"]),
+        ("What did the geodetic authority deliver?", ["RGA"]),
+        ("What is the agriculture ministry responsible for?", ["Ministry of Agriculture"]),
+        ("What is the status of activity 1.4.2.2?", []),
+    ],
+)
 def test_entities_named(question: str, entities: list[str]) -> None:
     """Responsible entities are recognised by abbreviation or full name, as the matrix abbreviates them."""
     assert entities_named(question) == entities
 
 
 # --- added with the synonym map and date questions -------------------------------------------------------
+
 
 def test_synonym_map_links_everyday_words_to_the_report_terms() -> None:
     """'help line' maps to the report's 'contact centre'; words outside any everyday name map to nothing."""
@@ -375,16 +474,23 @@ def test_synonym_map_links_everyday_words_to_the_report_terms() -> None:
     assert tokenize("people")[0] not in found
 
 
-@pytest.mark.parametrize("question", ["When was the National Open Data Portal launched?",
-                                      "Since when has the working group existed?"])
+@pytest.mark.parametrize(
+    "question",
+    ["When was the National Open Data Portal launched?", "Since when has the working group existed?"],
+)
 def test_when_questions_ask_for_a_date_not_a_status(question: str) -> None:
     """'When was X launched' wants the date, not the status of X."""
     assert q(question).intent != "status"
 
 
-@pytest.mark.parametrize("question", ["What became of the plan for a communication strategy?",
-                                      "Did the analysis of how many IT specialists are needed ever get done?",
-                                      "Is the contact centre up and running?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What became of the plan for a communication strategy?",
+        "Did the analysis of how many IT specialists are needed ever get done?",
+        "Is the contact centre up and running?",
+    ],
+)
 def test_fate_questions_are_status_questions(question: str) -> None:
     """'What became of X', 'did X ever get done' ask for a status, even with 'how many' inside."""
     assert q(question).intent == "status"

@@ -1,0 +1,107 @@
+"""rag.answerability (the model over the signals) and the general signals of rag.scope, on small inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
+from rag.answerability import FEATURES, Model, Signals, load_model, reason
+from rag.scope import year_missing
+
+
+def _model(**weights: float) -> Model:
+    return Model(
+        weights=tuple(weights.get(f, 0.0) for f in FEATURES),
+        bias=0.0,
+        mean=(0.0,) * len(FEATURES),
+        scale=(1.0,) * len(FEATURES),
+        threshold=0.5,
+    )
+
+
+def test_probability_follows_the_weights() -> None:
+    model = _model(coverage=4.0, amount_missing=-6.0)
+    covered, missing = Signals(coverage=1.0), Signals(coverage=1.0, amount_missing=1.0)
+    assert model.probability(covered) > 0.9 and model.answers(covered)
+    assert model.probability(missing) < 0.2 and not model.answers(missing)
+
+
+def test_a_model_fit_for_other_signals_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(
+        json.dumps(
+            {
+                "features": ["something_else"],
+                "weights": [1.0],
+                "bias": 0,
+                "mean": [0],
+                "scale": [1],
+                "threshold": 0.5,
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert load_model(path) is None
+    fitted = tmp_path / "fitted.json"
+    fitted.write_text(_model(coverage=1.0).to_json(), encoding="utf-8")
+    assert load_model(fitted) == _model(coverage=1.0)
+
+
+@pytest.mark.parametrize(
+    "signals, start",
+    [
+        (Signals(amount_missing=1.0), "The evaluation does not give that amount"),
+        (Signals(person_missing=1.0), "The evaluation does not name that person"),
+        (Signals(year_missing=1.0), "The evaluation does not report that for the year asked"),
+        (Signals(), "The evaluation does not answer this question"),
+    ],
+)
+def test_the_abstention_says_what_is_missing(signals: Signals, start: str) -> None:
+    assert reason(signals).startswith(start)
+
+
+def test_fit_keeps_false_abstention_under_the_bar_and_catches_the_rest() -> None:
+    rows = []
+    for n in range(60):  # answerable: well covered, a few weaker
+        rows.append(
+            {
+                "answerable": True,
+                "abstained": False,
+                "signals": Signals(coverage=0.6 + 0.006 * n, best_cosine=0.6).as_dict(),
+            }
+        )
+    for n in range(20):  # unanswerable: what they ask for is missing
+        rows.append(
+            {
+                "answerable": False,
+                "abstained": False,
+                "signals": Signals(coverage=0.3 + 0.01 * n, figure_missing=1.0, best_cosine=0.5).as_dict(),
+            }
+        )
+    model, stats = fit(rows)
+    assert stats["dev_false_abstention"] <= MAX_FALSE_ABSTENTION
+    assert stats["dev_abstention_recall"] >= 0.9
+    assert model.answers(Signals(coverage=0.9, best_cosine=0.6))
+    assert not model.answers(Signals(coverage=0.3, figure_missing=1.0, best_cosine=0.5))
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        ("How many datasets were published in 2021?", ["Achieved value (2021): 1.643"], False),
+        (
+            "How many datasets were published at the end of 2022?",
+            ["Target value for 2022 and the comment: 750"],
+            True,
+        ),
+        ("What is the target for 2022?", ["Target value for 2022 and the comment: 750"], False),
+        ("How many services use it?", ["Achieved value (2021): 4"], False),
+        ("How many were trained in 2020?", ["In 2020, 32 officials took part."], False),
+        ("What happened in 2019?", [], True),
+    ],
+)
+def test_year_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert year_missing(question, texts) is missing
