@@ -29,6 +29,7 @@ from rag.decompose import split_question
 from rag.draft import draft_answer
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
+from rag.overview import answer_overview, broad_kind
 from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.scope import (
     MONEY_Q,
@@ -174,6 +175,12 @@ def _compose(
             )
         answer_aggregate(d, query, index, hits)
         return d, False, None
+    if (
+        not query.ids
+        and (stem := broad_kind(query.text))
+        and (overview := answer_overview(index, stem)) is not None
+    ):
+        return overview, False, None
     named = _named_subjects(query, index)
     if named:
         return _answer_named(d, query, named, hits, index, vector, search_text), False, None

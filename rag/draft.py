@@ -31,6 +31,7 @@ from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Citation, Source
 from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.tokenize import tokenize
+from rag.vocabulary import RECOMMEND
 
 MAX_TOPIC_MEASURES = 3
 MAX_RATIONALE = 6
@@ -794,12 +795,6 @@ def _exceeded(ind: Indicator) -> str:
 
 
 # ---------------------------------------------------------------- cross-cutting recommendations
-
-RECOMMEND = re.compile(
-    r"\bshould\b|\bneed(?:s|ed)? to\b|\bthere is a need\b|\bnecessary\b|\brecommend\w*|\bit is important\b"
-    r"|\bmust\b|\bsuggest\w*|\bto overcome\b|\baim at\b|\baddressed\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)

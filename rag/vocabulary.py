@@ -43,3 +43,11 @@ def statuses_named(question: str) -> list[str]:
             found.extend(s for s in ((named,) if isinstance(named, str) else named) if s not in found)
             text = pattern.sub(" ", text)  # "not initiated" must not also count as "initiated"/"completed"
     return found
+
+
+# What a sentence that recommends says: "should", "there is a need", "it is recommended", "must"
+RECOMMEND = re.compile(
+    r"\bshould\b|\bneed(?:s|ed)? to\b|\bthere is a need\b|\bnecessary\b|\brecommend\w*|\bit is important\b"
+    r"|\bmust\b|\bsuggest\w*|\bto overcome\b|\baim at\b|\baddressed\b",
+    re.I,
+)

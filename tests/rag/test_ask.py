@@ -277,3 +277,12 @@ def test_an_acronym_is_not_a_pronoun_in_a_follow_up(indexed: Settings) -> None:
         indexed,
     )
     assert "IT staff" in staff.answer and "1.3.5" not in [c.id for c in staff.citations]
+
+
+def test_a_broad_question_gets_the_points_of_its_section(indexed: Settings, index) -> None:
+    """'What are the main recommendations?' quotes the recommendations chapter, point by point, never a question."""
+    answer = ask("What are the main recommendations for the next programme?", settings=indexed)
+    assert answer.intent == "overview" and not answer.abstained
+    assert answer.answer.count("•") >= 3 and "?”" not in answer.answer
+    assert all("recommend" in c.source.lower() or "limitation" in c.source.lower() for c in answer.citations)
+    _grounded(answer, index)
