@@ -112,10 +112,10 @@ def reason(signals: Signals) -> str:
         return "The evaluation does not give that amount: it states no budget, cost or other money figure for it."
     if signals.person_missing:
         return "The evaluation does not name that person."
-    if signals.year_missing:
-        return "The evaluation does not report that for the year asked: its matrix and text give no result for it."
     if signals.figure_missing or signals.thing_unknown:
         return "The evaluation does not give that figure: neither the report nor its matrix states it."
+    if signals.year_missing:
+        return "The evaluation does not report that for the year asked: its matrix and text give no result for it."
     if signals.unknown_name:
         return "The evaluation does not mention what the question names."
     return (

@@ -553,7 +553,7 @@ def ask(
         abstained=abstained,
         citations=[] if abstained else draft.citations,
         sources=_sources(hits),
-        intent=query.intent if not abstained else draft.intent,
+        intent=draft.intent or query.intent,
         answer_id=answer_id,
         confidence=None if draft.confidence is None else round(draft.confidence, 3),
         signals=signals.as_dict() if signals is not None else None,

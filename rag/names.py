@@ -86,8 +86,19 @@ class Names:
         return {word: frozenset(terms) for word, terms in out.items()}
 
     def bodies_named(self, question: str) -> list[str]:
-        """Bodies of the matrix that a question names, by abbreviation, full name or another name for them."""
-        return [key for key, pattern in self.bodies.items() if pattern.search(question)]
+        """Bodies of the matrix that a question names, by abbreviation, full name or another name for them, or by
+        most of the full name's words ("the ministry for public administration")."""
+        words = set(tokenize(question))
+        return [
+            key
+            for key, pattern in self.bodies.items()
+            if pattern.search(question) or self._by_words(key, words)
+        ]
+
+    def _by_words(self, key: str, words: set[str]) -> bool:
+        """Three or more of the full name's content words, its first among them."""
+        name = [t for t in tokenize(self.full_name(key)) if len(t) > 2]
+        return len(name) >= 3 and name[0] in words and sum(1 for t in set(name) if t in words) >= 3
 
     def full_name(self, key: str) -> str:
         """A body's full name from the glossary or the document's own definitions, else the key."""

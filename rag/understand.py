@@ -27,6 +27,12 @@ DRAFT = re.compile(
 # "list what the academy had to do", "what did the ministry abandon": a listing question that names a body or a
 # status but no unit ("activities")
 LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", re.I)
+# what a body's listing asks: its tasks ("what did the academy have to do", "what was it supposed to deliver")
+TASKS = re.compile(
+    r"\b(?:do|did|done|deliver\w*|tasks?|supposed|had to|has to|have to|assigned|in charge of|charged with"
+    r"|work on|worked on|responsible for)\b",
+    re.I,
+)
 # The kinds of record a list or count asks for, in general English; a document's own level names are added
 UNIT_WORDS: dict[str, str] = {
     "activities": "activities",
@@ -239,7 +245,12 @@ def understand(
         intent = "count"
     elif unit and (LIST.search(text) or statuses or entities) and not single_activity:
         intent = "list"
-    elif not ids and (entities or statuses) and LISTING.search(text) and catalog.activities:
+    elif (
+        not ids
+        and (statuses or entities and TASKS.search(text))
+        and LISTING.search(text)
+        and catalog.activities
+    ):
         intent, unit = "list", "activities"
     elif RESPONSIBLE.search(text):
         intent = "responsible"
