@@ -106,7 +106,7 @@ WHY = re.compile(
     re.I,
 )
 STATUS = re.compile(
-    r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow is .{3,60} going\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
+    r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow (?:is|are) (?:it|they|things|.{3,60}) (?:going|progressing|doing)\b|\bwhat(?:'s| is) (?:going on|the situation|the state)\b|\bsituation\b|\bis (?:it|this|that|they) (?:working|live|running|in use|operational)\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
     r"|\b(?:was|were|is|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized)\b"
     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b",
     re.I | re.S,
@@ -214,6 +214,7 @@ def understand(
     inherited = False
     context = ""
     by_length = False
+    shifted_to = ""
     words = ACRONYM.sub(" ", text)  # "IT staff" holds no pronoun "it"
     if (
         not ids and history and not ID_MENTION.search(text)
@@ -227,6 +228,7 @@ def understand(
             )
             shifted = _shift(carried[0], step, catalog, kind) if kind else None
             ids, inherited = ([shifted] if shifted else []), True
+            shifted_to = shifted or ""
         elif (
             FOLLOWUP.search(words) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text))
         ):
@@ -270,6 +272,8 @@ def understand(
         intent = "indicator"
     else:
         intent = "free"
+    if intent == "free" and shifted_to:  # "and the next measure?": that measure, as a whole
+        intent = "about"
     return Query(
         text=text,
         intent=intent,

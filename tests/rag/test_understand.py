@@ -494,3 +494,22 @@ def test_when_questions_ask_for_a_date_not_a_status(question: str) -> None:
 def test_fate_questions_are_status_questions(question: str) -> None:
     """'What became of X', 'did X ever get done' ask for a status, even with 'how many' inside."""
     assert q(question).intent == "status"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "moving the systems into the cloud - how is it going?",
+        "the online tool the inspectors use, is it working?",
+        "what is the situation with the open data portal?",
+        "what's going on with the one stop shops?",
+    ],
+)
+def test_everyday_status_phrasings_are_status_questions(question: str) -> None:
+    assert q(question).intent == "status"
+
+
+def test_the_next_measure_is_asked_about_as_a_whole() -> None:
+    history = conversation("Tell me about measure 1.3.5", "Measure 1.3.5 is ...")
+    query = q("and the next measure?", history)
+    assert query.ids == ["1.4.1"] and query.intent == "about"
