@@ -220,6 +220,8 @@ def answer_activity_status(
     draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
     if isinstance(m, Measure):
         draft.cite(cite_record(m, catalog, _norm(m.title)))
+    if detail and a.responsible:  # who answers for it belongs with where it stands
+        draft.say(f"Responsible: {index.names.spell_out(a.responsible)}.")
     if detail and a.reasoning and a.reasoning != "/":
         draft.say(f"Reasoning given: {_first_sentences(a.reasoning, 2)}")
     if detail and a.relevance and query.intent == "why":
@@ -288,8 +290,6 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
     catalog = index.catalog
     if isinstance(rec, Activity):
         answer_activity_status(draft, rec, query, index)
-        if rec.responsible:
-            draft.say(f"Responsible: {index.names.spell_out(rec.responsible)}.")
         return
     if isinstance(rec, Measure):
         o = catalog.record(rec.objective)
