@@ -569,6 +569,12 @@ def best_sentences(
         ),
         key=lambda t: -t[0],
     )
+    if wants and scored and not wants.search(scored[0][2].text):
+        # the question asks for a date, a number or a name: the best sentence that holds one leads, at the top's score
+        holder = next((t for t in scored[:ANSWER_TYPE_REACH] if wants.search(t[2].text)), None)
+        if holder is not None:
+            scored.remove(holder)
+            scored.insert(0, (scored[0][0], holder[1], holder[2]))
     chosen: list[tuple[float, float, Sentence]] = []
     per_chunk: dict[str, int] = {}
     for score, sim, s in scored:
@@ -583,6 +589,7 @@ def best_sentences(
     return chosen
 
 
+ANSWER_TYPE_REACH = 3  # (chosen on dev: 3 beat 8) how far down the ranking a sentence holding the asked type (date, number, name) is looked for
 LONG = 300  # characters: a longer sentence is a list or a run-on that matches many words by its length alone
 
 
