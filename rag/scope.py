@@ -28,7 +28,7 @@ MONEY_A = re.compile(
 )
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
 PLAN = re.compile(
-    r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target",
+    r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target|\bgoals?\b|\baims?\b",
     re.I,
 )
 ROLES = r"(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)"
@@ -198,11 +198,13 @@ TARGETISH = re.compile(
 )
 
 
-def year_missing(question: str, texts: list[str]) -> bool:
-    """True when the question names a year and no evidence text states something for it (a plan counts only
-    when the question asks about plans or targets)."""
+def year_missing(question: str, texts: list[str]) -> float:
+    """The share of the years a question names that no evidence text states something for (a plan counts only
+    when the question asks about plans or targets); 0 when it names none."""
     wants_plan = bool(PLAN.search(question))
-    for year in dict.fromkeys(ANY_YEAR.findall(question)):
+    years = list(dict.fromkeys(ANY_YEAR.findall(question)))
+    missing = 0
+    for year in years:
         stated = False
         for text in texts:
             for m in re.finditer(rf"\b{year}\b", text):
@@ -211,9 +213,8 @@ def year_missing(question: str, texts: list[str]) -> bool:
                     break
             if stated:
                 break
-        if not stated:
-            return True
-    return False
+        missing += not stated
+    return missing / len(years) if years else 0.0
 
 
 def out_of_period(query: Query, index: Index) -> str | None:
