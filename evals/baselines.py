@@ -9,6 +9,7 @@ TextLoader lives in langchain_community, which is not a dependency of this proje
 file into one langchain_core Document (page_content = the whole file, metadata = {"source": path})
 is exactly what TextLoader.load() returns, so the pipeline is the same.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -36,8 +37,12 @@ def load_documents(files: list[Path]) -> list[Any]:
     """Each file as one langchain_core Document, as langchain_community's TextLoader would load it."""
     from langchain_core.documents import Document
 
-    return [Document(page_content=Path(f).read_text(encoding="utf-8", errors="replace"), metadata={"source": str(f)})
-            for f in files]
+    return [
+        Document(
+            page_content=Path(f).read_text(encoding="utf-8", errors="replace"), metadata={"source": str(f)}
+        )
+        for f in files
+    ]
 
 
 def naive_chunks(files: list[Path]) -> list[str]:
@@ -63,22 +68,29 @@ class NaiveDense:
         # Ephemeral clients share one in-process store: a unique name keeps runs apart.
         self.name = f"naive-{uuid.uuid4().hex[:12]}"
         # embedding_function=None: Chroma must never reach for its own default model; we pass vectors.
-        self.collection = self.client.create_collection(self.name, metadata={"hnsw:space": "cosine"},
-                                                        embedding_function=None)
+        self.collection = self.client.create_collection(
+            self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
         vectors: Any = self.embedder.embed(chunks) if chunks else []
         for start in range(0, len(chunks), 1000):
             end = start + 1000
-            self.collection.add(ids=[str(i) for i in range(start, min(end, len(chunks)))],
-                                documents=chunks[start:end], embeddings=vectors[start:end])
+            self.collection.add(
+                ids=[str(i) for i in range(start, min(end, len(chunks)))],
+                documents=chunks[start:end],
+                embeddings=vectors[start:end],
+            )
 
     def retrieve(self, question: str, k: int) -> list[BaselineHit]:
         if not self.chunks:
             return []
         vector: Any = self.embedder.embed([question])[0]
-        got: Any = self.collection.query(query_embeddings=[vector], n_results=min(k, len(self.chunks)),
-                                    include=["distances"])
-        return [BaselineHit(text=self.chunks[int(i)], score=1.0 - float(d), index=int(i))
-                for i, d in zip(got["ids"][0], got["distances"][0])]
+        got: Any = self.collection.query(
+            query_embeddings=[vector], n_results=min(k, len(self.chunks)), include=["distances"]
+        )
+        return [
+            BaselineHit(text=self.chunks[int(i)], score=1.0 - float(d), index=int(i))
+            for i, d in zip(got["ids"][0], got["distances"][0])
+        ]
 
     def close(self) -> None:
         try:
@@ -97,7 +109,9 @@ class BM25Only:
         self.chunks = chunks
         self.retriever = bm25s.BM25()
         if chunks:
-            self.retriever.index(bm25s.tokenize(chunks, stopwords="en", show_progress=False), show_progress=False)
+            self.retriever.index(
+                bm25s.tokenize(chunks, stopwords="en", show_progress=False), show_progress=False
+            )
 
     def retrieve(self, question: str, k: int) -> list[BaselineHit]:
         import numpy as np

@@ -6,6 +6,7 @@ none). A logistic regression (scikit-learn) learns answerable (1) against unansw
 The threshold is the highest probability cut at which at most MAX_FALSE_ABSTENTION of all answerable dev
 questions abstain, counting those that abstain for other reasons too. The sealed test set is not read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,14 @@ def collect(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if item["type"] == "draft":
             continue
         got = ask(item["question"], history=item.get("history"), settings=settings)
-        rows.append({"id": item["id"], "answerable": item["type"] != "unanswerable", "abstained": got.abstained,
-                     "signals": got.signals})
+        rows.append(
+            {
+                "id": item["id"],
+                "answerable": item["type"] != "unanswerable",
+                "abstained": got.abstained,
+                "signals": got.signals,
+            }
+        )
     return rows
 
 
@@ -48,8 +55,13 @@ def fit(rows: list[dict[str, Any]]) -> tuple[Model, dict[str, Any]]:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
-    model = Model(tuple(float(w) for w in clf.coef_[0]), float(clf.intercept_[0]), tuple(float(m) for m in mean),
-                  tuple(float(s) for s in scale), 0.0)
+    model = Model(
+        tuple(float(w) for w in clf.coef_[0]),
+        float(clf.intercept_[0]),
+        tuple(float(m) for m in mean),
+        tuple(float(s) for s in scale),
+        0.0,
+    )
     probs = [model.probability(Signals(**r["signals"])) for r in judged]
     answerable_total = sum(1 for r in rows if r["answerable"])
     already = sum(1 for r in rows if r["answerable"] and r["abstained"])
@@ -63,12 +75,20 @@ def fit(rows: list[dict[str, Any]]) -> tuple[Model, dict[str, Any]]:
     threshold = best[0]
     model = Model(model.weights, model.bias, model.mean, model.scale, threshold)
     unanswerable = [r for r in rows if not r["answerable"]]
-    caught = sum(1 for r in unanswerable if r["abstained"] or (r["signals"] is not None
-                                                             and model.probability(Signals(**r["signals"])) < threshold))
+    caught = sum(
+        1
+        for r in unanswerable
+        if r["abstained"]
+        or (r["signals"] is not None and model.probability(Signals(**r["signals"])) < threshold)
+    )
     false = already + sum(1 for r, p in zip(judged, probs, strict=True) if r["answerable"] and p < threshold)
-    stats = {"dev_questions": len(rows), "judged": len(judged), "threshold": round(threshold, 4),
-             "dev_abstention_recall": round(caught / max(1, len(unanswerable)), 3),
-             "dev_false_abstention": round(false / max(1, answerable_total), 3)}
+    stats = {
+        "dev_questions": len(rows),
+        "judged": len(judged),
+        "threshold": round(threshold, 4),
+        "dev_abstention_recall": round(caught / max(1, len(unanswerable)), 3),
+        "dev_false_abstention": round(false / max(1, answerable_total), 3),
+    }
     return model, stats
 
 

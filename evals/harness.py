@@ -28,6 +28,7 @@ Metrics (k is the retrieval cut-off, 5 by default):
 - false_abstention_rate: share of the other questions the system declined.
 - latency_p50_ms / latency_p95_ms: wall time of one call (after one untimed warm-up call).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,6 +54,8 @@ def set_files(name: str, sets_file: Path = SETS_FILE) -> list[Path]:
     if name not in sets:
         raise ValueError(f"no set {name!r} in {sets_file}: use one of {', '.join(sets)}")
     return [sets_file.parent / f for f in sets[name]["files"]]
+
+
 FUZZY_SHARE = 0.8
 CITED_KINDS = {"activity", "measure", "objective", "indicator"}
 
@@ -148,7 +151,9 @@ def source_ids(metadata: dict[str, Any] | None) -> set[str]:
     return {str(i) for i in raw}
 
 
-def id_recall_at_k(expected: list[str], sources: list[tuple[str, set[str]]], k: int | None = None) -> float | None:
+def id_recall_at_k(
+    expected: list[str], sources: list[tuple[str, set[str]]], k: int | None = None
+) -> float | None:
     """Share of expected IDs found in the top-k sources (metadata IDs or text); None without IDs."""
     if not expected:
         return None
@@ -183,8 +188,12 @@ def expected_id_recall(expected: list[str], cited: Iterable[str]) -> float | Non
     return sum(i in cited for i in expected) / len(expected)
 
 
-def invalid_cited_ids(citations: list[dict[str, Any]], catalog_ids: set[str], corpus_text: str,
-                      section_ids: set[str] | None = None) -> list[str]:
+def invalid_cited_ids(
+    citations: list[dict[str, Any]],
+    catalog_ids: set[str],
+    corpus_text: str,
+    section_ids: set[str] | None = None,
+) -> list[str]:
     """Cited IDs that do not exist: record kinds checked against the catalog, sections against the
     corpus text or the index's section tree (numbers and labels of the headings found in the corpus)."""
     bad = []
@@ -227,6 +236,7 @@ def _mean(values: list[float | bool | None]) -> float | None:
 
 # ------------------------------------------------------------------ gold set
 
+
 def load_gold(paths: Iterable[Path | str] | None = None) -> list[dict[str, Any]]:
     """Gold items from one or more JSON-lines files (the project set by default)."""
     items: list[dict[str, Any]] = []
@@ -262,6 +272,7 @@ def is_draft(item: dict[str, Any]) -> bool:
 
 # ------------------------------------------------------------------ outcomes and scores
 
+
 @dataclass
 class Outcome:
     """What one system returned for one question. `citations` is None for systems that never cite."""
@@ -290,12 +301,14 @@ def score(item: dict[str, Any], out: Outcome, ctx: Context, k: int) -> dict[str,
     evidence = item.get("evidence") or []
     rank = evidence_rank(evidence, texts, k) if evidence else None
     s: dict[str, Any] = {
-        "id": item["id"], "type": item.get("type", "?"),
+        "id": item["id"],
+        "type": item.get("type", "?"),
         "evidence_hit_at_k": (rank is not None) if evidence else None,
         "mrr_at_k": (1.0 / rank if rank else 0.0) if evidence else None,
         "evidence_rank": rank,
         "id_recall_at_k": id_recall_at_k(item.get("ids") or [], out.sources, k),
-        "fact_accuracy": None, "draft_coverage": None,
+        "fact_accuracy": None,
+        "draft_coverage": None,
         "missing": [] if unans else missing_groups(out.answer, item.get("must_include") or []),
         "abstained": out.abstained,
         "abstention_recall": out.abstained if unans else None,
@@ -309,8 +322,14 @@ def score(item: dict[str, Any], out: Outcome, ctx: Context, k: int) -> dict[str,
         else:
             s["fact_accuracy"] = not s["missing"]
     if out.citations is None:  # a system that never cites: citation metrics do not apply
-        s.update(expected_id_recall=None, missing_ids=[], cited_ids=[], invalid_ids=[], invalid_quotes=[],
-                 n_citations=0)
+        s.update(
+            expected_id_recall=None,
+            missing_ids=[],
+            cited_ids=[],
+            invalid_ids=[],
+            invalid_quotes=[],
+            n_citations=0,
+        )
     else:
         cited = [str(c.get("id", "")) for c in out.citations]
         expected = [] if unans else (item.get("ids") or [])
@@ -326,8 +345,15 @@ def score(item: dict[str, Any], out: Outcome, ctx: Context, k: int) -> dict[str,
 def summarise(scores: list[dict[str, Any]], cites: bool = True) -> dict[str, Any]:
     """Aggregate per-question scores into the metric table (None where a metric does not apply)."""
     out: dict[str, Any] = {"n": len(scores)}
-    for name in ("evidence_hit_at_k", "mrr_at_k", "id_recall_at_k", "fact_accuracy", "draft_coverage",
-                 "abstention_recall", "false_abstention_rate"):
+    for name in (
+        "evidence_hit_at_k",
+        "mrr_at_k",
+        "id_recall_at_k",
+        "fact_accuracy",
+        "draft_coverage",
+        "abstention_recall",
+        "false_abstention_rate",
+    ):
         out[name] = _mean([s[name] for s in scores])
     if cites:
         out["expected_id_recall"] = _mean([s["expected_id_recall"] for s in scores])
@@ -353,7 +379,9 @@ def ratios(system: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float 
     out = {}
     for name in METRICS:
         a, b = system.get(name), baseline.get(name)
-        out[name] = round(a / b, 3) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
+        out[name] = (
+            round(a / b, 3) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
+        )
     return out
 
 
@@ -381,8 +409,12 @@ def is_failure(s: dict[str, Any]) -> list[str]:
 
 # ------------------------------------------------------------------ running
 
+
 def _citation_dicts(answer: Any) -> list[dict[str, Any]]:
-    return [c.model_dump() if hasattr(c, "model_dump") else dict(c) for c in (getattr(answer, "citations", None) or [])]
+    return [
+        c.model_dump() if hasattr(c, "model_dump") else dict(c)
+        for c in (getattr(answer, "citations", None) or [])
+    ]
 
 
 def _sources_of(answer: Any) -> list[tuple[str, set[str]]]:
@@ -394,7 +426,9 @@ def _sources_of(answer: Any) -> list[tuple[str, set[str]]]:
     return out
 
 
-def run_system(items: list[dict[str, Any]], ask_fn: Callable[..., Any], progress: Callable[[str], None] | None = None) -> list[Outcome]:
+def run_system(
+    items: list[dict[str, Any]], ask_fn: Callable[..., Any], progress: Callable[[str], None] | None = None
+) -> list[Outcome]:
     """Ask every gold question (with its history for follow-ups), after one untimed warm-up call."""
     if items:
         try:
@@ -407,12 +441,24 @@ def run_system(items: list[dict[str, Any]], ask_fn: Callable[..., Any], progress
         try:
             ans = ask_fn(item["question"], history=item.get("history") or None, filters=item.get("filters"))
         except Exception as exc:  # noqa: BLE001 - one broken question must not stop the run
-            outcomes.append(Outcome(answer="", latency_ms=(time.perf_counter() - start) * 1000,
-                                    error=f"{type(exc).__name__}: {exc}"))
+            outcomes.append(
+                Outcome(
+                    answer="",
+                    latency_ms=(time.perf_counter() - start) * 1000,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
             continue
         elapsed = (time.perf_counter() - start) * 1000
-        outcomes.append(Outcome(answer=ans.answer, abstained=bool(ans.abstained), citations=_citation_dicts(ans),
-                                sources=_sources_of(ans), latency_ms=elapsed))
+        outcomes.append(
+            Outcome(
+                answer=ans.answer,
+                abstained=bool(ans.abstained),
+                citations=_citation_dicts(ans),
+                sources=_sources_of(ans),
+                latency_ms=elapsed,
+            )
+        )
         if progress and n % 20 == 0:
             progress(f"system: {n}/{len(items)}")
     return outcomes
@@ -428,8 +474,15 @@ def run_baseline(items: list[dict[str, Any]], baseline: Any, k: int) -> list[Out
         start = time.perf_counter()
         hits = baseline.retrieve(item["question"], k)
         elapsed = (time.perf_counter() - start) * 1000
-        outcomes.append(Outcome(answer=hits[0].text if hits else "", abstained=False, citations=None,
-                                sources=[(h.text, set()) for h in hits], latency_ms=elapsed))
+        outcomes.append(
+            Outcome(
+                answer=hits[0].text if hits else "",
+                abstained=False,
+                citations=None,
+                sources=[(h.text, set()) for h in hits],
+                latency_ms=elapsed,
+            )
+        )
     return outcomes
 
 
@@ -478,9 +531,15 @@ def by_type(scores: list[dict[str, Any]], cites: bool) -> dict[str, dict[str, An
     return {t: summarise([s for s in scores if s["type"] == t], cites) for t in types}
 
 
-def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: bool = True, settings: Any = None,
-             ask_fn: Callable[..., Any] | None = None, gold_files: list[str] | None = None,
-             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def evaluate(
+    items: list[dict[str, Any]] | None = None,
+    k: int = 5,
+    baselines: bool = True,
+    settings: Any = None,
+    ask_fn: Callable[..., Any] | None = None,
+    gold_files: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Run the system (and the baselines) over the gold items; returns the report dictionary."""
     from ingest.config import get_settings
     from rag.index import get_index
@@ -494,8 +553,11 @@ def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: b
             return rag_ask(question, history=history, filters=filters, settings=settings)
 
     index = get_index(settings)
-    ctx = Context(catalog_ids=catalog_ids(index.catalog), corpus_text=corpus_text(settings.corpus_dir),
-                  section_ids=section_ids(index.chunks))
+    ctx = Context(
+        catalog_ids=catalog_ids(index.catalog),
+        corpus_text=corpus_text(settings.corpus_dir),
+        section_ids=section_ids(index.chunks),
+    )
 
     started = time.time()
     say = progress or (lambda _m: None)
@@ -503,10 +565,15 @@ def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: b
     sys_outcomes = run_system(items, ask_fn, progress)
     sys_scores = [score(it, out, ctx, k) for it, out in zip(items, sys_outcomes)]
     report: dict[str, Any] = {
-        "meta": {"k": k, "questions": len(items), "gold_files": gold_files or sorted({it.get("_file", "?") for it in items}),
-                 "mode": "llm:" + settings.llm_provider if settings.llm_provider != "none" else "extractive",
-                 "embed_model": settings.model_path(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-                 "types": dict(sorted(_count(it.get("type", "?") for it in items).items()))},
+        "meta": {
+            "k": k,
+            "questions": len(items),
+            "gold_files": gold_files or sorted({it.get("_file", "?") for it in items}),
+            "mode": "llm:" + settings.llm_provider if settings.llm_provider != "none" else "extractive",
+            "embed_model": settings.model_path(),
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "types": dict(sorted(_count(it.get("type", "?") for it in items).items())),
+        },
         "system": summarise(sys_scores, cites=True),
         "baselines": {},
         "by_type": {},
@@ -522,7 +589,9 @@ def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: b
         for name, pipe in build_baselines(corpus_files(settings.corpus_dir), settings.model_path()).items():
             try:
                 say(f"baseline {name}: {len(items)} questions")
-                base_scores[name] = [score(it, out, ctx, k) for it, out in zip(items, run_baseline(items, pipe, k))]
+                base_scores[name] = [
+                    score(it, out, ctx, k) for it, out in zip(items, run_baseline(items, pipe, k))
+                ]
             finally:
                 pipe.close()
             report["baselines"][name] = summarise(base_scores[name], cites=False)
@@ -533,19 +602,44 @@ def evaluate(items: list[dict[str, Any]] | None = None, k: int = 5, baselines: b
     for t, summary in sys_types.items():
         report["by_type"][t] = {"system": summary, **{name: bt[t] for name, bt in base_types.items()}}
     for item, out, s in zip(items, sys_outcomes, sys_scores):
-        report["questions"].append({key: s[key] for key in (
-            "id", "type", "evidence_rank", "fact_accuracy", "draft_coverage", "abstained", "expected_id_recall",
-            "id_recall_at_k", "latency_ms", "cited_ids") if key in s})
+        report["questions"].append(
+            {
+                key: s[key]
+                for key in (
+                    "id",
+                    "type",
+                    "evidence_rank",
+                    "fact_accuracy",
+                    "draft_coverage",
+                    "abstained",
+                    "expected_id_recall",
+                    "id_recall_at_k",
+                    "latency_ms",
+                    "cited_ids",
+                )
+                if key in s
+            }
+        )
         why = is_failure(s)
         if why:
-            report["failures"].append({
-                "id": s["id"], "type": s["type"], "question": item["question"], "reasons": why,
-                "answer": out.answer, "expected": item.get("answer", ""),
-                "missing": s["missing"], "missing_ids": s.get("missing_ids", []), "cited_ids": s.get("cited_ids", []),
-                "invalid_ids": s.get("invalid_ids", []), "invalid_quotes": s.get("invalid_quotes", []),
-                "evidence_rank": s["evidence_rank"], "abstained": s["abstained"],
-                **({"history": item["history"]} if item.get("history") else {}),
-            })
+            report["failures"].append(
+                {
+                    "id": s["id"],
+                    "type": s["type"],
+                    "question": item["question"],
+                    "reasons": why,
+                    "answer": out.answer,
+                    "expected": item.get("answer", ""),
+                    "missing": s["missing"],
+                    "missing_ids": s.get("missing_ids", []),
+                    "cited_ids": s.get("cited_ids", []),
+                    "invalid_ids": s.get("invalid_ids", []),
+                    "invalid_quotes": s.get("invalid_quotes", []),
+                    "evidence_rank": s["evidence_rank"],
+                    "abstained": s["abstained"],
+                    **({"history": item["history"]} if item.get("history") else {}),
+                }
+            )
     report["meta"]["seconds"] = round(time.time() - started, 1)
     return report
 
@@ -558,6 +652,7 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ thresholds
+
 
 def load_thresholds(path: Path | str = THRESHOLDS_DEFAULT) -> dict[str, Any]:
     import tomllib
@@ -581,6 +676,14 @@ def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list
             limit = float(rule["threshold"])
             value = values.get(metric)
             ok = value is not None and (value >= limit if better == "higher" else value <= limit)
-            checks.append({"scope": scope, "metric": metric, "value": value, "threshold": limit,
-                           "better": better, "ok": ok})
+            checks.append(
+                {
+                    "scope": scope,
+                    "metric": metric,
+                    "value": value,
+                    "threshold": limit,
+                    "better": better,
+                    "ok": ok,
+                }
+            )
     return checks

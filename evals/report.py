@@ -1,4 +1,5 @@
 """Write an evaluation report: report.json, report.md and a per-type accuracy chart (PNG)."""
+
 from __future__ import annotations
 
 import json
@@ -51,12 +52,17 @@ def summary_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    line = lambda r: "  ".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+    )  # noqa: E731
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *[line(r) for r in rows]])
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    out = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
+    ]
     out += ["| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in r) + " |" for r in rows]
     return "\n".join(out)
 
@@ -64,12 +70,21 @@ def md_table(header: list[str], rows: list[list[str]]) -> str:
 def summary_table(report: dict[str, Any]) -> str:
     """The plain-text summary the command prints: overall metrics, then fact accuracy by type."""
     meta = report.get("meta", {})
-    head = (f"{meta.get('questions', '?')} questions, k={meta.get('k')}, mode {meta.get('mode')}, "
-            f"{meta.get('seconds', '?')} s; {len(report.get('failures', []))} failed")
+    head = (
+        f"{meta.get('questions', '?')} questions, k={meta.get('k')}, mode {meta.get('mode')}, "
+        f"{meta.get('seconds', '?')} s; {len(report.get('failures', []))} failed"
+    )
     h, rows = summary_rows(report)
     th, trows = compact_type_rows(report)
-    return "\n\n".join([head, text_table(h, rows), "By type (answer = fact accuracy; draft coverage for drafts, "
-                          "abstention recall for unanswerable):", text_table(th, trows)])
+    return "\n\n".join(
+        [
+            head,
+            text_table(h, rows),
+            "By type (answer = fact accuracy; draft coverage for drafts, "
+            "abstention recall for unanswerable):",
+            text_table(th, trows),
+        ]
+    )
 
 
 def answer_metric(qtype: str) -> str:
@@ -81,12 +96,23 @@ def compact_type_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]
     """Per type: its answer metric and evidence hit@k, for the system and each baseline."""
     k = report.get("meta", {}).get("k")
     cols = _columns(report)
-    header = ["type", "n", *[f"answer {SHORT.get(c, c)}" for c in cols], *[f"hit@{k} {SHORT.get(c, c)}" for c in cols]]
+    header = [
+        "type",
+        "n",
+        *[f"answer {SHORT.get(c, c)}" for c in cols],
+        *[f"hit@{k} {SHORT.get(c, c)}" for c in cols],
+    ]
     rows = []
     for t, per in report.get("by_type", {}).items():
         m = answer_metric(t)
-        rows.append([t, str(per["system"]["n"]), *[fmt(per.get(c, {}).get(m), m) for c in cols],
-                     *[fmt(per.get(c, {}).get("evidence_hit_at_k")) for c in cols]])
+        rows.append(
+            [
+                t,
+                str(per["system"]["n"]),
+                *[fmt(per.get(c, {}).get(m), m) for c in cols],
+                *[fmt(per.get(c, {}).get("evidence_hit_at_k")) for c in cols],
+            ]
+        )
     return header, rows
 
 
@@ -96,7 +122,9 @@ def type_rows(report: dict[str, Any], metrics: list[str]) -> tuple[list[str], li
     cols = _columns(report)
     header = ["type", "n"]
     for m in metrics:
-        header += [f"{metric_label(m, k)} {SHORT.get(c, c)}" if len(cols) > 1 else metric_label(m, k) for c in cols]
+        header += [
+            f"{metric_label(m, k)} {SHORT.get(c, c)}" if len(cols) > 1 else metric_label(m, k) for c in cols
+        ]
     rows = []
     for t, per in report.get("by_type", {}).items():
         row = [t, str(per["system"]["n"])]
@@ -111,7 +139,9 @@ def _answer_excerpt(text: str, limit: int = 1200) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
-def render_markdown(report: dict[str, Any], checks: list[dict[str, Any]] | None = None, chart: str | None = CHART) -> str:
+def render_markdown(
+    report: dict[str, Any], checks: list[dict[str, Any]] | None = None, chart: str | None = CHART
+) -> str:
     meta = report.get("meta", {})
     k = meta.get("k")
     out = [
@@ -142,20 +172,54 @@ def render_markdown(report: dict[str, Any], checks: list[dict[str, Any]] | None 
     out += ["## By type", "", "### System, every metric", ""]
     cols = [m for m in METRICS]
     header = ["type", "n", *[metric_label(m, k) for m in cols]]
-    rows = [[t, str(per["system"]["n"]), *[fmt(per["system"].get(m), m) for m in cols]]
-            for t, per in report.get("by_type", {}).items()]
+    rows = [
+        [t, str(per["system"]["n"]), *[fmt(per["system"].get(m), m) for m in cols]]
+        for t, per in report.get("by_type", {}).items()
+    ]
     out += [md_table(header, rows), ""]
     if report.get("baselines"):
         out += ["### System beside the baselines", ""]
-        out += [md_table(*type_rows(report, ["fact_accuracy", "draft_coverage", "evidence_hit_at_k", "mrr_at_k",
-                                             "id_recall_at_k", "abstention_recall"])), ""]
+        out += [
+            md_table(
+                *type_rows(
+                    report,
+                    [
+                        "fact_accuracy",
+                        "draft_coverage",
+                        "evidence_hit_at_k",
+                        "mrr_at_k",
+                        "id_recall_at_k",
+                        "abstention_recall",
+                    ],
+                )
+            ),
+            "",
+        ]
     if checks:
         failed = [c for c in checks if not c["ok"]]
-        out += ["## Quality gate (evals/thresholds.toml)", "",
-                f"{len(checks) - len(failed)} of {len(checks)} thresholds hold.", ""]
-        out += [md_table(["scope", "metric", "value", "threshold", "better", "ok"],
-                         [[c["scope"], c["metric"], fmt(c["value"], c["metric"]), fmt(c["threshold"], c["metric"]),
-                           c["better"], "yes" if c["ok"] else "**NO**"] for c in checks]), ""]
+        out += [
+            "## Quality gate (evals/thresholds.toml)",
+            "",
+            f"{len(checks) - len(failed)} of {len(checks)} thresholds hold.",
+            "",
+        ]
+        out += [
+            md_table(
+                ["scope", "metric", "value", "threshold", "better", "ok"],
+                [
+                    [
+                        c["scope"],
+                        c["metric"],
+                        fmt(c["value"], c["metric"]),
+                        fmt(c["threshold"], c["metric"]),
+                        c["better"],
+                        "yes" if c["ok"] else "**NO**",
+                    ]
+                    for c in checks
+                ],
+            ),
+            "",
+        ]
     fails = report.get("failures", [])
     out += [f"## Failed questions ({len(fails)})", ""]
     if not fails:
@@ -163,11 +227,16 @@ def render_markdown(report: dict[str, Any], checks: list[dict[str, Any]] | None 
     for f in fails:
         out += [f"### {f['id']} ({f['type']}): {f['question']}", ""]
         if f.get("history"):
-            out.append("- History: " + " / ".join(f"{t['role']}: {_answer_excerpt(t['content'], 200)}" for t in f["history"]))
+            out.append(
+                "- History: "
+                + " / ".join(f"{t['role']}: {_answer_excerpt(t['content'], 200)}" for t in f["history"])
+            )
         out.append("- Why: " + "; ".join(f["reasons"]))
         if f.get("missing"):
-            out.append("- Missing facts (no alternative found): " + "; ".join(
-                " or ".join(f"`{a}`" for a in g) for g in f["missing"]))
+            out.append(
+                "- Missing facts (no alternative found): "
+                + "; ".join(" or ".join(f"`{a}`" for a in g) for g in f["missing"])
+            )
         if f.get("missing_ids"):
             out.append("- Expected IDs not cited: " + ", ".join(f["missing_ids"]))
         out.append("- Cited: " + (", ".join(f["cited_ids"]) if f.get("cited_ids") else "nothing"))
@@ -178,8 +247,12 @@ def render_markdown(report: dict[str, Any], checks: list[dict[str, Any]] | None 
         rank = f.get("evidence_rank")
         out.append(f"- Evidence retrieved: {'rank ' + str(rank) if rank else f'not in the top {k}'}")
         out.append(f"- Reference answer: {_answer_excerpt(f.get('expected', ''), 600)}")
-        out += ["- Answer given" + (" (abstained)" if f.get("abstained") else "") + ":", "",
-                "  > " + (_answer_excerpt(f.get("answer", "")) or "(empty)"), ""]
+        out += [
+            "- Answer given" + (" (abstained)" if f.get("abstained") else "") + ":",
+            "",
+            "  > " + (_answer_excerpt(f.get("answer", "")) or "(empty)"),
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -225,7 +298,9 @@ def write_chart(report: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def write_report(report: dict[str, Any], out_dir: Path | str, thresholds: dict[str, Any] | None = None) -> dict[str, Path]:
+def write_report(
+    report: dict[str, Any], out_dir: Path | str, thresholds: dict[str, Any] | None = None
+) -> dict[str, Path]:
     """Write report.json, report.md and the chart into out_dir; returns their paths.
     With thresholds, their checks are added to the report under "gate"."""
     out = Path(out_dir)
