@@ -340,3 +340,27 @@ def test_renumbered_report_answers_by_its_own_ids(renumbered_corpus: Settings) -
     assert not count.abstained and "13 activities" in count.answer
     old = ask("What is the status of activity 1.4.2.2?", settings=renumbered_corpus)
     assert old.abstained and "2.1 to activity 2.4.4.5" in old.answer
+
+
+def test_egov_stats_json_reads_the_renumbered_report(
+    renumbered_corpus: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an official runs to check a newly loaded evaluation: `egov stats --json`."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from app.cli import app
+    from ingest.config import get_settings
+
+    monkeypatch.setenv("EGOV_DATA_DIR", str(renumbered_corpus.data_dir))
+    monkeypatch.setenv("EGOV_CORPUS_DIR", str(renumbered_corpus.corpus_dir))
+    monkeypatch.setenv("EGOV_EMBED_MODEL", "hash:64")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["stats", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert (stats["objectives"], stats["measures"], stats["activities"]) == (4, 24, 100)
