@@ -4,6 +4,7 @@ Routers stay thin: answers come from rag.ask / rag.search / rag.draft, records f
 ingestion from ingest.pipeline. The index (model, chunks, catalog) loads once at start-up; rag.index
 swaps in a fresh immutable Index when an ingest changes the files, so answers in flight keep working.
 """
+
 from __future__ import annotations
 
 import io
@@ -85,8 +86,10 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI response entries for error codes, all with the ErrorResponse body (JSON, whatever the route's
     own media type)."""
     schema = {"$ref": "#/components/schemas/ErrorResponse"}
-    return {code: {"description": ERROR_TEXT[code], "content": {"application/json": {"schema": schema}}}
-            for code in codes}
+    return {
+        code: {"description": ERROR_TEXT[code], "content": {"application/json": {"schema": schema}}}
+        for code in codes
+    }
 
 
 COMMON = (401, 422, 500)
@@ -154,8 +157,13 @@ def checked_ask(body: AskRequest, index: Any = Depends(current_index)) -> AskReq
 
 
 def _counts(summary: Any) -> IngestCounts:
-    return IngestCounts(added=summary.added, updated=summary.updated, deleted=summary.deleted,
-                        unchanged=summary.unchanged, seconds=summary.seconds)
+    return IngestCounts(
+        added=summary.added,
+        updated=summary.updated,
+        deleted=summary.deleted,
+        unchanged=summary.unchanged,
+        seconds=summary.seconds,
+    )
 
 
 # ---------------------------------------------------------------- uploads
@@ -259,52 +267,116 @@ def _uploaded_names(settings: Settings, index: Any | None) -> list[str]:
 
 # ---------------------------------------------------------------- routers
 
+
 def _answers_router() -> APIRouter:
     router = APIRouter(tags=["answers"], dependencies=[Depends(require_api_key)])
 
-    @router.post("/ask", response_model=Answer, summary="Answer a question with citations",
-                 responses={**errors(*BODY, 404, 503), **_examples({
-                     "answer": "Activity 1.4.2.2 (Improvement of the Open Data Portal software solution …) is marked "
-                               "“abandoned” in the Evaluation Matrix (Annex 7). Reasoning given: Funds have not been "
-                               "secured …", "abstained": False,
-                     "citations": [{"id": "1.4.2.2", "kind": "activity", "title": "Improvement of the Open Data Portal "
-                                    "software solution …", "source": "egov_expost_2020_2022.txt, Annex 7: Evaluation "
-                                    "Matrix, line 3341", "quote": "Funds have not been secured 2 million dinars"}],
-                     "sources": [{"chunk_id": "egov_expost_2020_2022.txt#activity-1.4.2.2", "text": "…", "score": 0.05,
-                                  "metadata": {"kind": "activity", "record_id": "1.4.2.2"}}],
-                     "mode": "extractive", "intent": "status", "answer_id": "3f2a9c1b7d4e", "notice": None})})
+    @router.post(
+        "/ask",
+        response_model=Answer,
+        summary="Answer a question with citations",
+        responses={
+            **errors(*BODY, 404, 503),
+            **_examples(
+                {
+                    "answer": "Activity 1.4.2.2 (Improvement of the Open Data Portal software solution …) is marked "
+                    "“abandoned” in the Evaluation Matrix (Annex 7). Reasoning given: Funds have not been "
+                    "secured …",
+                    "abstained": False,
+                    "citations": [
+                        {
+                            "id": "1.4.2.2",
+                            "kind": "activity",
+                            "title": "Improvement of the Open Data Portal software solution …",
+                            "source": "egov_expost_2020_2022.txt, Annex 7: Evaluation Matrix, line 3341",
+                            "quote": "Funds have not been secured 2 million dinars",
+                        }
+                    ],
+                    "sources": [
+                        {
+                            "chunk_id": "egov_expost_2020_2022.txt#activity-1.4.2.2",
+                            "text": "…",
+                            "score": 0.05,
+                            "metadata": {"kind": "activity", "record_id": "1.4.2.2"},
+                        }
+                    ],
+                    "mode": "extractive",
+                    "intent": "status",
+                    "answer_id": "3f2a9c1b7d4e",
+                    "notice": None,
+                }
+            ),
+        },
+    )
     def ask_route(request: Request, body: AskRequest = Depends(checked_ask)) -> Answer:
         """The DESIGN.md contract: the answer, whether it abstained, its citations (ID, kind, title, source,
         verbatim quote) and the ranked sources. `answer_id` identifies the answer for /feedback."""
         from rag.ask import ask
 
-        return ask(body.question, history=[t.model_dump() for t in body.history], filters=body.filters,
-                   settings=app_settings(request), k=body.k)
+        return ask(
+            body.question,
+            history=[t.model_dump() for t in body.history],
+            filters=body.filters,
+            settings=app_settings(request),
+            k=body.k,
+        )
 
-    @router.post("/ask/stream", response_class=EventSourceResponse, summary="Answer as Server-Sent Events",
-                 responses={**errors(*BODY, 404, 503), 200: {"description": (
-                     "`event: token` events carry `{\"text\": piece}` as the answer is produced; then one "
-                     "`event: answer` carries the whole Answer (citations and sources), as from /ask. A failure "
-                     "mid-stream ends with `event: error` and `{\"detail\": message}`.")}})
+    @router.post(
+        "/ask/stream",
+        response_class=EventSourceResponse,
+        summary="Answer as Server-Sent Events",
+        responses={
+            **errors(*BODY, 404, 503),
+            200: {
+                "description": (
+                    '`event: token` events carry `{"text": piece}` as the answer is produced; then one '
+                    "`event: answer` carries the whole Answer (citations and sources), as from /ask. A failure "
+                    'mid-stream ends with `event: error` and `{"detail": message}`.'
+                )
+            },
+        },
+    )
     def ask_stream(request: Request, body: AskRequest = Depends(checked_ask)) -> Iterator[ServerSentEvent]:
         """Same request as /ask; the answer text streams first, citations and sources come in the final event."""
         settings = app_settings(request)
         try:
-            for item in answer_stream(body.question, [t.model_dump() for t in body.history], body.filters,
-                                      settings, k=body.k):
+            for item in answer_stream(
+                body.question, [t.model_dump() for t in body.history], body.filters, settings, k=body.k
+            ):
                 if isinstance(item, Answer):
                     yield ServerSentEvent(event="answer", data=item.model_dump(mode="json"))
                 else:
                     yield ServerSentEvent(event="token", data={"text": item})
         except Exception as exc:  # noqa: BLE001 - the status line is sent already: report in-band
             log.exception("stream failed")
-            yield ServerSentEvent(event="error", data={"detail": f"The answer could not be completed ({type(exc).__name__})."})
+            yield ServerSentEvent(
+                event="error", data={"detail": f"The answer could not be completed ({type(exc).__name__})."}
+            )
 
-    @router.post("/search", response_model=SearchResponse, summary="Ranked sources only",
-                 responses={**errors(*BODY, 404, 503), **_examples({
-                     "question": "open data portal", "sources": [{"chunk_id": "egov_expost_2020_2022.txt#activity-1.4.2.2",
-                                                                  "text": "…", "score": 0.05, "metadata": {"kind": "activity"}}]})})
-    def search_route(body: SearchRequest, request: Request, index: Any = Depends(current_index)) -> SearchResponse:
+    @router.post(
+        "/search",
+        response_model=SearchResponse,
+        summary="Ranked sources only",
+        responses={
+            **errors(*BODY, 404, 503),
+            **_examples(
+                {
+                    "question": "open data portal",
+                    "sources": [
+                        {
+                            "chunk_id": "egov_expost_2020_2022.txt#activity-1.4.2.2",
+                            "text": "…",
+                            "score": 0.05,
+                            "metadata": {"kind": "activity"},
+                        }
+                    ],
+                }
+            ),
+        },
+    )
+    def search_route(
+        body: SearchRequest, request: Request, index: Any = Depends(current_index)
+    ) -> SearchResponse:
         """The k best sources for a query (dense + BM25 + exact IDs, fused), with optional filters."""
         from rag.search import search
 
@@ -319,30 +391,70 @@ def _records_router() -> APIRouter:
     router = APIRouter(tags=["records"], dependencies=[Depends(require_api_key)])
     responses = errors(*COMMON, 404, 503)
 
-    @router.get("/objectives", response_model=ObjectivesResponse, summary="The objectives", responses={
-        **responses, **_examples({"overall": {"id": "0", "title": "Development of an efficient and user-centric "
-                                              "administration in a digital environment", "responsible": "",
-                                              "achievement": "55% achieved, 45% not achieved", "relevance": "", "line": 964},
-                                  "objectives": [{"id": "1.4", "title": "Data opening in the public administration",
-                                                  "responsible": "ITE Office", "achievement": "60% achieved and 40% not achieved",
-                                                  "relevance": "Specific objective is relevant for the coming period",
-                                                  "line": 3175, "measures": ["1.4.1", "1.4.2", "1.4.3", "1.4.4"],
-                                                  "activities": 17, "statuses": {"completed": 6, "ongoing": 4,
-                                                  "abandoned": 4, "not initiated": 1, "no data": 1, "unknown": 1}}]})})
+    @router.get(
+        "/objectives",
+        response_model=ObjectivesResponse,
+        summary="The objectives",
+        responses={
+            **responses,
+            **_examples(
+                {
+                    "overall": {
+                        "id": "0",
+                        "title": "Development of an efficient and user-centric "
+                        "administration in a digital environment",
+                        "responsible": "",
+                        "achievement": "55% achieved, 45% not achieved",
+                        "relevance": "",
+                        "line": 964,
+                    },
+                    "objectives": [
+                        {
+                            "id": "1.4",
+                            "title": "Data opening in the public administration",
+                            "responsible": "ITE Office",
+                            "achievement": "60% achieved and 40% not achieved",
+                            "relevance": "Specific objective is relevant for the coming period",
+                            "line": 3175,
+                            "measures": ["1.4.1", "1.4.2", "1.4.3", "1.4.4"],
+                            "activities": 17,
+                            "statuses": {
+                                "completed": 6,
+                                "ongoing": 4,
+                                "abandoned": 4,
+                                "not initiated": 1,
+                                "no data": 1,
+                                "unknown": 1,
+                            },
+                        }
+                    ],
+                }
+            ),
+        },
+    )
     def objectives(index: Any = Depends(current_index)) -> ObjectivesResponse:
         """The overall objective and the specific objectives, each with its measures and activities per status."""
         catalog: Catalog = index.catalog
         out = []
         for o in catalog.objectives:
             acts = [a for a in catalog.activities if a.objective == o.id]
-            out.append(ObjectiveSummary(**o.model_dump(), measures=[m.id for m in catalog.measures if m.objective == o.id],
-                                        activities=len(acts), statuses=_statuses(acts)))
+            out.append(
+                ObjectiveSummary(
+                    **o.model_dump(),
+                    measures=[m.id for m in catalog.measures if m.objective == o.id],
+                    activities=len(acts),
+                    statuses=_statuses(acts),
+                )
+            )
         return ObjectivesResponse(overall=catalog.overall, objectives=out)
 
     @router.get("/measures", response_model=list[MeasureSummary], summary="The measures", responses=responses)
-    def measures(objective: str | None = Query(None, max_length=50, description="Only this objective's measures.",
-                                               examples=["1.3"]),
-                 index: Any = Depends(current_index)) -> list[MeasureSummary]:
+    def measures(
+        objective: str | None = Query(
+            None, max_length=50, description="Only this objective's measures.", examples=["1.3"]
+        ),
+        index: Any = Depends(current_index),
+    ) -> list[MeasureSummary]:
         """Every measure (or one objective's), with counts of its activities and indicators."""
         catalog: Catalog = index.catalog
         wanted = _check_objective(catalog, objective)
@@ -351,44 +463,79 @@ def _records_router() -> APIRouter:
             if wanted and m.objective != wanted:
                 continue
             acts = [a for a in catalog.activities if a.measure == m.id]
-            out.append(MeasureSummary(**m.model_dump(), activities=len(acts), statuses=_statuses(acts),
-                                      indicators=sum(1 for i in catalog.indicators if i.owner == m.id)))
+            out.append(
+                MeasureSummary(
+                    **m.model_dump(),
+                    activities=len(acts),
+                    statuses=_statuses(acts),
+                    indicators=sum(1 for i in catalog.indicators if i.owner == m.id),
+                )
+            )
         return out
 
-    @router.get("/measures/{measure_id}", response_model=MeasureDetail, summary="One measure with its indicators and activities",
-                responses=responses)
-    def measure(measure_id: str = Path(..., max_length=50, examples=["1.3.5"]),
-                index: Any = Depends(current_index)) -> MeasureDetail:
+    @router.get(
+        "/measures/{measure_id}",
+        response_model=MeasureDetail,
+        summary="One measure with its indicators and activities",
+        responses=responses,
+    )
+    def measure(
+        measure_id: str = Path(..., max_length=50, examples=["1.3.5"]), index: Any = Depends(current_index)
+    ) -> MeasureDetail:
         """A measure's record, its indicators and its activities; unknown IDs get 404 with the closest."""
         catalog: Catalog = index.catalog
         wanted = _check_measure(catalog, measure_id)
         m = next(m for m in catalog.measures if m.id == wanted)
         objective = next((o for o in catalog.objectives if o.id == m.objective), None)
-        return MeasureDetail(**m.model_dump(), objective_title=objective.title if objective else "",
-                             indicators=[i for i in catalog.indicators if i.owner == m.id],
-                             activities=[a for a in catalog.activities if a.measure == m.id])
+        return MeasureDetail(
+            **m.model_dump(),
+            objective_title=objective.title if objective else "",
+            indicators=[i for i in catalog.indicators if i.owner == m.id],
+            activities=[a for a in catalog.activities if a.measure == m.id],
+        )
 
-    @router.get("/activities", response_model=list[Activity], summary="Activities, filtered", responses=responses)
-    def activities(status: Status | None = Query(None, description="completed, ongoing, abandoned, not initiated, "
-                                                                   "no data or unknown", examples=["abandoned"]),
-                   objective: str | None = Query(None, max_length=50, examples=["1.4"]),
-                   measure: str | None = Query(None, max_length=50, examples=["1.4.2"]),
-                   responsible: str | None = Query(None, max_length=200, description="Part of the responsible "
-                                                   "entity's name, any case.", examples=["ITE"]),
-                   index: Any = Depends(current_index)) -> list[Activity]:
+    @router.get(
+        "/activities", response_model=list[Activity], summary="Activities, filtered", responses=responses
+    )
+    def activities(
+        status: Status | None = Query(
+            None,
+            description="completed, ongoing, abandoned, not initiated, no data or unknown",
+            examples=["abandoned"],
+        ),
+        objective: str | None = Query(None, max_length=50, examples=["1.4"]),
+        measure: str | None = Query(None, max_length=50, examples=["1.4.2"]),
+        responsible: str | None = Query(
+            None,
+            max_length=200,
+            description="Part of the responsible entity's name, any case.",
+            examples=["ITE"],
+        ),
+        index: Any = Depends(current_index),
+    ) -> list[Activity]:
         """Activities of the Evaluation Matrix by status, objective, measure and responsible entity."""
         catalog: Catalog = index.catalog
         obj = _check_objective(catalog, objective)
         mea = _check_measure(catalog, measure)
         who = " ".join(responsible.split()).casefold() if responsible else ""
-        return [a for a in catalog.activities
-                if (status is None or a.status == status) and (obj is None or a.objective == obj)
-                and (mea is None or a.measure == mea) and (not who or who in " ".join(a.responsible.split()).casefold())]
+        return [
+            a
+            for a in catalog.activities
+            if (status is None or a.status == status)
+            and (obj is None or a.objective == obj)
+            and (mea is None or a.measure == mea)
+            and (not who or who in " ".join(a.responsible.split()).casefold())
+        ]
 
-    @router.get("/activities/{activity_id}", response_model=ActivityDetail, summary="One activity",
-                responses=responses)
-    def activity(activity_id: str = Path(..., max_length=50, examples=["1.4.2.2"]),
-                 index: Any = Depends(current_index)) -> ActivityDetail:
+    @router.get(
+        "/activities/{activity_id}",
+        response_model=ActivityDetail,
+        summary="One activity",
+        responses=responses,
+    )
+    def activity(
+        activity_id: str = Path(..., max_length=50, examples=["1.4.2.2"]), index: Any = Depends(current_index)
+    ) -> ActivityDetail:
         """An activity's whole record; unknown IDs get 404 with the closest existing IDs."""
         catalog: Catalog = index.catalog
         wanted = norm_id(activity_id)
@@ -399,18 +546,28 @@ def _records_router() -> APIRouter:
         return ActivityDetail(**found.model_dump(), measure_title=m.title if m else "")
 
     @router.get("/indicators", response_model=list[Indicator], summary="Indicators", responses=responses)
-    def indicators(measure: str | None = Query(None, max_length=50, description="Only this measure's indicators.",
-                                               examples=["1.3.5"]),
-                   objective: str | None = Query(None, max_length=50, description="This objective's indicators and "
-                                                 "its measures' ('0' for the overall objective).", examples=["1.3"]),
-                   index: Any = Depends(current_index)) -> list[Indicator]:
+    def indicators(
+        measure: str | None = Query(
+            None, max_length=50, description="Only this measure's indicators.", examples=["1.3.5"]
+        ),
+        objective: str | None = Query(
+            None,
+            max_length=50,
+            description="This objective's indicators and its measures' ('0' for the overall objective).",
+            examples=["1.3"],
+        ),
+        index: Any = Depends(current_index),
+    ) -> list[Indicator]:
         """Indicator rows: baseline 2019, 2020, target and achieved 2021, target 2022, reasoning, next steps."""
         catalog: Catalog = index.catalog
         mea = _check_measure(catalog, measure)
         obj = _check_objective(catalog, objective, allow_overall=True)
-        return [i for i in catalog.indicators
-                if (mea is None or i.owner == mea)
-                and (obj is None or i.owner == obj or (obj != "0" and i.owner.startswith(obj + ".")))]
+        return [
+            i
+            for i in catalog.indicators
+            if (mea is None or i.owner == mea)
+            and (obj is None or i.owner == obj or (obj != "0" and i.owner.startswith(obj + ".")))
+        ]
 
     return router
 
@@ -419,37 +576,69 @@ def _drafts_router() -> APIRouter:
     router = APIRouter(tags=["drafts"], dependencies=[Depends(require_api_key)])
     docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-    @router.post("/draft", response_model=DraftResponse, summary="Draft a 2023-2025 action-plan entry",
-                 responses={**errors(*BODY, 404, 503), 200: {
-                     "description": "JSON by default; `?format=md` a Markdown file, `?format=docx` a Word file.",
-                     "content": {"text/markdown": {"schema": {"type": "string"}},
-                                 docx_type: {"schema": {"type": "string", "format": "binary"}}}}})
-    def draft_route(body: DraftRequest, request: Request,
-                    format: Literal["json", "md", "docx"] = Query("json", description="json, md or docx (a download)."),
-                    index: Any = Depends(current_index)) -> Any:
+    @router.post(
+        "/draft",
+        response_model=DraftResponse,
+        summary="Draft a 2023-2025 action-plan entry",
+        responses={
+            **errors(*BODY, 404, 503),
+            200: {
+                "description": "JSON by default; `?format=md` a Markdown file, `?format=docx` a Word file.",
+                "content": {
+                    "text/markdown": {"schema": {"type": "string"}},
+                    docx_type: {"schema": {"type": "string", "format": "binary"}},
+                },
+            },
+        },
+    )
+    def draft_route(
+        body: DraftRequest,
+        request: Request,
+        format: Literal["json", "md", "docx"] = Query("json", description="json, md or docx (a download)."),
+        index: Any = Depends(current_index),
+    ) -> Any:
         """A grounded draft entry for a measure, topic or free request. When the evaluation does not cover the
         request, JSON says so (`covered: false`); the md/docx downloads answer 404 with the reason."""
         try:
             from rag.draft import draft
         except ImportError:
-            raise ApiError(503, "Drafting is not available in this installation yet (rag.draft is missing).") from None
+            raise ApiError(
+                503, "Drafting is not available in this installation yet (rag.draft is missing)."
+            ) from None
         doc = draft(body.request, settings=app_settings(request))
         if format == "json":
+
             def plain(items: Any) -> list[dict[str, Any]]:
-                return [x.model_dump(mode="json") if hasattr(x, "model_dump") else dict(x) for x in (items or [])]
-            return DraftResponse(covered=bool(doc.covered), message=doc.message or "", title=doc.title or "",
-                                 request=body.request, topic=getattr(doc, "topic", "") or "",
-                                 mode=getattr(doc, "mode", "extractive") or "extractive",
-                                 entries=plain(doc.entries), general=plain(getattr(doc, "general", [])),
-                                 citations=list(doc.citations), markdown=doc.to_markdown())
+                return [
+                    x.model_dump(mode="json") if hasattr(x, "model_dump") else dict(x) for x in (items or [])
+                ]
+
+            return DraftResponse(
+                covered=bool(doc.covered),
+                message=doc.message or "",
+                title=doc.title or "",
+                request=body.request,
+                topic=getattr(doc, "topic", "") or "",
+                mode=getattr(doc, "mode", "extractive") or "extractive",
+                entries=plain(doc.entries),
+                general=plain(getattr(doc, "general", [])),
+                citations=list(doc.citations),
+                markdown=doc.to_markdown(),
+            )
         if not doc.covered:
             raise ApiError(404, doc.message or "The evaluation does not cover this request.")
         slug = re.sub(r"[^a-z0-9]+", "-", (doc.title or body.request).lower()).strip("-")[:60] or "draft"
         if format == "md":
-            return Response(doc.to_markdown(), media_type="text/markdown; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{slug}.md"'})
-        return Response(doc.to_docx_bytes(), media_type=docx_type,
-                        headers={"Content-Disposition": f'attachment; filename="{slug}.docx"'})
+            return Response(
+                doc.to_markdown(),
+                media_type="text/markdown; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{slug}.md"'},
+            )
+        return Response(
+            doc.to_docx_bytes(),
+            media_type=docx_type,
+            headers={"Content-Disposition": f'attachment; filename="{slug}.docx"'},
+        )
 
     return router
 
@@ -457,11 +646,32 @@ def _drafts_router() -> APIRouter:
 def _documents_router() -> APIRouter:
     router = APIRouter(tags=["documents"], dependencies=[Depends(require_api_key)])
 
-    @router.get("/documents", response_model=list[DocumentInfo], summary="Documents in the index",
-                responses={**errors(*COMMON), **_examples([
-                    {"name": "egov_expost_2020_2022.txt", "doc_type": "annex", "chunks": 337, "uploaded": False,
-                     "bytes": 213992},
-                    {"name": "uploads/interview_ite.md", "doc_type": "report", "chunks": 4, "uploaded": True, "bytes": 5120}])})
+    @router.get(
+        "/documents",
+        response_model=list[DocumentInfo],
+        summary="Documents in the index",
+        responses={
+            **errors(*COMMON),
+            **_examples(
+                [
+                    {
+                        "name": "egov_expost_2020_2022.txt",
+                        "doc_type": "annex",
+                        "chunks": 337,
+                        "uploaded": False,
+                        "bytes": 213992,
+                    },
+                    {
+                        "name": "uploads/interview_ite.md",
+                        "doc_type": "report",
+                        "chunks": 4,
+                        "uploaded": True,
+                        "bytes": 5120,
+                    },
+                ]
+            ),
+        },
+    )
     def list_documents(request: Request) -> list[DocumentInfo]:
         """Every indexed document with its chunk count; uploaded ones (under uploads/) can be deleted."""
         settings = app_settings(request)
@@ -475,23 +685,71 @@ def _documents_router() -> APIRouter:
         for name, n in sorted(counts.items()):
             path = settings.corpus_dir / name
             size = path.stat().st_size if path.is_file() else None
-            out.append(DocumentInfo(name=name, doc_type=types[name], chunks=n, uploaded=name.startswith(UPLOADS + "/"),
-                                    bytes=size))
+            out.append(
+                DocumentInfo(
+                    name=name,
+                    doc_type=types[name],
+                    chunks=n,
+                    uploaded=name.startswith(UPLOADS + "/"),
+                    bytes=size,
+                )
+            )
         return out
 
-    @router.post("/documents", status_code=201, response_model=UploadResponse, summary="Upload and ingest documents",
-                 dependencies=[Depends(require_writes_enabled)],
-                 responses={**errors(*BODY, 403, 409, 503), 400: {
-                     "model": UploadResponse, "description": "No file could be ingested; per-file reasons."},
-                     201: {"content": {"application/json": {"example": {
-                         "detail": None, "ingested": 1, "failed": 1,
-                         "results": [{"file": "interview_ite.md", "document": "uploads/interview_ite.md",
-                                      "status": "ingested", "detail": None, "chunks": 4},
-                                     {"file": "scan.pdf", "document": None, "status": "rejected",
-                                      "detail": "not a PDF file (no %PDF header)", "chunks": 0}],
-                         "summary": {"added": 4, "updated": 0, "deleted": 0, "unchanged": 0, "seconds": 0.8}}}}}})
-    def upload(request: Request, files: list[UploadFile] = File(..., description=(
-            f".pdf, .docx, .txt or .md; at most {MAX_FILES} files, each at most EGOV_MAX_UPLOAD_MB (25) MB."))) -> Any:
+    @router.post(
+        "/documents",
+        status_code=201,
+        response_model=UploadResponse,
+        summary="Upload and ingest documents",
+        dependencies=[Depends(require_writes_enabled)],
+        responses={
+            **errors(*BODY, 403, 409, 503),
+            400: {"model": UploadResponse, "description": "No file could be ingested; per-file reasons."},
+            201: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "detail": None,
+                            "ingested": 1,
+                            "failed": 1,
+                            "results": [
+                                {
+                                    "file": "interview_ite.md",
+                                    "document": "uploads/interview_ite.md",
+                                    "status": "ingested",
+                                    "detail": None,
+                                    "chunks": 4,
+                                },
+                                {
+                                    "file": "scan.pdf",
+                                    "document": None,
+                                    "status": "rejected",
+                                    "detail": "not a PDF file (no %PDF header)",
+                                    "chunks": 0,
+                                },
+                            ],
+                            "summary": {
+                                "added": 4,
+                                "updated": 0,
+                                "deleted": 0,
+                                "unchanged": 0,
+                                "seconds": 0.8,
+                            },
+                        }
+                    }
+                }
+            },
+        },
+    )
+    def upload(
+        request: Request,
+        files: list[UploadFile] = File(
+            ...,
+            description=(
+                f".pdf, .docx, .txt or .md; at most {MAX_FILES} files, each at most EGOV_MAX_UPLOAD_MB (25) MB."
+            ),
+        ),
+    ) -> Any:
         """Store each file under the corpus folder's uploads/ and ingest it at once. Files are checked by content
         (PDF header, DOCX package, text without NULs); names are sanitised. Needs EGOV_API_KEY to be set."""
         from ingest.pipeline import IngestLocked, ingest
@@ -543,7 +801,9 @@ def _documents_router() -> APIRouter:
         summary = None
         if staged:
             try:
-                summary = ingest([p for _, p, _ in staged], settings=settings, quiet=True, wait_seconds=INGEST_WAIT)
+                summary = ingest(
+                    [p for _, p, _ in staged], settings=settings, quiet=True, wait_seconds=INGEST_WAIT
+                )
             except IngestLocked as exc:
                 _restore([(p, b) for _, p, b in staged])
                 raise ApiError(409, f"{exc}.") from None
@@ -570,17 +830,28 @@ def _documents_router() -> APIRouter:
                         index = load_index(settings)
                     result.chunks = sum(1 for c in index.chunks if c.document == result.document)
         ingested = sum(1 for r in results if r.status == "ingested")
-        response = UploadResponse(ingested=ingested, failed=len(results) - ingested, results=results,
-                                  summary=_counts(summary) if summary is not None else None)
+        response = UploadResponse(
+            ingested=ingested,
+            failed=len(results) - ingested,
+            results=results,
+            summary=_counts(summary) if summary is not None else None,
+        )
         if not ingested:
             reasons = "; ".join(f"{r.file or '(no name)'}: {r.detail}" for r in results)
             response.detail = f"No file was ingested. {reasons}"[:2000]
             return JSONResponse(response.model_dump(mode="json"), status_code=400)
         return response
 
-    @router.delete("/documents/{name:path}", response_model=DeleteResponse, summary="Delete an uploaded document",
-                   dependencies=[Depends(require_writes_enabled)], responses=errors(*COMMON, 403, 404, 409, 503))
-    def delete_document(request: Request, name: str = Path(..., max_length=300, examples=["uploads/notes.md"])) -> DeleteResponse:
+    @router.delete(
+        "/documents/{name:path}",
+        response_model=DeleteResponse,
+        summary="Delete an uploaded document",
+        dependencies=[Depends(require_writes_enabled)],
+        responses=errors(*COMMON, 403, 404, 409, 503),
+    )
+    def delete_document(
+        request: Request, name: str = Path(..., max_length=300, examples=["uploads/notes.md"])
+    ) -> DeleteResponse:
         """Remove an uploaded document (under uploads/) and re-ingest, which drops its chunks. Documents of the
         corpus folder itself cannot be deleted through the API. Needs EGOV_API_KEY to be set."""
         from ingest.pipeline import IngestLocked, ingest
@@ -592,12 +863,15 @@ def _documents_router() -> APIRouter:
             index = None
         indexed = {c.document for c in index.chunks} if index is not None else set()
         raw = name.strip().lstrip("/")
-        base = raw[len(UPLOADS) + 1:] if raw.startswith(UPLOADS + "/") else raw
+        base = raw[len(UPLOADS) + 1 :] if raw.startswith(UPLOADS + "/") else raw
         uploaded = _uploaded_names(settings, index)
         if base not in uploaded or safe_filename(base) != base:
             if raw in indexed:
-                raise ApiError(403, f"'{raw}' belongs to the corpus folder, not to the uploads: only documents "
-                                    f"uploaded through the API can be deleted through it.")
+                raise ApiError(
+                    403,
+                    f"'{raw}' belongs to the corpus folder, not to the uploads: only documents "
+                    f"uploaded through the API can be deleted through it.",
+                )
             raise not_found("uploaded document", raw, [f"{UPLOADS}/{n}" for n in uploaded])
         folder = uploads_dir(settings)
         path = _inside(folder, base)
@@ -627,47 +901,110 @@ def _documents_router() -> APIRouter:
 def _service_router() -> APIRouter:
     router = APIRouter(tags=["service"])
 
-    @router.post("/feedback", status_code=201, response_model=FeedbackResponse, summary="Rate an answer",
-                 dependencies=[Depends(require_api_key)], responses=errors(*BODY))
+    @router.post(
+        "/feedback",
+        status_code=201,
+        response_model=FeedbackResponse,
+        summary="Rate an answer",
+        dependencies=[Depends(require_api_key)],
+        responses=errors(*BODY),
+    )
     def feedback(body: FeedbackRequest, request: Request) -> FeedbackResponse:
         """Thumbs up or down on an answer (its `answer_id` from /ask), with an optional comment; stored in SQLite
         under EGOV_DATA_DIR."""
         from app.feedback import record_feedback
 
-        row = record_feedback(body.answer_id, body.rating, body.comment, question=body.question, answer=body.answer,
-                              settings=app_settings(request))
+        row = record_feedback(
+            body.answer_id,
+            body.rating,
+            body.comment,
+            question=body.question,
+            answer=body.answer,
+            settings=app_settings(request),
+        )
         return FeedbackResponse(id=row)
 
-    @router.get("/stats", response_model=StatsResponse, summary="What the index holds",
-                dependencies=[Depends(require_api_key)], responses={**errors(*COMMON), **_examples({
-                    "documents": 1, "chunks": 400, "objectives": 4, "measures": 24, "activities": 100,
-                    "indicators": 60, "statuses": {"completed": 40, "ongoing": 30, "abandoned": 13,
-                                                   "not initiated": 10, "no data": 5, "unknown": 2}})})
+    @router.get(
+        "/stats",
+        response_model=StatsResponse,
+        summary="What the index holds",
+        dependencies=[Depends(require_api_key)],
+        responses={
+            **errors(*COMMON),
+            **_examples(
+                {
+                    "documents": 1,
+                    "chunks": 400,
+                    "objectives": 4,
+                    "measures": 24,
+                    "activities": 100,
+                    "indicators": 60,
+                    "statuses": {
+                        "completed": 40,
+                        "ongoing": 30,
+                        "abandoned": 13,
+                        "not initiated": 10,
+                        "no data": 5,
+                        "unknown": 2,
+                    },
+                }
+            ),
+        },
+    )
     def stats(request: Request) -> StatsResponse:
         """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
         from ingest.stats import index_stats
 
         return StatsResponse(**index_stats(app_settings(request)))
 
-    @router.get("/health", response_model=HealthResponse, summary="Is the service ready?",
-                responses={422: {"model": ErrorResponse, "description": ERROR_TEXT[422]},
-                           500: {"model": ErrorResponse, "description": ERROR_TEXT[500]}, **_examples({"status": "ok", "index": True, "detail": None, "documents": 1, "chunks": 400,
-                                     "mode": "extractive", "version": VERSION})})
+    @router.get(
+        "/health",
+        response_model=HealthResponse,
+        summary="Is the service ready?",
+        responses={
+            422: {"model": ErrorResponse, "description": ERROR_TEXT[422]},
+            500: {"model": ErrorResponse, "description": ERROR_TEXT[500]},
+            **_examples(
+                {
+                    "status": "ok",
+                    "index": True,
+                    "detail": None,
+                    "documents": 1,
+                    "chunks": 400,
+                    "mode": "extractive",
+                    "version": VERSION,
+                }
+            ),
+        },
+    )
     def health(request: Request) -> HealthResponse:
         """No API key needed. `status` is `no_index` (with what to do) until `egov ingest` has built the index."""
         settings = app_settings(request)
-        mode = "extractive" if settings.llm_provider == "none" else f"llm ({settings.llm_provider}: {settings.llm_model})"
+        mode = (
+            "extractive"
+            if settings.llm_provider == "none"
+            else f"llm ({settings.llm_provider}: {settings.llm_model})"
+        )
         try:
             index = load_index(settings)
         except ApiError as exc:
-            return HealthResponse(status="no_index", index=False, detail=str(exc.detail), mode=mode, version=VERSION)
-        return HealthResponse(status="ok", index=True, documents=len({c.document for c in index.chunks}),
-                              chunks=len(index.chunks), mode=mode, version=VERSION)
+            return HealthResponse(
+                status="no_index", index=False, detail=str(exc.detail), mode=mode, version=VERSION
+            )
+        return HealthResponse(
+            status="ok",
+            index=True,
+            documents=len({c.document for c in index.chunks}),
+            chunks=len(index.chunks),
+            mode=mode,
+            version=VERSION,
+        )
 
     return router
 
 
 # ---------------------------------------------------------------- the app
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -682,7 +1019,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("index loaded: %d chunks", len(index.chunks))
     except ApiError as exc:
         app.state.startup_error = exc.detail
-        log.warning("%s", exc.detail if exc.detail != NO_INDEX else f"no index in {settings.data_dir}: {NO_INDEX}")
+        log.warning(
+            "%s", exc.detail if exc.detail != NO_INDEX else f"no index in {settings.data_dir}: {NO_INDEX}"
+        )
     yield
 
 
@@ -702,14 +1041,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.openai_compat import openai_router
 
     settings = settings or get_settings()
-    app = FastAPI(title="eGov Evaluation Assistant API", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
-                  dependencies=[Depends(single_query_values)])
+    app = FastAPI(
+        title="eGov Evaluation Assistant API",
+        version=VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(single_query_values)],
+    )
     app.state.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
     install_security(app, settings)
-    for router in (_answers_router(), _records_router(), _drafts_router(), _documents_router(), _service_router(),
-                   openai_router()):
+    for router in (
+        _answers_router(),
+        _records_router(),
+        _drafts_router(),
+        _documents_router(),
+        _service_router(),
+        openai_router(),
+    ):
         app.include_router(router)
     return app
 

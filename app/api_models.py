@@ -2,6 +2,7 @@
 
 The /ask contract itself (Answer, Citation, Source, Filters) lives in rag.models and is reused as is.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -46,18 +47,32 @@ Limit = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_json_integer)]  #
 
 # ---------------------------------------------------------------- errors
 
+
 class ErrorResponse(BaseModel):
     """Every error: a readable message, plus the closest existing IDs for an unknown one."""
 
     detail: str = Field(description="What went wrong, in words a user understands.")
-    closest: list[str] | None = Field(None, description="For an unknown ID or name: the closest existing ones.")
-    errors: list[dict[str, Any]] | None = Field(None, description="For a validation error: each problem and where.")
+    closest: list[str] | None = Field(
+        None, description="For an unknown ID or name: the closest existing ones."
+    )
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="For a validation error: each problem and where."
+    )
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"detail": "No activity 1.4.2.9 in the evaluation.", "closest": ["1.4.2.1", "1.4.2.2", "1.4.2.3"]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "No activity 1.4.2.9 in the evaluation.",
+                    "closest": ["1.4.2.1", "1.4.2.2", "1.4.2.3"],
+                }
+            ]
+        }
+    )
 
 
 # ---------------------------------------------------------------- ask and search
+
 
 class HistoryTurn(BaseModel):
     """One earlier turn of the conversation (role and text)."""
@@ -69,34 +84,69 @@ class HistoryTurn(BaseModel):
 class AskRequest(BaseModel):
     """A question, optionally with the conversation so far and retrieval filters."""
 
-    question: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK,
-                                    description="The question, at most 2,000 characters."), Unicode]
-    history: Annotated[list[HistoryTurn], Field(max_length=MAX_HISTORY,
-                                                description="Earlier turns, oldest first; at most 20.")] = []
-    filters: Filters | None = Field(None, description="Restrict retrieval to an objective, a measure or a document type.")
+    question: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=MAX_QUESTION,
+            pattern=NOT_BLANK,
+            description="The question, at most 2,000 characters.",
+        ),
+        Unicode,
+    ]
+    history: Annotated[
+        list[HistoryTurn],
+        Field(max_length=MAX_HISTORY, description="Earlier turns, oldest first; at most 20."),
+    ] = []
+    filters: Filters | None = Field(
+        None, description="Restrict retrieval to an objective, a measure or a document type."
+    )
     k: Limit | None = Field(None, description="How many sources to retrieve, 1-50 (default: EGOV_TOP_K).")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"question": "What is the status of Activity 1.4.2.2?"},
-        {"question": "And who is responsible for it?",
-         "history": [{"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
-                     {"role": "assistant", "content": "Activity 1.4.2.2 is marked abandoned in the Evaluation Matrix."}]},
-        {"question": "Which activities were abandoned?", "filters": {"objective": "1.3"}},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "What is the status of Activity 1.4.2.2?"},
+                {
+                    "question": "And who is responsible for it?",
+                    "history": [
+                        {"role": "user", "content": "What is the status of Activity 1.4.2.2?"},
+                        {
+                            "role": "assistant",
+                            "content": "Activity 1.4.2.2 is marked abandoned in the Evaluation Matrix.",
+                        },
+                    ],
+                },
+                {"question": "Which activities were abandoned?", "filters": {"objective": "1.3"}},
+            ]
+        }
+    )
 
 
 class SearchRequest(BaseModel):
     """A query for ranked sources only."""
 
-    question: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK,
-                                    description="The search text, at most 2,000 characters."), Unicode]
+    question: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=MAX_QUESTION,
+            pattern=NOT_BLANK,
+            description="The search text, at most 2,000 characters.",
+        ),
+        Unicode,
+    ]
     filters: Filters | None = None
     k: Limit = Field(8, description="How many sources to return, 1-50.")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"question": "open data portal", "k": 5},
-        {"question": "interoperability", "filters": {"objective": "1.1", "doc_type": "annex"}},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "open data portal", "k": 5},
+                {"question": "interoperability", "filters": {"objective": "1.1", "doc_type": "annex"}},
+            ]
+        }
+    )
 
 
 class SearchResponse(BaseModel):
@@ -107,6 +157,7 @@ class SearchResponse(BaseModel):
 
 
 # ---------------------------------------------------------------- records
+
 
 class ObjectiveSummary(Objective):
     """A specific objective with the IDs of its measures and its activities per status."""
@@ -147,15 +198,30 @@ class ActivityDetail(Activity):
 
 # ---------------------------------------------------------------- draft
 
+
 class DraftRequest(BaseModel):
     """A measure ID, a topic or a free request for a 2023-2025 action-plan entry."""
 
-    request: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK,
-                                   description="A measure ID ('1.3.5'), a topic or a free request; at most 2,000 characters."), Unicode]
+    request: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=MAX_QUESTION,
+            pattern=NOT_BLANK,
+            description="A measure ID ('1.3.5'), a topic or a free request; at most 2,000 characters.",
+        ),
+        Unicode,
+    ]
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"request": "1.3.5"}, {"request": "information security"},
-        {"request": "Draft the 2023-2025 entry for the one-stop-shop measure"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"request": "1.3.5"},
+                {"request": "information security"},
+                {"request": "Draft the 2023-2025 entry for the one-stop-shop measure"},
+            ]
+        }
+    )
 
 
 class DraftResponse(BaseModel):
@@ -167,14 +233,22 @@ class DraftResponse(BaseModel):
     request: str = ""
     topic: str = ""
     mode: str = "extractive"
-    entries: list[dict[str, Any]] = Field([], description="One entry per measure: rationale, activities, indicators, "
-                                                          "recommendations, open points; `refs` number the citations.")
-    general: list[dict[str, Any]] = Field([], description="Cross-cutting recommendations (requests with no single measure).")
-    citations: list[Citation] = Field([], description="The numbered references the entries' `refs` point to (1-based).")
+    entries: list[dict[str, Any]] = Field(
+        [],
+        description="One entry per measure: rationale, activities, indicators, "
+        "recommendations, open points; `refs` number the citations.",
+    )
+    general: list[dict[str, Any]] = Field(
+        [], description="Cross-cutting recommendations (requests with no single measure)."
+    )
+    citations: list[Citation] = Field(
+        [], description="The numbered references the entries' `refs` point to (1-based)."
+    )
     markdown: str = Field("", description="The whole draft as Markdown.")
 
 
 # ---------------------------------------------------------------- documents
+
 
 class DocumentInfo(BaseModel):
     """A document in the index."""
@@ -225,6 +299,7 @@ class DeleteResponse(BaseModel):
 
 # ---------------------------------------------------------------- feedback, stats, health
 
+
 class FeedbackRequest(BaseModel):
     """A rating of one answer (its answer_id from /ask), with an optional comment."""
 
@@ -234,9 +309,14 @@ class FeedbackRequest(BaseModel):
     question: Annotated[str, Field(max_length=MAX_QUESTION), Unicode] = ""
     answer: Annotated[str, Field(max_length=MAX_TURN), Unicode] = ""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"answer_id": "3f2a9c1b7d4e", "rating": "up"},
-        {"answer_id": "3f2a9c1b7d4e", "rating": "down", "comment": "It missed the 2021 value."}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"answer_id": "3f2a9c1b7d4e", "rating": "up"},
+                {"answer_id": "3f2a9c1b7d4e", "rating": "down", "comment": "It missed the 2021 value."},
+            ]
+        }
+    )
 
 
 class FeedbackResponse(BaseModel):
@@ -272,6 +352,7 @@ class HealthResponse(BaseModel):
 
 # ---------------------------------------------------------------- OpenAI-compatible chat
 
+
 class ContentPart(BaseModel):
     """One part of a multi-part message; only text parts are read."""
 
@@ -285,7 +366,10 @@ class UserMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     role: Literal["user"]
-    content: Annotated[str, Field(max_length=MAX_QUESTION), Unicode] | Annotated[list[ContentPart], Field(max_length=8)]
+    content: (
+        Annotated[str, Field(max_length=MAX_QUESTION), Unicode]
+        | Annotated[list[ContentPart], Field(max_length=8)]
+    )
     name: str | None = None
 
 
@@ -293,7 +377,11 @@ class OtherMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     role: Literal["system", "developer", "assistant", "tool"]
-    content: Annotated[str, Field(max_length=MAX_TURN), Unicode] | Annotated[list[ContentPart], Field(max_length=8)] | None = None
+    content: (
+        Annotated[str, Field(max_length=MAX_TURN), Unicode]
+        | Annotated[list[ContentPart], Field(max_length=8)]
+        | None
+    ) = None
     name: str | None = None
 
 
@@ -307,11 +395,25 @@ class StreamOptions(BaseModel):
 class ChatRequest(BaseModel):
     """OpenAI chat-completions request; the last user message is the question, earlier ones its history."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
-        {"model": "egov-assistant", "messages": [{"role": "user", "content": "What is the status of Activity 1.4.2.2?"}]},
-        {"model": "egov-assistant", "stream": True,
-         "messages": [{"role": "system", "content": "You are a helpful assistant."},
-                      {"role": "user", "content": "Who is responsible for Measure 1.3.5?"}]}]})
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "egov-assistant",
+                    "messages": [{"role": "user", "content": "What is the status of Activity 1.4.2.2?"}],
+                },
+                {
+                    "model": "egov-assistant",
+                    "stream": True,
+                    "messages": [
+                        {"role": "system", "content": "You are a helpful assistant."},
+                        {"role": "user", "content": "Who is responsible for Measure 1.3.5?"},
+                    ],
+                },
+            ]
+        },
+    )
 
     model: str = Field("egov-assistant", max_length=200)
     messages: Annotated[list[ChatMessage], Field(min_length=1, max_length=64)]

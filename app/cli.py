@@ -1,4 +1,5 @@
 """The `egov` command: ingest, stats, ask, draft, eval, serve, ui."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="eGov Evaluation Assistant: ask questions of the 2020-2022 e-Government Programme evaluation.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="eGov Evaluation Assistant: ask questions of the 2020-2022 e-Government Programme evaluation.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -17,9 +21,11 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] | None = typer.Argument(None, help="Files or folders; default: the corpus folder."),
-           rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything into a fresh collection."),
-           as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object.")) -> None:
+def ingest(
+    paths: list[Path] | None = typer.Argument(None, help="Files or folders; default: the corpus folder."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything into a fresh collection."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+) -> None:
     """Ingest the corpus (or the given files) into the index; unchanged chunks are not re-embedded."""
     from ingest.pipeline import IngestLocked
     from ingest.pipeline import ingest as run_ingest
@@ -29,11 +35,28 @@ def ingest(paths: list[Path] | None = typer.Argument(None, help="Files or folder
     except IngestLocked as exc:
         _fail(str(exc), 3)
     if as_json:
-        print(json.dumps(summary.model_dump(include={"added", "updated", "deleted", "unchanged", "errors", "documents", "rebuilt", "seconds"})))
+        print(
+            json.dumps(
+                summary.model_dump(
+                    include={
+                        "added",
+                        "updated",
+                        "deleted",
+                        "unchanged",
+                        "errors",
+                        "documents",
+                        "rebuilt",
+                        "seconds",
+                    }
+                )
+            )
+        )
         return
-    typer.echo(f"Ingested {len(summary.documents)} document(s) in {summary.seconds:.1f} s"
-               f"{' (rebuilt)' if summary.rebuilt else ''}: added {summary.added}, updated {summary.updated}, "
-               f"deleted {summary.deleted}, unchanged {summary.unchanged} chunks.")
+    typer.echo(
+        f"Ingested {len(summary.documents)} document(s) in {summary.seconds:.1f} s"
+        f"{' (rebuilt)' if summary.rebuilt else ''}: added {summary.added}, updated {summary.updated}, "
+        f"deleted {summary.deleted}, unchanged {summary.unchanged} chunks."
+    )
     for err in summary.errors:
         typer.secho(f"  skipped {err.file}: {err.reason}", fg=typer.colors.YELLOW)
 
@@ -53,12 +76,26 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as one JSON 
 
 
 @app.command("eval")
-def eval_(gold: list[Path] | None = typer.Option(None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several."),
-          set_name: str = typer.Option("test", "--set", help="A named set of evals/sets.toml when no --gold is given: test (sealed; the gate's) or dev."),
-          k: int = typer.Option(5, "--k", min=1, help="Retrieval cut-off for hit@k, MRR and ID recall@k."),
-          out: Path = typer.Option(Path("evals/reports/latest"), "--out", help="Folder for report.md, report.json and the chart."),
-          no_baseline: bool = typer.Option(False, "--no-baseline", help="Skip the naive LangChain and BM25 baselines."),
-          as_json: bool = typer.Option(False, "--json", help="Print the report (without per-question rows) as one JSON object.")) -> None:
+def eval_(
+    gold: list[Path] | None = typer.Option(
+        None, "--gold", help="Gold file(s) in the evals/README.md format; repeat for several."
+    ),
+    set_name: str = typer.Option(
+        "test",
+        "--set",
+        help="A named set of evals/sets.toml when no --gold is given: test (sealed; the gate's) or dev.",
+    ),
+    k: int = typer.Option(5, "--k", min=1, help="Retrieval cut-off for hit@k, MRR and ID recall@k."),
+    out: Path = typer.Option(
+        Path("evals/reports/latest"), "--out", help="Folder for report.md, report.json and the chart."
+    ),
+    no_baseline: bool = typer.Option(
+        False, "--no-baseline", help="Skip the naive LangChain and BM25 baselines."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the report (without per-question rows) as one JSON object."
+    ),
+) -> None:
     """Score the assistant on gold questions, beside the naive pipeline and BM25; write a report."""
     from evals.harness import THRESHOLDS_DEFAULT, evaluate, load_gold, load_thresholds, set_files
     from evals.report import summary_table, write_report
@@ -74,14 +111,19 @@ def eval_(gold: list[Path] | None = typer.Option(None, "--gold", help="Gold file
         _fail(str(exc), 2)
     if not items:
         _fail("the gold file has no questions", 2)
-    progress = (lambda m: typer.echo(m, err=True))
+    progress = lambda m: typer.echo(m, err=True)
     try:
-        report = evaluate(items, k=k, baselines=not no_baseline, gold_files=[str(p) for p in files], progress=progress)
+        report = evaluate(
+            items, k=k, baselines=not no_baseline, gold_files=[str(p) for p in files], progress=progress
+        )
     except IndexMissing as exc:
         _fail(str(exc), 3)
     # The thresholds are measured on the sealed test set at their k: check them only there.
     thresholds = load_thresholds(THRESHOLDS_DEFAULT) if THRESHOLDS_DEFAULT.exists() else None
-    if thresholds and (thresholds.get("k", k) != k or [p.resolve() for p in files] != [p.resolve() for p in set_files("test")]):
+    if thresholds and (
+        thresholds.get("k", k) != k
+        or [p.resolve() for p in files] != [p.resolve() for p in set_files("test")]
+    ):
         thresholds = None
     paths = write_report(report, out, thresholds)
     if as_json:
@@ -92,9 +134,13 @@ def eval_(gold: list[Path] | None = typer.Option(None, "--gold", help="Gold file
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
-          port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-          log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug.")) -> None:
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    log_level: str = typer.Option(
+        "info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."
+    ),
+) -> None:
     """Start the HTTP API (FastAPI on uvicorn); docs at http://HOST:PORT/docs. The index loads once at start-up."""
     import uvicorn
 
@@ -103,16 +149,25 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to lis
 
     settings = get_settings()
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
-        typer.secho(f"Warning: listening on {host} without EGOV_API_KEY: anyone who can reach it can use the API.",
-                    fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            f"Warning: listening on {host} without EGOV_API_KEY: anyone who can reach it can use the API.",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
     typer.echo(f"eGov API on http://{host}:{port} (docs at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.lower())
 
 
 @app.command()
-def draft(request: str = typer.Argument(..., help='A measure ID ("1.3.5"), a topic ("information security") or a free request.'),
-          md: Path | None = typer.Option(None, "--md", help="Also write the draft as Markdown to this file."),
-          docx: Path | None = typer.Option(None, "--docx", help="Also write the draft as a Word document to this file.")) -> None:
+def draft(
+    request: str = typer.Argument(
+        ..., help='A measure ID ("1.3.5"), a topic ("information security") or a free request.'
+    ),
+    md: Path | None = typer.Option(None, "--md", help="Also write the draft as Markdown to this file."),
+    docx: Path | None = typer.Option(
+        None, "--docx", help="Also write the draft as a Word document to this file."
+    ),
+) -> None:
     """Draft 2023-2025 action-plan entries from the evaluation; print them as Markdown and write the files."""
     from rag.draft import draft as make_draft
     from rag.index import IndexMissing
@@ -140,10 +195,15 @@ def draft(request: str = typer.Argument(..., help='A measure ID ("1.3.5"), a top
 
 
 @app.command()
-def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port."),
-       host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
-       api_url: str | None = typer.Option(None, "--api-url", help="Use the HTTP API at this URL instead of the "
-                                             "in-process assistant (same as EGOV_API_URL).")) -> None:
+def ui(
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+    api_url: str | None = typer.Option(
+        None,
+        "--api-url",
+        help="Use the HTTP API at this URL instead of the in-process assistant (same as EGOV_API_URL).",
+    ),
+) -> None:
     """Start the Streamlit front end (chat, Evaluation Matrix explorer, drafting) at http://HOST:PORT."""
     import os
     import subprocess
@@ -152,8 +212,21 @@ def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port
     env = dict(os.environ)
     if api_url:
         env["EGOV_API_URL"] = api_url
-    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app" / "ui.py"), "--server.port", str(port),
-           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(root / "app" / "ui.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     typer.echo(f"eGov Evaluation Assistant UI on http://{host}:{port}")
     try:
         code = subprocess.call(cmd, cwd=root, env=env)  # cwd: .streamlit/config.toml (theme) applies
@@ -165,9 +238,11 @@ def ui(port: int = typer.Option(8501, "--port", min=1, max=65535, help="TCP port
 
 
 @app.command()
-def ask(question: str = typer.Argument(..., help="A plain-language question about the evaluation."),
-        as_json: bool = typer.Option(False, "--json", help="Print the /ask response shape as JSON."),
-        k: int = typer.Option(8, "--k", min=1, max=50, help="How many sources to return.")) -> None:
+def ask(
+    question: str = typer.Argument(..., help="A plain-language question about the evaluation."),
+    as_json: bool = typer.Option(False, "--json", help="Print the /ask response shape as JSON."),
+    k: int = typer.Option(8, "--k", min=1, max=50, help="How many sources to return."),
+) -> None:
     """Answer a question, citing the measure and activity IDs it rests on (or say the evaluation does not)."""
     from rag.ask import ask as run_ask
 
@@ -185,13 +260,17 @@ def ask(question: str = typer.Argument(..., help="A plain-language question abou
     elif answer.abstained and answer.sources:
         typer.echo("\nNearest sources:")
         for s in answer.sources[:3]:
-            typer.echo(f"  {s.metadata.get('section') or s.metadata.get('document')}: {s.text.splitlines()[0][:100]}")
+            typer.echo(
+                f"  {s.metadata.get('section') or s.metadata.get('document')}: {s.text.splitlines()[0][:100]}"
+            )
 
 
 @app.command()
-def run(api_port: int = typer.Option(8000, "--api-port", min=1, max=65535, help="Port of the HTTP API."),
-        ui_port: int = typer.Option(8501, "--ui-port", min=1, max=65535, help="Port of the Streamlit app."),
-        host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default).")) -> None:
+def run(
+    api_port: int = typer.Option(8000, "--api-port", min=1, max=65535, help="Port of the HTTP API."),
+    ui_port: int = typer.Option(8501, "--ui-port", min=1, max=65535, help="Port of the Streamlit app."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+) -> None:
     """Start the whole assistant: the API and the Streamlit app, until Ctrl+C stops both."""
     import os
     import subprocess
@@ -199,8 +278,14 @@ def run(api_port: int = typer.Option(8000, "--api-port", min=1, max=65535, help=
 
     root = Path(__file__).resolve().parent.parent
     egov = [sys.executable, "-m", "app.cli"]
-    procs = [subprocess.Popen(egov + ["serve", "--host", host, "--port", str(api_port), "--log-level", "warning"], cwd=root),
-             subprocess.Popen(egov + ["ui", "--host", host, "--port", str(ui_port)], cwd=root, env=dict(os.environ))]
+    procs = [
+        subprocess.Popen(
+            egov + ["serve", "--host", host, "--port", str(api_port), "--log-level", "warning"], cwd=root
+        ),
+        subprocess.Popen(
+            egov + ["ui", "--host", host, "--port", str(ui_port)], cwd=root, env=dict(os.environ)
+        ),
+    ]
     typer.echo(f"API: http://{host}:{api_port}/docs   UI: http://{host}:{ui_port}   (Ctrl+C stops both)")
     try:
         while all(p.poll() is None for p in procs):

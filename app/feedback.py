@@ -1,4 +1,5 @@
 """Feedback on answers (thumbs up or down, a comment), kept in SQLite under EGOV_DATA_DIR."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -20,15 +21,23 @@ def _connect(data_dir: Path) -> sqlite3.Connection:
     return conn
 
 
-def record_feedback(answer_id: str, rating: Literal["up", "down"], comment: str | None = None, question: str = "",
-                    answer: str = "", settings: Settings | None = None) -> int:
+def record_feedback(
+    answer_id: str,
+    rating: Literal["up", "down"],
+    comment: str | None = None,
+    question: str = "",
+    answer: str = "",
+    settings: Settings | None = None,
+) -> int:
     """Store one rating and return its row ID; the API's /feedback and the UI both call this."""
     if rating not in ("up", "down"):
         raise ValueError("rating must be 'up' or 'down'")
     settings = settings or get_settings()
     with _connect(settings.data_dir) as conn:
-        cur = conn.execute("INSERT INTO feedback (created, answer_id, rating, comment, question, answer) VALUES (?, ?, ?, ?, ?, ?)",
-                           (time.time(), answer_id, rating, comment, question, answer))
+        cur = conn.execute(
+            "INSERT INTO feedback (created, answer_id, rating, comment, question, answer) VALUES (?, ?, ?, ?, ?, ?)",
+            (time.time(), answer_id, rating, comment, question, answer),
+        )
         return int(cur.lastrowid or 0)
 
 

@@ -4,6 +4,7 @@ The last user message is the question and the earlier messages its history. The 
 assistant's answer followed by its citations ("[Activity 1.4.2.2] [Measure 1.3.5]") and a numbered
 sources list, so any chat front end built for the OpenAI API shows where an answer comes from.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def split_messages(body: ChatRequest) -> tuple[str, list[dict[str, str]]]:
         return "", []
     question = _text(body.messages[last_user].content)
     if len(question) > MAX_QUESTION:
-        raise ApiError(422, f"Invalid request: the question (last user message) has {len(question)} characters; "
-                            f"at most {MAX_QUESTION} are allowed.")
+        raise ApiError(
+            422,
+            f"Invalid request: the question (last user message) has {len(question)} characters; "
+            f"at most {MAX_QUESTION} are allowed.",
+        )
     history = []
     for m in body.messages[:last_user]:
         text = _text(m.content)
@@ -77,32 +81,77 @@ def _extras(answer: Answer) -> EgovExtras:
     return EgovExtras(answer_id=answer.answer_id, abstained=answer.abstained, citations=answer.citations)
 
 
-def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None,
-           **extra: Any) -> str:
-    payload = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+def _chunk(
+    cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, **extra: Any
+) -> str:
+    payload = {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
     return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
 def openai_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_api_key)])
-    err: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)}
+    err: dict[int | str, dict[str, Any]] = {
+        code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)
+    }
 
-    @router.get("/models", response_model=ModelList, summary="Models (OpenAI API)", responses={
-        401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 500: {"model": ErrorResponse},
-        200: {"content": {"application/json": {"example": {"object": "list", "data": [
-            {"id": MODEL_ID, "object": "model", "created": CREATED, "owned_by": "egov"}]}}}}})
+    @router.get(
+        "/models",
+        response_model=ModelList,
+        summary="Models (OpenAI API)",
+        responses={
+            401: {"model": ErrorResponse},
+            422: {"model": ErrorResponse},
+            500: {"model": ErrorResponse},
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "object": "list",
+                            "data": [
+                                {"id": MODEL_ID, "object": "model", "created": CREATED, "owned_by": "egov"}
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
     def models() -> ModelList:
         """The one model this server offers: the evaluation assistant."""
         return ModelList(data=[ModelCard(id=MODEL_ID, created=CREATED)])
 
-    @router.post("/chat/completions", response_model=ChatCompletion, summary="Chat completions (OpenAI API)",
-                 responses={**err, 200: {
-                     "description": "A chat.completion object; with `stream: true`, `text/event-stream` of "
-                                    "chat.completion.chunk objects ending with `data: [DONE]`.",
-                     "content": {"text/event-stream": {"itemSchema": {
-                         "type": "object", "properties": {"data": {
-                             "type": "string", "description": "A chat.completion.chunk as JSON, or [DONE]."}}}}}}})
+    @router.post(
+        "/chat/completions",
+        response_model=ChatCompletion,
+        summary="Chat completions (OpenAI API)",
+        responses={
+            **err,
+            200: {
+                "description": "A chat.completion object; with `stream: true`, `text/event-stream` of "
+                "chat.completion.chunk objects ending with `data: [DONE]`.",
+                "content": {
+                    "text/event-stream": {
+                        "itemSchema": {
+                            "type": "object",
+                            "properties": {
+                                "data": {
+                                    "type": "string",
+                                    "description": "A chat.completion.chunk as JSON, or [DONE].",
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+        },
+    )
     def chat_completions(body: ChatRequest, request: Request, _index: Any = Depends(current_index)) -> Any:
         """Answer the last user message, with the conversation before it as history. Any `model` name is
         accepted; sampling parameters are ignored (answers are grounded in the evaluation)."""
@@ -117,11 +166,18 @@ def openai_router() -> APIRouter:
             answer = ask(question, history=history, settings=settings)
             content = reply_text(answer)
             prompt = _tokens(question) + sum(_tokens(t["content"]) for t in history)
-            return ChatCompletion(id=cid, created=created, model=model,
-                                  choices=[ChatChoice(message=ChatChoiceMessage(content=content))],
-                                  usage=Usage(prompt_tokens=prompt, completion_tokens=_tokens(content),
-                                              total_tokens=prompt + _tokens(content)),
-                                  egov=_extras(answer))
+            return ChatCompletion(
+                id=cid,
+                created=created,
+                model=model,
+                choices=[ChatChoice(message=ChatChoiceMessage(content=content))],
+                usage=Usage(
+                    prompt_tokens=prompt,
+                    completion_tokens=_tokens(content),
+                    total_tokens=prompt + _tokens(content),
+                ),
+                egov=_extras(answer),
+            )
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
 
         def events() -> Iterator[str]:
@@ -134,21 +190,35 @@ def openai_router() -> APIRouter:
                         if tail:
                             produced += _tokens(tail)
                             yield _chunk(cid, created, model, {"content": tail})
-                        yield _chunk(cid, created, model, {}, "stop", egov=_extras(item).model_dump(mode="json"))
+                        yield _chunk(
+                            cid, created, model, {}, "stop", egov=_extras(item).model_dump(mode="json")
+                        )
                     elif item:
                         produced += _tokens(item)
                         yield _chunk(cid, created, model, {"content": item})
             except Exception as exc:  # noqa: BLE001 - headers are sent: end the stream with a readable message
                 log.exception("chat stream failed")
-                yield _chunk(cid, created, model, {"content": f"\n\n[error: the answer could not be completed "
-                                                              f"({type(exc).__name__})]"}, "stop")
+                yield _chunk(
+                    cid,
+                    created,
+                    model,
+                    {"content": f"\n\n[error: the answer could not be completed ({type(exc).__name__})]"},
+                    "stop",
+                )
             if include_usage:
                 prompt = _tokens(question) + sum(_tokens(t["content"]) for t in history)
-                usage = {"prompt_tokens": prompt, "completion_tokens": produced, "total_tokens": prompt + produced}
+                usage = {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": produced,
+                    "total_tokens": prompt + produced,
+                }
                 yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': created, 'model': model, 'choices': [], 'usage': usage})}\n\n"
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     return router

@@ -6,6 +6,7 @@
 - CORS is off unless EGOV_CORS_ORIGINS lists origins.
 - Bodies are bounded: JSON requests at 4 MB, uploads at EGOV_MAX_UPLOAD_MB per file (x MAX_FILES per request).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -24,10 +25,17 @@ JSON_LIMIT = 4 * MB
 MAX_FILES = 10
 MULTIPART_OVERHEAD = 1 * MB
 
-API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey",
-                              description="The value of EGOV_API_KEY (needed only when one is configured).")
-BEARER = HTTPBearer(auto_error=False, scheme_name="Bearer",
-                    description="The value of EGOV_API_KEY as a bearer token (what OpenAI clients send).")
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="The value of EGOV_API_KEY (needed only when one is configured).",
+)
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="Bearer",
+    description="The value of EGOV_API_KEY as a bearer token (what OpenAI clients send).",
+)
 
 WRITES_DISABLED = "Uploads and deletions are disabled: set EGOV_API_KEY on the server to enable them."
 BAD_KEY = "Missing or wrong API key: send it as `X-API-Key: KEY` or `Authorization: Bearer KEY`."
@@ -37,7 +45,9 @@ def key_matches(provided: str | None, expected: str) -> bool:
     """Constant-time comparison of a presented key with the configured one."""
     if not provided:
         return False
-    return hmac.compare_digest(provided.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+    return hmac.compare_digest(
+        provided.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -58,8 +68,11 @@ def authorised(settings: Settings, x_api_key: str | None, authorization: str | N
     return ok_header or ok_bearer
 
 
-def require_api_key(request: Request, x_api_key: str | None = Security(API_KEY_HEADER),
-                    bearer: HTTPAuthorizationCredentials | None = Security(BEARER)) -> None:
+def require_api_key(
+    request: Request,
+    x_api_key: str | None = Security(API_KEY_HEADER),
+    bearer: HTTPAuthorizationCredentials | None = Security(BEARER),
+) -> None:
     """Dependency on every protected route: 401 unless the key matches (when one is configured)."""
     settings: Settings = request.app.state.settings
     if not settings.api_key:
@@ -82,7 +95,9 @@ class BodyGuard:
         self.app = app
         self.settings = settings
 
-    async def _reply(self, send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    async def _reply(
+        self, send: Send, status: int, detail: str, headers: dict[str, str] | None = None
+    ) -> None:
         body = json.dumps({"detail": detail}).encode()
         raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -106,8 +121,11 @@ class BodyGuard:
         upload = writes and scope["method"] == "POST"
         per_file = self.settings.max_upload_mb * MB
         limit = per_file * MAX_FILES + MULTIPART_OVERHEAD if upload else JSON_LIMIT
-        what = (f"the upload is too large (at most {self.settings.max_upload_mb} MB per file, {MAX_FILES} files)"
-                if upload else f"the request body is too large (at most {JSON_LIMIT // MB} MB)")
+        what = (
+            f"the upload is too large (at most {self.settings.max_upload_mb} MB per file, {MAX_FILES} files)"
+            if upload
+            else f"the request body is too large (at most {JSON_LIMIT // MB} MB)"
+        )
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None:
             try:
@@ -135,7 +153,10 @@ def install_security(app: FastAPI, settings: Settings) -> None:
     """Body limits, then CORS outermost (so error responses carry CORS headers too)."""
     app.add_middleware(BodyGuard, settings=settings)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
-                           allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
-
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )

@@ -3,6 +3,7 @@ closest-ID suggestions, and the answer stream (text pieces, then the Answer).
 
 No answering logic lives here: answers come from rag.ask (or rag's stream function when it exists).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -27,12 +28,15 @@ NO_INDEX = "The index is not built yet: run `egov ingest` (or `make ingest`) fir
 class ApiError(HTTPException):
     """An HTTP error whose JSON body is {"detail": message} plus optional extra fields (e.g. closest)."""
 
-    def __init__(self, status_code: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self, status_code: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(status_code=status_code, detail=detail, headers=headers)
         self.extra = {k: v for k, v in extra.items() if v is not None}
 
 
 # ---------------------------------------------------------------- dependencies
+
 
 def app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
@@ -49,7 +53,9 @@ def load_index(settings: Settings) -> Any:
         raise ApiError(503, NO_INDEX) from None
     except Exception as exc:  # noqa: BLE001 - a broken store is a service problem, reported plainly
         log.exception("could not load the index")
-        raise ApiError(503, f"The index could not be loaded ({type(exc).__name__}); run `egov ingest` to rebuild it.") from exc
+        raise ApiError(
+            503, f"The index could not be loaded ({type(exc).__name__}); run `egov ingest` to rebuild it."
+        ) from exc
 
 
 def current_index(request: Request) -> Any:
@@ -64,8 +70,17 @@ def single_query_values(request: Request) -> None:
         counts[key] = counts.get(key, 0) + 1
     repeated = [k for k, n in counts.items() if n > 1]
     if repeated:
-        raise RequestValidationError([{"type": "repeated", "loc": ("query", k), "input": None,
-                                       "msg": f"given {counts[k]} times; give it once"} for k in repeated])
+        raise RequestValidationError(
+            [
+                {
+                    "type": "repeated",
+                    "loc": ("query", k),
+                    "input": None,
+                    "msg": f"given {counts[k]} times; give it once",
+                }
+                for k in repeated
+            ]
+        )
 
 
 def closest(wanted: str, candidates: Iterable[str], n: int = 5) -> list[str]:
@@ -86,6 +101,7 @@ def not_found(kind: str, wanted: str, candidates: Iterable[str]) -> ApiError:
 
 # ---------------------------------------------------------------- error handlers
 
+
 def _where(loc: Iterable[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts)
@@ -105,18 +121,26 @@ def _readable(err: dict[str, Any]) -> str:
         return f"{where} must not be empty"
     msg = str(err.get("msg", "invalid value"))
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     return f"{where}: {msg}" if where else msg
 
 
 def _clean_error(err: dict[str, Any]) -> dict[str, Any]:
-    return {"loc": [str(p) for p in err.get("loc", ())], "msg": _readable(err), "type": str(err.get("type", ""))}
+    return {
+        "loc": [str(p) for p in err.get("loc", ())],
+        "msg": _readable(err),
+        "type": str(err.get("type", "")),
+    }
 
 
 async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     messages = list(dict.fromkeys(_readable(e) for e in errors))
-    detail = "Invalid request: " + "; ".join(messages[:5]) + (f" (and {len(messages) - 5} more)" if len(messages) > 5 else "")
+    detail = (
+        "Invalid request: "
+        + "; ".join(messages[:5])
+        + (f" (and {len(messages) - 5} more)" if len(messages) > 5 else "")
+    )
     return JSONResponse({"detail": detail, "errors": [_clean_error(e) for e in errors[:20]]}, status_code=422)
 
 
@@ -142,8 +166,10 @@ def _allowed_methods(request: Request) -> list[str]:
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 400 and detail == "There was an error parsing the body":
-        detail = ("The request body could not be read: send UTF-8 JSON (Content-Type: application/json), "
-                  "or multipart/form-data for uploads.")
+        detail = (
+            "The request body could not be read: send UTF-8 JSON (Content-Type: application/json), "
+            "or multipart/form-data for uploads."
+        )
     body: dict[str, Any] = {"detail": detail}
     body.update(getattr(exc, "extra", {}) or {})
     headers = dict(getattr(exc, "headers", None) or {})
@@ -157,8 +183,10 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse({"detail": "Internal server error: the request could not be completed. It has been logged."},
-                        status_code=500)
+    return JSONResponse(
+        {"detail": "Internal server error: the request could not be completed. It has been logged."},
+        status_code=500,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -168,6 +196,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # ---------------------------------------------------------------- streaming
+
 
 def _stream_function() -> Any:
     """rag's streaming answerer when one exists (rag.stream or rag.llm), else None."""
@@ -198,8 +227,9 @@ def sentence_pieces(text: str) -> list[str]:
     return pieces
 
 
-def answer_stream(question: str, history: list[dict] | None, filters: Any, settings: Settings,
-                  k: int | None = None) -> Iterator[str | Answer]:
+def answer_stream(
+    question: str, history: list[dict] | None, filters: Any, settings: Settings, k: int | None = None
+) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the final Answer (always last)."""
     fn = _stream_function()
     if fn is not None:

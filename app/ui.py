@@ -4,6 +4,7 @@ Three pages (chat, matrix explorer, drafting) and a sidebar with the index stati
 chat page, the answer settings. The pages call `app.ui_client` (in-process `rag`, or the HTTP API
 when EGOV_API_URL is set); no answering logic lives here.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,12 @@ from app.ui_text import short  # noqa: E402
 HERE = Path(__file__).resolve().parent
 # Widget values the sidebar keeps while the user is on another page.
 SETTINGS_KEYS = ("answer_mode", "answer_k", "flt_objective", "flt_measure", "flt_doc_type")
-DOC_TYPES = {"": "All documents", "report": "Report text", "annex": "Annexes (Evaluation Matrix)",
-             "interview": "Interview notes"}
+DOC_TYPES = {
+    "": "All documents",
+    "report": "Report text",
+    "annex": "Annexes (Evaluation Matrix)",
+    "interview": "Interview notes",
+}
 
 
 def keep_settings() -> None:
@@ -57,35 +62,64 @@ def sidebar_answer_settings() -> None:
     modes = call(b.modes) or []
     if modes:
         labels = {m.key: m.label for m in modes}
-        st.radio("Answer mode", list(labels), format_func=labels.get, key="answer_mode",
-                 help="Extractive answers quote the evaluation word for word. An LLM rewrites them, still citing.")
+        st.radio(
+            "Answer mode",
+            list(labels),
+            format_func=labels.get,
+            key="answer_mode",
+            help="Extractive answers quote the evaluation word for word. An LLM rewrites them, still citing.",
+        )
         if len(modes) == 1 and modes[0].key == "extractive":
             st.caption("No LLM is configured (set EGOV_LLM_PROVIDER and EGOV_LLM_MODEL to add one).")
     st.session_state.setdefault("answer_k", max(1, min(20, b.default_k())))
-    st.slider("Sources to use", min_value=1, max_value=20, key="answer_k",
-              help="How many passages and records are retrieved for each question.")
+    st.slider(
+        "Sources to use",
+        min_value=1,
+        max_value=20,
+        key="answer_k",
+        help="How many passages and records are retrieved for each question.",
+    )
     st.markdown("#### Limit answers to")
     cat = call(b.catalog)
     objectives = {o.id: o.title for o in cat.objectives} if cat else {}
-    chosen = st.selectbox("Specific objective", [""] + list(objectives), key="flt_objective",
-                          format_func=lambda k: f"{k} · {short(objectives[k], 42)}" if k else "All objectives")
+    chosen = st.selectbox(
+        "Specific objective",
+        [""] + list(objectives),
+        key="flt_objective",
+        format_func=lambda k: f"{k} · {short(objectives[k], 42)}" if k else "All objectives",
+    )
     measures = {m.id: m.title for m in (cat.measures if cat else []) if not chosen or m.objective == chosen}
     if st.session_state.get("flt_measure") not in ("", None, *measures):
         st.session_state["flt_measure"] = ""
-    st.selectbox("Measure", [""] + list(measures), key="flt_measure",
-                 format_func=lambda k: f"{k} · {short(measures[k], 42)}" if k else "All measures")
+    st.selectbox(
+        "Measure",
+        [""] + list(measures),
+        key="flt_measure",
+        format_func=lambda k: f"{k} · {short(measures[k], 42)}" if k else "All measures",
+    )
     st.selectbox("Documents", list(DOC_TYPES), key="flt_doc_type", format_func=lambda k: DOC_TYPES.get(k, k))
 
 
 def main() -> None:
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/account_balance:", layout="wide",
-                       initial_sidebar_state="expanded")
+    st.set_page_config(
+        page_title=APP_TITLE,
+        page_icon=":material/account_balance:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
     inject_css()
     keep_settings()
     pages = [
         st.Page(HERE / "ui_chat.py", title="Ask", icon=":material/forum:", url_path="chat", default=True),
-        st.Page(HERE / "ui_explorer.py", title="Evaluation Matrix", icon=":material/table_view:", url_path="explorer"),
-        st.Page(HERE / "ui_draft.py", title="Draft action plan", icon=":material/edit_document:", url_path="draft"),
+        st.Page(
+            HERE / "ui_explorer.py",
+            title="Evaluation Matrix",
+            icon=":material/table_view:",
+            url_path="explorer",
+        ),
+        st.Page(
+            HERE / "ui_draft.py", title="Draft action plan", icon=":material/edit_document:", url_path="draft"
+        ),
     ]
     page = st.navigation(pages, position="top")
     with st.sidebar:

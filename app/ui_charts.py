@@ -1,4 +1,5 @@
 """Altair charts of the Evaluation Matrix: indicator values per measure, activity statuses per objective."""
+
 from __future__ import annotations
 
 import re
@@ -10,10 +11,22 @@ import pandas as pd
 from ingest.records import Activity, Indicator, IndicatorValue, ValueRole
 
 STATUS_ORDER = ["completed", "ongoing", "not initiated", "abandoned", "no data", "unknown"]
-STATUS_LABEL = {"completed": "Completed", "ongoing": "Ongoing", "not initiated": "Not initiated",
-                "abandoned": "Abandoned", "no data": "No data", "unknown": "Not given"}
-STATUS_COLOR = {"completed": "#2e7d32", "ongoing": "#1565c0", "not initiated": "#f9a825", "abandoned": "#c62828",
-                "no data": "#8d8d8d", "unknown": "#cfd4da"}
+STATUS_LABEL = {
+    "completed": "Completed",
+    "ongoing": "Ongoing",
+    "not initiated": "Not initiated",
+    "abandoned": "Abandoned",
+    "no data": "No data",
+    "unknown": "Not given",
+}
+STATUS_COLOR = {
+    "completed": "#2e7d32",
+    "ongoing": "#1565c0",
+    "not initiated": "#f9a825",
+    "abandoned": "#c62828",
+    "no data": "#8d8d8d",
+    "unknown": "#cfd4da",
+}
 
 KIND_MEASURED, KIND_TARGET = "Measured", "Target"
 
@@ -50,9 +63,14 @@ def indicator_frame(ind: Indicator) -> pd.DataFrame:
     for value in ind.values:
         if value.number is None:
             continue
-        rows.append({"Point": point_label(value), "Value": value.number,
-                     "Kind": KIND_TARGET if value.role == ValueRole.TARGET else KIND_MEASURED,
-                     "As written": " ".join(value.raw.split())[:60]})
+        rows.append(
+            {
+                "Point": point_label(value),
+                "Value": value.number,
+                "Kind": KIND_TARGET if value.role == ValueRole.TARGET else KIND_MEASURED,
+                "As written": " ".join(value.raw.split())[:60],
+            }
+        )
     return pd.DataFrame(rows, columns=["Point", "Value", "Kind", "As written"])
 
 
@@ -70,7 +88,9 @@ def point_label(value: IndicatorValue) -> str:
     """A short label for a value column: 'Baseline 2019', 'Target 2022', 'Achieved 2021', else the column's label."""
     if value.year is None:
         return value.label or "Value"
-    word = {ValueRole.BASELINE: "Baseline", ValueRole.TARGET: "Target", ValueRole.ACHIEVED: "Achieved"}.get(value.role, "Value")
+    word = {ValueRole.BASELINE: "Baseline", ValueRole.TARGET: "Target", ValueRole.ACHIEVED: "Achieved"}.get(
+        value.role, "Value"
+    )
     return f"{word} {value.year}"
 
 
@@ -83,19 +103,38 @@ def indicator_chart(ind: Indicator, height: int = 220, title_width: int = 48) ->
     title = textwrap.wrap(ind.name, title_width)[:4] or ["Indicator"]
     order = [point_label(v) for v in ind.values]
     base = alt.Chart(df).encode(
-        x=alt.X("Point:N", sort=order, scale=alt.Scale(domain=order), title="Year and value type",
-                axis=alt.Axis(labelAngle=0, labelLimit=120, labelOverlap=False, labelExpr="split(datum.label, ' ')")),
-        y=alt.Y("Value:Q", title=unit, axis=alt.Axis(labelExpr=AXIS_LABEL if df["Value"].max() >= 10000 else alt.Undefined)),
-        tooltip=[alt.Tooltip("Point:N", title="Value"), alt.Tooltip("As written:N", title="In the matrix"),
-                 alt.Tooltip("Value:Q", title=unit, format=",")],
+        x=alt.X(
+            "Point:N",
+            sort=order,
+            scale=alt.Scale(domain=order),
+            title="Year and value type",
+            axis=alt.Axis(
+                labelAngle=0, labelLimit=120, labelOverlap=False, labelExpr="split(datum.label, ' ')"
+            ),
+        ),
+        y=alt.Y(
+            "Value:Q",
+            title=unit,
+            axis=alt.Axis(labelExpr=AXIS_LABEL if df["Value"].max() >= 10000 else alt.Undefined),
+        ),
+        tooltip=[
+            alt.Tooltip("Point:N", title="Value"),
+            alt.Tooltip("As written:N", title="In the matrix"),
+            alt.Tooltip("Value:Q", title=unit, format=","),
+        ],
     )
     bars = base.mark_bar(size=34, cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-        color=alt.Color("Kind:N", title=None, scale=alt.Scale(domain=[KIND_MEASURED, KIND_TARGET],
-                                                               range=["#1f5fa8", "#a9c7ea"]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")))
+        color=alt.Color(
+            "Kind:N",
+            title=None,
+            scale=alt.Scale(domain=[KIND_MEASURED, KIND_TARGET], range=["#1f5fa8", "#a9c7ea"]),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
+        )
+    )
     labels = base.mark_text(dy=-7, fontSize=11, color="#31333f").encode(text="As written:N")
-    return (bars + labels).properties(height=height, title=alt.TitleParams(text=title, anchor="start", fontSize=13,
-                                                                           fontWeight=600))
+    return (bars + labels).properties(
+        height=height, title=alt.TitleParams(text=title, anchor="start", fontSize=13, fontWeight=600)
+    )
 
 
 def status_frame(activities: list[Activity], group: str, labels: dict[str, str]) -> pd.DataFrame:
@@ -104,28 +143,55 @@ def status_frame(activities: list[Activity], group: str, labels: dict[str, str])
     for a in activities:
         key = getattr(a, group)
         counts[(key, a.status)] = counts.get((key, a.status), 0) + 1
-    rows = [{"Group": labels.get(k, k), "Status": status_label(s), "Activities": n,
-             "order": STATUS_ORDER.index(s) if s in STATUS_ORDER else 99, "key": k}
-            for (k, s), n in counts.items()]
+    rows = [
+        {
+            "Group": labels.get(k, k),
+            "Status": status_label(s),
+            "Activities": n,
+            "order": STATUS_ORDER.index(s) if s in STATUS_ORDER else 99,
+            "key": k,
+        }
+        for (k, s), n in counts.items()
+    ]
     return pd.DataFrame(rows, columns=["Group", "Status", "Activities", "order", "key"])
 
 
-def status_chart(activities: list[Activity], group: str = "objective", labels: dict[str, str] | None = None,
-                 group_title: str = "Specific objective") -> alt.Chart | None:
+def status_chart(
+    activities: list[Activity],
+    group: str = "objective",
+    labels: dict[str, str] | None = None,
+    group_title: str = "Specific objective",
+) -> alt.Chart | None:
     """Horizontal stacked bars: activities per objective (or measure), coloured by status."""
     labels = labels or {}
     df = status_frame(activities, group, labels)
     if df.empty:
         return None
-    groups = [labels.get(k, k) for k in sorted(df["key"].unique(), key=lambda x: [int(p) for p in x.split(".")])]
+    groups = [
+        labels.get(k, k) for k in sorted(df["key"].unique(), key=lambda x: [int(p) for p in x.split(".")])
+    ]
     domain = [status_label(s) for s in STATUS_ORDER]
-    chart = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("Group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=340, labelFontSize=12)),
-        x=alt.X("sum(Activities):Q", title="Number of activities", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("Status:N", title="Status", scale=alt.Scale(domain=domain, range=[STATUS_COLOR[s] for s in STATUS_ORDER]),
-                        legend=alt.Legend(orient="top", direction="horizontal", title=None, labelFontSize=12)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("Group:N", title=group_title), "Status:N", alt.Tooltip("Activities:Q", title="Activities")],
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=340, labelFontSize=12)),
+            x=alt.X(
+                "sum(Activities):Q", title="Number of activities", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            color=alt.Color(
+                "Status:N",
+                title="Status",
+                scale=alt.Scale(domain=domain, range=[STATUS_COLOR[s] for s in STATUS_ORDER]),
+                legend=alt.Legend(orient="top", direction="horizontal", title=None, labelFontSize=12),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("Group:N", title=group_title),
+                "Status:N",
+                alt.Tooltip("Activities:Q", title="Activities"),
+            ],
+        )
     )
     return chart.properties(height=status_chart_height(len(groups)))
 

@@ -1,4 +1,5 @@
 """Chat page: ask the evaluation; answers cite their sources, which open with the quote highlighted."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -28,9 +29,11 @@ def _messages() -> list[dict[str, Any]]:
 
 
 def _filters() -> dict[str, str]:
-    flt = {"objective": st.session_state.get("flt_objective") or "",
-           "measure": st.session_state.get("flt_measure") or "",
-           "doc_type": st.session_state.get("flt_doc_type") or ""}
+    flt = {
+        "objective": st.session_state.get("flt_objective") or "",
+        "measure": st.session_state.get("flt_measure") or "",
+        "doc_type": st.session_state.get("flt_doc_type") or "",
+    }
     return {k: v for k, v in flt.items() if v}
 
 
@@ -50,7 +53,9 @@ def _chips(refs: list, key: str) -> None:
     with st.container(horizontal=True, gap="small"):
         for j, ref in enumerate(refs):
             label = source_label(ref) if not ref.quote else ref.label
-            if st.button(label, key=f"{key}_{j}", icon=KIND_ICON.get(ref.kind), help=short(ref.title, 200) or None):
+            if st.button(
+                label, key=f"{key}_{j}", icon=KIND_ICON.get(ref.kind), help=short(ref.title, 200) or None
+            ):
                 st.session_state["open_source"] = (key, j)
     opened = st.session_state.get("open_source")
     if opened and opened[0] == key and opened[1] < len(refs):
@@ -69,8 +74,9 @@ def _feedback(i: int, msg: dict[str, Any]) -> None:
     if aid in sent or rating is None:
         return
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
-        comment = st.text_input("Comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?",
-                                width=420)
+        comment = st.text_input(
+            "Comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?", width=420
+        )
         send = st.button("Send feedback", key=f"fbs_{aid}", icon=":material/send:")
     if send:
         verdict = "up" if rating == 1 else "down"
@@ -146,27 +152,45 @@ def ask(question: str) -> None:
         b = backend()
         try:
             with st.spinner("Searching the evaluation…"):
-                stream = b.stream(question, history, _filters(), k=st.session_state.get("answer_k"),
-                                  mode=st.session_state.get("answer_mode"))
+                stream = b.stream(
+                    question,
+                    history,
+                    _filters(),
+                    k=st.session_state.get("answer_k"),
+                    mode=st.session_state.get("answer_mode"),
+                )
                 first = next(stream, None)
             if isinstance(first, Answer):
                 sink["answer"] = first
             else:
+
                 def chain() -> Iterator[str | Answer]:
                     if first is not None:
                         yield first
                     yield from stream
+
                 st.write_stream(_pieces(chain(), sink))
             answer: Answer | None = sink.get("answer")
             if answer is None:
                 raise BackendError("The assistant returned no answer.")
-            messages.append({"role": "assistant", "question": question, "content": answer.answer,
-                             "answer": answer.model_dump()})
+            messages.append(
+                {
+                    "role": "assistant",
+                    "question": question,
+                    "content": answer.answer,
+                    "answer": answer.model_dump(),
+                }
+            )
         except BackendError as exc:
             messages.append({"role": "assistant", "question": question, "error": str(exc)})
         except Exception as exc:  # noqa: BLE001 - a clear message, never a traceback
-            messages.append({"role": "assistant", "question": question,
-                             "error": f"The assistant failed to answer ({exc.__class__.__name__}). Please try again."})
+            messages.append(
+                {
+                    "role": "assistant",
+                    "question": question,
+                    "error": f"The assistant failed to answer ({exc.__class__.__name__}). Please try again.",
+                }
+            )
     st.rerun()
 
 
@@ -178,18 +202,27 @@ def render() -> None:
     with tools:
         if messages:
             with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-                st.download_button("Save conversation (.md)", conversation_markdown(messages),
-                                   file_name="egov-conversation.md", mime="text/markdown", on_click="ignore",
-                                   icon=":material/download:", key="dl_chat")
+                st.download_button(
+                    "Save conversation (.md)",
+                    conversation_markdown(messages),
+                    file_name="egov-conversation.md",
+                    mime="text/markdown",
+                    on_click="ignore",
+                    icon=":material/download:",
+                    key="dl_chat",
+                )
                 if st.button("New chat", icon=":material/restart_alt:", key="chat_clear"):
                     st.session_state["chat"] = []
                     st.rerun()
-    st.caption("Ask in plain language about the ex-post evaluation of the e-Government Development Programme "
-               "2020-2022. Answers quote the report and its Evaluation Matrix and cite the measures and activities "
-               "they rest on; click a citation to open its source with the quoted words highlighted.")
+    st.caption(
+        "Ask in plain language about the ex-post evaluation of the e-Government Development Programme "
+        "2020-2022. Answers quote the report and its Evaluation Matrix and cite the measures and activities "
+        "they rest on; click a citation to open its source with the quoted words highlighted."
+    )
 
-    typed = st.chat_input("Ask about a measure, an activity, an indicator or a finding…", max_chars=2000,
-                          key="chat_input")
+    typed = st.chat_input(
+        "Ask about a measure, an activity, an indicator or a finding…", max_chars=2000, key="chat_input"
+    )
     question = typed or st.session_state.pop("pending_question", None)
     if not messages and not question:
         st.markdown("##### Try one of these")

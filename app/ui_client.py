@@ -5,6 +5,7 @@ methods of `Backend`. Every failure surfaces as `BackendError` with a message fi
 a feature whose module has not landed yet raises `FeatureMissing` (a `BackendError`).
 This module does not import Streamlit, so it can be used and tested on its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,17 +71,32 @@ class Backend(Protocol):
     def catalog(self) -> Catalog: ...
     def modes(self) -> list[Mode]: ...
     def default_k(self) -> int: ...
-    def ask(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-            mode: str | None = None) -> Answer: ...
-    def stream(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-               mode: str | None = None) -> Iterator[str | Answer]: ...
+    def ask(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer: ...
+    def stream(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]: ...
     def draft(self, request: str) -> DraftView: ...
-    def feedback(self, answer_id: str, rating: str, comment: str | None, question: str, answer: str) -> None: ...
+    def feedback(
+        self, answer_id: str, rating: str, comment: str | None, question: str, answer: str
+    ) -> None: ...
     def passage(self, quote: str, ids: list[str], section: str = "") -> Passage | None: ...
     def warm(self) -> None: ...
 
 
 # ------------------------------------------------------------------------------------ helpers
+
 
 def fold(text: str) -> str:
     """Whitespace folded to single spaces."""
@@ -101,7 +117,11 @@ def _coerce_citations(items: Any) -> list[Citation]:
     out = []
     for c in items or []:
         try:
-            out.append(c if isinstance(c, Citation) else Citation.model_validate(c if isinstance(c, dict) else vars(c)))
+            out.append(
+                c
+                if isinstance(c, Citation)
+                else Citation.model_validate(c if isinstance(c, dict) else vars(c))
+            )
         except Exception:  # noqa: BLE001 - a malformed citation is left out, not fatal
             continue
     return out
@@ -125,6 +145,7 @@ def llm_label(settings: Settings) -> str:
 
 
 # ------------------------------------------------------------------------------ in-process
+
 
 class LocalBackend:
     """Calls the `rag` Python API in this process over the index in EGOV_DATA_DIR."""
@@ -163,8 +184,10 @@ class LocalBackend:
             return self._cached("catalog", files.catalog, files.load_catalog)
         except Exception as exc:  # noqa: BLE001
             log.exception("catalog")
-            raise BackendError(f"The record catalog could not be read ({exc.__class__.__name__}). "
-                               "Rebuild the index with `egov ingest --rebuild`.") from exc
+            raise BackendError(
+                f"The record catalog could not be read ({exc.__class__.__name__}). "
+                "Rebuild the index with `egov ingest --rebuild`."
+            ) from exc
 
     def _chunks(self) -> list:
         files = self._files()
@@ -204,8 +227,14 @@ class LocalBackend:
         self._warming = threading.Thread(target=run, name="egov-warm", daemon=True)
         self._warming.start()
 
-    def ask(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-            mode: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
         from rag.ask import ask
 
         settings = mode_settings(self.settings, mode, k)
@@ -226,8 +255,14 @@ class LocalBackend:
                 return fn
         return None
 
-    def stream(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-               mode: str | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
         fn = self._stream_fn()
         if fn is None:
             yield self.ask(question, history, filters, k=k, mode=mode)
@@ -243,21 +278,29 @@ class LocalBackend:
         try:
             from rag.draft import draft
         except ImportError as exc:
-            raise FeatureMissing("Drafting is not available yet in this installation (the drafter, rag.draft, "
-                                 "has not been installed).") from exc
+            raise FeatureMissing(
+                "Drafting is not available yet in this installation (the drafter, rag.draft, "
+                "has not been installed)."
+            ) from exc
         try:
             doc = draft(request, settings=self.settings)
             covered = bool(getattr(doc, "covered", True))
-            return DraftView(request=request, title=str(getattr(doc, "title", "") or request), covered=covered,
-                             message=str(getattr(doc, "message", "") or ""),
-                             markdown=doc.to_markdown() if covered else "",
-                             docx=doc.to_docx_bytes() if covered else None,
-                             citations=_coerce_citations(getattr(doc, "citations", [])))
+            return DraftView(
+                request=request,
+                title=str(getattr(doc, "title", "") or request),
+                covered=covered,
+                message=str(getattr(doc, "message", "") or ""),
+                markdown=doc.to_markdown() if covered else "",
+                docx=doc.to_docx_bytes() if covered else None,
+                citations=_coerce_citations(getattr(doc, "citations", [])),
+            )
         except BackendError:
             raise
         except Exception as exc:  # noqa: BLE001
             if exc.__class__.__name__ == "IndexMissing":
-                raise BackendError("There is no index to draft from yet: build it with `egov ingest`.") from exc
+                raise BackendError(
+                    "There is no index to draft from yet: build it with `egov ingest`."
+                ) from exc
             log.exception("draft")
             raise BackendError(f"The draft could not be made ({exc.__class__.__name__}: {exc}).") from exc
 
@@ -265,7 +308,14 @@ class LocalBackend:
         from app.feedback import record_feedback
 
         try:
-            record_feedback(answer_id, "up" if rating == "up" else "down", comment or None, question=question, answer=answer, settings=self.settings)
+            record_feedback(
+                answer_id,
+                "up" if rating == "up" else "down",
+                comment or None,
+                question=question,
+                answer=answer,
+                settings=self.settings,
+            )
         except Exception as exc:  # noqa: BLE001
             log.exception("feedback")
             raise BackendError(f"Your feedback could not be saved ({exc.__class__.__name__}).") from exc
@@ -276,8 +326,12 @@ class LocalBackend:
         except Exception:  # noqa: BLE001
             log.exception("chunks")
             return None
-        return find_passage([(c.text, c.section, c.document, c.ids, c.kind, c.line_start, c.line_end) for c in chunks],
-                            quote, ids, section)
+        return find_passage(
+            [(c.text, c.section, c.document, c.ids, c.kind, c.line_start, c.line_end) for c in chunks],
+            quote,
+            ids,
+            section,
+        )
 
 
 def find_passage(chunks: list[tuple], quote: str, ids: list[str], section: str = "") -> Passage | None:
@@ -311,6 +365,7 @@ def find_passage(chunks: list[tuple], quote: str, ids: list[str], section: str =
 
 # ------------------------------------------------------------------------------------ HTTP
 
+
 class HttpBackend:
     """Talks to the FastAPI service (app/api.py) at EGOV_API_URL."""
 
@@ -339,20 +394,32 @@ class HttpBackend:
                 if isinstance(detail, dict):
                     detail = detail.get("message") or detail.get("msg") or ""
                 if isinstance(detail, list):
-                    detail = "; ".join(str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in detail)
+                    detail = "; ".join(
+                        str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in detail
+                    )
             except ValueError:
                 detail = ""
             if resp.status_code in (401, 403):
-                return BackendError("The assistant's API refused the request: check the API key (EGOV_API_KEY).")
+                return BackendError(
+                    "The assistant's API refused the request: check the API key (EGOV_API_KEY)."
+                )
             if resp.status_code == 404 and not detail:
-                return FeatureMissing(f"The assistant's API at {self.base_url} does not offer {resp.request.url.path} yet.")
+                return FeatureMissing(
+                    f"The assistant's API at {self.base_url} does not offer {resp.request.url.path} yet."
+                )
             if resp.status_code >= 500:
-                return BackendError(f"The assistant's API failed ({resp.status_code}). Try again in a moment.")
-            return BackendError(str(detail) or f"The assistant's API rejected the request ({resp.status_code}).")
+                return BackendError(
+                    f"The assistant's API failed ({resp.status_code}). Try again in a moment."
+                )
+            return BackendError(
+                str(detail) or f"The assistant's API rejected the request ({resp.status_code})."
+            )
         if isinstance(exc, httpx.TimeoutException):
             return BackendError(f"The assistant's API at {self.base_url} did not answer in time.")
         if isinstance(exc, httpx.HTTPError):
-            return BackendError(f"Cannot reach the assistant's API at {self.base_url}: is `egov serve` running?")
+            return BackendError(
+                f"Cannot reach the assistant's API at {self.base_url}: is `egov serve` running?"
+            )
         return BackendError(f"Unexpected reply from the assistant's API ({exc.__class__.__name__}).")
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -391,11 +458,23 @@ class HttpBackend:
         overall = next((o for o in objectives if o.id == "0"), None)
         if overall is None and isinstance(body, dict) and isinstance(body.get("overall"), dict):
             overall = Objective.model_validate(body["overall"])
-        measures = [Measure.model_validate(m) for m in self._items(self._json("GET", "/measures"), "measures")]
-        activities = [Activity.model_validate(a) for a in self._items(self._json("GET", "/activities"), "activities")]
-        indicators = [Indicator.model_validate(i) for i in self._items(self._json("GET", "/indicators"), "indicators")]
-        return Catalog(overall=overall, objectives=[o for o in objectives if o.id != "0"], measures=measures,
-                       activities=activities, indicators=indicators, source=self.base_url)
+        measures = [
+            Measure.model_validate(m) for m in self._items(self._json("GET", "/measures"), "measures")
+        ]
+        activities = [
+            Activity.model_validate(a) for a in self._items(self._json("GET", "/activities"), "activities")
+        ]
+        indicators = [
+            Indicator.model_validate(i) for i in self._items(self._json("GET", "/indicators"), "indicators")
+        ]
+        return Catalog(
+            overall=overall,
+            objectives=[o for o in objectives if o.id != "0"],
+            measures=measures,
+            activities=activities,
+            indicators=indicators,
+            source=self.base_url,
+        )
 
     def _health_info(self) -> dict:
         if self._health is None:
@@ -430,21 +509,37 @@ class HttpBackend:
             body["k"] = int(k)
         return body
 
-    def ask(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-            mode: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
         body = self._json("POST", "/ask", json=self._body(question, history, filters, k))
         try:
             return Answer.model_validate(body)
         except Exception as exc:  # noqa: BLE001
             raise BackendError("Unexpected reply from the assistant's API (not an answer).") from exc
 
-    def stream(self, question: str, history: list[dict], filters: dict | None, k: int | None = None,
-               mode: str | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        history: list[dict],
+        filters: dict | None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
         text: list[str] = []
         final: Answer | None = None
         try:
-            with self._client.stream("POST", "/ask/stream", json=self._body(question, history, filters, k),
-                                     headers={"Accept": "text/event-stream"}) as resp:
+            with self._client.stream(
+                "POST",
+                "/ask/stream",
+                json=self._body(question, history, filters, k),
+                headers={"Accept": "text/event-stream"},
+            ) as resp:
                 if resp.status_code == 404:
                     yield self.ask(question, history, filters, k=k, mode=mode)
                     return
@@ -475,15 +570,34 @@ class HttpBackend:
         docx = None
         if covered:
             if not markdown:
-                markdown = self._request("POST", "/draft", params={"format": "md"}, json={"request": request}).text
-            docx = self._request("POST", "/draft", params={"format": "docx"}, json={"request": request}).content
-        return DraftView(request=request, title=str(body.get("title") or request), covered=covered,
-                         message=str(body.get("message") or ""), markdown=markdown, docx=docx,
-                         citations=_coerce_citations(body.get("citations")))
+                markdown = self._request(
+                    "POST", "/draft", params={"format": "md"}, json={"request": request}
+                ).text
+            docx = self._request(
+                "POST", "/draft", params={"format": "docx"}, json={"request": request}
+            ).content
+        return DraftView(
+            request=request,
+            title=str(body.get("title") or request),
+            covered=covered,
+            message=str(body.get("message") or ""),
+            markdown=markdown,
+            docx=docx,
+            citations=_coerce_citations(body.get("citations")),
+        )
 
     def feedback(self, answer_id: str, rating: str, comment: str | None, question: str, answer: str) -> None:
-        self._request("POST", "/feedback", json={"answer_id": answer_id, "rating": rating, "comment": comment or None,
-                                                 "question": question, "answer": answer})
+        self._request(
+            "POST",
+            "/feedback",
+            json={
+                "answer_id": answer_id,
+                "rating": rating,
+                "comment": comment or None,
+                "question": question,
+                "answer": answer,
+            },
+        )
 
     def passage(self, quote: str, ids: list[str], section: str = "") -> Passage | None:
         try:
@@ -500,8 +614,17 @@ class HttpBackend:
             chunk_ids = meta.get("ids") or []
             if isinstance(chunk_ids, str):
                 chunk_ids = chunk_ids.split()
-            chunks.append((src.text, str(meta.get("section", "")), str(meta.get("document", "")), chunk_ids,
-                           str(meta.get("kind", "")), int(meta.get("line_start", 0) or 0), int(meta.get("line_end", 0) or 0)))
+            chunks.append(
+                (
+                    src.text,
+                    str(meta.get("section", "")),
+                    str(meta.get("document", "")),
+                    chunk_ids,
+                    str(meta.get("kind", "")),
+                    int(meta.get("line_start", 0) or 0),
+                    int(meta.get("line_end", 0) or 0),
+                )
+            )
         return find_passage(chunks, quote, ids, section)
 
 
@@ -539,7 +662,9 @@ def parse_stream_event(event: str, data: str) -> str | Answer | None:
         detail = obj.get("detail") or obj.get("message") if isinstance(obj, dict) else obj
         raise BackendError(str(detail or "The assistant's API failed while answering."))
     if isinstance(obj, dict):
-        if "answer" in obj and ("citations" in obj or "abstained" in obj or event in {"final", "done", "answer", "end"}):
+        if "answer" in obj and (
+            "citations" in obj or "abstained" in obj or event in {"final", "done", "answer", "end"}
+        ):
             return Answer.model_validate(obj)
         for key in ("text", "delta", "token", "content", "piece"):
             if isinstance(obj.get(key), str):
@@ -561,6 +686,10 @@ def get_backend(settings: Settings | None = None) -> Backend:
     with _backends_lock:
         backend = _backends.get(key)
         if backend is None:
-            backend = HttpBackend(settings.api_url, settings.api_key) if settings.api_url else LocalBackend(settings)
+            backend = (
+                HttpBackend(settings.api_url, settings.api_key)
+                if settings.api_url
+                else LocalBackend(settings)
+            )
             _backends[key] = backend
         return backend

@@ -1,4 +1,5 @@
 """Streamlit pieces the pages share: the backend, error handling, the source viewer, styles."""
+
 from __future__ import annotations
 
 import html
@@ -75,8 +76,10 @@ def call(fn: Callable[..., T], *args: Any, failure: str = "", **kwargs: Any) -> 
         st.error(f"{failure} {exc}".strip(), icon=":material/error:")
     except Exception as exc:  # noqa: BLE001
         log.exception("UI backend call failed")
-        st.error(f"{failure} Something went wrong ({exc.__class__.__name__}). Please try again.".strip(),
-                 icon=":material/error:")
+        st.error(
+            f"{failure} Something went wrong ({exc.__class__.__name__}). Please try again.".strip(),
+            icon=":material/error:",
+        )
     return None
 
 
@@ -84,13 +87,16 @@ def catalog() -> Catalog | None:
     """The record catalog, or None after showing why it is not available."""
     cat = call(backend().catalog, failure="The Evaluation Matrix could not be loaded.")
     if cat is not None and not cat.activities and not cat.measures:
-        st.info("The index holds no Evaluation Matrix yet. Build it with `egov ingest` and reload this page.",
-                icon=":material/database:")
+        st.info(
+            "The index holds no Evaluation Matrix yet. Build it with `egov ingest` and reload this page.",
+            icon=":material/database:",
+        )
         return None
     return cat
 
 
 # ------------------------------------------------------------------------- source viewer
+
 
 @dataclass
 class SourceRef:
@@ -109,8 +115,13 @@ class SourceRef:
 
 
 def ref_from_citation(c: dict) -> SourceRef:
-    return SourceRef(kind=c.get("kind", ""), id=str(c.get("id", "")), title=c.get("title", ""),
-                     source=c.get("source", ""), quote=c.get("quote", ""))
+    return SourceRef(
+        kind=c.get("kind", ""),
+        id=str(c.get("id", "")),
+        title=c.get("title", ""),
+        source=c.get("source", ""),
+        quote=c.get("quote", ""),
+    )
 
 
 def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
@@ -125,12 +136,24 @@ def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
         rec = find_record(cat, kind, record_id) if cat is not None else None
         if rec is not None:
             title = getattr(rec, "title", "") or getattr(rec, "name", "")
-        id_ = record_id.split("/")[0] if kind == "indicator" else record_id  # an indicator is cited by its owner
-        return SourceRef(kind=kind, id=id_, title=title, source=f"{document}, {section}, line {meta.get('line_start', '')}",
-                         text=s.get("text", ""))
+        id_ = (
+            record_id.split("/")[0] if kind == "indicator" else record_id
+        )  # an indicator is cited by its owner
+        return SourceRef(
+            kind=kind,
+            id=id_,
+            title=title,
+            source=f"{document}, {section}, line {meta.get('line_start', '')}",
+            text=s.get("text", ""),
+        )
     number = section.split(" ", 1)[0].rstrip(".") if section[:1].isdigit() else (section or document)
-    return SourceRef(kind="section", id=number, title=section or document, source=f"{document}, section {section}",
-                     text=s.get("text", ""))
+    return SourceRef(
+        kind="section",
+        id=number,
+        title=section or document,
+        source=f"{document}, section {section}",
+        text=s.get("text", ""),
+    )
 
 
 def source_label(ref: SourceRef) -> str:
@@ -169,10 +192,14 @@ def render_source(ref: SourceRef) -> None:
                 text, title, where = p.text, p.title, p.location
         if text:
             text = re.sub(r"^\[[^\]\n]*\]\s*\n", "", text)  # the chunk's breadcrumb line; the title says it
-            body, passage_found = highlight_html(text, quote) if quote else (html.escape(text).replace("\n", "<br>"), False)
+            body, passage_found = (
+                highlight_html(text, quote) if quote else (html.escape(text).replace("\n", "<br>"), False)
+            )
             label = "From the report" if rec is None else f"From the report · {html.escape(short(title, 90))}"
-            passage_html = (f"<div class='label'>{label}</div>"
-                            f"<div class='where'>{html.escape(where)}</div><div class='passage'>{body}</div>")
+            passage_html = (
+                f"<div class='label'>{label}</div>"
+                f"<div class='where'>{html.escape(where)}</div><div class='passage'>{body}</div>"
+            )
 
     parts = ["<div class='egov-source'>"]
     if rec is not None:
@@ -190,8 +217,10 @@ def render_source(ref: SourceRef) -> None:
     if rec is not None:
         fields_html, fields_found = _fields_html(record_fields(rec), "" if passage_found else quote)
         where = ref.source if not from_report else (ref.source.split(",")[0] + ", Annex 7: Evaluation Matrix")
-        parts.append(f"<div class='label'>The record in the Evaluation Matrix</div>"
-                     f"<div class='where'>{html.escape(where)}</div>{fields_html}")
+        parts.append(
+            f"<div class='label'>The record in the Evaluation Matrix</div>"
+            f"<div class='where'>{html.escape(where)}</div>{fields_html}"
+        )
         passage_found = passage_found or fields_found
     parts.append("</div>")
     st.html("".join(parts))

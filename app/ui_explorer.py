@@ -1,4 +1,5 @@
 """Explorer page: objectives -> measures -> activities and indicators of the Evaluation Matrix (Annex 7)."""
+
 from __future__ import annotations
 
 import html
@@ -21,10 +22,22 @@ from app.ui_common import catalog
 from app.ui_text import context_of, record_fields, record_heading, short
 from ingest.records import Activity, Catalog, Indicator, Measure
 
-STATUS_TEXT_COLOR = {"completed": "#2e7d32", "ongoing": "#1565c0", "not initiated": "#b26a00", "abandoned": "#c62828",
-                     "no data": "#6b6b6b", "unknown": "#6b6b6b"}
-BADGE_COLOR = {"completed": "green", "ongoing": "blue", "not initiated": "orange", "abandoned": "red",
-               "no data": "gray", "unknown": "gray"}
+STATUS_TEXT_COLOR = {
+    "completed": "#2e7d32",
+    "ongoing": "#1565c0",
+    "not initiated": "#b26a00",
+    "abandoned": "#c62828",
+    "no data": "#6b6b6b",
+    "unknown": "#6b6b6b",
+}
+BADGE_COLOR = {
+    "completed": "green",
+    "ongoing": "blue",
+    "not initiated": "orange",
+    "abandoned": "red",
+    "no data": "gray",
+    "unknown": "gray",
+}
 CHAT_PAGE = Path(__file__).resolve().parent / "ui_chat.py"
 
 
@@ -39,8 +52,10 @@ def _status_text(a: Activity) -> str:
 def _styled(df: pd.DataFrame) -> object:
     """The table with its Status column coloured like the charts."""
     colors = {status_label(s): c for s, c in STATUS_TEXT_COLOR.items()}
-    return df.style.map(lambda v: f"color: {colors.get(v, '#1f2933')}; font-weight: 600" if v in colors else "",
-                        subset=["Status"])
+    return df.style.map(
+        lambda v: f"color: {colors.get(v, '#1f2933')}; font-weight: 600" if v in colors else "",
+        subset=["Status"],
+    )
 
 
 def _matches(text_fields: list[str], query: str) -> bool:
@@ -53,7 +68,16 @@ def _matches(text_fields: list[str], query: str) -> bool:
 
 
 def _activity_text(a: Activity) -> list[str]:
-    return [a.id, a.title, a.responsible, a.status_raw, a.reasoning, a.relevance, a.effectiveness, a.next_steps]
+    return [
+        a.id,
+        a.title,
+        a.responsible,
+        a.status_raw,
+        a.reasoning,
+        a.relevance,
+        a.effectiveness,
+        a.next_steps,
+    ]
 
 
 def filters(cat: Catalog) -> dict:
@@ -62,21 +86,34 @@ def filters(cat: Catalog) -> dict:
     statuses = [s for s in STATUS_ORDER if any(a.status == s for a in cat.activities)]
     responsible = sorted({a.responsible for a in cat.activities if a.responsible}, key=str.lower)
     c1, c2, c3, c4 = st.columns([1.3, 1.2, 1.2, 1.5])
-    objective = c1.selectbox("Specific objective", [""] + list(objectives), key="ex_objective",
-                             format_func=lambda k: f"{k} · {short(objectives[k], 38)}" if k else "All objectives")
-    status = c2.multiselect("Status", statuses, key="ex_status", format_func=status_label, placeholder="Any status")
+    objective = c1.selectbox(
+        "Specific objective",
+        [""] + list(objectives),
+        key="ex_objective",
+        format_func=lambda k: f"{k} · {short(objectives[k], 38)}" if k else "All objectives",
+    )
+    status = c2.multiselect(
+        "Status", statuses, key="ex_status", format_func=status_label, placeholder="Any status"
+    )
     resp = c3.multiselect("Responsible entity", responsible, key="ex_responsible", placeholder="Any entity")
-    query = c4.text_input("Search", key="ex_search", placeholder="Words or an ID, e.g. open data, 1.4.2",
-                          icon=":material/search:")
+    query = c4.text_input(
+        "Search",
+        key="ex_search",
+        placeholder="Words or an ID, e.g. open data, 1.4.2",
+        icon=":material/search:",
+    )
     return {"objective": objective, "status": status, "responsible": resp, "query": query or ""}
 
 
 def filter_activities(cat: Catalog, f: dict) -> list[Activity]:
-    return [a for a in sorted(cat.activities, key=lambda a: _id_key(a.id))
-            if (not f["objective"] or a.objective == f["objective"])
-            and (not f["status"] or a.status in f["status"])
-            and (not f["responsible"] or a.responsible in f["responsible"])
-            and _matches(_activity_text(a), f["query"])]
+    return [
+        a
+        for a in sorted(cat.activities, key=lambda a: _id_key(a.id))
+        if (not f["objective"] or a.objective == f["objective"])
+        and (not f["status"] or a.status in f["status"])
+        and (not f["responsible"] or a.responsible in f["responsible"])
+        and _matches(_activity_text(a), f["query"])
+    ]
 
 
 def filter_measures(cat: Catalog, f: dict, activities: list[Activity]) -> list[Measure]:
@@ -88,7 +125,9 @@ def filter_measures(cat: Catalog, f: dict, activities: list[Activity]) -> list[M
             continue
         if narrowed and m.id not in with_acts:
             continue
-        if f["query"] and not (_matches([m.id, m.title, m.responsible, m.relevance], f["query"]) or m.id in with_acts):
+        if f["query"] and not (
+            _matches([m.id, m.title, m.responsible, m.relevance], f["query"]) or m.id in with_acts
+        ):
             continue
         out.append(m)
     return out
@@ -121,38 +160,63 @@ def owner_label(owner: str, cat: Catalog) -> str:
 def record_block(rec: object, cat: Catalog, skip_title: bool = False) -> None:
     """A record's every field, readable (no raw data)."""
     fields = record_fields(rec)[1:] if skip_title else record_fields(rec)
-    rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value).replace(chr(10), '<br>')}</td></tr>"
-                   for label, value in fields)
+    rows = "".join(
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(value).replace(chr(10), '<br>')}</td></tr>"
+        for label, value in fields
+    )
     context = "<br>".join(html.escape(c) for c in context_of(rec, cat))
-    st.html("<div class='egov-source'>" + (f"<div class='context'>{context}</div>" if context else "")
-            + f"<table class='fields'>{rows}</table></div>")
+    st.html(
+        "<div class='egov-source'>"
+        + (f"<div class='context'>{context}</div>" if context else "")
+        + f"<table class='fields'>{rows}</table></div>"
+    )
 
 
 # ------------------------------------------------------------------------------- the tabs
+
 
 def tab_objectives(cat: Catalog, f: dict, activities: list[Activity]) -> None:
     rows = []
     for o in cat.objectives:
         acts = [a for a in cat.activities if a.objective == o.id]
         done = sum(a.status == "completed" for a in acts)
-        rows.append({"ID": o.id, "Specific objective": o.title, "Responsible": o.responsible,
-                     "Achievement of indicators": o.achievement,
-                     "Measures": sum(m.objective == o.id for m in cat.measures), "Activities": len(acts),
-                     "Completed": round(100 * done / len(acts)) if acts else 0})
+        rows.append(
+            {
+                "ID": o.id,
+                "Specific objective": o.title,
+                "Responsible": o.responsible,
+                "Achievement of indicators": o.achievement,
+                "Measures": sum(m.objective == o.id for m in cat.measures),
+                "Activities": len(acts),
+                "Completed": round(100 * done / len(acts)) if acts else 0,
+            }
+        )
     if cat.overall is not None:
-        st.markdown(f"**Overall objective:** {cat.overall.title}"
-                    + (f" — indicators: {cat.overall.achievement}" if cat.overall.achievement else ""))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="ex_objectives_table", column_config={
-        "ID": st.column_config.TextColumn("ID", width=44),
-        "Specific objective": st.column_config.TextColumn(width=280),
-        "Responsible": st.column_config.TextColumn(width=90),
-        "Achievement of indicators": st.column_config.TextColumn("Indicators achieved", width=235),
-        "Measures": st.column_config.NumberColumn(width=75),
-        "Activities": st.column_config.NumberColumn(width=75),
-        "Completed": st.column_config.ProgressColumn("Completed", format="%d%%", min_value=0,
-                                                     max_value=100, width=100,
-                                                     help="Share of the objective's activities marked completed"),
-    })
+        st.markdown(
+            f"**Overall objective:** {cat.overall.title}"
+            + (f" — indicators: {cat.overall.achievement}" if cat.overall.achievement else "")
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="ex_objectives_table",
+        column_config={
+            "ID": st.column_config.TextColumn("ID", width=44),
+            "Specific objective": st.column_config.TextColumn(width=280),
+            "Responsible": st.column_config.TextColumn(width=90),
+            "Achievement of indicators": st.column_config.TextColumn("Indicators achieved", width=235),
+            "Measures": st.column_config.NumberColumn(width=75),
+            "Activities": st.column_config.NumberColumn(width=75),
+            "Completed": st.column_config.ProgressColumn(
+                "Completed",
+                format="%d%%",
+                min_value=0,
+                max_value=100,
+                width=100,
+                help="Share of the objective's activities marked completed",
+            ),
+        },
+    )
     if f["objective"]:
         labels = {m.id: f"{m.id} {short(m.title, 56)}" for m in cat.measures}
         st.markdown(f"##### Activity status per measure of objective {f['objective']}")
@@ -166,8 +230,10 @@ def tab_objectives(cat: Catalog, f: dict, activities: list[Activity]) -> None:
     else:
         groups = len({getattr(a, "measure" if f["objective"] else "objective") for a in activities})
         st.altair_chart(chart, width="stretch", height=status_chart_height(groups))
-        st.caption(f"{len(activities)} activities shown, counted by their status in the Evaluation Matrix "
-                   "(status as of the end of 2021).")
+        st.caption(
+            f"{len(activities)} activities shown, counted by their status in the Evaluation Matrix "
+            "(status as of the end of 2021)."
+        )
 
 
 def indicator_charts(indicators: list[Indicator]) -> None:
@@ -177,7 +243,7 @@ def indicator_charts(indicators: list[Indicator]) -> None:
         return
     for start in range(0, len(indicators), 2):
         cols = st.columns(2)
-        for col, ind in zip(cols, indicators[start:start + 2]):
+        for col, ind in zip(cols, indicators[start : start + 2]):
             with col, st.container(border=True):
                 chart = indicator_chart(ind)
                 if chart is None:
@@ -185,42 +251,66 @@ def indicator_charts(indicators: list[Indicator]) -> None:
                     st.caption("The matrix gives no numbers for this indicator.")
                 else:
                     st.altair_chart(chart, width="stretch", height=300)
-                    st.caption(f"Unit: {unit_of(ind)}. Darker bars are measured values, lighter bars targets.")
+                    st.caption(
+                        f"Unit: {unit_of(ind)}. Darker bars are measured values, lighter bars targets."
+                    )
                 gaps = missing_points(ind)
                 if gaps:
-                    st.caption("Not charted (no single number in the matrix): "
-                               + "; ".join(f"{label}: “{short(raw, 80)}”" for label, raw in gaps))
+                    st.caption(
+                        "Not charted (no single number in the matrix): "
+                        + "; ".join(f"{label}: “{short(raw, 80)}”" for label, raw in gaps)
+                    )
 
 
 def tab_measures(cat: Catalog, measures: list[Measure], activities: list[Activity]) -> None:
     rows = []
     for m in measures:
         acts = [a for a in cat.activities if a.measure == m.id]
-        rows.append({"ID": m.id, "Measure": m.title, "Objective": m.objective, "Responsible": m.responsible,
-                     "Activities": len(acts),
-                     "Completed": round(100 * sum(a.status == "completed" for a in acts) / len(acts)) if acts else 0,
-                     "Indicators": sum(i.owner == m.id for i in cat.indicators)})
+        rows.append(
+            {
+                "ID": m.id,
+                "Measure": m.title,
+                "Objective": m.objective,
+                "Responsible": m.responsible,
+                "Activities": len(acts),
+                "Completed": round(100 * sum(a.status == "completed" for a in acts) / len(acts))
+                if acts
+                else 0,
+                "Indicators": sum(i.owner == m.id for i in cat.indicators),
+            }
+        )
     if not rows:
         st.info("No measures match the filters.")
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="ex_measures_table", height=min(420, 38 + 35 * len(rows)),
-                 column_config={
-                     "ID": st.column_config.TextColumn(width=56),
-                     "Measure": st.column_config.TextColumn(width=330),
-                     "Objective": st.column_config.TextColumn(width=75),
-                     "Responsible": st.column_config.TextColumn(width=130),
-                     "Activities": st.column_config.NumberColumn(width=75),
-                     "Completed": st.column_config.ProgressColumn("Completed", format="%d%%", min_value=0,
-                                                                  max_value=100, width=100,
-                                                                  help="Share of the measure's activities marked completed"),
-                     "Indicators": st.column_config.NumberColumn(width=80),
-                 })
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="ex_measures_table",
+        height=min(420, 38 + 35 * len(rows)),
+        column_config={
+            "ID": st.column_config.TextColumn(width=56),
+            "Measure": st.column_config.TextColumn(width=330),
+            "Objective": st.column_config.TextColumn(width=75),
+            "Responsible": st.column_config.TextColumn(width=130),
+            "Activities": st.column_config.NumberColumn(width=75),
+            "Completed": st.column_config.ProgressColumn(
+                "Completed",
+                format="%d%%",
+                min_value=0,
+                max_value=100,
+                width=100,
+                help="Share of the measure's activities marked completed",
+            ),
+            "Indicators": st.column_config.NumberColumn(width=80),
+        },
+    )
     ids = [m.id for m in measures]
     if st.session_state.get("ex_measure") not in ids:
         st.session_state["ex_measure"] = ids[0]
     by_id = {m.id: m for m in measures}
-    chosen = st.selectbox("Open a measure", ids, key="ex_measure",
-                          format_func=lambda k: f"{k} · {short(by_id[k].title, 90)}")
+    chosen = st.selectbox(
+        "Open a measure", ids, key="ex_measure", format_func=lambda k: f"{k} · {short(by_id[k].title, 90)}"
+    )
     m = by_id[chosen]
     with st.container(border=True):
         st.markdown(f"##### Measure {m.id}: {m.title}")
@@ -228,11 +318,27 @@ def tab_measures(cat: Catalog, measures: list[Measure], activities: list[Activit
         acts = [a for a in cat.activities if a.measure == m.id]
         if acts:
             st.markdown("**Activities**")
-            st.dataframe(_styled(pd.DataFrame([{"ID": a.id, "Activity": a.title, "Status": _status_text(a),
-                                                "Responsible": a.responsible} for a in acts])),
-                         hide_index=True, key="ex_measure_acts",
-                         column_config={"ID": st.column_config.TextColumn(width=70),
-                                        "Activity": st.column_config.TextColumn(width="large")})
+            st.dataframe(
+                _styled(
+                    pd.DataFrame(
+                        [
+                            {
+                                "ID": a.id,
+                                "Activity": a.title,
+                                "Status": _status_text(a),
+                                "Responsible": a.responsible,
+                            }
+                            for a in acts
+                        ]
+                    )
+                ),
+                hide_index=True,
+                key="ex_measure_acts",
+                column_config={
+                    "ID": st.column_config.TextColumn(width=70),
+                    "Activity": st.column_config.TextColumn(width="large"),
+                },
+            )
         st.markdown(f"**Indicators of measure {m.id}**")
         indicator_charts([i for i in cat.indicators if i.owner == m.id])
 
@@ -248,26 +354,52 @@ def _select_row() -> None:
 
 def tab_activities(cat: Catalog, activities: list[Activity]) -> None:
     total = len(cat.activities)
-    st.caption(f"{len(activities)} of {total} activities shown. Click a row, or pick one below, to read its whole record.")
+    st.caption(
+        f"{len(activities)} of {total} activities shown. Click a row, or pick one below, to read its whole record."
+    )
     if not activities:
         st.info("No activities match the filters. Clear a filter or the search to see more.")
         return
     ids = [a.id for a in activities]
     st.session_state["ex_shown_ids"] = ids
-    df = pd.DataFrame([{"ID": a.id, "Activity": a.title, "Status": _status_text(a), "Responsible": a.responsible,
-                        "Measure": a.measure} for a in activities])
-    st.dataframe(_styled(df), hide_index=True, key="ex_activities_table", on_select=_select_row, selection_mode="single-row",
-                 height=min(400, 38 + 35 * len(ids)),
-                 column_config={"ID": st.column_config.TextColumn(width=70),
-                                "Activity": st.column_config.TextColumn(width="large"),
-                                "Status": st.column_config.TextColumn(width="small"),
-                                "Responsible": st.column_config.TextColumn(width="small"),
-                                "Measure": st.column_config.TextColumn(width=70)})
+    df = pd.DataFrame(
+        [
+            {
+                "ID": a.id,
+                "Activity": a.title,
+                "Status": _status_text(a),
+                "Responsible": a.responsible,
+                "Measure": a.measure,
+            }
+            for a in activities
+        ]
+    )
+    st.dataframe(
+        _styled(df),
+        hide_index=True,
+        key="ex_activities_table",
+        on_select=_select_row,
+        selection_mode="single-row",
+        height=min(400, 38 + 35 * len(ids)),
+        column_config={
+            "ID": st.column_config.TextColumn(width=70),
+            "Activity": st.column_config.TextColumn(width="large"),
+            "Status": st.column_config.TextColumn(width="small"),
+            "Responsible": st.column_config.TextColumn(width="small"),
+            "Measure": st.column_config.TextColumn(width=70),
+        },
+    )
     if st.session_state.get("ex_activity") not in ids:
         st.session_state["ex_activity"] = None
     by_id = {a.id: a for a in activities}
-    chosen = st.selectbox("Open an activity", ids, key="ex_activity", index=None, placeholder="Choose an activity…",
-                          format_func=lambda k: f"{k} · {short(by_id[k].title, 100)}")
+    chosen = st.selectbox(
+        "Open an activity",
+        ids,
+        key="ex_activity",
+        index=None,
+        placeholder="Choose an activity…",
+        format_func=lambda k: f"{k} · {short(by_id[k].title, 100)}",
+    )
     if chosen:
         a = by_id[chosen]
         with st.container(border=True):
@@ -285,30 +417,53 @@ def tab_indicators(cat: Catalog, indicators: list[Indicator]) -> None:
     if not indicators:
         st.info("No indicators match the filters.")
         return
-    rows = [{"Of": owner_label(i.owner, cat).split(" · ")[0].replace("Overall objective", "Overall"),
-             "Indicator": i.name, "Unit": unit_of(i),
-             **{point_label(v): short(v.raw, 60) for v in i.values}} for i in indicators]
+    rows = [
+        {
+            "Of": owner_label(i.owner, cat).split(" · ")[0].replace("Overall objective", "Overall"),
+            "Indicator": i.name,
+            "Unit": unit_of(i),
+            **{point_label(v): short(v.raw, 60) for v in i.values},
+        }
+        for i in indicators
+    ]
     columns = list(dict.fromkeys(k for row in rows for k in row if k not in {"Of", "Indicator", "Unit"}))
-    st.caption(f"{len(rows)} of {len(cat.indicators)} indicators shown, with the values as the matrix writes them.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="ex_indicators_table", height=min(360, 38 + 35 * len(rows)),
-                 column_config={"Of": st.column_config.TextColumn(width=105, help="The measure or objective"),
-                                "Indicator": st.column_config.TextColumn(width=300),
-                                "Unit": st.column_config.TextColumn(width=95),
-                                **{c: st.column_config.TextColumn(width=80) for c in columns}})
-    owners = sorted({i.owner for i in indicators}, key=lambda o: (o.count("."), _id_key(o)) if o != "0" else (0, []))
+    st.caption(
+        f"{len(rows)} of {len(cat.indicators)} indicators shown, with the values as the matrix writes them."
+    )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="ex_indicators_table",
+        height=min(360, 38 + 35 * len(rows)),
+        column_config={
+            "Of": st.column_config.TextColumn(width=105, help="The measure or objective"),
+            "Indicator": st.column_config.TextColumn(width=300),
+            "Unit": st.column_config.TextColumn(width=95),
+            **{c: st.column_config.TextColumn(width=80) for c in columns},
+        },
+    )
+    owners = sorted(
+        {i.owner for i in indicators}, key=lambda o: (o.count("."), _id_key(o)) if o != "0" else (0, [])
+    )
     measures_first = [o for o in owners if o.count(".") == 2] + [o for o in owners if o.count(".") != 2]
     if st.session_state.get("ex_chart_owner") not in measures_first:
         st.session_state["ex_chart_owner"] = measures_first[0]
-    owner = st.selectbox("Chart the indicators of", measures_first, key="ex_chart_owner",
-                         format_func=lambda o: owner_label(o, cat))
+    owner = st.selectbox(
+        "Chart the indicators of",
+        measures_first,
+        key="ex_chart_owner",
+        format_func=lambda o: owner_label(o, cat),
+    )
     indicator_charts([i for i in indicators if i.owner == owner])
 
 
 def render() -> None:
     st.title("Evaluation Matrix")
-    st.caption("Annex 7 of the evaluation, record by record: specific objectives, their measures, the activities "
-               "with their status in 2021, and the indicators with baseline, targets and achieved values. "
-               "Filter and search; open a measure or an activity to read its whole record.")
+    st.caption(
+        "Annex 7 of the evaluation, record by record: specific objectives, their measures, the activities "
+        "with their status in 2021, and the indicators with baseline, targets and achieved values. "
+        "Filter and search; open a measure or an activity to read its whole record."
+    )
     cat = catalog()
     if cat is None:
         return
@@ -316,9 +471,15 @@ def render() -> None:
     activities = filter_activities(cat, f)
     measures = filter_measures(cat, f, activities)
     indicators = filter_indicators(cat, f, measures)
-    t_obj, t_meas, t_act, t_ind = st.tabs([":material/target: Objectives", ":material/flag: Measures",
-                                           ":material/task_alt: Activities", ":material/monitoring: Indicators"],
-                                          key="ex_tab")
+    t_obj, t_meas, t_act, t_ind = st.tabs(
+        [
+            ":material/target: Objectives",
+            ":material/flag: Measures",
+            ":material/task_alt: Activities",
+            ":material/monitoring: Indicators",
+        ],
+        key="ex_tab",
+    )
     with t_obj:
         tab_objectives(cat, f, activities)
     with t_meas:

@@ -1,4 +1,5 @@
 """Downloads made in the UI: the conversation as Markdown, an edited draft as Word (.docx)."""
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,17 @@ from app.ui_text import citation_label
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|__[^_]+__|\*[^*\s][^*]*\*|_[^_\s][^_]*_|`[^`]+`|\[[^\]]+\]\([^)]+\))")
 
 
-def conversation_markdown(messages: list[dict[str, Any]], title: str = "Conversation with the eGov Evaluation Assistant") -> str:
+def conversation_markdown(
+    messages: list[dict[str, Any]], title: str = "Conversation with the eGov Evaluation Assistant"
+) -> str:
     """The chat as Markdown: each question, its answer, and the citations with their quotes and sources."""
-    lines = [f"# {title}", "", f"_Exported {time.strftime('%Y-%m-%d %H:%M')}. Answers quote the ex-post evaluation of "
-             "the e-Government Development Programme 2020-2022._", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"_Exported {time.strftime('%Y-%m-%d %H:%M')}. Answers quote the ex-post evaluation of "
+        "the e-Government Development Programme 2020-2022._",
+        "",
+    ]
     for m in messages:
         if m.get("role") == "user":
             lines += ["## Question", "", m.get("content", ""), ""]
@@ -32,8 +40,10 @@ def conversation_markdown(messages: list[dict[str, Any]], title: str = "Conversa
             lines += ["**Sources:**", ""]
             for i, c in enumerate(cites, 1):
                 quote = " ".join(str(c.get("quote", "")).split())
-                lines.append(f"{i}. {citation_label(c)}: {c.get('title', '')} ({c.get('source', '')})"
-                             + (f" — “{quote}”" if quote else ""))
+                lines.append(
+                    f"{i}. {citation_label(c)}: {c.get('title', '')} ({c.get('source', '')})"
+                    + (f" — “{quote}”" if quote else "")
+                )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -50,7 +60,7 @@ def _add_inline(paragraph: Any, text: str) -> None:
         elif part.startswith("`") and part.endswith("`"):
             paragraph.add_run(part[1:-1]).font.name = "Consolas"
         elif part.startswith("[") and "](" in part:
-            paragraph.add_run(part[1:part.index("](")])
+            paragraph.add_run(part[1 : part.index("](")])
         else:
             paragraph.add_run(part)
 
@@ -93,7 +103,11 @@ def markdown_to_docx(markdown: str, title: str | None = None) -> bytes:
             doc.add_heading(heading.group(2).strip(), level=0 if level == 1 else min(level - 1, 9))
             i += 1
             continue
-        if stripped.startswith("|") and i + 1 < len(lines) and re.match(r"^\|?\s*:?-{2,}", lines[i + 1].strip()):
+        if (
+            stripped.startswith("|")
+            and i + 1 < len(lines)
+            and re.match(r"^\|?\s*:?-{2,}", lines[i + 1].strip())
+        ):
             flush()
             header = _cells(stripped)
             rows = []

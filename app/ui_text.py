@@ -1,4 +1,5 @@
 """Text helpers of the UI (no Streamlit here): labels, quote highlighting, record fields."""
+
 from __future__ import annotations
 
 import html
@@ -7,10 +8,20 @@ from typing import Any
 
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 
-KIND_LABEL = {"activity": "Activity", "measure": "Measure", "objective": "Objective", "indicator": "Indicator",
-              "section": "Section"}
-KIND_ICON = {"activity": ":material/task_alt:", "measure": ":material/flag:", "objective": ":material/target:",
-             "indicator": ":material/monitoring:", "section": ":material/article:"}
+KIND_LABEL = {
+    "activity": "Activity",
+    "measure": "Measure",
+    "objective": "Objective",
+    "indicator": "Indicator",
+    "section": "Section",
+}
+KIND_ICON = {
+    "activity": ":material/task_alt:",
+    "measure": ":material/flag:",
+    "objective": ":material/target:",
+    "indicator": ":material/monitoring:",
+    "section": ":material/article:",
+}
 
 
 def _get(obj: Any, name: str, default: Any = "") -> Any:
@@ -22,7 +33,11 @@ def citation_label(c: Any) -> str:
     kind, id_ = _get(c, "kind"), str(_get(c, "id"))
     if kind == "indicator":
         owner = {1: "Objective", 2: "Measure"}.get(id_.count("."), "")
-        return f"Indicator of {owner} {id_}".replace("  ", " ") if id_ != "0" else "Indicator of the overall objective"
+        return (
+            f"Indicator of {owner} {id_}".replace("  ", " ")
+            if id_ != "0"
+            else "Indicator of the overall objective"
+        )
     if kind == "section":
         return f"Section {id_}" if id_[:1].isdigit() else f"Report: {short(id_, 40)}"
     return f"{KIND_LABEL.get(kind, kind.capitalize())} {id_}".strip()
@@ -44,7 +59,7 @@ def md_escape(text: str) -> str:
 
 def _quote_pattern(quote: str) -> re.Pattern | None:
     quote = " ".join((quote or "").split())
-    quote = re.sub(r"\s*(…|\.\.\.)$", "", quote).strip().strip("“”\"")
+    quote = re.sub(r"\s*(…|\.\.\.)$", "", quote).strip().strip('“”"')
     if len(quote) < 2:
         return None
     return re.compile(r"\s+".join(re.escape(w) for w in quote.split()))
@@ -76,17 +91,36 @@ def highlight_html(text: str, quote: str) -> tuple[str, bool]:
 def record_fields(rec: Any) -> list[tuple[str, str]]:
     """A record's fields as (label, value), in the matrix's order, empty ones left out."""
     if isinstance(rec, Activity):
-        pairs = [("Activity", rec.title), ("Responsible entity", rec.responsible),
-                 ("Status", rec.status_raw or "not given in the matrix"), ("Reasoning for the progress", rec.reasoning),
-                 ("Relevance", rec.relevance), ("Effectiveness", rec.effectiveness), ("Possible next steps", rec.next_steps)]
+        pairs = [
+            ("Activity", rec.title),
+            ("Responsible entity", rec.responsible),
+            ("Status", rec.status_raw or "not given in the matrix"),
+            ("Reasoning for the progress", rec.reasoning),
+            ("Relevance", rec.relevance),
+            ("Effectiveness", rec.effectiveness),
+            ("Possible next steps", rec.next_steps),
+        ]
     elif isinstance(rec, Measure):
-        pairs = [("Measure", rec.title), ("Responsible entity", rec.responsible), ("Relevance", rec.relevance)]
+        pairs = [
+            ("Measure", rec.title),
+            ("Responsible entity", rec.responsible),
+            ("Relevance", rec.relevance),
+        ]
     elif isinstance(rec, Objective):
-        pairs = [("Objective", rec.title), ("Responsible entity", rec.responsible),
-                 ("Achievement of indicators", rec.achievement), ("Relevance", rec.relevance)]
+        pairs = [
+            ("Objective", rec.title),
+            ("Responsible entity", rec.responsible),
+            ("Achievement of indicators", rec.achievement),
+            ("Relevance", rec.relevance),
+        ]
     elif isinstance(rec, Indicator):
-        pairs = [("Indicator", rec.name), ("Unit", rec.unit), *((v.label or "Value", v.raw) for v in rec.values),
-                 ("Reasoning for the progress", rec.reasoning), ("Possible next steps", rec.next_steps)]
+        pairs = [
+            ("Indicator", rec.name),
+            ("Unit", rec.unit),
+            *((v.label or "Value", v.raw) for v in rec.values),
+            ("Reasoning for the progress", rec.reasoning),
+            ("Possible next steps", rec.next_steps),
+        ]
     else:
         return []
     return [(label, value) for label, value in pairs if value and value.strip() not in {"", "/"}]
@@ -136,8 +170,12 @@ def find_record(catalog: Catalog, kind: str, id_: str, title: str = "", source: 
 def context_of(rec: Any, catalog: Catalog) -> list[str]:
     """Where a record sits: its objective and measure, as short lines."""
     out = []
-    obj_id = getattr(rec, "objective", "") or (rec.owner.rsplit(".", 1)[0] if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else "")
-    measure_id = getattr(rec, "measure", "") or (rec.owner if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else "")
+    obj_id = getattr(rec, "objective", "") or (
+        rec.owner.rsplit(".", 1)[0] if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else ""
+    )
+    measure_id = getattr(rec, "measure", "") or (
+        rec.owner if isinstance(rec, Indicator) and rec.owner.count(".") == 2 else ""
+    )
     if isinstance(rec, Indicator) and rec.owner.count(".") == 1:
         obj_id = rec.owner
     if obj_id:

@@ -17,6 +17,7 @@ folder (upserting the same ids): the tutorial has no change detection, so it re-
 
 Nothing is downloaded: HF_HUB_OFFLINE=1 and the model is the packaged all-MiniLM-L6-v2.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,12 +37,16 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-    "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
 }
 
 
 # --- children ---------------------------------------------------------------------------------
+
 
 def child_ours() -> dict:
     started = time.perf_counter()
@@ -53,16 +58,26 @@ def child_ours() -> dict:
     done = time.perf_counter()
     chunks = summary.added + summary.updated + summary.unchanged
     return {
-        "chunks": chunks, "embedded": chunks if summary.rebuilt else summary.added + summary.updated,
-        "added": summary.added, "unchanged": summary.unchanged, "errors": len(summary.errors),
-        "import_s": imported - started, "work_s": done - imported,
+        "chunks": chunks,
+        "embedded": chunks if summary.rebuilt else summary.added + summary.updated,
+        "added": summary.added,
+        "unchanged": summary.unchanged,
+        "errors": len(summary.errors),
+        "import_s": imported - started,
+        "work_s": done - imported,
     }
 
 
 def corpus_files(corpus: Path) -> list[Path]:
     """The text files a tutorial DirectoryLoader would read (hidden files and READMEs left out)."""
-    return [p for p in sorted(corpus.rglob("*")) if p.is_file() and p.suffix.lower() in {".txt", ".md"}
-            and not any(part.startswith(".") for part in p.relative_to(corpus).parts) and p.name.lower() != "readme.md"]
+    return [
+        p
+        for p in sorted(corpus.rglob("*"))
+        if p.is_file()
+        and p.suffix.lower() in {".txt", ".md"}
+        and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+        and p.name.lower() != "readme.md"
+    ]
 
 
 def child_baseline(corpus: Path, persist: Path, model_path: str) -> dict:
@@ -84,20 +99,33 @@ def child_baseline(corpus: Path, persist: Path, model_path: str) -> dict:
     step = client.get_max_batch_size()
     ids = [f"chunk-{i}" for i in range(len(texts))]
     for i in range(0, len(texts), step):
-        collection.upsert(ids=ids[i:i + step], documents=texts[i:i + step], embeddings=vectors[i:i + step])
+        collection.upsert(
+            ids=ids[i : i + step], documents=texts[i : i + step], embeddings=vectors[i : i + step]
+        )
     done = time.perf_counter()
     assert collection.count() == len(texts)
-    return {"chunks": len(texts), "embedded": len(texts), "import_s": imported - started, "work_s": done - imported}
+    return {
+        "chunks": len(texts),
+        "embedded": len(texts),
+        "import_s": imported - started,
+        "work_s": done - imported,
+    }
 
 
 # --- parent -----------------------------------------------------------------------------------
+
 
 def run_child(args: list[str], env: dict[str, str]) -> dict:
     """Run this script as a child; its result, wall time and peak RSS (from wait4, this child only)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args],
-                                stdout=out, stderr=err, env=env, cwd=PROJECT)
+        proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), *args],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=PROJECT,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -147,18 +175,33 @@ def main() -> None:
     model = packaged_model_path()
     corpus = args.corpus.resolve()
     warm_file_cache([Path(model), corpus])
-    print(f"corpus: {corpus} ({sum(p.stat().st_size for p in corpus_files(corpus)) / 1024:.0f} KiB of text); "
-          f"model: {Path(model).parent.name}/{Path(model).name} (packaged, offline); CPUs: {os.cpu_count()}; "
-          f"repeats: {args.repeat}", flush=True)
+    print(
+        f"corpus: {corpus} ({sum(p.stat().st_size for p in corpus_files(corpus)) / 1024:.0f} KiB of text); "
+        f"model: {Path(model).parent.name}/{Path(model).name} (packaged, offline); CPUs: {os.cpu_count()}; "
+        f"repeats: {args.repeat}",
+        flush=True,
+    )
     runs: dict[str, list[dict]] = {"ours_cold": [], "ours_again": [], "base_cold": [], "base_again": []}
     for rep in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="egov-bench-") as tmp:
             base_env = {k: v for k, v in os.environ.items() if not k.startswith("EGOV_")}
             base_env.update(OFFLINE_ENV)
-            ours_env = dict(base_env, EGOV_DATA_DIR=str(Path(tmp) / "ours"), EGOV_CORPUS_DIR=str(corpus),
-                            EGOV_EMBED_MODEL=model)
-            baseline_args = ["--child", "baseline", "--corpus", str(corpus), "--persist", str(Path(tmp) / "baseline"),
-                             "--model", model]
+            ours_env = dict(
+                base_env,
+                EGOV_DATA_DIR=str(Path(tmp) / "ours"),
+                EGOV_CORPUS_DIR=str(corpus),
+                EGOV_EMBED_MODEL=model,
+            )
+            baseline_args = [
+                "--child",
+                "baseline",
+                "--corpus",
+                str(corpus),
+                "--persist",
+                str(Path(tmp) / "baseline"),
+                "--model",
+                model,
+            ]
             steps = [("ours", ["--child", "ours"], ours_env), ("base", baseline_args, base_env)]
             for who, child_args, env in steps if rep % 2 == 0 else steps[::-1]:  # alternate who goes first
                 print(f"run {rep + 1}: {who} cold ...", flush=True)
@@ -191,8 +234,10 @@ def main() -> None:
         ratio = f"{ours / base:.2f}" if base else "-"
         print(f"{label:<{width}}  {fmt.format(ours):>10}  {fmt.format(base):>10}  {ratio:>9}")
     print(f"\npeak RSS over all children (RUSAGE_CHILDREN): {children_peak:.0f} MB")
-    print("baseline = LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + sentence-transformers "
-          "+ chromadb PersistentClient, no change detection")
+    print(
+        "baseline = LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + sentence-transformers "
+        "+ chromadb PersistentClient, no change detection"
+    )
     if args.json:
         print(json.dumps(runs, indent=1))
 

@@ -8,6 +8,7 @@ Prints errors (must be 0), throughput and p50/p95/p99 latency, as text and (with
 Bounded in count (clients x requests) and in time (--max-seconds: requests not started by then are skipped
 and reported). Uses the index in EGOV_DATA_DIR (run `egov ingest` first). Exit status 1 when any request failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,12 +40,9 @@ QUESTIONS = [
 ]
 
 
-
-
-
-
-async def run_load(url: str, clients: int, requests: int, max_seconds: float, timeout: float,
-                   headers: dict[str, str]) -> dict:
+async def run_load(
+    url: str, clients: int, requests: int, max_seconds: float, timeout: float, headers: dict[str, str]
+) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     skipped = 0
@@ -52,6 +50,7 @@ async def run_load(url: str, clients: int, requests: int, max_seconds: float, ti
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, headers=headers) as http:
+
         async def client(n: int) -> None:
             nonlocal skipped
             for i in range(requests):
@@ -76,25 +75,45 @@ async def run_load(url: str, clients: int, requests: int, max_seconds: float, ti
         await asyncio.gather(*(client(n) for n in range(clients)))
         wall = time.perf_counter() - started
 
-    return {"clients": clients, "requests_per_client": requests, "planned": clients * requests,
-            "completed": len(latencies), "errors": len(errors), "skipped": skipped, "seconds": round(wall, 2),
-            "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-            "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-            "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-            "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
-            "max_ms": round(max(latencies) * 1000, 1) if latencies else float("nan"),
-            "error_samples": errors[:5]}
+    return {
+        "clients": clients,
+        "requests_per_client": requests,
+        "planned": clients * requests,
+        "completed": len(latencies),
+        "errors": len(errors),
+        "skipped": skipped,
+        "seconds": round(wall, 2),
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
+        "max_ms": round(max(latencies) * 1000, 1) if latencies else float("nan"),
+        "error_samples": errors[:5],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--requests", type=int, default=20, help="requests per client (default 20)")
-    parser.add_argument("--max-seconds", type=float, default=900, help="stop starting requests after this (default 900)")
-    parser.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds (default 120)")
-    parser.add_argument("--url", help="an already running server (default: start one on a free loopback port)")
-    parser.add_argument("--api-key", default=os.environ.get("EGOV_API_KEY"), help="sent as X-API-Key (default: EGOV_API_KEY)")
-    parser.add_argument("--warmup", type=int, default=len(QUESTIONS), help="sequential warm-up requests, not counted")
+    parser.add_argument(
+        "--max-seconds", type=float, default=900, help="stop starting requests after this (default 900)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="per-request timeout in seconds (default 120)"
+    )
+    parser.add_argument(
+        "--url", help="an already running server (default: start one on a free loopback port)"
+    )
+    parser.add_argument(
+        "--api-key", default=os.environ.get("EGOV_API_KEY"), help="sent as X-API-Key (default: EGOV_API_KEY)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=len(QUESTIONS), help="sequential warm-up requests, not counted"
+    )
     parser.add_argument("--json", action="store_true", help="also print the result as one JSON line")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.requests < 1:
@@ -114,9 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         with httpx.Client(base_url=url, timeout=args.timeout, headers=headers) as http:
             for q in QUESTIONS[: args.warmup]:
                 http.post("/ask", json={"question": q})
-        print(f"{args.clients} clients x {args.requests} requests on POST /ask (bounded at {args.max_seconds:.0f} s) ...",
-              flush=True)
-        result = asyncio.run(run_load(url, args.clients, args.requests, args.max_seconds, args.timeout, headers))
+        print(
+            f"{args.clients} clients x {args.requests} requests on POST /ask (bounded at {args.max_seconds:.0f} s) ...",
+            flush=True,
+        )
+        result = asyncio.run(
+            run_load(url, args.clients, args.requests, args.max_seconds, args.timeout, headers)
+        )
     finally:
         if proc is not None:
             stop_server(proc)
@@ -125,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"completed  {result['completed']}/{result['planned']} requests in {result['seconds']} s{skipped}")
     print(f"errors     {result['errors']}")
     print(f"throughput {result['throughput_rps']} requests/s")
-    print(f"latency    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms "
-          f"(mean {result['mean_ms']} ms, max {result['max_ms']} ms)")
+    print(
+        f"latency    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms "
+        f"(mean {result['mean_ms']} ms, max {result['max_ms']} ms)"
+    )
     for sample in result["error_samples"]:
         print(f"  error: {sample}")
     if args.json:

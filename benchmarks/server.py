@@ -1,4 +1,5 @@
 """What the load and soak benchmarks share: a free loopback port, the API server, percentiles."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,13 @@ def egov_command() -> list[str]:
 def start_server(port: int, startup_timeout: float, out: IO[bytes] | None = None) -> subprocess.Popen:
     """`egov serve` on 127.0.0.1:port in a subprocess; returns once /health reports the index ready."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([*egov_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None)
+    proc = subprocess.Popen(
+        [*egov_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT if out else None,
+    )
     deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

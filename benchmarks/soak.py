@@ -10,6 +10,7 @@ Reports errors (must be 0), throughput, latency p50/p95/p99, and the server's re
 server process and its children) after the first 200 requests and after the run, with their ratio (must stay
 within 10%). Exit status 1 when a request failed or memory grew by more than --max-growth.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,6 @@ def questions() -> list[str]:
     return out + MIX
 
 
-
 def rss_kb(pid: int) -> int:
     """Resident memory of a process and its descendants, in kB (from /proc)."""
     total = 0
@@ -79,12 +79,16 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-
-
-
-
-async def soak(url: str, pid: int, total: int, clients: int, max_seconds: float, timeout: float, first: int,
-               headers: dict[str, str]) -> dict:
+async def soak(
+    url: str,
+    pid: int,
+    total: int,
+    clients: int,
+    max_seconds: float,
+    timeout: float,
+    first: int,
+    headers: dict[str, str],
+) -> dict:
     qs = questions()
     latencies: list[float] = []
     errors: list[str] = []
@@ -96,6 +100,7 @@ async def soak(url: str, pid: int, total: int, clients: int, max_seconds: float,
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, headers=headers) as http:
+
         async def client() -> None:
             nonlocal next_request, done, rss_first
             while next_request < total and time.monotonic() < deadline:
@@ -109,7 +114,11 @@ async def soak(url: str, pid: int, total: int, clients: int, max_seconds: float,
                     statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
                     body = resp.json() if resp.status_code == 200 else None
                     # An empty question may be refused with a 4xx: a clear answer, not a failure.
-                    if resp.status_code == 200 and isinstance(body, dict) and isinstance(body.get("answer"), str):
+                    if (
+                        resp.status_code == 200
+                        and isinstance(body, dict)
+                        and isinstance(body.get("answer"), str)
+                    ):
                         latencies.append(elapsed)
                     elif 400 <= resp.status_code < 500 and resp.status_code != 429 and not question.strip():
                         latencies.append(elapsed)
@@ -128,27 +137,49 @@ async def soak(url: str, pid: int, total: int, clients: int, max_seconds: float,
     rss_end = rss_kb(pid)
     ratio = rss_end / rss_first if rss_first else float("nan")
     return {
-        "planned": total, "clients": clients, "completed": len(latencies), "sent": done, "errors": len(errors),
-        "skipped_at_time_bound": total - done, "status_codes": {str(k): v for k, v in sorted(statuses.items())},
-        "seconds": round(wall, 2), "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "planned": total,
+        "clients": clients,
+        "completed": len(latencies),
+        "sent": done,
+        "errors": len(errors),
+        "skipped_at_time_bound": total - done,
+        "status_codes": {str(k): v for k, v in sorted(statuses.items())},
+        "seconds": round(wall, 2),
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
         "max_ms": round(max(latencies) * 1000, 1) if latencies else float("nan"),
-        "rss_after_first_mb": round((rss_first or 0) / 1024, 1), "rss_after_run_mb": round(rss_end / 1024, 1),
-        "rss_ratio": round(ratio, 4), "first": first, "error_samples": errors[:5],
+        "rss_after_first_mb": round((rss_first or 0) / 1024, 1),
+        "rss_after_run_mb": round(rss_end / 1024, 1),
+        "rss_ratio": round(ratio, 4),
+        "first": first,
+        "error_samples": errors[:5],
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=2000, help="POST /ask requests in all (default 2000)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
-    parser.add_argument("--first", type=int, default=200, help="measure memory after this many requests (default 200)")
-    parser.add_argument("--max-seconds", type=float, default=900, help="stop sending after this (default 900 = 15 min)")
-    parser.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds (default 120)")
-    parser.add_argument("--max-growth", type=float, default=0.10, help="allowed memory growth after --first (default 0.10)")
-    parser.add_argument("--api-key", default=os.environ.get("EGOV_API_KEY"), help="sent as X-API-Key (default: EGOV_API_KEY)")
+    parser.add_argument(
+        "--first", type=int, default=200, help="measure memory after this many requests (default 200)"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=900, help="stop sending after this (default 900 = 15 min)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="per-request timeout in seconds (default 120)"
+    )
+    parser.add_argument(
+        "--max-growth", type=float, default=0.10, help="allowed memory growth after --first (default 0.10)"
+    )
+    parser.add_argument(
+        "--api-key", default=os.environ.get("EGOV_API_KEY"), help="sent as X-API-Key (default: EGOV_API_KEY)"
+    )
     parser.add_argument("--json", action="store_true", help="also print the result as one JSON line")
     args = parser.parse_args(argv)
     if args.requests < 1 or args.clients < 1 or not 0 < args.first <= args.requests:
@@ -162,31 +193,58 @@ def main(argv: list[str] | None = None) -> int:
     proc = start_server(port, 300, log.open("wb"))
     url = f"http://127.0.0.1:{port}"
     try:
-        print(f"server ready in {time.perf_counter() - t0:.1f} s, pid {proc.pid}, RSS {rss_kb(proc.pid) / 1024:.0f} MB", flush=True)
+        print(
+            f"server ready in {time.perf_counter() - t0:.1f} s, pid {proc.pid}, RSS {rss_kb(proc.pid) / 1024:.0f} MB",
+            flush=True,
+        )
         with httpx.Client(base_url=url, timeout=args.timeout, headers=headers) as http:
             for q in MIX[:5]:
                 http.post("/ask", json={"question": q})
-        print(f"{args.requests} requests, {args.clients} clients, bounded at {args.max_seconds:.0f} s ...", flush=True)
-        result = asyncio.run(soak(url, proc.pid, args.requests, args.clients, args.max_seconds, args.timeout,
-                                  args.first, headers))
+        print(
+            f"{args.requests} requests, {args.clients} clients, bounded at {args.max_seconds:.0f} s ...",
+            flush=True,
+        )
+        result = asyncio.run(
+            soak(
+                url,
+                proc.pid,
+                args.requests,
+                args.clients,
+                args.max_seconds,
+                args.timeout,
+                args.first,
+                headers,
+            )
+        )
         result["server_alive"] = proc.poll() is None
     finally:
         stop_server(proc)
 
     grew = result["rss_ratio"] - 1
-    print(f"completed  {result['completed']}/{result['planned']} in {result['seconds']} s"
-          f"{' (' + str(result['skipped_at_time_bound']) + ' not sent: time bound)' if result['skipped_at_time_bound'] else ''}")
+    print(
+        f"completed  {result['completed']}/{result['planned']} in {result['seconds']} s"
+        f"{' (' + str(result['skipped_at_time_bound']) + ' not sent: time bound)' if result['skipped_at_time_bound'] else ''}"
+    )
     print(f"errors     {result['errors']}  (status codes {result['status_codes']})")
     print(f"throughput {result['throughput_rps']} requests/s")
-    print(f"latency    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms "
-          f"(mean {result['mean_ms']} ms, max {result['max_ms']} ms)")
-    print(f"memory     RSS after {result['first']} requests {result['rss_after_first_mb']} MB, after the run "
-          f"{result['rss_after_run_mb']} MB: ratio {result['rss_ratio']} ({grew:+.1%}; limit {args.max_growth:+.0%})")
+    print(
+        f"latency    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms "
+        f"(mean {result['mean_ms']} ms, max {result['max_ms']} ms)"
+    )
+    print(
+        f"memory     RSS after {result['first']} requests {result['rss_after_first_mb']} MB, after the run "
+        f"{result['rss_after_run_mb']} MB: ratio {result['rss_ratio']} ({grew:+.1%}; limit {args.max_growth:+.0%})"
+    )
     for sample in result["error_samples"]:
         print(f"  error: {sample}")
     if args.json:
         print(json.dumps(result))
-    ok = result["errors"] == 0 and result["completed"] > 0 and grew <= args.max_growth and result["server_alive"]
+    ok = (
+        result["errors"] == 0
+        and result["completed"] > 0
+        and grew <= args.max_growth
+        and result["server_alive"]
+    )
     return 0 if ok else 1
 
 

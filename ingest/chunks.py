@@ -1,4 +1,5 @@
 """Chunks that read on their own: one per matrix record, prose by paragraph within its section."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,9 +44,15 @@ class Chunk:
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for the vector store (lists joined, None left out)."""
         meta: dict[str, str | int] = {
-            "document": self.document, "doc_type": self.doc_type, "kind": self.kind,
-            "section": self.section, "ids": " ".join(self.ids), "record_id": self.record_id,
-            "line_start": self.line_start, "line_end": self.line_end, "hash": self.hash,
+            "document": self.document,
+            "doc_type": self.doc_type,
+            "kind": self.kind,
+            "section": self.section,
+            "ids": " ".join(self.ids),
+            "record_id": self.record_id,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "hash": self.hash,
         }
         if self.page is not None:
             meta["page"] = self.page
@@ -55,21 +62,41 @@ class Chunk:
 
 
 def _field_lines(pairs: list[tuple[str, str]]) -> str:
-    return "\n".join(f"{label}: {' '.join(value.split())}" for label, value in pairs if value and value.strip() not in {"", "/"})
+    return "\n".join(
+        f"{label}: {' '.join(value.split())}"
+        for label, value in pairs
+        if value and value.strip() not in {"", "/"}
+    )
 
 
 def activity_text(a: Activity, m: Measure | None, o: Objective | None, catalog: Catalog | None = None) -> str:
     """An activity record written out with its context and every field by name."""
     names = catalog or Catalog()
     head = f"{names.level_name('activity')} {a.id} {a.title}"
-    context = " ".join(part for part in (
-        f"{names.level_name('objective')} {a.objective}: {o.title if o else ''}." if a.objective else "",
-        f"{names.level_name('measure')} {a.measure}: {m.title if m else ''}." if a.measure else "") if part)
-    return head + "\n" + context + "\n" + _field_lines([
-        ("Responsible", a.responsible), ("Status", a.status_raw or "not given (blank in the matrix)"),
-        ("Reasoning for the progress", a.reasoning), ("Relevance", a.relevance),
-        ("Effectiveness", a.effectiveness), ("Possible next steps", a.next_steps),
-    ])
+    context = " ".join(
+        part
+        for part in (
+            f"{names.level_name('objective')} {a.objective}: {o.title if o else ''}." if a.objective else "",
+            f"{names.level_name('measure')} {a.measure}: {m.title if m else ''}." if a.measure else "",
+        )
+        if part
+    )
+    return (
+        head
+        + "\n"
+        + context
+        + "\n"
+        + _field_lines(
+            [
+                ("Responsible", a.responsible),
+                ("Status", a.status_raw or "not given (blank in the matrix)"),
+                ("Reasoning for the progress", a.reasoning),
+                ("Relevance", a.relevance),
+                ("Effectiveness", a.effectiveness),
+                ("Possible next steps", a.next_steps),
+            ]
+        )
+    )
 
 
 def indicator_text(ind: Indicator, owner_title: str, catalog: Catalog | None = None) -> str:
@@ -78,18 +105,29 @@ def indicator_text(ind: Indicator, owner_title: str, catalog: Catalog | None = N
     owner = "Overall objective" if ind.owner == "0" else names.label(ind.owner)
     return f"Indicator: {ind.name}\n{owner}: {owner_title}.\n" + _field_lines(
         [(v.label or "Value", v.raw) for v in ind.values]
-        + [("Reasoning for the progress", ind.reasoning), ("Possible next steps", ind.next_steps)])
+        + [("Reasoning for the progress", ind.reasoning), ("Possible next steps", ind.next_steps)]
+    )
 
 
-def measure_text(m: Measure, o: Objective | None, activities: list[Activity], indicators: list[Indicator],
-                 catalog: Catalog | None = None) -> str:
+def measure_text(
+    m: Measure,
+    o: Objective | None,
+    activities: list[Activity],
+    indicators: list[Indicator],
+    catalog: Catalog | None = None,
+) -> str:
     """A measure with its objective, responsible entity, relevance and the list of its activities."""
     names = catalog or Catalog()
-    lines = [f"{names.level_name('measure')} {m.id} {m.title}",
-             f"{names.level_name('objective')} {m.objective}: {o.title if o else ''}." if m.objective else "",
-             _field_lines([("Responsible entity", m.responsible), ("Relevance", m.relevance)])]
+    lines = [
+        f"{names.level_name('measure')} {m.id} {m.title}",
+        f"{names.level_name('objective')} {m.objective}: {o.title if o else ''}." if m.objective else "",
+        _field_lines([("Responsible entity", m.responsible), ("Relevance", m.relevance)]),
+    ]
     if activities:
-        lines.append("Activities: " + "; ".join(f"{a.id} {a.title} ({a.status_raw or 'status not given'})" for a in activities))
+        lines.append(
+            "Activities: "
+            + "; ".join(f"{a.id} {a.title} ({a.status_raw or 'status not given'})" for a in activities)
+        )
     if indicators:
         lines.append("Indicators: " + "; ".join(i.name for i in indicators))
     return "\n".join(l for l in lines if l)
@@ -98,8 +136,16 @@ def measure_text(m: Measure, o: Objective | None, activities: list[Activity], in
 def objective_text(o: Objective, measures: list[Measure], catalog: Catalog | None = None) -> str:
     """A specific objective with its responsible entity, achievement and measures."""
     label = "Overall objective" if o.id == "0" else (catalog or Catalog()).label(o.id)
-    lines = [f"{label}: {o.title}", _field_lines([
-        ("Responsible entity", o.responsible), ("Achievement of indicators", o.achievement), ("Relevance", o.relevance)])]
+    lines = [
+        f"{label}: {o.title}",
+        _field_lines(
+            [
+                ("Responsible entity", o.responsible),
+                ("Achievement of indicators", o.achievement),
+                ("Relevance", o.relevance),
+            ]
+        ),
+    ]
     if measures:
         lines.append(f"Measures ({len(measures)}): " + "; ".join(f"{m.id} {m.title}" for m in measures))
     return "\n".join(l for l in lines if l)
@@ -113,8 +159,20 @@ def record_chunks(catalog: Catalog, document: str) -> list[Chunk]:
     section = catalog.matrix_name
 
     def add(kind: str, key: str, text: str, ids: list[str], line: int) -> None:
-        out.append(Chunk(id=f"{document}#{kind}:{key}", text=text, document=document, doc_type="annex",
-                         kind=kind, section=section, ids=ids, record_id=key, line_start=line, line_end=line))
+        out.append(
+            Chunk(
+                id=f"{document}#{kind}:{key}",
+                text=text,
+                document=document,
+                doc_type="annex",
+                kind=kind,
+                section=section,
+                ids=ids,
+                record_id=key,
+                line_start=line,
+                line_end=line,
+            )
+        )
 
     for o in ([catalog.overall] if catalog.overall else []) + catalog.objectives:
         ms = [m for m in catalog.measures if m.objective == o.id]
@@ -122,14 +180,33 @@ def record_chunks(catalog: Catalog, document: str) -> list[Chunk]:
     for m in catalog.measures:
         acts = [a for a in catalog.activities if a.measure == m.id]
         inds = [i for i in catalog.indicators if i.owner == m.id]
-        add("measure", m.id, measure_text(m, objectives.get(m.objective), acts, inds, catalog), [i for i in (m.id, m.objective) if i], m.line)
+        add(
+            "measure",
+            m.id,
+            measure_text(m, objectives.get(m.objective), acts, inds, catalog),
+            [i for i in (m.id, m.objective) if i],
+            m.line,
+        )
     for ind in catalog.indicators:
         owner = objectives.get(ind.owner) or measures.get(ind.owner) or catalog.overall
-        ids = [ind.owner] + ([m.objective for m in [measures[ind.owner]] if m.objective] if ind.owner in measures else [])
-        add("indicator", ind.id, indicator_text(ind, owner.title if owner else "", catalog), [i for i in ids if i != "0"], ind.line)
+        ids = [ind.owner] + (
+            [m.objective for m in [measures[ind.owner]] if m.objective] if ind.owner in measures else []
+        )
+        add(
+            "indicator",
+            ind.id,
+            indicator_text(ind, owner.title if owner else "", catalog),
+            [i for i in ids if i != "0"],
+            ind.line,
+        )
     for a in catalog.activities:
-        add("activity", a.id, activity_text(a, measures.get(a.measure), objectives.get(a.objective), catalog),
-            [i for i in (a.id, a.measure, a.objective) if i], a.line)
+        add(
+            "activity",
+            a.id,
+            activity_text(a, measures.get(a.measure), objectives.get(a.objective), catalog),
+            [i for i in (a.id, a.measure, a.objective) if i],
+            a.line,
+        )
     return out
 
 
@@ -138,7 +215,9 @@ def _split_long(text: str) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     for sentence in SENTENCE_END.split(text):
-        if len(sentence) > MAX_CHARS or len(sentence.split()) > MAX_WORDS:  # a run-on: cut at words, then characters
+        if (
+            len(sentence) > MAX_CHARS or len(sentence.split()) > MAX_WORDS
+        ):  # a run-on: cut at words, then characters
             if current:
                 pieces.append(" ".join(current))
                 current = []
@@ -160,7 +239,7 @@ def _cut_run_on(text: str) -> list[str]:
     size = 0
     for word in text.split():
         for start in range(0, len(word), MAX_CHARS):
-            part = word[start: start + MAX_CHARS]
+            part = word[start : start + MAX_CHARS]
             if words and (len(words) >= MAX_WORDS or size + len(part) + 1 > MAX_CHARS):
                 pieces.append(" ".join(words))
                 words, size = [], 0
@@ -192,11 +271,22 @@ def prose_chunks(paras: list[Paragraph], document: str, doc_type: str) -> list[C
             counters[key] = counters.get(key, 0) + 1
             is_annex = section.lower().startswith("annex")
             text = f"[{section}]\n{piece}" if section else piece
-            out.append(Chunk(
-                id=f"{document}#section:{key}:{counters[key]}" + (f":p{group[0].page}" if group[0].page else ""),
-                text=text, document=document, doc_type="annex" if is_annex and doc_type == "report" else doc_type,
-                kind="section", section=section, ids=find_ids(piece), record_id=key,
-                line_start=group[0].line_start, line_end=group[-1].line_end, page=group[0].page))
+            out.append(
+                Chunk(
+                    id=f"{document}#section:{key}:{counters[key]}"
+                    + (f":p{group[0].page}" if group[0].page else ""),
+                    text=text,
+                    document=document,
+                    doc_type="annex" if is_annex and doc_type == "report" else doc_type,
+                    kind="section",
+                    section=section,
+                    ids=find_ids(piece),
+                    record_id=key,
+                    line_start=group[0].line_start,
+                    line_end=group[-1].line_end,
+                    page=group[0].page,
+                )
+            )
     return out
 
 
@@ -210,11 +300,13 @@ def chunk_document(doc: Document, glossary: Glossary | None = None) -> tuple[lis
         if span is None:
             paras.extend(paragraphs(page.lines, 1, page.number, extra_headings=headings))
             continue
-        paras.extend(paragraphs(page.lines[:span.start], 1, page.number, extra_headings=headings))
-        body = [clean_line(line) for line in page.lines[span.start + 1: span.end]]
+        paras.extend(paragraphs(page.lines[: span.start], 1, page.number, extra_headings=headings))
+        body = [clean_line(line) for line in page.lines[span.start + 1 : span.end]]
         catalog = catalog.merge(parse_matrix(body, span.start + 2, doc.name, span.title))
         if span.end < len(page.lines):
-            paras.extend(paragraphs(page.lines[span.end:], span.end + 1, page.number, extra_headings=headings))
+            paras.extend(
+                paragraphs(page.lines[span.end :], span.end + 1, page.number, extra_headings=headings)
+            )
     if any(p.section for p in paras):  # text before the first heading of a structured report is its summary
         for p in paras:
             if p.section:

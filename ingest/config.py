@@ -1,4 +1,5 @@
 """The one configuration object: every setting, read once from EGOV_* env vars or .env."""
+
 from __future__ import annotations
 
 from functools import lru_cache

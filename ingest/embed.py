@@ -1,4 +1,5 @@
 """Sentence-transformers embeddings, loaded once from a local path, never from the network."""
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,13 @@ class Embedder:
         """Unit-length embeddings of texts, in order."""
         if not texts:
             return []
-        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                    show_progress_bar=False, convert_to_numpy=True)
+        vectors = self.model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
         return vectors.tolist()
 
 

@@ -11,6 +11,7 @@
 
 It is validated at ingest; an error names the entry and what is wrong with it.
 """
+
 from __future__ import annotations
 
 import re
@@ -105,7 +106,11 @@ def parse_glossary(text: str, where: str = FILE_NAME) -> Glossary:
         problems = []
         for err in exc.errors():
             loc = err["loc"]
-            place = f"{loc[0]} entry {loc[1] + 1}" if len(loc) > 1 and isinstance(loc[1], int) else ".".join(map(str, loc))
+            place = (
+                f"{loc[0]} entry {loc[1] + 1}"
+                if len(loc) > 1 and isinstance(loc[1], int)
+                else ".".join(map(str, loc))
+            )
             field = f", field {loc[2]!r}" if len(loc) > 2 else ""
             problems.append(f"{place}{field}: {err['msg']}")
         raise GlossaryError(f"{where}: " + "; ".join(problems)) from exc

@@ -3,14 +3,39 @@
 Nothing here knows one evaluation's numbering: any leading number and 2 to 4 parts are IDs. Callers
 keep the IDs their catalog knows, so "activity 9.9.9.9" is found here and refused there.
 """
+
 from __future__ import annotations
 
 import re
 
 # General English names of the levels of a results framework; a document's own names come on top.
-LEVEL_WORDS = ("activity", "activities", "measure", "measures", "objective", "objectives", "so", "sos", "target",
-               "targets", "goal", "goals", "result", "results", "output", "outputs", "outcome", "outcomes",
-               "action", "actions", "priority", "priorities", "component", "components", "sub-measure")
+LEVEL_WORDS = (
+    "activity",
+    "activities",
+    "measure",
+    "measures",
+    "objective",
+    "objectives",
+    "so",
+    "sos",
+    "target",
+    "targets",
+    "goal",
+    "goals",
+    "result",
+    "results",
+    "output",
+    "outputs",
+    "outcome",
+    "outcomes",
+    "action",
+    "actions",
+    "priority",
+    "priorities",
+    "component",
+    "components",
+    "sub-measure",
+)
 _PART = r"\d{1,2}"
 # "1.4.2.2", "1. 4", "1.3.5." -- numbers joined by dots, with optional spaces after dots.
 _ID = re.compile(rf"(?<![\d.,])({_PART}(?:\s?\.\s?{_PART}){{1,3}})(?![\d]|\.\d)")
@@ -57,8 +82,10 @@ def find_ids(text: str, known: set[str] | frozenset[str] | None = None) -> list[
     for m in _ID.finditer(text):
         id_ = normalise_id(m.group(1))
         if depth(id_) == 2:
-            before = text[max(0, m.start() - 60): m.start()]
-            if not (_PRECEDING.search(before[-25:]) or _LISTED.search(before)) or _AMOUNT.match(text, m.end()):
+            before = text[max(0, m.start() - 60) : m.start()]
+            if not (_PRECEDING.search(before[-25:]) or _LISTED.search(before)) or _AMOUNT.match(
+                text, m.end()
+            ):
                 continue
         if known is not None and id_ not in known:
             continue

@@ -1,4 +1,5 @@
 """Read .txt, .md, .pdf and .docx files into text pages, or say plainly why a file cannot be read."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ SUPPORTED = (".txt", ".md", ".pdf", ".docx")
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
 MAX_PDF_PAGES = 5000
-HEADER = re.compile(r"^\s*(institution|interviewee|organisation|organization|date|role|interviewer)\s*:\s*(.+?)\s*$", re.I)
+HEADER = re.compile(
+    r"^\s*(institution|interviewee|organisation|organization|date|role|interviewer)\s*:\s*(.+?)\s*$", re.I
+)
 
 
 class LoadError(Exception):
@@ -81,7 +84,9 @@ def load_text(path: Path) -> list[Page]:
     """A .txt or .md file as one page of lines."""
     data = path.read_bytes()
     if len(data) > MAX_TEXT_BYTES:
-        raise LoadError(f"file too large ({len(data) // 1_000_000} MB; limit {MAX_TEXT_BYTES // 1_000_000} MB)")
+        raise LoadError(
+            f"file too large ({len(data) // 1_000_000} MB; limit {MAX_TEXT_BYTES // 1_000_000} MB)"
+        )
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise LoadError("empty file")
@@ -183,7 +188,9 @@ def load(path: Path, corpus_dir: Path | None = None) -> Document:
     meta: dict[str, str] = {}
     if is_interview and pages:
         meta, pages[0].lines = _split_header(pages[0].lines)
-    return Document(name=name, path=path, doc_type="interview" if is_interview else "report", pages=pages, meta=meta)
+    return Document(
+        name=name, path=path, doc_type="interview" if is_interview else "report", pages=pages, meta=meta
+    )
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -191,8 +198,13 @@ def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(f for f in sorted(p.rglob("*")) if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts) and f.name.lower() not in {"readme.md", GLOSSARY})
+            found.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.name.lower() not in {"readme.md", GLOSSARY}
+            )
         else:
             found.append(p)
     return found

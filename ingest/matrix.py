@@ -5,6 +5,7 @@ with hierarchical dotted IDs and carry status cells, whatever its heading says; 
 levels come from the words before the IDs (or the table header); the kinds are assigned from the
 deepest level up (activity, measure, objective); indicator columns keep their header labels and years.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,9 +32,16 @@ from ingest.values import parse_number
 
 _PART = r"\d{1,2}"
 # "Measure 1.1.1 Title", "Specific objective 1. 4. Title", "Target 1.2: Specific objective 1.2:", "1.1.1.1: Title"
-RECORD_CELL = re.compile(rf"^\s*(?P<word>(?:[A-Za-z][\w-]*\s+){{0,3}}?)(?P<id>{_PART}(?:\s?\.\s?{_PART}){{1,3}})(?!\d)\.?\s*[:.\-–]?\s*(?P<rest>.*)", re.S)
-OVERALL_CELL = re.compile(r"^\s*(?:overall|general|main)\s+(?:objective|goal)\s*\d*\s*[:.]?\s*(.*)", re.S | re.I)
-INDICATOR_HEADER = re.compile(r"^\s*(?:name of (?:the )?indicators?|indicators?(?: name)?|performance indicators?)\s*$", re.I)
+RECORD_CELL = re.compile(
+    rf"^\s*(?P<word>(?:[A-Za-z][\w-]*\s+){{0,3}}?)(?P<id>{_PART}(?:\s?\.\s?{_PART}){{1,3}})(?!\d)\.?\s*[:.\-–]?\s*(?P<rest>.*)",
+    re.S,
+)
+OVERALL_CELL = re.compile(
+    r"^\s*(?:overall|general|main)\s+(?:objective|goal)\s*\d*\s*[:.]?\s*(.*)", re.S | re.I
+)
+INDICATOR_HEADER = re.compile(
+    r"^\s*(?:name of (?:the )?indicators?|indicators?(?: name)?|performance indicators?)\s*$", re.I
+)
 UNIT = re.compile(r"\(\s*(number|%|percentage)\s*\)\s*$", re.I)
 YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 MIN_RECORDS = 2  # one ID-led row alone is a table that names an ID, not a matrix
@@ -81,12 +89,15 @@ def record_cell(value: str) -> RecordCell | None:
         return None
     if word and not word[0].isupper():
         return None
-    while (again := RECORD_CELL.match(rest)) and normalise_id(again.group("id")) == id_:  # "Target 1.2: Specific objective 1.2:"
+    while (again := RECORD_CELL.match(rest)) and normalise_id(
+        again.group("id")
+    ) == id_:  # "Target 1.2: Specific objective 1.2:"
         word, rest = " ".join(again.group("word").split()) or word, again.group("rest")
     return RecordCell(word, id_, rest)
 
 
 # --- where the matrix is ---------------------------------------------------------------------
+
 
 @dataclass
 class MatrixSpan:
@@ -127,6 +138,7 @@ def find_matrix(lines: list[str]) -> MatrixSpan | None:
 
 # --- levels ----------------------------------------------------------------------------------
 
+
 def detect_levels(cells: list[Cell]) -> list[Level]:
     """The levels of the hierarchy: ID depths present, their kinds (deepest = activity) and names."""
     words: dict[int, Counter[str]] = {}
@@ -138,20 +150,30 @@ def detect_levels(cells: list[Cell]) -> list[Level]:
             if rc.word:
                 words[depth(rc.id)][rc.word] += 1
     depths = sorted(words)[-3:]
-    header_names = [name for name, _ in Counter(
-        c.value for c in cells if 0 < len(c.value) <= 30 and c.value[0].isupper()
-        and c.value.lower().rstrip("s") in {"activity", "action", "sub-measure", "output"}).most_common()]
+    header_names = [
+        name
+        for name, _ in Counter(
+            c.value
+            for c in cells
+            if 0 < len(c.value) <= 30
+            and c.value[0].isupper()
+            and c.value.lower().rstrip("s") in {"activity", "action", "sub-measure", "output"}
+        ).most_common()
+    ]
     levels = []
     for n, d in enumerate(reversed(depths)):
         kind = KINDS[2 - n]
         common = words[d].most_common(1)
         named = common and common[0][1] * 2 >= total[d]  # most rows of the level name it ("Measure 1.1.1")
-        name = common[0][0] if named else (header_names[0] if header_names and n == 0 else DEFAULT_NAMES[kind])
+        name = (
+            common[0][0] if named else (header_names[0] if header_names and n == 0 else DEFAULT_NAMES[kind])
+        )
         levels.append(Level(depth=d, kind=kind, name=name))
     return sorted(levels, key=lambda lv: lv.depth)
 
 
 # --- records ---------------------------------------------------------------------------------
+
 
 def _field(lines: list[str], prefix: str) -> str:
     for line in lines:
@@ -166,7 +188,11 @@ def _header(cell: Cell, title: str) -> tuple[str, str, str]:
     responsible = _field(lines, "Responsible")
     achievement = next((ln.strip() for ln in lines[1:] if "achieved" in ln.lower()), "")
     achievement = re.sub(r"^(Achievement of indicators|Indicator achievement level)\s*:?\s*", "", achievement)
-    body = [ln for ln in title.split("\n") if ln.strip() and not ln.lower().startswith(("responsible", "achievement", "indicator achievement"))]
+    body = [
+        ln
+        for ln in title.split("\n")
+        if ln.strip() and not ln.lower().startswith(("responsible", "achievement", "indicator achievement"))
+    ]
     return " ".join(" ".join(body).split()).rstrip(" :"), responsible, achievement
 
 
@@ -203,7 +229,11 @@ def column_role(label: str) -> ValueRole:
 def _indicator(row: list[Cell], header: list[str], owner: str, n: int) -> Indicator:
     name = " ".join(row[0].value.split())
     unit_m = UNIT.search(name)
-    unit = unit_m.group(1).lower() if unit_m else ("%" if name.lower().startswith(("percentage", "the percentage", "share")) else "")
+    unit = (
+        unit_m.group(1).lower()
+        if unit_m
+        else ("%" if name.lower().startswith(("percentage", "the percentage", "share")) else "")
+    )
     unit = {"percentage": "%"}.get(unit, unit)
     values: list[IndicatorValue] = []
     reasoning: list[str] = []
@@ -215,17 +245,35 @@ def _indicator(row: list[Cell], header: list[str], owner: str, n: int) -> Indica
         low = label.lower()
         year = YEAR.search(label)
         if year:
-            values.append(IndicatorValue(label=" ".join(label.split()), year=int(year.group(1)), role=column_role(label),
-                                         raw=raw, number=parse_number(raw)))
+            values.append(
+                IndicatorValue(
+                    label=" ".join(label.split()),
+                    year=int(year.group(1)),
+                    role=column_role(label),
+                    raw=raw,
+                    number=parse_number(raw),
+                )
+            )
         elif "reason" in low or "comment" in low or "explanation" in low:
             reasoning.append(raw)
         elif "next" in low or "recommend" in low or "step" in low:
             next_steps.append(raw)
         else:
-            values.append(IndicatorValue(label=" ".join(label.split()), role=column_role(label), raw=raw, number=parse_number(raw)))
-    return Indicator(id=f"{owner}/ind{n}", owner=owner, name=name, unit=unit, values=values,
-                     reasoning="\n".join(r for r in reasoning if r), next_steps=" ".join(s for s in next_steps if s),
-                     line=row[0].line)
+            values.append(
+                IndicatorValue(
+                    label=" ".join(label.split()), role=column_role(label), raw=raw, number=parse_number(raw)
+                )
+            )
+    return Indicator(
+        id=f"{owner}/ind{n}",
+        owner=owner,
+        name=name,
+        unit=unit,
+        values=values,
+        reasoning="\n".join(r for r in reasoning if r),
+        next_steps=" ".join(s for s in next_steps if s),
+        line=row[0].line,
+    )
 
 
 def _activity(cells: list[Cell], rc: RecordCell, measure: str, objective: str) -> Activity:
@@ -236,12 +284,19 @@ def _activity(cells: list[Cell], rc: RecordCell, measure: str, objective: str) -
     status_at = 0 if rest and _is_status(rest[0]) else 1  # the responsible entity may be missing
     responsible = " ".join(c.value for c in rest[:status_at] if c.value)
     status_raw = rest[status_at].value if status_at < len(rest) else ""
-    after = [c.value for c in rest[status_at + 1:]]
+    after = [c.value for c in rest[status_at + 1 :]]
     after += [""] * (4 - len(after))
     return Activity(
-        id=rc.id, title=title, measure=measure, objective=objective,
-        responsible=responsible, status=normalise_status(status_raw), status_raw=status_raw,
-        reasoning=after[0], relevance=after[1], effectiveness=after[2],
+        id=rc.id,
+        title=title,
+        measure=measure,
+        objective=objective,
+        responsible=responsible,
+        status=normalise_status(status_raw),
+        status_raw=status_raw,
+        reasoning=after[0],
+        relevance=after[1],
+        effectiveness=after[2],
         next_steps="\n".join(v for v in after[3:] if v and v != "/") if any(after[3:]) else "",
         line=cells[0].line,
     )
@@ -259,8 +314,13 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
     def opens(cell: Cell) -> bool:
         v = cell.value
         rc = record_cell(v)
-        return bool((rc and depth(rc.id) in kind_at and rc.id not in seen) or OVERALL_CELL.match(v) and len(v) > 25
-                    or INDICATOR_HEADER.match(v.split("\n")[0]) or v.lower() in {bottom, "activity", "activities"})
+        return bool(
+            (rc and depth(rc.id) in kind_at and rc.id not in seen)
+            or OVERALL_CELL.match(v)
+            and len(v) > 25
+            or INDICATOR_HEADER.match(v.split("\n")[0])
+            or v.lower() in {bottom, "activity", "activities"}
+        )
 
     def ancestor(id_: str, kind: str) -> str:
         d = depth_of.get(kind)
@@ -275,7 +335,7 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
         j = i + 1
         while j < len(cells) and not opens(cells[j]):
             j += 1
-        body = cells[i + 1: j]
+        body = cells[i + 1 : j]
         rc = record_cell(v)
         kind = kind_at.get(depth(rc.id)) if rc and rc.id not in seen else None
         if rc and kind:
@@ -285,7 +345,8 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
             catalog.overall = Objective(id="0", title=title_, achievement=achievement, line=cell.line)
             owner = "0"
         elif INDICATOR_HEADER.match(v.split("\n")[0]) and any(
-                YEAR.search(c.value) for c in body if c.block == cell.block):  # a legend's "Indicator" has no columns
+            YEAR.search(c.value) for c in body if c.block == cell.block
+        ):  # a legend's "Indicator" has no columns
             header_cells = [c for c in [cell, *body] if c.block == cell.block]
             header = [c.value for c in header_cells]
             rows = _indicator_rows([c for c in body if c not in header_cells], len(header))
@@ -295,13 +356,29 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
                 catalog.indicators.append(_indicator(row, header, owner, n))
         elif rc and kind == "objective":
             title_, responsible, achievement = _header(cell, rc.rest)
-            catalog.objectives.append(Objective(id=rc.id, title=title_, responsible=responsible, achievement=achievement,
-                                                relevance=_relevance(body), line=cell.line))
+            catalog.objectives.append(
+                Objective(
+                    id=rc.id,
+                    title=title_,
+                    responsible=responsible,
+                    achievement=achievement,
+                    relevance=_relevance(body),
+                    line=cell.line,
+                )
+            )
             owner = rc.id
         elif rc and kind == "measure":
             title_, responsible, _ = _header(cell, rc.rest)
-            catalog.measures.append(Measure(id=rc.id, title=title_, objective=ancestor(rc.id, "objective"),
-                                            responsible=responsible, relevance=_relevance(body), line=cell.line))
+            catalog.measures.append(
+                Measure(
+                    id=rc.id,
+                    title=title_,
+                    objective=ancestor(rc.id, "objective"),
+                    responsible=responsible,
+                    relevance=_relevance(body),
+                    line=cell.line,
+                )
+            )
             owner = rc.id
         elif rc and kind == "activity":
             measure = parent(rc.id) if any(m.id == parent(rc.id) for m in catalog.measures) else ""
@@ -313,5 +390,3 @@ def parse_matrix(lines: list[str], first_line: int = 1, source: str = "", title:
     if catalog.overall:
         catalog.overall.document = source
     return catalog
-
-

@@ -1,4 +1,5 @@
 """Ingest: load files, chunk them, and bring the index in line, embedding only what changed."""
+
 from __future__ import annotations
 
 import fcntl
@@ -56,7 +57,9 @@ def ingest_lock(data_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IngestLocked(f"another ingest is running on {data_dir}; try again when it has finished") from None
+                    raise IngestLocked(
+                        f"another ingest is running on {data_dir}; try again when it has finished"
+                    ) from None
                 time.sleep(0.2)
         try:
             yield
@@ -64,8 +67,11 @@ def ingest_lock(data_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def load_corpus(paths: list[Path], corpus_dir: Path, glossary: Glossary | None = None,
-                ) -> tuple[dict[str, list[Chunk]], dict[str, Catalog], list[FileError]]:
+def load_corpus(
+    paths: list[Path],
+    corpus_dir: Path,
+    glossary: Glossary | None = None,
+) -> tuple[dict[str, list[Chunk]], dict[str, Catalog], list[FileError]]:
     """Chunks and records per loaded document, and the files that could not be loaded."""
     chunks: dict[str, list[Chunk]] = {}
     catalogs: dict[str, Catalog] = {}
@@ -96,14 +102,23 @@ def _embed_into(collection: Any, chunks: list[Chunk], model_path: str, quiet: bo
     bar = tqdm(total=len(chunks), desc=label, unit="chunk", disable=quiet)
     for batch in batches(chunks):
         vectors = embedder.embed([c.text for c in batch])
-        collection.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch],
-                          metadatas=[c.metadata() for c in batch], embeddings=vectors)
+        collection.upsert(
+            ids=[c.id for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
+            embeddings=vectors,
+        )
         bar.update(len(batch))
     bar.close()
 
 
-def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Settings | None = None,
-           quiet: bool = False, wait_seconds: float = 30.0) -> IngestSummary:
+def ingest(
+    paths: list[Path] | None = None,
+    rebuild: bool = False,
+    settings: Settings | None = None,
+    quiet: bool = False,
+    wait_seconds: float = 30.0,
+) -> IngestSummary:
     """Ingest the corpus folder (or the given files and folders) into the index; see IngestSummary.
 
     wait_seconds: how long to wait for another ingest on the same data folder before IngestLocked.
@@ -111,10 +126,14 @@ def ingest(paths: list[Path] | None = None, rebuild: bool = False, settings: Set
     settings = settings or get_settings()
     started = time.perf_counter()
     files = IndexFiles(settings.data_dir)
-    glossary = load_glossary(settings.corpus_dir)  # GlossaryError, naming the entry at fault, before anything is written
+    glossary = load_glossary(
+        settings.corpus_dir
+    )  # GlossaryError, naming the entry at fault, before anything is written
     with ingest_lock(settings.data_dir, wait_seconds):
         full = not paths
-        loaded, catalogs, errors = load_corpus(list(paths) if paths else [settings.corpus_dir], settings.corpus_dir, glossary)
+        loaded, catalogs, errors = load_corpus(
+            list(paths) if paths else [settings.corpus_dir], settings.corpus_dir, glossary
+        )
         failed = {doc_name(Path(e.file), settings.corpus_dir) for e in errors}
         old_chunks = files.load_chunks()
         old_catalogs = files.load_catalogs()

@@ -3,6 +3,7 @@
 Nothing here knows one evaluation: the level names, the ID depths, the indicator columns (their
 labels and years), the matrix's title and the programme period are read from the document.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -188,9 +189,16 @@ class Catalog(BaseModel):
         for level in self.levels:
             if level.kind == kind:
                 return level.depth
-        group: list[Objective] | list[Measure] | list[Activity] = (
-            {"objective": self.objectives, "measure": self.measures, "activity": self.activities}.get(kind) or [])  # type: ignore[assignment]
-        return group[0].id.count(".") + 1 if group else {"objective": 2, "measure": 3, "activity": 4}.get(kind, 4)
+        group: list[Objective] | list[Measure] | list[Activity] = {
+            "objective": self.objectives,
+            "measure": self.measures,
+            "activity": self.activities,
+        }.get(kind) or []  # type: ignore[assignment]
+        return (
+            group[0].id.count(".") + 1
+            if group
+            else {"objective": 2, "measure": 3, "activity": 4}.get(kind, 4)
+        )
 
     def level_name(self, kind: str) -> str:
         """The document's name for a kind of record ('Specific objective', 'Measure', 'Activity')."""
@@ -222,7 +230,12 @@ class Catalog(BaseModel):
 
     def as_of_year(self) -> int | None:
         """The latest year the matrix reports achieved values for: the year its statuses stand at."""
-        years = [v.year for ind in self.indicators for v in ind.of_role(ValueRole.ACHIEVED) if v.year and v.raw.strip()]
+        years = [
+            v.year
+            for ind in self.indicators
+            for v in ind.of_role(ValueRole.ACHIEVED)
+            if v.year and v.raw.strip()
+        ]
         return max(years) if years else (self.period[1] if self.period else None)
 
     def plan_period(self) -> str:
@@ -238,6 +251,7 @@ class Catalog(BaseModel):
 
     def merge(self, other: Catalog) -> Catalog:
         """This catalog with another's records added; a record this catalog has is never replaced."""
+
         def combine(a: list, b: list) -> list:
             by_id = {r.id: r for r in a}
             for r in b:

@@ -1,4 +1,5 @@
 """Prose structure: clean export debris, find numbered headings and annexes, cut paragraphs."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,9 @@ TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc\d+\]")
 IMAGE = re.compile(r"\[image: [^\]]*\]")
 INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\s?\d{1,2})*)\.?\s+(\S.{2,160})$")
-ANNEX = re.compile(r"^\s*((?:Annex|Appendix|Attachment)\s+[\dA-Z]{1,3}(?:\s*[-–]\s*[\dA-Z]{1,3})?\s*[:.\-–].*)$", re.I)
+ANNEX = re.compile(
+    r"^\s*((?:Annex|Appendix|Attachment)\s+[\dA-Z]{1,3}(?:\s*[-–]\s*[\dA-Z]{1,3})?\s*[:.\-–].*)$", re.I
+)
 MARKDOWN = re.compile(r"^(#{1,6})\s+(.+)$")
 
 
@@ -67,8 +70,13 @@ def heading_of(raw: str, cleaned: str, extra_headings: dict[str, str] | None = N
     return None
 
 
-def paragraphs(lines: list[str], first_line: int = 1, page: int | None = None,
-               start_path: list[str] | None = None, extra_headings: dict[str, str] | None = None) -> list[Paragraph]:
+def paragraphs(
+    lines: list[str],
+    first_line: int = 1,
+    page: int | None = None,
+    start_path: list[str] | None = None,
+    extra_headings: dict[str, str] | None = None,
+) -> list[Paragraph]:
     """Paragraphs with their section paths; each table row (tab-led cells) becomes one paragraph."""
     stack: list[Heading] = []
     base = list(start_path or [])

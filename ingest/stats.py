@@ -1,4 +1,5 @@
 """Counts of what the index holds, read from the files beside the collection."""
+
 from __future__ import annotations
 
 from ingest.config import Settings, get_settings

@@ -3,6 +3,7 @@
 The active collection's name lives in `active.json`; a rebuild fills a fresh collection and
 swaps that pointer in one atomic rename, so an interrupted rebuild leaves the old index answering.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,9 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -66,7 +69,9 @@ class IndexFiles:
     def load_chunks(self) -> list[Chunk]:
         if not self.chunks.exists():
             return []
-        return [Chunk(**json.loads(line)) for line in self.chunks.read_text(encoding="utf-8").splitlines() if line]
+        return [
+            Chunk(**json.loads(line)) for line in self.chunks.read_text(encoding="utf-8").splitlines() if line
+        ]
 
     def save_chunks(self, chunks: list[Chunk]) -> None:
         write_atomic(self.chunks, "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in chunks))
@@ -82,7 +87,9 @@ class IndexFiles:
         """All records of all documents, merged into one catalog."""
         merged = Catalog()
         # the shipped corpus first: a record it defines is never replaced by an upload's copy
-        for doc in sorted(self.load_catalogs().values(), key=lambda c: (c.source.startswith("uploads/"), c.source)):
+        for doc in sorted(
+            self.load_catalogs().values(), key=lambda c: (c.source.startswith("uploads/"), c.source)
+        ):
             merged = merged.merge(doc)
         return merged
 
@@ -96,7 +103,12 @@ class IndexFiles:
         write_atomic(self.glossary, glossary.model_dump_json(indent=1))
 
     def save_catalogs(self, catalogs: dict[str, Catalog]) -> None:
-        write_atomic(self.catalog, json.dumps({d: c.model_dump() for d, c in sorted(catalogs.items())}, ensure_ascii=False, indent=1))
+        write_atomic(
+            self.catalog,
+            json.dumps(
+                {d: c.model_dump() for d, c in sorted(catalogs.items())}, ensure_ascii=False, indent=1
+            ),
+        )
 
 
 def open_collection(client: Any, name: str, model_path: str) -> Any:
@@ -104,7 +116,8 @@ def open_collection(client: Any, name: str, model_path: str) -> Any:
     from ingest.embed import EgovEmbeddingFunction
 
     return client.get_or_create_collection(
-        name=name, embedding_function=EgovEmbeddingFunction(model_path),
+        name=name,
+        embedding_function=EgovEmbeddingFunction(model_path),
         metadata={"hnsw:space": "cosine"},
     )
 
@@ -122,7 +135,7 @@ def stored_hashes(collection: Any) -> dict[str, str]:
 
 def batches(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
-        yield items[i: i + size]
+        yield items[i : i + size]
 
 
 def new_collection_name(prefix: str) -> str:

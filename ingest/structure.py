@@ -1,4 +1,5 @@
 """Facts a document states about itself: the programme period and the abbreviations it defines."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,9 @@ from ingest.records import Catalog
 
 YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b")
 # "National Digital Agency (NDA)": capitalised words on one line, then the abbreviation in brackets
-DEFINED = re.compile(r"((?:[A-Z][\w’'-]*[ \t]+(?:(?:of|and|for|the|on|in|to|&)[ \t]+)*){1,8})\(([A-Z][A-Za-z]{1,9})\)")
+DEFINED = re.compile(
+    r"((?:[A-Z][\w’'-]*[ \t]+(?:(?:of|and|for|the|on|in|to|&)[ \t]+)*){1,8})\(([A-Z][A-Za-z]{1,9})\)"
+)
 SMALL = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
 
@@ -34,11 +37,16 @@ def programme_period(text: str, catalog: Catalog) -> tuple[tuple[int, int] | Non
         return None, None
     first_seen = {r: n for n, r in enumerate(dict.fromkeys(_in_order(text)))}
     years = {v.year for ind in catalog.indicators for v in ind.values if v.year}
+
     def overlap(r: tuple[int, int]) -> float:  # Jaccard of the range's years and the columns' years
         span = set(range(r[0], r[1] + 1))
         return len(span & years) / len(span | years)
-    period = (max(ranges, key=lambda r: (overlap(r), -first_seen.get(r, 0))) if years
-              else min(ranges, key=lambda r: first_seen.get(r, 0)))
+
+    period = (
+        max(ranges, key=lambda r: (overlap(r), -first_seen.get(r, 0)))
+        if years
+        else min(ranges, key=lambda r: first_seen.get(r, 0))
+    )
     later = [r for r in ranges if r[0] > period[1]]
     nxt = max(later, key=lambda r: (ranges[r], -r[0])) if later else None
     return period, nxt
@@ -59,7 +67,12 @@ def _initials_fit(long: list[str], abbr: str) -> bool:
     for w in words:
         if i < len(letters) and w[0].upper() == letters[i]:
             i += 1
-            while i < len(letters) and len(w) > 1 and letters[i] in w[1:].upper() and i < len(letters) - (len(words) - words.index(w) - 1):
+            while (
+                i < len(letters)
+                and len(w) > 1
+                and letters[i] in w[1:].upper()
+                and i < len(letters) - (len(words) - words.index(w) - 1)
+            ):
                 i += 1
     return i == len(letters) and len(words) >= 2
 

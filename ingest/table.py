@@ -1,4 +1,5 @@
 """The row/cell model of the Word export: a tab-led line opens a cell, other lines continue it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Numbers as the report writes them: dots group thousands, commas mark decimals."""
+
 from __future__ import annotations
 
 import re
