@@ -206,7 +206,9 @@ def _compose(
         return d, False, sig
 
     strict = bool(unknown_names(query, index))  # a name the corpus never uses: answer only on strong evidence
-    floor_record = 0.0 if gated else (ABSTAIN_STRICT if strict else ABSTAIN_RECORD)
+    # a record answers only when it matches well enough (else the best sentences do); with the gate on, weak
+    # sentences are still composed and the answerability model decides whether to say them
+    floor_record = ABSTAIN_STRICT if strict else ABSTAIN_RECORD
     floor_free = 0.0 if gated else (ABSTAIN_STRICT if strict else ABSTAIN_FREE)
     subject = None if strict else find_subject(index, search_text, vector)
     sig.subject = subject.score if subject is not None else 0.0
