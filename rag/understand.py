@@ -134,6 +134,10 @@ ABOUT = re.compile(
     re.I | re.S,
 )
 COMPARE = re.compile(r"\bcompare|\bcomparison\b|\bdifferen|\bversus\b|\bvs\.?\b|\bboth\b", re.I)
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
+ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|last)(?: one| of them| activity| measure| item)?\b", re.I
+)
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 FOLLOWUP = re.compile(
     r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
@@ -221,7 +225,11 @@ def understand(
     ):  # "activity 1.4.9.9" does not exist: nothing to inherit
         carried = _ids_in_history(history, known)
         m = NEXT.search(text)
-        if carried and m:
+        nth = ORDINAL.search(words)
+        if carried and nth and not m:  # "the first one", "the last of them": that one of the IDs just named
+            pick = ORDINALS[nth.group(1).lower()]
+            ids, inherited = ([carried[pick]] if -len(carried) <= pick < len(carried) else carried[:1]), True
+        elif carried and m:
             step = 1 if m.group(1).lower() in {"next", "following"} else -1
             kind = {"activities": "activity", "measures": "measure", "objectives": "objective"}.get(
                 units.words.get(m.group(2).lower(), ""), ""

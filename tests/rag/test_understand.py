@@ -513,3 +513,11 @@ def test_the_next_measure_is_asked_about_as_a_whole() -> None:
     history = conversation("Tell me about measure 1.3.5", "Measure 1.3.5 is ...")
     query = q("and the next measure?", history)
     assert query.ids == ["1.4.1"] and query.intent == "about"
+
+
+@pytest.mark.parametrize(
+    "question, expected", [("the first one - who runs it?", "1.3.5.1"), ("and the last of them?", "1.4.2.1")]
+)
+def test_an_ordinal_picks_that_one_of_the_ids_just_named(question: str, expected: str) -> None:
+    history = conversation("Which activities were abandoned?", "1.3.5.1, 1.4.1.1 and 1.4.2.1 were abandoned.")
+    assert q(question, history).ids == [expected]
