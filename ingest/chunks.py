@@ -13,10 +13,10 @@ from ingest.matrix import find_matrix, parse_matrix
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from ingest.sections import Paragraph, clean_line, paragraphs
 from ingest.structure import defined_abbreviations, programme_period
+from ingest.text import split_sentences
 
 MIN_WORDS, MAX_WORDS = 80, 300
 MAX_CHARS = 4000  # a piece with no sentence end (a pasted blob, a 10 MB line) is cut to this size
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 
 
 @dataclass
@@ -214,7 +214,7 @@ def _split_long(text: str) -> list[str]:
     """A paragraph over MAX_WORDS cut at sentence ends into pieces of at most about MAX_WORDS."""
     pieces: list[str] = []
     current: list[str] = []
-    for sentence in SENTENCE_END.split(text):
+    for sentence in split_sentences(text):
         if (
             len(sentence) > MAX_CHARS or len(sentence.split()) > MAX_WORDS
         ):  # a run-on: cut at words, then characters

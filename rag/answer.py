@@ -9,6 +9,7 @@ import numpy as np
 
 from ingest.ids import find_ids
 from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
+from ingest.text import split_sentences
 from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
@@ -56,7 +57,7 @@ def _norm(text: str) -> str:
 def _first_sentences(text: str, n: int = 2, limit: int = 400) -> str:
     """The first n sentences of a cell, whitespace folded, cut at a sentence end when too long."""
     text = _norm(text)
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text)
+    parts = split_sentences(text)
     out = " ".join(parts[:n])
     if len(out) > limit:
         out = out[:limit].rsplit(" ", 1)[0] + " …"
@@ -68,7 +69,7 @@ def _quote(value: str, fallback: str) -> str:
     value = _norm(value)
     if not value or value == "/":
         return _norm(fallback)
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", value)[0]
+    first = split_sentences(value)[0]
     return first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first
 
 

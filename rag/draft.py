@@ -26,6 +26,7 @@ from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
 from ingest.ids import find_ids, normalise_id
 from ingest.records import Activity, Catalog, Indicator, Measure
+from ingest.text import split_sentences as sentences_of
 from rag.answer import cite_indicator, cite_record
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Citation, Source
@@ -161,8 +162,6 @@ class DraftDoc(BaseModel):
 
 # ---------------------------------------------------------------- text helpers
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
-ENDS_WITH_ID = re.compile(r"(?:\b\d{1,2}(?:\.\d{1,2}){1,3}\.?|\b(?:e\.g|i\.e|No|Art|viz|cf)\.|:)$")
 CLAUSE = re.compile(r",?\s+while\s+|;\s+")
 
 
@@ -175,14 +174,14 @@ def _norm(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph; a piece ending with an ID ("Activities: 1.1.9.3.") joins the next."""
+    """Sentences of a paragraph (ingest.text's splitter); a piece of one or two words joins the next."""
     out: list[str] = []
-    for piece in SENTENCE_END.split(_norm(text)):
-        if out and (ENDS_WITH_ID.search(out[-1]) or len(out[-1].split()) < 3):
+    for piece in sentences_of(_norm(text)):
+        if out and len(out[-1].split()) < 3:
             out[-1] = out[-1] + " " + piece
         else:
             out.append(piece)
-    return [s for s in out if s.strip()]
+    return out
 
 
 def _cell_sentences(value: str) -> list[str]:

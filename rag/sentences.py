@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.chunks import Chunk
+from ingest.text import split_sentences as sentences_of
 
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
 FIELD = re.compile(r"^([A-Z][A-Za-z0-9 ()/-]{2,45}):\s+(.+)$")
 
 
@@ -28,7 +28,7 @@ CELL = re.compile(r"\s+\|\s+")  # table cells a loader joined on one line: a quo
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph (each table cell on its own), long run-ons left whole."""
-    return [s.strip() for cell in CELL.split(text) for s in SENTENCE_END.split(cell) if len(s.strip()) > 1]
+    return [s for cell in CELL.split(text) for s in sentences_of(cell, at_semicolons=True) if len(s) > 1]
 
 
 LISTING_LABELS = {

@@ -286,3 +286,18 @@ def test_a_broad_question_gets_the_points_of_its_section(indexed: Settings, inde
     assert answer.answer.count("•") >= 3 and "?”" not in answer.answer
     assert all("recommend" in c.source.lower() or "limitation" in c.source.lower() for c in answer.citations)
     _grounded(answer, index)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the report say about the quality of open data?",
+        "Why was activity 1.4.2.2 abandoned?",
+        "What happened to the open data portal upgrade?",
+    ],
+)
+def test_no_quote_ends_at_a_dotted_id(indexed: Settings, question: str) -> None:
+    """A sentence that goes on after 'and 1.4.2.2.' is quoted whole."""
+    answer = ask(question, settings=indexed)
+    for c in answer.citations:
+        assert not re.search(r"\b\d{1,2}(?:\.\d{1,2}){1,3}\.$", c.quote.strip()), c.quote

@@ -1,0 +1,27 @@
+"""The one sentence splitter, shared by chunking, answers, quotes and drafts.
+
+A sentence ends at '.', '!' or '?' (and, for quoting, ';') before a capital letter, a digit or an opening quote,
+except after a dotted ID ("... and 1.4.2.2. Improvement of the portal" goes on) or a common abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+
+_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+_END_OR_SEMICOLON = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
+# what a piece may end with that is not the end of a sentence: an ID, an abbreviation, a colon
+NO_END = re.compile(
+    r"(?:\b\d{1,2}(?:\.\d{1,2}){1,3}\.?|\b(?:e\.g|i\.e|No|Nr|Art|viz|cf|etc|approx|Mr|Ms|Mrs|Dr|vs|St)\.|:)$"
+)
+
+
+def split_sentences(text: str, at_semicolons: bool = False) -> list[str]:
+    """The sentences of a paragraph, in order, whitespace at their edges removed; nothing is dropped or changed."""
+    out: list[str] = []
+    for piece in (_END_OR_SEMICOLON if at_semicolons else _END).split(text):
+        if out and NO_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if s.strip()]
