@@ -198,56 +198,21 @@ def install_error_handlers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- streaming
 
 
-def _stream_function() -> Any:
-    """rag's streaming answerer when one exists (rag.stream or rag.llm), else None."""
-    import importlib
-
-    for module in ("rag.stream", "rag.llm"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        fn = getattr(mod, "stream_answer", None)
-        if callable(fn):
-            return fn
-    return None
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…:;”\"])(\s+)")
-
-
-def sentence_pieces(text: str) -> list[str]:
-    """Text cut after each sentence, whitespace kept, so the pieces join back to the text exactly."""
-    parts = _SENTENCE_END.split(text)
-    pieces: list[str] = []
-    for i in range(0, len(parts), 2):
-        piece = parts[i] + (parts[i + 1] if i + 1 < len(parts) else "")
-        if piece:
-            pieces.append(piece)
-    return pieces
-
-
 def answer_stream(
     question: str, history: list[dict] | None, filters: Any, settings: Settings, k: int | None = None
 ) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the final Answer (always last)."""
-    fn = _stream_function()
-    if fn is not None:
-        final: Answer | None = None
-        pieces: list[str] = []
-        for item in fn(question, history, filters, settings):
-            if isinstance(item, Answer):
-                final = item
-            elif isinstance(item, str) and item:
-                pieces.append(item)
-                yield item
-        yield final if final is not None else Answer(answer="".join(pieces))
-        return
-    from rag.ask import ask
+    from rag.stream import stream_answer
 
-    answer = ask(question, history=history, filters=filters, settings=settings, k=k)
-    yield from sentence_pieces(answer.answer)
-    yield answer
+    final: Answer | None = None
+    pieces: list[str] = []
+    for item in stream_answer(question, history, filters, settings, k=k):
+        if isinstance(item, Answer):
+            final = item
+        elif isinstance(item, str) and item:
+            pieces.append(item)
+            yield item
+    yield final if final is not None else Answer(answer="".join(pieces))
 
 
 # ---------------------------------------------------------------- citations as text

@@ -244,17 +244,6 @@ class LocalBackend:
             log.exception("ask")
             raise BackendError(f"The assistant could not answer ({exc.__class__.__name__}: {exc}).") from exc
 
-    def _stream_fn(self) -> Any:
-        for name in ("rag.llm", "rag.stream"):
-            try:
-                module = __import__(name, fromlist=["stream_answer"])
-            except ImportError:
-                continue
-            fn = getattr(module, "stream_answer", None)
-            if fn is not None:
-                return fn
-        return None
-
     def stream(
         self,
         question: str,
@@ -263,13 +252,11 @@ class LocalBackend:
         k: int | None = None,
         mode: str | None = None,
     ) -> Iterator[str | Answer]:
-        fn = self._stream_fn()
-        if fn is None:
-            yield self.ask(question, history, filters, k=k, mode=mode)
-            return
+        from rag.stream import stream_answer
+
         settings = mode_settings(self.settings, mode, k)
         try:
-            yield from fn(question, history, filters or None, settings)
+            yield from stream_answer(question, history, filters or None, settings, k=k)
         except Exception as exc:  # noqa: BLE001
             log.exception("stream")
             raise BackendError(f"The assistant could not answer ({exc.__class__.__name__}: {exc}).") from exc

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -294,6 +294,9 @@ LINE = re.compile(r"(?=\n)")
 THINK_START, THINK_END = "<think>", "</think>"
 # What the prompt itself states, which a sentence may repeat without a source.
 PROMPT_FACTS: tuple[str, ...] = ()
+
+
+OWN_RECORD = 2.0  # a quote from the cited record's own row, over one from prose that names the record
 
 
 def _digits(token: str) -> str:
@@ -642,11 +645,13 @@ class GuardStream:
             v = self.views[i]
             own = id_ is not None and str(v.source.metadata.get("record_id") or "") == id_
             for pos, (s, toks, nums) in enumerate(v.sentences):
+                # the record's own fields speak of its ID whether or not they write it, and outrank prose
+                # that names it unless the prose shares clearly more of what the model said
                 score = (
                     len(words & toks)
                     + 3.0 * len(figures & nums)
-                    + (1.5 if id_ and id_ in find_ids(s) else 0.0)
-                    + (0.5 if own else 0.0)
+                    + (1.5 if own or (id_ and id_ in find_ids(s)) else 0.0)
+                    + (OWN_RECORD if own else 0.0)
                     - 0.001 * pos
                 )
                 if best is None or score > best[0]:
@@ -866,74 +871,6 @@ def llm_answer(query: Any, extractive: Answer, turns: Sequence[Turn] | None, set
         )
         return _fallback(extractive, error_notice(exc, settings))
     return _finish(stream, extractive, settings)
-
-
-SENTENCE_PIECE = re.compile(r"(?<=[.!?”])\s+(?=[A-Z0-9“\"(])")
-
-
-def sentence_pieces(text: str) -> list[str]:
-    """Text cut into sentence pieces that join back to it exactly (each after the first keeps its space)."""
-    pieces, prev = [], 0
-    for m in SENTENCE_PIECE.finditer(text):
-        pieces.append(text[prev : m.start()])
-        prev = m.start()
-    pieces.append(text[prev:])
-    return [p for p in pieces if p]
-
-
-def stream_answer(
-    question: str,
-    history: Sequence[Turn] | Sequence[dict] | None = None,
-    filters: Any = None,
-    settings: Settings | None = None,
-) -> Iterator[str | Answer]:
-    """Text pieces of the answer as they are produced, then the full Answer (always last).
-
-    Extractive mode: the answer's sentences. LLM mode: the model's reply streamed token by token through
-    the citation guard, yielding each sentence once it is complete and checked (none before the first
-    grounded one). When the model fails, abstains or proves ungrounded before any piece was sent, the
-    extractive answer's (or the abstention's) sentences are sent instead, so the pieces join to the final
-    Answer's text; only a failure in mid-reply leaves them different, and the final Answer is authoritative.
-    """
-    from rag.ask import ask
-
-    settings = settings or get_settings()
-    turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
-    base = ask(
-        question,
-        history=turns,
-        filters=filters,
-        settings=settings.model_copy(update={"llm_provider": "none"}),
-    )
-    if settings.llm_provider == "none" or base.abstained or not base.sources or base.intent == "draft":
-        yield from sentence_pieces(base.answer)
-        yield base
-        return
-    sent = False
-    try:
-        model = make_chat_model(settings)
-        standalone = condense(_question_text(question), turns, model)
-        stream = GuardStream(base.sources, _catalog(settings))
-        for chunk in model.stream(build_messages(standalone, base.sources, turns)):
-            for piece in stream.feed(content_text(chunk)):
-                sent = True
-                yield piece
-        for piece in stream.finish():
-            sent = True
-            yield piece
-    except Exception as exc:  # noqa: BLE001 - any model failure falls back to the extractive answer
-        log.warning(
-            "LLM stream failed (%s: %s); falling back to the extractive answer", type(exc).__name__, exc
-        )
-        final = _fallback(base, error_notice(exc, settings))
-        if not sent:
-            yield from sentence_pieces(final.answer)
-        yield final
-        return
-    final = _finish(stream, base, settings)
-    if not sent:
-        yield from sentence_pieces(final.answer)
-    yield final
 
 
 def rewrite_prose(

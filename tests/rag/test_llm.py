@@ -26,11 +26,10 @@ from rag.llm import (
     llm_answer,
     make_chat_model,
     rewrite_prose,
-    sentence_pieces,
     split_segments,
-    stream_answer,
 )
 from rag.models import Answer, Source, Turn
+from rag.stream import sentence_pieces, stream_answer
 
 # ---------------------------------------------------------------- sources written like the index's
 
