@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rag.draft import DraftDoc, MeasureEntry, Statement
+# The renderers read a DraftDoc's fields (rag/draft.py) without importing it, so that the draft's models can
+# offer to_markdown() and to_docx_bytes() without an import cycle.
 
 
-def _headers(doc: DraftDoc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _headers(doc: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The tables' headers, with the year the matrix's statuses stand at."""
     status = f"Status {doc.as_of}".strip() if doc.as_of else "Status"
     return (
@@ -19,7 +19,7 @@ def _headers(doc: DraftDoc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str
     )
 
 
-def _source_note(doc: DraftDoc) -> str:
+def _source_note(doc: Any) -> str:
     return (
         f"Drafted from the evaluation (its findings, its recommendations and {doc.matrix}). Numbers in brackets "
         "refer to the sources listed at the end; every quote is verbatim."
@@ -50,7 +50,7 @@ def _source_line(n: int, c) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
-def render_markdown(doc: DraftDoc) -> str:
+def render_markdown(doc: Any) -> str:
     lines: list[str] = [f"# {doc.title}", ""]
     if not doc.covered:
         lines += [doc.message or "The evaluation does not cover this request.", ""]
@@ -69,7 +69,7 @@ def render_markdown(doc: DraftDoc) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
+def _entry_markdown(doc: Any, e: Any) -> list[str]:
     ACTIVITY_HEADER, LEFT_OUT_HEADER, INDICATOR_HEADER = _headers(doc)
     out = [f"## {doc.measure_name} {e.id}: {e.title}", ""]
     facts = []
@@ -166,7 +166,7 @@ def _entry_markdown(doc: DraftDoc, e: MeasureEntry) -> list[str]:
 # ---------------------------------------------------------------- Word
 
 
-def render_docx(doc: DraftDoc) -> bytes:
+def render_docx(doc: Any) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
@@ -216,7 +216,7 @@ def _table(d, header: tuple[str, ...], rows: list[tuple[str, ...]]):
     return table
 
 
-def _noted(d, label: str, notes: list[Statement]) -> None:
+def _noted(d, label: str, notes: list[Any]) -> None:
     """A bullet with the label in bold and what the evaluation says about it, cited; nothing when it says nothing."""
     if notes:
         para = d.add_paragraph(style="List Bullet")
@@ -224,12 +224,12 @@ def _noted(d, label: str, notes: list[Statement]) -> None:
         para.add_run(" ".join(_with_refs(s.text, s.refs) for s in notes))
 
 
-def _bullets(d, statements: list[Statement], prefix: str = "") -> None:
+def _bullets(d, statements: list[Any], prefix: str = "") -> None:
     for s in statements:
         d.add_paragraph(prefix + _with_refs(s.text, s.refs), style="List Bullet")
 
 
-def _entry_docx(d, doc: DraftDoc, e: MeasureEntry) -> None:
+def _entry_docx(d, doc: Any, e: Any) -> None:
     ACTIVITY_HEADER, LEFT_OUT_HEADER, INDICATOR_HEADER = _headers(doc)
     d.add_heading(f"{doc.measure_name} {e.id}: {e.title}", level=1)
     facts = d.add_paragraph()
