@@ -20,6 +20,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ingest.text import fold, to_latin
+
 FILE_NAME = "glossary.toml"
 
 
@@ -37,8 +39,21 @@ def _check_pattern(value: str | None) -> str | None:
 
 
 def phrases_pattern(phrases: list[str]) -> str:
-    """A case-insensitive pattern for plain phrases, each matched from a word start."""
-    return "|".join(rf"\b{re.escape(p.strip())}" for p in phrases if p.strip())
+    """A case-insensitive pattern for plain phrases, each matched from a word start, with or without diacritics
+    and in either script (a question is matched as written and folded to Latin without diacritics)."""
+    forms = dict.fromkeys(f for p in phrases if p.strip() for f in (p.strip(), fold(to_latin(p.strip()))))
+    return "|".join(rf"\b{_inflected(f)}" for f in forms)
+
+
+def _inflected(phrase: str) -> str:
+    """A phrase's pattern whose longer words may take other endings ('Portal otvorenih podataka' also finds
+    'Portala otvorenih podataka'): words of six letters or more keep all but their last two letters."""
+    words = phrase.split()
+    if len(words) < 2:
+        return re.escape(phrase)
+    return r"\s+".join(
+        rf"{re.escape(w[:-2])}\w*" if len(w) >= 6 and w.isalpha() else re.escape(w) for w in words
+    )
 
 
 class Body(BaseModel):

@@ -7,6 +7,7 @@ except after a dotted ID ("... and 1.4.2.2. Improvement of the portal" goes on) 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 _END_OR_SEMICOLON = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
@@ -25,3 +26,31 @@ def split_sentences(text: str, at_semicolons: bool = False) -> list[str]:
         else:
             out.append(piece)
     return [s.strip() for s in out if s.strip()]
+
+
+# ---------------------------------------------------------------- scripts and diacritics
+
+CYRILLIC = dict(
+    zip(
+        "абвгдђежзијклљмнњопрстћуфхцчџшАБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШ",
+        [
+            *"a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š".split(),
+            *"A B V G D Đ E Ž Z I J K L Lj M N Nj O P R S T Ć U F H C Č Dž Š".split(),
+        ],
+        strict=True,
+    )
+)
+_FOLD = str.maketrans(
+    {"š": "s", "đ": "dj", "č": "c", "ć": "c", "ž": "z", "Š": "S", "Đ": "Dj", "Č": "C", "Ć": "C", "Ž": "Z"}
+)
+
+
+def to_latin(text: str) -> str:
+    """Serbian Cyrillic written in Latin letters; other text as it is."""
+    return "".join(CYRILLIC.get(ch, ch) for ch in text)
+
+
+def fold(text: str) -> str:
+    """Latin Serbian without diacritics ('zašto' -> 'zasto', 'Đ' -> 'Dj'); other accents removed too."""
+    text = text.translate(_FOLD)
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

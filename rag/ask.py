@@ -9,6 +9,7 @@ import numpy as np
 
 from ingest.config import Settings, get_settings
 from ingest.records import Activity, Indicator, Measure
+from ingest.text import fold, to_latin
 from rag.answer import (
     Draft,
     add_prose,
@@ -43,6 +44,7 @@ from rag.scope import (
     unknown_names,
     year_missing,
 )
+from rag.serbian import is_serbian, to_english
 from rag.subject import Subject, find_subject, mentions
 from rag.tokenize import tokenize
 from rag.understand import DRAFT, Query, understand
@@ -494,6 +496,26 @@ def _sources(hits: list[Hit]) -> list[Source]:
     return out
 
 
+SERBIAN_NOTICE = (
+    "Odgovor je na engleskom, jeziku evaluacije (the answer is in English, the evaluation's language)."
+)
+
+
+def _from_serbian(text: str, index: Index) -> str:
+    """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
+    latin = to_latin(text)
+    english = to_english(text, index.idf, tokenize)
+    named = [
+        k for k in dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin)))
+    ]
+    terms = [
+        means
+        for pattern, means in index.names.term_patterns()
+        if pattern.search(latin) or pattern.search(fold(latin))
+    ]
+    return " ".join([english, *named, *terms]).strip()
+
+
 def ask(
     question: str,
     history: list[Turn] | list[dict] | None = None,
@@ -528,9 +550,20 @@ def ask(
             intent="no_index",
             answer_id=answer_id,
         )
+    notice = None
+    if is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:]):
+        # the evaluation is in English: a Serbian question is read into the engine's English, answered in English
+        text = _from_serbian(text, index)
+        turns = [
+            Turn(role=t.role, content=_from_serbian(t.content, index)) if t.role == "user" else t
+            for t in turns
+        ]
+        notice = SERBIAN_NOTICE
     parts = split_question(text) if split and not DRAFT.search(text) else [text]
     if len(parts) > 1:
-        return _ask_parts(parts, turns, flt, settings, k, answer_id)
+        got = _ask_parts(parts, turns, flt, settings, k, answer_id)
+        got.notice = got.notice or notice
+        return got
     query = understand(text, turns, index.catalog, index.names)
     if query.intent == "draft":
         return draft_answer(text, settings=settings, answer_id=answer_id)
@@ -560,6 +593,7 @@ def ask(
         answer_id=answer_id,
         confidence=None if draft.confidence is None else round(draft.confidence, 3),
         signals=signals.as_dict() if signals is not None else None,
+        notice=notice,
     )
     if settings.llm_provider != "none" and not abstained:
         from rag.llm import llm_answer

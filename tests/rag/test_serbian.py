@@ -1,0 +1,75 @@
+"""rag.serbian and the script utilities of ingest.text: Serbian questions in either script, with or without
+diacritics, read into the engine's English."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.config import Settings
+from ingest.text import fold, to_latin
+from rag.ask import ask
+from rag.serbian import is_serbian, to_english
+
+
+def test_scripts_and_diacritics() -> None:
+    assert (
+        to_latin("Шта је са мером 1.3.5? Љубав, њива, џеп, ђак")
+        == "Šta je sa merom 1.3.5? Ljubav, njiva, džep, đak"
+    )
+    assert fold("Zašto je odustano? Đak, čas, ćup, žaba") == "Zasto je odustano? Djak, cas, cup, zaba"
+
+
+@pytest.mark.parametrize(
+    "question, serbian",
+    [
+        ("Шта је са активношћу 1.4.2.2?", True),
+        ("Zašto je odustano od aktivnosti 1.4.2.2?", True),
+        ("zasto je odustano od aktivnosti 1.4.2.2", True),
+        ("What is the status of activity 1.4.2.2?", False),
+        ("Why was the e-Paper programme dropped, and who ran it?", False),
+    ],
+)
+def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
+    assert is_serbian(question) is serbian
+
+
+@pytest.mark.parametrize(
+    "question, english",
+    [
+        ("Шта је са активношћу 1.4.2.2?", "what happened to activity 1.4.2.2?"),
+        ("koliko aktivnosti je napusteno ukupno?", "how many activities je abandoned in total?"),
+        (
+            "Које активности под мером 1.3.5 нису ни започете?",
+            "which activities pod measure 1.3.5 not initiated?",
+        ),
+        ("Ko je odgovoran za meru 1.3.5?", "who is responsible for za measure 1.3.5?"),
+    ],
+)
+def test_question_words_statuses_and_kinds_are_read(question: str, english: str) -> None:
+    assert to_english(question) == english
+
+
+@pytest.mark.parametrize(
+    "question, id_, status",
+    [
+        ("Шта је са активношћу 1.4.2.2?", "1.4.2.2", "abandoned"),
+        ("Zašto je odustano od aktivnosti 1.3.5.1?", "1.3.5.1", "abandoned"),
+        ("da li je zavrsena aktivnost 1.1.1.1?", "1.1.1.1", "completed"),
+    ],
+)
+def test_a_serbian_question_is_answered_from_the_english_record(
+    indexed: Settings, question: str, id_: str, status: str
+) -> None:
+    answer = ask(question, settings=indexed)
+    assert not answer.abstained and answer.citations[0].id == id_ and status in answer.answer.lower()
+    assert answer.notice and "engleskom" in answer.notice
+
+
+def test_a_body_named_in_serbian_lists_its_activities(indexed: Settings) -> None:
+    """'Republički geodetski zavod' is the matrix's RGA through the glossary's Serbian alias, in either script."""
+    for question in (
+        "Koje aktivnosti je imao Republički geodetski zavod?",
+        "Које активности је имао Републички геодетски завод?",
+    ):
+        answer = ask(question, settings=indexed)
+        assert {"1.1.6.2", "1.1.6.5"} <= {c.id for c in answer.citations}, answer.answer
