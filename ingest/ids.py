@@ -37,15 +37,17 @@ LEVEL_WORDS = (
     "sub-measure",
 )
 _PART = r"\d{1,2}"
+# an ID as written, with optional spaces after its dots: the pattern every parser of IDs builds on
+ID_TEXT = rf"{_PART}(?:\s?\.\s?{_PART}){{1,3}}"
 # "1.4.2.2", "1. 4", "1.3.5." -- numbers joined by dots, with optional spaces after dots.
-_ID = re.compile(rf"(?<![\d.,])({_PART}(?:\s?\.\s?{_PART}){{1,3}})(?![\d]|\.\d)")
+_ID = re.compile(rf"(?<![\d.,])({ID_TEXT})(?![\d]|\.\d)")
 _SPACED = re.compile(rf"(?<![\d.])({_PART})\.\s({_PART})\.\s({_PART})\.\s({_PART})(?!\d)")
 _WORDS = "|".join(sorted((re.escape(w) for w in LEVEL_WORDS), key=len, reverse=True))
 _PRECEDING = re.compile(rf"(?:{_WORDS})\W{{0,3}}$", re.I)
 # "objectives 1.3 and 1.4", "SOs 1.1, 1.2 or 1.3": every 2-part ID of a list named as such
 _LISTED = re.compile(rf"\b(?:{_WORDS})\s+(?:{_PART}\s?\.\s?{_PART}\s*(?:,|and|or|&|vs\.?|versus)\s*)+$", re.I)
 # "activity 1.4.9.9", "measure 9.9.9": an ID named as one, whether or not the catalog has it
-ID_MENTION = re.compile(rf"\b(?:{_WORDS})\s+({_PART}(?:\s?\.\s?{_PART}){{1,3}})\b", re.I)
+ID_MENTION = re.compile(rf"\b(?:{_WORDS})\s+({ID_TEXT})\b", re.I)
 _AMOUNT = re.compile(r"\s*(?:million|billion|thousand|%|percent|per cent|times)\b", re.I)  # "1.4 million"
 ANY_ID = re.compile(rf"^{_PART}(?:\.{_PART}){{1,3}}$")
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.ids import depth, normalise_id, parent
+from ingest.ids import ID_TEXT, depth, normalise_id, parent
 from ingest.records import (
     DEFAULT_NAMES,
     KINDS,
@@ -30,10 +30,9 @@ from ingest.sections import clean_line, heading_of
 from ingest.table import Cell, cells_from_lines
 from ingest.values import parse_number
 
-_PART = r"\d{1,2}"
 # "Measure 1.1.1 Title", "Specific objective 1. 4. Title", "Target 1.2: Specific objective 1.2:", "1.1.1.1: Title"
 RECORD_CELL = re.compile(
-    rf"^\s*(?P<word>(?:[A-Za-z][\w-]*\s+){{0,3}}?)(?P<id>{_PART}(?:\s?\.\s?{_PART}){{1,3}})(?!\d)\.?\s*[:.\-–]?\s*(?P<rest>.*)",
+    rf"^\s*(?P<word>(?:[A-Za-z][\w-]*\s+){{0,3}}?)(?P<id>{ID_TEXT})(?!\d)\.?\s*[:.\-–]?\s*(?P<rest>.*)",
     re.S,
 )
 OVERALL_CELL = re.compile(

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
-from ingest.ids import find_ids, normalise_id
+from ingest.ids import ID_TEXT, find_ids, normalise_id
 from ingest.records import Activity, Catalog, Indicator, Measure
 from ingest.text import split_sentences as sentences_of
 from rag.answer import cite_indicator, cite_record
@@ -246,7 +246,7 @@ FUNDS = re.compile(
     r"|\bconversion of (?:the )?foreign currency funds\b|\bchange in funding sources\b",
     re.I,
 )
-_ID = r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})"
+_ID = rf"({ID_TEXT})"
 MOVE = re.compile(
     rf"\bmove (?:it |the activity )?(?:in)?to (?:the )?(?:\w+ ){{0,2}}{_ID}|\bunder (?:the )?(?:\w+ ){{0,2}}{_ID}",
     re.I,

@@ -86,7 +86,6 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"programa?|programu", "programme"),
     (r"jedinstven\w*", "single"),
     (r"centar|centr\w*", "centre"),
-    (r"zasto", "why"),
     (r"razlog\w*", "reason"),
     (r"sledec\w*|naredn\w*", "next"),
     (r"prethodn\w*", "previous"),

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.ids import ID_MENTION, find_ids, normalise_id
+from ingest.ids import ID_MENTION, ID_TEXT, find_ids, normalise_id
 from ingest.records import Catalog
 from rag.models import Turn
 from rag.names import Names
@@ -83,7 +83,7 @@ def unit_patterns(names: tuple[tuple[str, str], ...]) -> UnitPatterns:
         next=re.compile(rf"\b(next|following|previous|preceding|prior)\s+({singular})\b", re.I),
         mention=re.compile(
             rf"\b({'|'.join(sorted((re.escape(w) for w in words), key=len, reverse=True))})\s+"
-            r"(\d{1,2}(?:\s?\.\s?\d{1,2}){1,3})\b",
+            rf"({ID_TEXT})\b",
             re.I,
         ),
     )

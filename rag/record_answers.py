@@ -1,0 +1,284 @@
+"""Answers about one record of the matrix: the records a question names or inherits, the record its words
+name by title, and the best-matching record among the hits (an indicator, an activity, a measure)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.records import Activity, Indicator, Measure
+from rag.answer import (
+    Draft,
+    add_prose,
+    answer_about,
+    answer_activity_status,
+    answer_indicator,
+    answer_responsible,
+    best_sentences,
+    cite_record,
+    content_terms,
+    coverage,
+    say_sentences,
+)
+from rag.index import Index
+from rag.retrieve import Hit
+from rag.scope import YEAR
+from rag.subject import Subject, mentions
+from rag.tokenize import tokenize
+from rag.understand import Query
+
+
+def _record_of(chunk, index: Index):
+    """The catalog record (or indicator) a record chunk stands for."""
+    if chunk.kind == "indicator":
+        return next((i for i in index.catalog.indicators if i.id == chunk.record_id), None)
+    return index.catalog.record(chunk.record_id)
+
+
+def named_subjects(query: Query, index: Index) -> list:
+    """Records the question names (or inherits from the conversation), activities first."""
+    recs = [index.catalog.record(i) for i in query.ids]
+    recs = [r for r in recs if r is not None]
+    return sorted(recs, key=lambda r: -r.id.count("."))
+
+
+def _hit_subject(query: Query, hits: list[Hit], index: Index, kinds: tuple[str, ...], search_text: str):
+    """The record hit of the wanted kinds, among the top hits, whose title best matches the question."""
+    best: tuple[object, float, Hit | None, float] = (None, 0.0, None, -1.0)
+    for rank, h in enumerate(hits[:5]):
+        if h.chunk.kind not in kinds:
+            continue
+        title = h.chunk.text.split("\n")[0]
+        strength = 0.5 * h.cosine + 0.5 * coverage(index, search_text, [title + " " + h.chunk.text[:400]])
+        # the title is what names a record: prefer the hit whose title carries the question's words
+        choice = (
+            strength
+            + 0.5 * coverage(index, index.names.expand(search_text), [title])
+            - 0.03 * rank
+            + (0.05 if h.chunk.kind == "activity" else 0)
+        )
+        if choice > best[3]:
+            best = (_record_of(h.chunk, index), strength, h, choice)
+    return best[:3]
+
+
+def _subject_indicators(query: Query, hits: list[Hit], index: Index, search_text: str) -> list[Indicator]:
+    """Indicators a question asks about: of the named records, else the best matching indicator hits."""
+    catalog = index.catalog
+    q = content_terms(search_text)
+
+    def match(ind: Indicator) -> float:
+        return sum(index.idf.get(t, 1.0) for t in q & set(tokenize(ind.name)))
+
+    if query.ids:
+        owners = set()
+        for i in query.ids:
+            owners.add(i)
+            if catalog.kind_of(i) == "activity":
+                owners.add(i.rsplit(".", 1)[0])
+        pool = [ind for ind in catalog.indicators if ind.owner in owners]
+    else:
+        return _best_indicators(index, search_text, hits)[:1]
+    if not pool:
+        return []
+    best = max(match(i) for i in pool)
+    return [i for i in pool if match(i) >= best - 1e-9][:2]
+
+
+def _best_indicators(index: Index, search_text: str, hits: list[Hit]) -> list[Indicator]:
+    """Every indicator, best first: its name's meaning and words against the question's, retrieved ones ahead."""
+    inds = index.catalog.indicators
+    if not inds:
+        return []
+    q = content_terms(index.names.expand(search_text))
+    weight = sum(index.idf.get(t, 1.0) for t in q) or 1.0
+    sims = index.text_vectors([" ".join(i.name.split()) for i in inds]) @ index.embed_query(search_text)
+    retrieved = {h.chunk.record_id for h in hits[:8] if h.chunk.kind == "indicator"}
+    scored = [
+        (
+            0.5 * float(sim)
+            + 0.5 * sum(index.idf.get(t, 1.0) for t in q & set(tokenize(i.name))) / weight
+            + (0.1 if i.id in retrieved else 0.0),
+            n,
+        )
+        for n, (i, sim) in enumerate(zip(inds, sims))
+    ]
+    return [inds[n] for _, n in sorted(scored, key=lambda t: -t[0])]
+
+
+def answer_subject(query: Query, subject: Subject, index: Index, vector: np.ndarray) -> Draft | None:
+    """An answer from what the evaluation says about the record the question's words name."""
+    rec = subject.record
+    scoped = scoped_hits(index, [rec.id])
+    chosen = best_sentences(
+        index,
+        query,
+        scoped,
+        vector,
+        search_text=index.names.expand(query.text),
+        top=len(scoped),
+        everywhere=False,
+    )
+    if not chosen:
+        return None
+    d = Draft(intent=query.intent, confidence=subject.score)
+    if isinstance(rec, Activity):
+        answer_activity_status(d, rec, query, index, detail=False)
+    else:
+        d.say(
+            f"{_label(rec, index)} {rec.id} of {index.catalog.matrix_name} is “{' '.join(rec.title.split())}”."
+        )
+        d.cite(cite_record(rec, index.catalog, " ".join(rec.title.split())))
+    say_sentences(d, index, chosen[:3])
+    return d
+
+
+def _label(rec, index: Index) -> str:
+    return index.catalog.level_name(index.catalog.kind_of(rec.id))
+
+
+def name_subject(d: Draft, subject: Subject, index: Index, question: str) -> None:
+    """Cite the record the question names in plain words when the answer speaks of it."""
+    rec = subject.record
+    if any(c.id == rec.id for c in d.citations) or not mentions(
+        index, subject, question, " ".join(c.quote for c in d.citations)
+    ):
+        return
+    title = " ".join(rec.title.split())
+    d.say(
+        f"{index.catalog.matrix_name[:1].upper()}{index.catalog.matrix_name[1:]} covers this under "
+        f"{_label(rec, index).lower()} {rec.id} (“{title}”)."
+    )
+    d.cite(cite_record(rec, index.catalog, title))
+
+
+def cover_years(
+    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str, chosen: list
+) -> list:
+    """A question spanning years ("between 2021 and March 2022") gets a sentence for each year it names."""
+    years = list(dict.fromkeys(YEAR.findall(query.text)))
+    if len(years) < 2 or not chosen:
+        return chosen
+    shared = (content_terms(query.text) - set(years)) & chosen[0][2].tokens
+    if not shared:
+        return chosen
+    key = max(
+        shared, key=lambda t: index.idf.get(t, 0.0)
+    )  # what the first sentence counts: the other years' too
+    out = list(chosen)
+    for year in years:
+        if any(year in s.tokens and key in s.tokens for _, _, s in out):
+            continue
+        extra = best_sentences(index, query, hits, vector, n=1, search_text=search_text, require={year, key})
+        if extra and all(extra[0][2].text != s.text for _, _, s in out):
+            out.append(extra[0])
+    return out[:4]
+
+
+def add_support(d: Draft, index: Index, chosen: list) -> None:
+    """Add to a record answer the best report sentence and the best sentence of another record, if new."""
+    for kind_ok in (lambda c: c.kind == "section", lambda c: c.kind != "section"):
+        for _, _, s in chosen[:3]:
+            if kind_ok(s.chunk) and len(d.parts) < 5 and not any(s.text in part for part in d.parts):
+                say_sentences(d, index, [(0.0, 0.0, s)], label="The report's text")
+                break
+
+
+def record_answer(
+    query: Query, hits: list[Hit], index: Index, search_text: str, subject: Subject | None = None
+) -> tuple[Draft, float, list[str]] | None:
+    """An answer from the best-matching record (indicator, activity, measure), its strength and evidence.
+
+    An activity or measure the question clearly names in plain words (its subject) is the record for a
+    status question: an activity's status, or a measure's activities and their statuses.
+    """
+    d = Draft(intent=query.intent)
+    intent = query.intent
+    if intent == "indicator" or intent == "free" and hits and hits[0].chunk.kind == "indicator":
+        inds = _subject_indicators(query, hits, index, search_text)
+        chunk = index.by_id.get(next(iter(index.record_chunks.get(inds[0].id, [])), "")) if inds else None
+        if inds and chunk is not None:
+            cosine = float(index.text_vectors([chunk.text])[0] @ index.embed_query(search_text))
+            answer_indicator(d, inds, query, index)
+            return d, 0.5 * cosine + 0.5 * coverage(index, search_text, [chunk.text]), [chunk.text]
+    kinds = {
+        "status": ("activity", "measure", "indicator"),
+        "why": ("activity", "measure", "indicator"),
+        "responsible": ("activity", "measure", "objective", "indicator"),
+        "compare": ("activity", "measure"),
+        "about": ("activity", "measure", "objective"),
+    }.get(intent)
+    if kinds:
+        rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
+        named = subject.record if subject is not None and intent in {"status", "why"} else None
+        # the subject names the record, unless it is a measure and the hits found one of its activities
+        if subject is not None and (
+            isinstance(named, Activity)
+            or isinstance(named, Measure)
+            and not (isinstance(rec, Activity) and rec.measure == named.id)
+        ):
+            _answer_record(d, query, named, index, search_text)
+            return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(named.id, [])]
+        if rec is not None and hit is not None:
+            _answer_record(d, query, rec, index, search_text)
+            return d, strength, [hit.chunk.text]
+    return None
+
+
+def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) -> None:
+    """Answer about one record according to the question's intent and the record's kind."""
+    if isinstance(rec, Indicator):
+        if query.intent == "responsible":
+            owner = index.catalog.record(rec.owner)
+            if owner is not None:
+                answer_responsible(d, owner, index)
+                return
+        answer_indicator(d, [rec], query, index)
+    elif query.intent == "responsible":
+        answer_responsible(d, rec, index)
+    elif isinstance(rec, Activity):
+        answer_activity_status(d, rec, query, index)
+        add_prose(d, index, [rec.id], search_text, topic=rec.title)
+    else:
+        answer_about(d, rec, query, index)
+
+
+def answer_named(
+    d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str
+) -> Draft:
+    """Answer about the records a question names (or a follow-up inherits)."""
+    if query.intent == "indicator":
+        inds = _subject_indicators(query, hits, index, search_text)
+        if inds:
+            answer_indicator(d, inds, query, index)
+            return d
+    if (query.intent == "why" and not isinstance(named[0], Activity)) or (
+        query.intent == "free" and query.inherited
+    ):
+        # "why so few?", "which measure should it move to?": the best sentences about the named records
+        scoped = scoped_hits(index, [r.id for r in named[:3]])
+        chosen = best_sentences(
+            index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False
+        )
+        if chosen:
+            say_sentences(d, index, chosen[:3])
+            for r in named[:1]:
+                d.cite(cite_record(r, index.catalog, r.title))
+            return d
+    if query.intent == "free" and not query.inherited:
+        chosen = best_sentences(index, query, hits, vector, search_text=search_text)
+        if chosen and chosen[0][2].chunk.kind == "section":
+            say_sentences(d, index, chosen[:2])
+    for rec in named[:3]:
+        _answer_record(d, query, rec, index, search_text)
+    return d
+
+
+def scoped_hits(index: Index, ids: list[str]) -> list[Hit]:
+    """Every chunk about the IDs (their records, the records under them, prose naming them) as hits."""
+    wanted = set(ids)
+    chunks = [c for c in index.chunks if wanted & set(c.ids) or c.record_id in wanted]
+    chunks.sort(key=lambda c: (c.kind == "section", c.record_id not in wanted))
+    return [Hit(c, 1.0 / (1 + n)) for n, c in enumerate(chunks)]
+
+
+# Calibrated on the gold set (evals/README.md): below these the evidence is too weak to answer.
