@@ -11,7 +11,6 @@ import io
 import logging
 import os
 import re
-import threading
 import unicodedata
 import uuid
 import zipfile
@@ -1012,9 +1011,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     try:
         index = await run_in_threadpool(load_index, settings)
-        await run_in_threadpool(index.embed_query, "warm-up")
-        # sentence vectors in the background: the first answers need not wait for them
-        threading.Thread(target=index.warm, name="egov-warm", daemon=True).start()
+        await run_in_threadpool(index.embed_query, "warm-up")  # the model, before the first question
         app.state.startup_error = None
         log.info("index loaded: %d chunks", len(index.chunks))
     except ApiError as exc:

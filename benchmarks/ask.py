@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     try:
-        get_index(settings).warm()  # sentence vectors, as a running server has them after start-up
+        get_index(settings)  # loaded before timing, as a running server has it
     except IndexMissing as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 3

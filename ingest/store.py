@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ class IndexFiles:
         self.chunks = data_dir / "chunks.jsonl"
         self.catalog = data_dir / "catalog.json"
         self.glossary = data_dir / "glossary.json"
+        self.manifest = data_dir / "sources.json"
 
     def active_collection(self) -> str | None:
         try:
@@ -85,13 +86,7 @@ class IndexFiles:
 
     def load_catalog(self) -> Catalog:
         """All records of all documents, merged into one catalog."""
-        merged = Catalog()
-        # the shipped corpus first: a record it defines is never replaced by an upload's copy
-        for doc in sorted(
-            self.load_catalogs().values(), key=lambda c: (c.source.startswith("uploads/"), c.source)
-        ):
-            merged = merged.merge(doc)
-        return merged
+        return merge_catalogs(self.load_catalogs().values())
 
     def load_glossary(self) -> Glossary:
         """The glossary as the last ingest read it; empty when there is none."""
@@ -109,6 +104,15 @@ class IndexFiles:
                 {d: c.model_dump() for d, c in sorted(catalogs.items())}, ensure_ascii=False, indent=1
             ),
         )
+
+
+def merge_catalogs(catalogs: Iterable[Catalog]) -> Catalog:
+    """One catalog of all documents' records; the shipped corpus first, so a record it defines is
+    never replaced by an upload's copy."""
+    merged = Catalog()
+    for doc in sorted(catalogs, key=lambda c: (c.source.startswith("uploads/"), c.source)):
+        merged = merged.merge(doc)
+    return merged
 
 
 def open_collection(client: Any, name: str, model_path: str) -> Any:

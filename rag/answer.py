@@ -9,11 +9,11 @@ import numpy as np
 
 from ingest.ids import find_ids
 from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
+from ingest.sentences import Sentence
 from ingest.text import split_sentences
 from rag.index import Index
 from rag.models import Citation
 from rag.retrieve import Hit
-from rag.sentences import Sentence
 from rag.tokenize import tokenize
 from rag.understand import Query
 
@@ -157,19 +157,34 @@ def _records_about(text: str, index: Index) -> list[str]:
 def prose_about(
     index: Index, ids: list[str], question: str, limit: int = 1, topic: str = ""
 ) -> list[Sentence]:
-    """Sentences of the report's prose about the IDs (naming them, or sharing the topic's rare words)."""
+    """Sentences of the report's prose about the IDs (naming them, or sharing the topic's rare words).
+
+    Only the sentences that can qualify are read: those naming an ID, and those holding one of
+    the topic's rarest words that together weigh more than half of it (a sentence without any of
+    them cannot share half the topic).
+    """
     wanted = set(ids)
     q = content_terms(question)
     topic_terms = content_terms(topic) if topic else set()
+    weight = {t: index.idf.get(t, 1.0) for t in topic_terms}
+    total = sum(weight.values()) or 1.0
+    candidates: set[int] = set()
+    for i in ids:
+        candidates.update(index.prose_naming.get(i, ()))
+    reached = 0.0
+    for t in sorted(weight, key=lambda t: (-weight[t], t)):
+        if reached > 0.5 * total:
+            break
+        candidates.update(index.prose_postings.get(t, ()))
+        reached += weight[t]
     found: list[tuple[float, Sentence]] = []
-    for s in index.sentences:
-        if s.chunk.kind != "section" or s.chunk.doc_type not in ("report", "interview"):
+    for n in sorted(candidates):
+        s = index.sentences[n]
+        if s.chunk.doc_type not in ("report", "interview"):
             continue
-        toks = s.tokens or set(tokenize(s.text))
+        toks = s.tokens
         names = bool(wanted & set(s.ids))
-        shared = sum(index.idf.get(t, 1.0) for t in topic_terms & toks) / (
-            sum(index.idf.get(t, 1.0) for t in topic_terms) or 1.0
-        )
+        shared = sum(weight[t] for t in topic_terms & toks) / total
         if not names and shared < 0.5:
             continue
         overlap = sum(index.idf.get(t, 1.0) for t in q & toks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +14,11 @@ from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
+from ingest.ids import find_ids
 from ingest.records import Catalog
+from ingest.sentences import Sentence
 from ingest.store import IndexFiles, make_client, open_collection
+from ingest.vectors import VectorStore, quotable, record_titles, vectors_path
 from rag.names import Names
 from rag.tokenize import tokenize
 
@@ -41,57 +45,99 @@ class Index:
     title_keys: list[str] = field(default_factory=list)
     title_texts: list[str] = field(default_factory=list)
     record_chunks: dict[str, list[str]] = field(default_factory=dict)
-    sentences: list = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
-    corpus_text: str = ""
     common: frozenset[str] = frozenset()
     glossary: Glossary = field(default_factory=Glossary)
     names: Names = field(default_factory=Names)
-    _vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    vectors: VectorStore = field(default_factory=VectorStore)
+    misses: int = 0  # index texts a question had to embed because the stored vectors lacked them
+    previous: Index | None = None  # the index this one replaces: its parsed sentences are reused
+    _extra: dict[str, np.ndarray] = field(default_factory=dict)
     _queries: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        from rag.sentences import chunk_sentences
-
         self.by_id = {c.id: c for c in self.chunks}
+        self.order = {c.id: n for n, c in enumerate(self.chunks)}
         self.names = Names(self.glossary, self.catalog)
-        self._vectors = _load_vectors(self.settings)
+        self.vectors = _load_vectors(self.settings, self.previous)
         self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
-        titles = _record_titles(self.catalog)
+        titles = record_titles(self.catalog)
         self.title_keys = [k for k, _ in titles]
-        self.title_texts = [" ".join(t.split()) for _, t in titles]
+        self.title_texts = [t for _, t in titles]
         self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
-        self.corpus_text = " ".join(" ".join(c.text.split()) for c in self.chunks).lower()
-        for c in self.chunks:  # record key (activity, measure, objective ID, indicator key) -> its chunks
+        self.chunks_naming: dict[str, list[Chunk]] = {}  # ID -> the chunks that name it
+        self.chunks_keyed: dict[str, list[Chunk]] = {}  # record or section key -> its chunks
+        for c in self.chunks:
+            if c.record_id:
+                self.chunks_keyed.setdefault(c.record_id, []).append(
+                    c
+                )  # record key (activity, measure, objective ID, indicator key) -> its chunks
             if c.kind != "section" and c.record_id:
                 self.record_chunks.setdefault(c.record_id, []).append(c.id)
-        self.sentences = [s for c in self.chunks for s in chunk_sentences(c) if len(s.text) >= 25]
-        token_lists = [tokenize(s.text + " " + s.label) for s in self.sentences]
-        from ingest.ids import find_ids
-
-        self.chunk_sentences: dict[str, list] = {}
-        for s, toks in zip(self.sentences, token_lists):
-            s.tokens = frozenset(toks)
-            s.ids = tuple(find_ids(s.text))
-            self.chunk_sentences.setdefault(s.chunk.id, []).append(s)
-        self.sentence_bm25 = _bm25(token_lists)
-        df: dict[str, int] = {}
+            for i in c.ids:
+                self.chunks_naming.setdefault(i, []).append(c)
+        self.chunk_sentences: dict[str, list[Sentence]] = {}
+        parsed = self.previous.chunk_sentences if self.previous is not None else {}
+        old = self.previous.by_id if self.previous is not None else {}
         for c in self.chunks:
+            was = old.get(c.id)
+            if was is not None and was.hash == c.hash and c.id in parsed:
+                self.chunk_sentences[c.id] = parsed[c.id]
+                continue
+            own = quotable(c)
+            for s in own:
+                s.tokens = frozenset(tokenize(s.text + " " + s.label))
+                s.ids = tuple(find_ids(s.text))
+            self.chunk_sentences[c.id] = own
+        self.previous = None  # not kept alive by its successor
+        self.sentences = [s for c in self.chunks for s in self.chunk_sentences[c.id]]
+        self.sentence_bm25 = _bm25([list(s.tokens) for s in self.sentences])
+        # the prose sentences by the IDs and the words they hold, so that a question reads only those
+        self.prose_naming: dict[str, list[int]] = {}
+        self.prose_postings: dict[str, list[int]] = {}
+        for n, s in enumerate(self.sentences):
+            if s.chunk.kind != "section":
+                continue
+            for i in s.ids:
+                self.prose_naming.setdefault(i, []).append(n)
+            for t in s.tokens:
+                self.prose_postings.setdefault(t, []).append(n)
+        df: dict[str, int] = {}
+        self.chunk_postings: dict[str, list[int]] = {}  # token -> the chunks (by position) that hold it
+        for n, c in enumerate(self.chunks):
             for t in set(tokenize(c.text)):
                 df[t] = df.get(t, 0) + 1
+                self.chunk_postings.setdefault(t, []).append(n)
         n = len(self.chunks) or 1
         self.idf = {t: float(np.log(1 + n / d)) for t, d in df.items()}
         # words in at least half of the chunks: this corpus's own everyday words ("e-government" in an
         # e-government evaluation), which name nothing in particular
         self.common = frozenset(t for t, d in df.items() if d >= COMMON_SHARE * n)
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether some chunk holds the phrase as whole words (case and spacing aside).
+
+        Only the chunks holding the phrase's rarest word are read, so the cost follows how often
+        that word occurs, not the corpus's size.
+        """
+        tokens = tokenize(phrase)
+        if any(t not in self.chunk_postings for t in tokens):
+            return False
+        # a phrase of stop words alone ("IT") has no posting to narrow by: every chunk is read
+        rarest = min(tokens, key=lambda t: len(self.chunk_postings[t])) if tokens else None
+        where = self.chunk_postings[rarest] if rarest else range(len(self.chunks))
+        pattern = re.compile(r"(?<!\w)" + re.escape(" ".join(phrase.lower().split())) + r"(?!\w)")
+        return any(pattern.search(" ".join(self.chunks[n].text.split()).lower()) for n in where)
+
     def sentence_scores(self, tokens: list[str], n: int) -> list[tuple[int, float]]:
         """Indexes into self.sentences of the n best BM25 sentences for the tokens."""
         if not tokens or self.sentence_bm25 is None:
             return []
         scores = np.asarray(self.sentence_bm25.get_scores(tokens))
-        order = np.argsort(-scores)[:n]
+        top = np.argpartition(-scores, n)[:n] if n < len(scores) else np.arange(len(scores))
+        order = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -105,27 +151,20 @@ class Index:
         return vector
 
     def text_vectors(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors of index texts (sentences, chunks), embedded once and then served from memory."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            for t, v in zip(missing, self.embedder.embed(missing)):
-                self._vectors[t] = np.asarray(v, dtype="float32")
+        """Unit vectors of index texts (sentences, chunks, titles), as the ingest stored them.
+
+        A text the store lacks (an index from before the store existed) is embedded once, kept
+        in memory and counted in `misses`.
+        """
         if not texts:
             return np.zeros((0, 1), dtype="float32")
-        return np.stack([self._vectors[t] for t in texts])
-
-    def warm(self, save: bool = True) -> int:
-        """Embed every record title and sentence of the index ahead of questions (and keep them on disk); returns how many."""
-        todo = [
-            t
-            for t in dict.fromkeys([*self.title_texts, *(s.text for s in self.sentences)])
-            if t not in self._vectors
-        ]
-        for i in range(0, len(todo), 256):
-            self.text_vectors(todo[i : i + 256])
-        if save and todo:
-            _save_vectors(self.settings, self._vectors)
-        return len(todo)
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors.row and t not in self._extra))
+        if missing:
+            self.misses += len(missing)
+            for t, v in zip(missing, self.embedder.embed(missing)):
+                self._extra[t] = np.asarray(v, dtype="float32")
+        row = self.vectors.row
+        return np.stack([self.vectors.matrix[row[t]] if t in row else self._extra[t] for t in texts])
 
     def dense(self, vector: np.ndarray, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         """Chunk IDs and cosine similarities of the n nearest chunks (optionally of one doc_type)."""
@@ -154,34 +193,19 @@ class Index:
         return [(self.title_keys[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
-def _vectors_file(settings: Settings):
-    import hashlib
-
-    tag = hashlib.sha1(settings.model_path().encode()).hexdigest()[:10]
-    return settings.data_dir / f"vectors-{tag}.npz"
-
-
-def _load_vectors(settings: Settings) -> dict[str, np.ndarray]:
-    """Sentence vectors saved by an earlier warm-up (keyed by text, so stale entries are harmless)."""
-    path = _vectors_file(settings)
+def _load_vectors(settings: Settings, previous: Index | None) -> VectorStore:
+    """The ingest's vectors; the previous index's copy when the file has not changed since."""
+    path = vectors_path(settings.data_dir, settings.model_path())
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return dict(zip(data["texts"].tolist(), data["vectors"]))
-    except (OSError, KeyError, ValueError):
-        return {}
-
-
-def _save_vectors(settings: Settings, vectors: dict[str, np.ndarray]) -> None:
-    import os
-
-    path = _vectors_file(settings)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-    try:
-        texts = list(vectors)
-        np.savez(tmp, texts=np.array(texts), vectors=np.stack([vectors[t] for t in texts]))
-        os.replace(tmp, path)
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
     except OSError:
-        pass
+        return VectorStore()
+    if previous is not None and previous.vectors.stamp == stamp:
+        return previous.vectors
+    store = VectorStore.load(path)
+    store.stamp = stamp
+    return store
 
 
 def _bm25(corpus: list[list[str]]) -> Any:
@@ -192,22 +216,13 @@ def _bm25(corpus: list[list[str]]) -> Any:
     return retriever
 
 
-def _record_titles(catalog: Catalog) -> list[tuple[str, str]]:
-    """(record key, title) for every measure, activity and indicator."""
-    out = [(m.id, m.title) for m in catalog.measures]
-    out += [(a.id, a.title) for a in catalog.activities]
-    out += [(i.id, i.name) for i in catalog.indicators]
-    out += [(o.id, o.title) for o in catalog.objectives]
-    return out
-
-
 _cache: dict[str, Index] = {}
 _lock = threading.Lock()
 
 
 def _version(files: IndexFiles) -> tuple:
     stamps: list[tuple[int, int] | None] = []
-    for path in (files.active, files.chunks, files.catalog, files.glossary):
+    for path in (files.active, files.chunks, files.catalog, files.glossary, files.manifest):
         try:
             st = path.stat()
             stamps.append((st.st_mtime_ns, st.st_size))
@@ -242,6 +257,7 @@ def get_index(settings: Settings | None = None) -> Index:
             embedder=get_embedder(model_path),
             version=version,
             glossary=files.load_glossary(),
+            previous=cached,
         )
         _cache[key] = index
         return index

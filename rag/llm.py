@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.config import Settings, get_settings
 from ingest.ids import find_ids, is_id
+from ingest.sentences import FIELD, split_sentences
 from rag.models import Answer, Citation, Source, Turn
-from rag.sentences import FIELD, split_sentences
 from rag.tokenize import tokenize
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ingest.sentences import Sentence
 from rag.answer import Draft, cite_sentence, content_terms
 from rag.index import Index
-from rag.sentences import Sentence
 from rag.tokenize import tokenize
 from rag.vocabulary import RECOMMEND
 

@@ -276,7 +276,9 @@ def answer_named(
 def scoped_hits(index: Index, ids: list[str]) -> list[Hit]:
     """Every chunk about the IDs (their records, the records under them, prose naming them) as hits."""
     wanted = set(ids)
-    chunks = [c for c in index.chunks if wanted & set(c.ids) or c.record_id in wanted]
+    chosen = {c.id: c for i in ids for c in index.chunks_naming.get(i, [])}
+    chosen.update({c.id: c for i in ids for c in index.chunks_keyed.get(i, [])})
+    chunks = sorted(chosen.values(), key=lambda c: index.order[c.id])
     chunks.sort(key=lambda c: (c.kind == "section", c.record_id not in wanted))
     return [Hit(c, 1.0 / (1 + n)) for n, c in enumerate(chunks)]
 

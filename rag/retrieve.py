@@ -99,8 +99,10 @@ def retrieve(
         for cid in record_chunks.get(id_, []):
             exact.add(cid)
             scores[cid] = scores.get(cid, 0.0) + 1.0 - 0.01 * n
-        for chunk in index.chunks:  # records under a named measure or objective, and prose naming it
-            if chunk.id not in exact and id_ in chunk.ids:
+        for chunk in index.chunks_naming.get(
+            id_, []
+        ):  # records under a named measure or objective, prose naming it
+            if chunk.id not in exact:
                 scores[chunk.id] = scores.get(chunk.id, 0.0) + (0.02 if chunk.kind == "section" else 0.03)
 
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])

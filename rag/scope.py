@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from ingest.sentences import Sentence, chunk_sentences
 from rag.answer import GENERIC, content_terms, coverage
 from rag.answerability import Signals
 from rag.index import Index
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
-from rag.sentences import Sentence, chunk_sentences
 from rag.tokenize import tokenize
 from rag.understand import Query
 
@@ -141,10 +141,7 @@ def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sent
 
 def in_corpus(name: str, index: Index) -> bool:
     """Whether the corpus uses the name, or a short form of it: "PAR Council" for "Public Administration Reform Council"."""
-    return any(
-        re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", index.corpus_text)
-        for form in name_forms(name)
-    )
+    return any(index.mentions(form) for form in name_forms(name))
 
 
 def name_forms(name: str) -> list[str]:

@@ -14,6 +14,7 @@ from ingest.embed import get_embedder
 from ingest.pipeline import IngestLocked, IngestSummary, ingest, ingest_lock
 from ingest.stats import index_stats
 from ingest.store import IndexFiles, make_client, open_collection
+from ingest.vectors import unit_texts
 
 ALPHA = """1. INTRODUCTION
 The ex-post analysis reviews the e-Government Development Programme 2020-2022 and its action plan.
@@ -91,21 +92,21 @@ def assert_consistent(settings: Settings) -> None:
 
 
 @pytest.fixture
-def embed_calls(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Sizes of the batches the hash embedder was asked to embed."""
+def embed_calls(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the hash embedder was asked to embed (chunks, sentences, titles), in order."""
     embedder = get_embedder(tmp_settings.model_path())
-    calls: list[int] = []
+    calls: list[str] = []
     original = type(embedder).embed
 
     def counting(texts: list[str], batch_size: int = 64) -> list[list[float]]:
-        calls.append(len(texts))
+        calls.extend(texts)
         return original(embedder, texts, batch_size)
 
     monkeypatch.setattr(embedder, "embed", counting)
     return calls
 
 
-def test_first_ingest_then_idempotent(tmp_settings: Settings, embed_calls: list[int]) -> None:
+def test_first_ingest_then_idempotent(tmp_settings: Settings, embed_calls: list[str]) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     first = run(tmp_settings)
@@ -114,7 +115,10 @@ def test_first_ingest_then_idempotent(tmp_settings: Settings, embed_calls: list[
     assert (first.added, first.updated, first.deleted, first.unchanged) == (n, 0, 0, 0)
     assert first.errors == [] and first.documents == ["alpha.txt", "beta.md"]
     assert first.rebuilt  # the first ingest creates the collection
-    assert sum(embed_calls) == n
+    chunks = IndexFiles(tmp_settings.data_dir).load_chunks()
+    units = unit_texts(chunks, IndexFiles(tmp_settings.data_dir).load_catalog())
+    assert sorted(embed_calls) == sorted(units)  # every chunk, sentence and title once
+    assert first.embedded_texts == len(units) - n  # the chunks' own vectors came from the collection's
     assert_consistent(tmp_settings)
 
     active = IndexFiles(tmp_settings.data_dir).active_collection()
@@ -122,12 +126,13 @@ def test_first_ingest_then_idempotent(tmp_settings: Settings, embed_calls: list[
     second = run(tmp_settings)
     assert (second.added, second.updated, second.deleted, second.unchanged) == (0, 0, 0, n)
     assert not second.rebuilt
-    assert sum(embed_calls) == 0  # nothing re-embedded
+    assert embed_calls == []  # nothing re-embedded
+    assert not second.wrote and second.skipped_documents == 2  # nothing re-read, nothing rewritten
     assert IndexFiles(tmp_settings.data_dir).active_collection() == active
     assert_consistent(tmp_settings)
 
 
-def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed_calls: list[int]) -> None:
+def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed_calls: list[str]) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
@@ -143,7 +148,11 @@ def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed
     summary = run(tmp_settings)
     assert (summary.added, summary.updated, summary.deleted) == (1, 1, 0)
     assert summary.unchanged == len(before) - 1
-    assert sum(embed_calls) == 2  # only the changed and the new chunk
+    changed = [c.text for c in IndexFiles(tmp_settings.data_dir).load_chunks() if c.text not in before.values()]
+    assert len(changed) == 2
+    assert set(changed) <= set(embed_calls)  # the changed and the new chunk ...
+    assert not set(before.values()) & set(embed_calls)  # ... and no chunk that stayed the same
+    assert summary.skipped_documents == 1  # alpha.txt was not even read again
     after = stored(tmp_settings)
     for id_, text in before.items():
         if id_.startswith("alpha.txt#"):
@@ -188,7 +197,7 @@ def test_removed_matrix_file_takes_its_records_along(tmp_settings: Settings) -> 
     assert (stats["documents"], stats["objectives"], stats["measures"], stats["activities"]) == (1, 0, 0, 0)
 
 
-def test_rebuild_reembeds_everything(tmp_settings: Settings, embed_calls: list[int]) -> None:
+def test_rebuild_reembeds_everything(tmp_settings: Settings, embed_calls: list[str]) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
@@ -199,7 +208,8 @@ def test_rebuild_reembeds_everything(tmp_settings: Settings, embed_calls: list[i
     embed_calls.clear()
     summary = run(tmp_settings, rebuild=True)
     assert summary.rebuilt
-    assert sum(embed_calls) == n
+    assert sorted(embed_calls) == sorted(c.text for c in files.load_chunks())  # sentences kept their vectors
+    assert summary.embedded_texts == 0
     assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (0, 0, 0, n)
     new = files.active_collection()
     assert new and new != old
@@ -434,3 +444,44 @@ def test_shipped_corpus_through_the_pipeline(tmp_settings: Settings) -> None:
     assert catalog.record("1.4.2.2").status == "abandoned"  # type: ignore[union-attr]
     again = run(tmp_settings)
     assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_a_no_change_ingest_writes_nothing(tmp_settings: Settings) -> None:
+    write(tmp_settings, "alpha.txt", ALPHA)
+    write(tmp_settings, "beta.md", BETA)
+    run(tmp_settings)
+    data = tmp_settings.data_dir
+    before = {p: p.stat().st_mtime_ns for p in data.iterdir() if p.is_file()}
+    summary = run(tmp_settings)
+    assert not summary.wrote and summary.skipped_documents == 2
+    assert {p: p.stat().st_mtime_ns for p in data.iterdir() if p.is_file()} == before
+
+
+def test_a_touched_but_unchanged_file_is_not_read_again(tmp_settings: Settings) -> None:
+    alpha = write(tmp_settings, "alpha.txt", ALPHA)
+    run(tmp_settings)
+    alpha.write_text(ALPHA, encoding="utf-8")  # a new modification time, the same content
+    summary = run(tmp_settings)
+    assert summary.skipped_documents == 1 and summary.added + summary.updated == 0
+
+
+def test_a_glossary_change_reads_every_document_again(tmp_settings: Settings) -> None:
+    write(tmp_settings, "alpha.txt", ALPHA)
+    write(tmp_settings, "beta.md", BETA)
+    run(tmp_settings)
+    write(tmp_settings, "glossary.toml", '[[body]]\nabbr = "ITE"\nname = "Office for IT and eGovernment"\n')
+    summary = run(tmp_settings)
+    assert summary.skipped_documents == 0 and summary.wrote
+
+
+def test_questions_find_every_vector_they_need_stored(tmp_settings: Settings) -> None:
+    from rag.ask import ask
+    from rag.index import get_index
+
+    write(tmp_settings, "alpha.txt", ALPHA)
+    write(tmp_settings, "beta.md", BETA)
+    write(tmp_settings, "matrix.txt", MATRIX)
+    run(tmp_settings)
+    for question in ("What happened to the Open Data Portal upgrade?", "What is the status of 1.4.2.1?"):
+        ask(question, settings=tmp_settings)
+    assert get_index(tmp_settings).misses == 0  # nothing of the index was embedded during a question
