@@ -148,7 +148,9 @@ def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed
     summary = run(tmp_settings)
     assert (summary.added, summary.updated, summary.deleted) == (1, 1, 0)
     assert summary.unchanged == len(before) - 1
-    changed = [c.text for c in IndexFiles(tmp_settings.data_dir).load_chunks() if c.text not in before.values()]
+    changed = [
+        c.text for c in IndexFiles(tmp_settings.data_dir).load_chunks() if c.text not in before.values()
+    ]
     assert len(changed) == 2
     assert set(changed) <= set(embed_calls)  # the changed and the new chunk ...
     assert not set(before.values()) & set(embed_calls)  # ... and no chunk that stayed the same

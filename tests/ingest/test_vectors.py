@@ -26,7 +26,9 @@ def test_updated_store_embeds_only_new_texts_and_drops_unused_ones() -> None:
     store, n = updated_store(VectorStore(), ["a text", "b text"], fake_embed(calls))
     assert n == 2 and calls == ["a text", "b text"]
     calls.clear()
-    store2, n2 = updated_store(store, ["b text", "c text"], fake_embed(calls), known={"c text": [9.0, 9.0, 9.0]})
+    store2, n2 = updated_store(
+        store, ["b text", "c text"], fake_embed(calls), known={"c text": [9.0, 9.0, 9.0]}
+    )
     assert n2 == 0 and calls == []  # b kept, c given by the caller (the chunk's own vector)
     assert store2.texts == ["b text", "c text"] and store2.get("a text") is None
     assert np.allclose(store2.get("b text"), [6.0, 1.0, 0.0]) and np.allclose(store2.get("c text"), [9, 9, 9])

@@ -23,7 +23,9 @@ def scanned_prose(index, ids: list[str], question: str, limit: int, topic: str) 
         if not names and shared < 0.5:
             continue
         overlap = sum(index.idf.get(t, 1.0) for t in q & s.tokens)
-        found.append((overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s))
+        found.append(
+            (overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s)
+        )
     found.sort(key=lambda t: -t[0])
     return [s.text for _, s in found[:limit]]
 
