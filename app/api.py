@@ -61,11 +61,11 @@ from app.service import (
     single_query_values,
 )
 from ingest.config import Settings, get_settings
+from ingest.provenance import UPLOADS
 from ingest.records import STATUSES, Activity, Catalog, Indicator, Status
 from rag.models import Answer, Filters
 
 VERSION = "0.1.0"
-UPLOADS = "uploads"
 INGEST_WAIT = 30.0  # seconds an upload or delete waits for another ingest before 409
 
 ERROR_TEXT = {

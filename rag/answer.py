@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.chunks import Chunk
 from ingest.ids import find_ids
+from ingest.provenance import describe, is_evaluation
 from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
 from ingest.sentences import Sentence
 from ingest.text import split_sentences
@@ -191,7 +193,7 @@ def prose_about(
         found.append(
             (overlap + (3.0 if names else 0.0) + 2.0 * shared + (0.5 if re.search(r"\d", s.text) else 0), s)
         )
-    found.sort(key=lambda t: -t[0])
+    found.sort(key=lambda t: (not is_evaluation(t[1].chunk), -t[0]))  # the evaluation's words first
     return [s for _, s in found[:limit]]
 
 
@@ -202,8 +204,7 @@ def add_prose(
     for s in prose_about(index, ids, question, limit, topic):
         if any(s.text in p for p in draft.parts):
             continue
-        section = s.chunk.section.split(" > ")[-1]
-        draft.say(f"The report's text ({section}) says: “{s.text}”")
+        draft.say(f"{_says(s.chunk)}: “{s.text}”")
         for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)
 
@@ -580,7 +581,7 @@ def best_sentences(
     sims = vecs @ vector
     scored = sorted(
         (
-            (0.6 * float(sim) + 0.4 * pre - _long(s.text), float(sim), s)
+            (0.6 * float(sim) + 0.4 * pre - _long(s.text) - _supplementary(s), float(sim), s)
             for (pre, s), sim in zip(ranked, sims)
         ),
         key=lambda t: -t[0],
@@ -594,7 +595,7 @@ def best_sentences(
     chosen: list[tuple[float, float, Sentence]] = []
     per_chunk: dict[str, int] = {}
     for score, sim, s in scored:
-        if per_chunk.get(s.chunk.id, 0) >= 2 or any(s.text == c.text for _, _, c in chosen):
+        if per_chunk.get(s.chunk.id, 0) >= 2 or any(_restates(s, c) for _, _, c in chosen):
             continue
         if chosen and score < chosen[0][0] - 0.12:
             break
@@ -609,6 +610,26 @@ ANSWER_TYPE_REACH = 3  # (chosen on dev: 3 beat 8) how far down the ranking a se
 LONG = 300  # characters: a longer sentence is a list or a run-on that matches many words by its length alone
 
 
+RESTATES = 0.8  # share of a sentence's words already in an earlier chosen one that makes it a repetition
+
+
+def _restates(s: Sentence, earlier: Sentence) -> bool:
+    """The sentence adds nothing to an earlier one: the same text, or a note quoting it in a frame
+    ("The interviewee said that ..."). A longer sentence that holds an earlier one's words and more
+    is not a repetition."""
+    if s.text == earlier.text:
+        return True
+    return bool(s.tokens) and len(s.tokens & earlier.tokens) >= RESTATES * len(s.tokens)
+
+
+SUPPLEMENTARY = 0.05  # a note's or upload's sentence ranks below the evaluation's by this much (0-1 scale)
+
+
+def _supplementary(s: Sentence) -> float:
+    """The evaluation's own words outrank a note's paraphrase of them."""
+    return 0.0 if is_evaluation(s.chunk) else SUPPLEMENTARY
+
+
 def _long(text: str) -> float:
     """A small penalty for sentences past LONG characters, at most 0.1."""
     return min(0.1, 0.1 * max(0, len(text) - LONG) / LONG)
@@ -617,7 +638,7 @@ def _long(text: str) -> float:
 def source_label(s: Sentence, catalog: Catalog) -> str:
     chunk = s.chunk
     if chunk.kind == "section":
-        return f"the report ({chunk.section.split(' > ')[-1]})" if chunk.section else f"“{chunk.document}”"
+        return describe(chunk)
     if chunk.kind == "indicator":
         what = "the indicator " + chunk.text.split("\n")[0].replace("Indicator: ", "“") + "”"
     else:
@@ -625,13 +646,22 @@ def source_label(s: Sentence, catalog: Catalog) -> str:
     return f"{catalog.matrix_name} ({what}{', ' + s.label.lower() if s.label else ''})"
 
 
+def _says(chunk: Chunk) -> str:
+    """ "The report's text (Summary) says", or the note's own name: never the report for a note."""
+    if is_evaluation(chunk):
+        section = chunk.section.split(" > ")[-1]
+        return f"The report's text ({section}) says" if section else f"“{chunk.document}” says"
+    name = describe(chunk)
+    return name[0].upper() + name[1:] + " say" + ("" if name.startswith("the interview notes") else "s")
+
+
 def say_sentences(
-    draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], label: str = ""
+    draft: Draft, index: Index, chosen: list[tuple[float, float, Sentence]], says: bool = False
 ) -> None:
     """Add chosen sentences to the answer, each with where it comes from, and cite them."""
     for _, _, s in chosen:
-        if label and s.chunk.kind == "section":
-            draft.say(f"{label} ({s.chunk.section.split(' > ')[-1]}) says: “{s.text}”")
+        if says and s.chunk.kind == "section":  # "The report's text (…) says: …"
+            draft.say(f"{_says(s.chunk)}: “{s.text}”")
         else:
             draft.say(f"According to {source_label(s, index.catalog)}: “{s.text}”")
         for c in cite_sentence(s, index.catalog, index):

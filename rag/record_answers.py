@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ingest.provenance import is_evaluation
 from ingest.records import Activity, Indicator, Measure
 from rag.answer import (
     Draft,
@@ -175,11 +176,12 @@ def cover_years(
 
 
 def add_support(d: Draft, index: Index, chosen: list) -> None:
-    """Add to a record answer the best report sentence and the best sentence of another record, if new."""
-    for kind_ok in (lambda c: c.kind == "section", lambda c: c.kind != "section"):
+    """Add to a record answer the best report sentence and the best sentence of another record, if new
+    (a note's or upload's sentence never stands in for the report's)."""
+    for kind_ok in (lambda c: c.kind == "section" and is_evaluation(c), lambda c: c.kind != "section"):
         for _, _, s in chosen[:3]:
             if kind_ok(s.chunk) and len(d.parts) < 5 and not any(s.text in part for part in d.parts):
-                say_sentences(d, index, [(0.0, 0.0, s)], label="The report's text")
+                say_sentences(d, index, [(0.0, 0.0, s)], says=True)
                 break
 
 

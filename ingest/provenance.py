@@ -1,0 +1,47 @@
+"""Where a text comes from: the evaluation itself, or a note, memo or upload beside it.
+
+The evaluation the ministry ships (its report and annexes) is authoritative. Interview notes and
+memos (the corpus's interviews/ folder) and uploaded documents are supplementary: answers name
+them as what they are, with the header a note carries (institution, role, date), and never as
+"the report"; where both say something, the evaluation's words come first.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from ingest.chunks import Chunk
+
+UPLOADS = "uploads"  # the corpus subfolder that uploaded documents are kept in
+
+
+class Standing(str, Enum):
+    EVALUATION = "evaluation"
+    SUPPLEMENTARY = "supplementary"
+
+
+def standing(chunk: Chunk) -> Standing:
+    if chunk.doc_type == "interview" or chunk.document.startswith(UPLOADS + "/"):
+        return Standing.SUPPLEMENTARY
+    return Standing.EVALUATION
+
+
+def is_evaluation(chunk: Chunk) -> bool:
+    return standing(chunk) is Standing.EVALUATION
+
+
+HEADER_ORDER = ("institution", "organisation", "organization", "interviewee", "role", "date")
+
+
+def describe(chunk: Chunk) -> str:
+    """How an answer names the source of a chunk's prose, e.g. "the report (Summary)" or
+    "the interview notes “interviews/a.md” (Office for IT; Head of Unit; 2022-03-14)"."""
+    section = chunk.section.split(" > ")[-1] if chunk.section else ""
+    if is_evaluation(chunk):
+        return f"the report ({section})" if section else f"“{chunk.document}”"
+    header = "; ".join(chunk.meta[k] for k in HEADER_ORDER if chunk.meta.get(k))
+    if chunk.document.startswith(UPLOADS + "/"):
+        what = f"the uploaded document “{chunk.document.split('/', 1)[1]}”"
+    else:
+        what = f"the interview notes “{chunk.document}”"
+    return f"{what} ({header})" if header else what
