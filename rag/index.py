@@ -15,6 +15,7 @@ from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
 from ingest.ids import find_ids
+from ingest.provenance import SUPPLEMENTARY_WEIGHT, is_evaluation
 from ingest.records import Catalog
 from ingest.sentences import Sentence
 from ingest.store import IndexFiles, make_client, open_collection
@@ -94,6 +95,9 @@ class Index:
         self.previous = None  # not kept alive by its successor
         self.sentences = [s for c in self.chunks for s in self.chunk_sentences[c.id]]
         self.sentence_bm25 = _bm25([list(s.tokens) for s in self.sentences])
+        self.sentence_weight = np.array(
+            [1.0 if is_evaluation(s.chunk) else SUPPLEMENTARY_WEIGHT for s in self.sentences]
+        )
         # the prose sentences by the IDs and the words they hold, so that a question reads only those
         self.prose_naming: dict[str, list[int]] = {}
         self.prose_postings: dict[str, list[int]] = {}
@@ -104,14 +108,22 @@ class Index:
                 self.prose_naming.setdefault(i, []).append(n)
             for t in s.tokens:
                 self.prose_postings.setdefault(t, []).append(n)
+        # How rare a word is, the evaluation's chunks counted: notes and memos that repeat its prose
+        # must not make its words look common (a word only a note uses counts as once)
         df: dict[str, int] = {}
         self.chunk_postings: dict[str, list[int]] = {}  # token -> the chunks (by position) that hold it
+        own = [is_evaluation(c) for c in self.chunks]
+        counted = any(own)
         for n, c in enumerate(self.chunks):
             for t in set(tokenize(c.text)):
-                df[t] = df.get(t, 0) + 1
+                if own[n] or not counted:
+                    df[t] = df.get(t, 0) + 1
+                else:
+                    df.setdefault(t, 0)
                 self.chunk_postings.setdefault(t, []).append(n)
-        n = len(self.chunks) or 1
-        self.idf = {t: float(np.log(1 + n / d)) for t, d in df.items()}
+        n = sum(own) if counted else len(self.chunks)
+        n = n or 1
+        self.idf = {t: float(np.log(1 + n / max(d, 1))) for t, d in df.items()}
         # words in at least half of the chunks: this corpus's own everyday words ("e-government" in an
         # e-government evaluation), which name nothing in particular
         self.common = frozenset(t for t, d in df.items() if d >= COMMON_SHARE * n)
@@ -135,7 +147,7 @@ class Index:
         """Indexes into self.sentences of the n best BM25 sentences for the tokens."""
         if not tokens or self.sentence_bm25 is None:
             return []
-        scores = np.asarray(self.sentence_bm25.get_scores(tokens))
+        scores = np.asarray(self.sentence_bm25.get_scores(tokens)) * self.sentence_weight
         top = np.argpartition(-scores, n)[:n] if n < len(scores) else np.arange(len(scores))
         order = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]

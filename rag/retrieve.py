@@ -9,6 +9,7 @@ import numpy as np
 
 from ingest.chunks import Chunk
 from ingest.ids import ID_MENTION, find_ids
+from ingest.provenance import SUPPLEMENTARY_WEIGHT, is_evaluation
 from rag.index import Index
 from rag.models import Filters
 from rag.tokenize import tokenize
@@ -105,6 +106,10 @@ def retrieve(
             if chunk.id not in exact:
                 scores[chunk.id] = scores.get(chunk.id, 0.0) + (0.02 if chunk.kind == "section" else 0.03)
 
+    for cid in scores:  # the evaluation's own chunks before a note's or upload's at equal relevance
+        found = index.by_id.get(cid)
+        if found is not None and not is_evaluation(found):
+            scores[cid] *= SUPPLEMENTARY_WEIGHT
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     hits: list[Hit] = []
     for cid, score in ranked:
