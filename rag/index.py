@@ -15,7 +15,7 @@ from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
 from ingest.ids import find_ids
-from ingest.provenance import SUPPLEMENTARY_WEIGHT, is_evaluation
+from ingest.provenance import SUPPLEMENTARY_SENTENCE_WEIGHT, is_evaluation
 from ingest.records import Catalog
 from ingest.sentences import Sentence
 from ingest.store import IndexFiles, make_client, open_collection
@@ -96,7 +96,7 @@ class Index:
         self.sentences = [s for c in self.chunks for s in self.chunk_sentences[c.id]]
         self.sentence_bm25 = _bm25([list(s.tokens) for s in self.sentences])
         self.sentence_weight = np.array(
-            [1.0 if is_evaluation(s.chunk) else SUPPLEMENTARY_WEIGHT for s in self.sentences]
+            [1.0 if is_evaluation(s.chunk) else SUPPLEMENTARY_SENTENCE_WEIGHT for s in self.sentences]
         )
         # the prose sentences by the IDs and the words they hold, so that a question reads only those
         self.prose_naming: dict[str, list[int]] = {}
