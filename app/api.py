@@ -47,7 +47,7 @@ from app.api_models import (
     UploadResponse,
     UploadResult,
 )
-from app.security import MAX_FILES, MB, install_security, require_api_key, require_writes_enabled
+from app.security import MAX_FILES, MB, install_security, require_admin_key, require_api_key
 from app.service import (
     NO_INDEX,
     ApiError,
@@ -70,8 +70,9 @@ INGEST_WAIT = 30.0  # seconds an upload or delete waits for another ingest befor
 
 ERROR_TEXT = {
     400: "Bad request: the body could not be read (not UTF-8 JSON), or no uploaded file could be ingested.",
-    401: "Missing or wrong API key (only when EGOV_API_KEY is set).",
-    403: "Uploads and deletions are disabled until EGOV_API_KEY is set; or the document is not deletable.",
+    401: "Missing or wrong API key (only when EGOV_API_KEY is set; uploads and deletes always need a key).",
+    403: "Uploads and deletions need the admin key (EGOV_ADMIN_API_KEY; disabled while it is unset); "
+    "or the document is not deletable.",
     404: "Unknown ID or name; `closest` lists the nearest existing ones.",
     409: "Another ingest is running; try again shortly.",
     413: "Request body or file too large.",
@@ -700,7 +701,7 @@ def _documents_router() -> APIRouter:
         status_code=201,
         response_model=UploadResponse,
         summary="Upload and ingest documents",
-        dependencies=[Depends(require_writes_enabled)],
+        dependencies=[Depends(require_admin_key)],
         responses={
             **errors(*BODY, 403, 409, 503),
             400: {"model": UploadResponse, "description": "No file could be ingested; per-file reasons."},
@@ -750,7 +751,7 @@ def _documents_router() -> APIRouter:
         ),
     ) -> Any:
         """Store each file under the corpus folder's uploads/ and ingest it at once. Files are checked by content
-        (PDF header, DOCX package, text without NULs); names are sanitised. Needs EGOV_API_KEY to be set."""
+        (PDF header, DOCX package, text without NULs); names are sanitised. Needs the admin key (EGOV_ADMIN_API_KEY)."""
         from ingest.pipeline import IngestLocked, ingest
 
         settings = app_settings(request)
@@ -845,14 +846,14 @@ def _documents_router() -> APIRouter:
         "/documents/{name:path}",
         response_model=DeleteResponse,
         summary="Delete an uploaded document",
-        dependencies=[Depends(require_writes_enabled)],
+        dependencies=[Depends(require_admin_key)],
         responses=errors(*COMMON, 403, 404, 409, 503),
     )
     def delete_document(
         request: Request, name: str = Path(..., max_length=300, examples=["uploads/notes.md"])
     ) -> DeleteResponse:
         """Remove an uploaded document (under uploads/) and re-ingest, which drops its chunks. Documents of the
-        corpus folder itself cannot be deleted through the API. Needs EGOV_API_KEY to be set."""
+        corpus folder itself cannot be deleted through the API. Needs the admin key (EGOV_ADMIN_API_KEY)."""
         from ingest.pipeline import IngestLocked, ingest
 
         settings = app_settings(request)
@@ -1026,7 +1027,8 @@ DESCRIPTION = """Ask questions of the ex-post evaluation of Serbia's e-Governmen
 browse the Evaluation Matrix, draft 2023-2025 action-plan entries, and manage uploaded documents.
 
 * Answers cite the IDs they rest on (Measure 1.3.5, Activity 1.4.2.2) with verbatim quotes.
-* When `EGOV_API_KEY` is set, every endpoint except `/health` needs it (`X-API-Key` or `Authorization: Bearer`).
+* When `EGOV_API_KEY` (the reader key) is set, every endpoint except `/health` needs it or the admin key
+  (`X-API-Key` or `Authorization: Bearer`); uploads and deletes need the admin key (`EGOV_ADMIN_API_KEY`).
   Uploads and deletions are refused unless a key is set.
 * Errors are JSON: `{"detail": "readable message"}`; unknown IDs get 404 with `closest`.
 * `/v1/chat/completions` and `/v1/models` speak the OpenAI API, so its clients and chat front ends work unchanged.

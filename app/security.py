@@ -1,8 +1,10 @@
 """API key check (constant time), the upload/delete guard, CORS, and request-size limits.
 
-- When EGOV_API_KEY is set, every endpoint except /health (and the docs) needs it, as `X-API-Key: KEY`
-  or `Authorization: Bearer KEY`, compared with hmac.compare_digest.
-- Uploads and deletes are refused (403) unless a key is configured, and checked before any body is read.
+- Two roles. The reader key (EGOV_API_KEY), when set, is needed by every endpoint except /health (and
+  the docs). The admin key (EGOV_ADMIN_API_KEY) is needed for uploads and deletes, which are refused
+  (403) while it is unset; it also reads. A key goes in `X-API-Key: KEY` or `Authorization: Bearer
+  KEY`, compared with hmac.compare_digest. Writes are checked before any body is read: no key or a
+  wrong one is 401, the reader key is 403.
 - CORS is off unless EGOV_CORS_ORIGINS lists origins.
 - Bodies are bounded: JSON requests at 4 MB, uploads at EGOV_MAX_UPLOAD_MB per file (x MAX_FILES per request).
 """
@@ -37,7 +39,8 @@ BEARER = HTTPBearer(
     description="The value of EGOV_API_KEY as a bearer token (what OpenAI clients send).",
 )
 
-WRITES_DISABLED = "Uploads and deletions are disabled: set EGOV_API_KEY on the server to enable them."
+WRITES_DISABLED = "Uploads and deletions are disabled: set EGOV_ADMIN_API_KEY on the server to enable them."
+READER_CANNOT_WRITE = "Uploads and deletions need the admin key (EGOV_ADMIN_API_KEY); this is the reader key."
 BAD_KEY = "Missing or wrong API key: send it as `X-API-Key: KEY` or `Authorization: Bearer KEY`."
 
 
@@ -59,13 +62,29 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() or None
 
 
+def _presents(expected: str | None, x_api_key: str | None, token: str | None) -> bool:
+    return bool(expected) and (key_matches(x_api_key, expected or "") or key_matches(token, expected or ""))
+
+
 def authorised(settings: Settings, x_api_key: str | None, authorization: str | None) -> bool:
-    """True when no key is configured, or one of the presented keys matches it."""
+    """May read: no reader key is configured, or the reader or the admin key is presented."""
     if not settings.api_key:
         return True
-    ok_header = key_matches(x_api_key, settings.api_key)
-    ok_bearer = key_matches(_bearer(authorization), settings.api_key)
-    return ok_header or ok_bearer
+    token = _bearer(authorization)
+    return _presents(settings.api_key, x_api_key, token) or _presents(
+        settings.admin_api_key, x_api_key, token
+    )
+
+
+def write_refusal(settings: Settings, x_api_key: str | None, token: str | None) -> tuple[int, str] | None:
+    """Why a write (upload, delete) is refused, as (status, detail), or None when the admin key is presented."""
+    if not settings.admin_api_key:
+        return 403, WRITES_DISABLED
+    if _presents(settings.admin_api_key, x_api_key, token):
+        return None
+    if _presents(settings.api_key, x_api_key, token):
+        return 403, READER_CANNOT_WRITE
+    return 401, BAD_KEY
 
 
 def require_api_key(
@@ -78,14 +97,22 @@ def require_api_key(
     if not settings.api_key:
         return
     token = bearer.credentials if bearer else None
-    if not (key_matches(x_api_key, settings.api_key) or key_matches(token, settings.api_key)):
+    if not (
+        _presents(settings.api_key, x_api_key, token) or _presents(settings.admin_api_key, x_api_key, token)
+    ):
         raise ApiError(401, BAD_KEY, headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_writes_enabled(request: Request) -> None:
-    """Dependency on uploads and deletes: 403 unless an API key is configured."""
-    if not request.app.state.settings.api_key:
-        raise ApiError(403, WRITES_DISABLED)
+def require_admin_key(
+    request: Request,
+    x_api_key: str | None = Security(API_KEY_HEADER),
+    bearer: HTTPAuthorizationCredentials | None = Security(BEARER),
+) -> None:
+    """Dependency on uploads and deletes: the admin key, or 401/403 (see write_refusal)."""
+    refusal = write_refusal(request.app.state.settings, x_api_key, bearer.credentials if bearer else None)
+    if refusal is not None:
+        status, detail = refusal
+        raise ApiError(status, detail, headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
 
 
 class BodyGuard:
@@ -112,11 +139,14 @@ class BodyGuard:
         writes = path == "/documents" or path.startswith("/documents/")
         if writes:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-            if not self.settings.api_key:
-                await self._reply(send, 403, WRITES_DISABLED)
-                return
-            if not authorised(self.settings, headers.get("x-api-key"), headers.get("authorization")):
-                await self._reply(send, 401, BAD_KEY, {"WWW-Authenticate": "Bearer"})
+            refusal = write_refusal(
+                self.settings, headers.get("x-api-key"), _bearer(headers.get("authorization"))
+            )
+            if refusal is not None:
+                status, detail = refusal
+                await self._reply(
+                    send, status, detail, {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                )
                 return
         upload = writes and scope["method"] == "POST"
         per_file = self.settings.max_upload_mb * MB

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
 
-    api_key: str | None = None
+    api_key: str | None = None  # the reader key: questions, search, records, drafts, feedback
+    admin_api_key: str | None = None  # the admin key: uploads and deletes (refused while unset)
     api_url: str | None = None
     cors_origins: list[str] = []
     max_upload_mb: int = 25

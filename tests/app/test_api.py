@@ -411,8 +411,8 @@ def test_documents_lists_the_corpus(client) -> None:
 
 def test_uploads_and_deletes_refused_without_a_key(client) -> None:
     files = {"files": ("notes.txt", b"Some notes about Measure 1.3.5.", "text/plain")}
-    assert_error(client.post("/documents", files=files), 403, "EGOV_API_KEY")
-    assert_error(client.delete("/documents/egov_expost_2020_2022.txt"), 403, "EGOV_API_KEY")
+    assert_error(client.post("/documents", files=files), 403, "EGOV_ADMIN_API_KEY")
+    assert_error(client.delete("/documents/egov_expost_2020_2022.txt"), 403, "EGOV_ADMIN_API_KEY")
     assert "uploads" not in {p.name for p in Path(client.app.state.settings.corpus_dir).iterdir()}
 
 

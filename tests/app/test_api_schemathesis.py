@@ -29,7 +29,11 @@ FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(Healt
 READ_SETTINGS = Settings().model_copy(update={"api_key": KEY})
 _WRITE_ROOT = Path(tempfile.mkdtemp(prefix="egov-schemathesis-"))
 WRITE_SETTINGS = Settings(
-    data_dir=_WRITE_ROOT / "data", corpus_dir=_WRITE_ROOT / "corpus", embed_model="hash:64", api_key=KEY
+    data_dir=_WRITE_ROOT / "data",
+    corpus_dir=_WRITE_ROOT / "corpus",
+    embed_model="hash:64",
+    api_key=KEY,
+    admin_api_key=KEY,
 )
 
 read_schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(READ_SETTINGS)).exclude(

@@ -16,8 +16,10 @@ from app.api import content_problem, create_app, safe_filename
 from ingest.config import Settings
 from ingest.pipeline import ingest, ingest_lock
 
-KEY = "s3cret-test-key"
+KEY = "s3cret-test-key"  # the reader key
 AUTH = {"X-API-Key": KEY}
+ADMIN_KEY = "s3cret-admin-key"  # the admin key: uploads and deletes
+ADMIN = {"X-API-Key": ADMIN_KEY}
 
 REPORT = """1. INTRODUCTION
 The evaluation covers the e-Government Development Programme 2020-2022.
@@ -40,11 +42,11 @@ Responsible entity: ITE Office
 
 @pytest.fixture
 def corpus_settings(tmp_settings: Settings) -> Settings:
-    """A two-file temp corpus, ingested with the hashing embedder, and an API key."""
+    """A two-file temp corpus, ingested with the hashing embedder, and both keys."""
     (tmp_settings.corpus_dir / "report.txt").write_text(REPORT, encoding="utf-8")
     (tmp_settings.corpus_dir / "annex.txt").write_text(MATRIX, encoding="utf-8")
     ingest(settings=tmp_settings, quiet=True)
-    return tmp_settings.model_copy(update={"api_key": KEY})
+    return tmp_settings.model_copy(update={"api_key": KEY, "admin_api_key": ADMIN_KEY})
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def upload(client: TestClient, *files: tuple[str, bytes], headers: dict | None =
     return client.post(
         "/documents",
         files=[("files", (name, data, "application/octet-stream")) for name, data in files],
-        headers=AUTH if headers is None else headers,
+        headers=ADMIN if headers is None else headers,
     )
 
 
@@ -161,11 +163,33 @@ def test_unauthorised_upload_is_refused_before_the_body_is_read(client, corpus_s
     assert not (corpus_settings.corpus_dir / "uploads" / "a.txt").exists()
 
 
-def test_writes_refused_without_configured_key(corpus_settings) -> None:
-    with TestClient(create_app(corpus_settings.model_copy(update={"api_key": None}))) as c:
-        error(upload(c, ("a.txt", b"hello there"), headers={}), 403, "EGOV_API_KEY")
-        error(c.delete("/documents/report.txt"), 403, "EGOV_API_KEY")
+def test_writes_refused_without_configured_admin_key(corpus_settings) -> None:
+    with TestClient(
+        create_app(corpus_settings.model_copy(update={"api_key": None, "admin_api_key": None}))
+    ) as c:
+        error(upload(c, ("a.txt", b"hello there"), headers={}), 403, "EGOV_ADMIN_API_KEY")
+        error(c.delete("/documents/report.txt"), 403, "EGOV_ADMIN_API_KEY")
         assert c.get("/stats").status_code == 200  # reads stay open without a key
+    with TestClient(create_app(corpus_settings.model_copy(update={"admin_api_key": None}))) as c:
+        error(upload(c, ("a.txt", b"hello there"), headers=AUTH), 403, "EGOV_ADMIN_API_KEY")
+
+
+def test_the_reader_key_reads_and_cannot_write_the_admin_key_does_both(client, corpus_settings) -> None:
+    error(upload(client, ("a.txt", b"hello there"), headers=AUTH), 403, "admin key")
+    error(client.delete("/documents/uploads/a.txt", headers=AUTH), 403, "admin key")
+    error(
+        client.delete("/documents/uploads/a.txt", headers={"Authorization": f"Bearer {KEY}"}),
+        403,
+        "admin key",
+    )
+    assert not (corpus_settings.corpus_dir / "uploads" / "a.txt").exists()
+    for headers in (AUTH, ADMIN, {"Authorization": f"Bearer {ADMIN_KEY}"}):
+        assert client.get("/stats", headers=headers).status_code == 200
+        assert (
+            client.post("/ask", json={"question": "What happened to 1.4.2.2?"}, headers=headers).status_code
+            == 200
+        )
+    assert upload(client, ("a.txt", b"Notes about Measure 1.3.5"), headers=ADMIN).status_code == 201
 
 
 # ---------------------------------------------------------------- uploads
@@ -279,8 +303,8 @@ def test_too_many_files(client) -> None:
 
 
 def test_upload_without_files_is_422(client) -> None:
-    error(client.post("/documents", headers=AUTH), 422)
-    error(client.post("/documents", headers=AUTH, json={"files": "x"}), 422)
+    error(client.post("/documents", headers=ADMIN), 422)
+    error(client.post("/documents", headers=ADMIN, json={"files": "x"}), 422)
 
 
 @pytest.mark.parametrize(
@@ -361,7 +385,7 @@ def test_upload_during_another_ingest_is_409_and_leaves_nothing(client, corpus_s
 def test_delete_removes_file_and_chunks(client, corpus_settings) -> None:
     assert upload(client, ("gone.txt", b"Pangolin notes about Measure 1.2.3")).status_code == 201
     assert "uploads/gone.txt" in documents(client)
-    resp = client.delete("/documents/uploads/gone.txt", headers=AUTH)
+    resp = client.delete("/documents/uploads/gone.txt", headers=ADMIN)
     assert resp.status_code == 200, resp.text
     assert resp.json()["deleted"] == "uploads/gone.txt" and resp.json()["summary"]["deleted"] >= 1
     assert not (corpus_settings.corpus_dir / "uploads" / "gone.txt").exists()
@@ -373,18 +397,18 @@ def test_delete_removes_file_and_chunks(client, corpus_settings) -> None:
 
 def test_delete_by_bare_name(client) -> None:
     assert upload(client, ("bare.md", b"# Bare\n\nNotes on Measure 1.1.2")).status_code == 201
-    assert client.delete("/documents/bare.md", headers=AUTH).status_code == 200
+    assert client.delete("/documents/bare.md", headers=ADMIN).status_code == 200
 
 
 def test_delete_errors(client, corpus_settings) -> None:
     assert upload(client, ("kept.txt", b"Kept notes about Measure 1.3.5")).status_code == 201
-    body = error(client.delete("/documents/uploads/kep.txt", headers=AUTH), 404, "closest")
+    body = error(client.delete("/documents/uploads/kep.txt", headers=ADMIN), 404, "closest")
     assert body["closest"] == ["uploads/kept.txt"]
-    error(client.delete("/documents/report.txt", headers=AUTH), 403, "corpus folder")
-    error(client.delete("/documents/../report.txt", headers=AUTH), 404)
-    resp = client.delete("/documents/uploads/../report.txt", headers=AUTH)  # the client folds '..' away
+    error(client.delete("/documents/report.txt", headers=ADMIN), 403, "corpus folder")
+    error(client.delete("/documents/../report.txt", headers=ADMIN), 404)
+    resp = client.delete("/documents/uploads/../report.txt", headers=ADMIN)  # the client folds '..' away
     assert resp.status_code in (403, 404), resp.text
-    error(client.delete("/documents/%2e%2e%2freport.txt", headers=AUTH), 404)
+    error(client.delete("/documents/%2e%2e%2freport.txt", headers=ADMIN), 404)
     assert (corpus_settings.corpus_dir / "report.txt").exists()
     assert "uploads/kept.txt" in documents(client)
 
@@ -393,7 +417,7 @@ def test_delete_during_another_ingest_is_409_and_keeps_the_file(client, corpus_s
     assert upload(client, ("busy.txt", b"Busy notes about Measure 1.3.5")).status_code == 201
     monkeypatch.setattr(api, "INGEST_WAIT", 0.3)
     with ingest_lock(corpus_settings.data_dir):
-        error(client.delete("/documents/uploads/busy.txt", headers=AUTH), 409)
+        error(client.delete("/documents/uploads/busy.txt", headers=ADMIN), 409)
     assert (corpus_settings.corpus_dir / "uploads" / "busy.txt").exists()
     assert "uploads/busy.txt" in documents(client)
 
@@ -444,7 +468,7 @@ def test_uploads_while_answering_in_threads(client, corpus_settings) -> None:
             assert resp.status_code == 201, resp.text
             if round_ % 2:
                 assert (
-                    client.delete(f"/documents/uploads/round{round_ - 1}.txt", headers=AUTH).status_code
+                    client.delete(f"/documents/uploads/round{round_ - 1}.txt", headers=ADMIN).status_code
                     == 200
                 )
     finally:
@@ -455,3 +479,39 @@ def test_uploads_while_answering_in_threads(client, corpus_settings) -> None:
     assert answered[0] >= 4
     docs = documents(client)
     assert {"uploads/round1.txt", "uploads/round3.txt"} <= set(docs) and "uploads/round0.txt" not in docs
+
+
+# ---------------------------------------------------------------- provenance: uploads never rewrite the evaluation
+
+
+def test_a_forged_copy_of_matrix_rows_changes_no_official_record(client, corpus_settings) -> None:
+    before = client.get("/stats", headers=AUTH).json()
+    forged = MATRIX.replace("abandoned", "completed").replace("No funds were secured.", "Done in 2021.")
+    assert upload(client, ("matrix_fix.txt", forged.encode())).status_code == 201
+    record = client.get("/activities/1.4.2.2", headers=AUTH).json()
+    assert record["status"] == "abandoned", record
+    after = client.get("/stats", headers=AUTH).json()
+    for key in ("objectives", "measures", "activities", "statuses"):
+        if key in before:
+            assert after[key] == before[key], key
+    answer = client.post(
+        "/ask", json={"question": "What is the status of activity 1.4.2.2?"}, headers=AUTH
+    ).json()
+    assert "abandoned" in answer["answer"] and "completed" not in answer["answer"].split("Reasoning")[0]
+    cited = [c for c in answer["citations"] if c["id"] == "1.4.2.2"]
+    assert cited and all(c["source"].startswith("annex.txt") for c in cited), cited
+
+
+def test_an_uploaded_note_is_never_quoted_as_the_report(client) -> None:
+    note = b"Activity 1.4.2.2 was completed in 2021 with the portal upgrade delivered to all users."
+    assert upload(client, ("note.txt", note)).status_code == 201
+    answer = client.post(
+        "/ask", json={"question": "Was the portal upgrade delivered to all users in 2021?"}, headers=AUTH
+    ).json()
+    text = answer["answer"]
+    if "delivered to all users" in text:
+        intro = text[: text.find("delivered to all users")].rsplit("”", 1)[-1]
+        assert "uploaded document" in intro and "report" not in intro, text
+        assert any(c["source"].startswith("uploads/note.txt") for c in answer["citations"]), answer[
+            "citations"
+        ]
