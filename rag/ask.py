@@ -261,6 +261,15 @@ def _from_serbian(text: str, index: Index) -> str:
     return " ".join([english, *named, *terms]).strip()
 
 
+def _within_filters(query: Query, flt: Filters | None, index: Index) -> Query:
+    """A list or count that names no objective or measure of its own covers the filtered one."""
+    scope = [i for i in ((flt.measure, flt.objective) if flt else ()) if i and index.catalog.record(i)]
+    if query.intent not in {"list", "count"} or not scope:
+        return query
+    own = [i for i in query.ids if index.catalog.kind_of(i) in ("objective", "measure")]
+    return query if own else replace(query, ids=[*query.ids, scope[0]])
+
+
 def ask(
     question: str,
     history: list[Turn] | list[dict] | None = None,
@@ -310,6 +319,7 @@ def ask(
         got.notice = got.notice or notice
         return got
     query = understand(text, turns, index.catalog, index.names)
+    query = _within_filters(query, flt, index)
     if query.intent == "draft":
         return draft_answer(text, settings=settings, answer_id=answer_id)
     vector = index.embed_query(query.text)

@@ -200,6 +200,30 @@ def test_ask_control_characters_and_metacharacters_are_answered(client) -> None:
         assert resp.status_code == 200, (q, resp.text)
 
 
+def test_lists_and_counts_keep_to_the_filter(client) -> None:
+    """The README's example: objective 1.3, "Which activities were abandoned?" lists the 4 under 1.3."""
+    import re
+
+    for route in ("/ask", "/ask/stream"):
+        resp = client.post(
+            route, json={"question": "Which activities were abandoned?", "filters": {"objective": "1.3"}}
+        )
+        if route == "/ask/stream":  # the final `event: answer` carries the Answer
+            final = resp.text.split("event: answer", 1)[1].split("data:", 1)[1].split("\n")[0]
+            text = json.loads(final)["answer"]
+        else:
+            text = resp.json()["answer"]
+        listed = set(re.findall(r"\b1\.\d\.\d\.\d\b", text))
+        assert listed and all(i.startswith("1.3.") for i in listed), (route, listed)
+        assert len(listed) == 4, (route, listed)
+    body = client.post(
+        "/ask", json={"question": "How many activities were completed?", "filters": {"measure": "1.3.5"}}
+    ).json()
+    assert "1.3.5" in body["answer"] and all(c["id"].startswith("1.3.5") for c in body["citations"]), body
+    unfiltered = client.post("/ask", json={"question": "Which activities were abandoned?"}).json()
+    assert any(not i.startswith("1.3.") for i in re.findall(r"\b1\.\d\.\d\.\d\b", unfiltered["answer"]))
+
+
 def test_ask_unknown_filter_ids_are_404_with_closest(client) -> None:
     body = assert_error(
         client.post("/ask", json={"question": "status?", "filters": {"measure": "1.3.9"}}), 404, "1.3.9"
