@@ -953,9 +953,10 @@ def _service_router() -> APIRouter:
     )
     def stats(request: Request) -> StatsResponse:
         """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
-        from ingest.stats import index_stats
+        from ingest.stats import stats_of
 
-        return StatsResponse(**index_stats(app_settings(request)))
+        index = load_index(app_settings(request))  # the loaded index: a corrupt file on disk is no 500
+        return StatsResponse(**stats_of(index.chunks, index.catalog))
 
     @router.get(
         "/health",
@@ -991,8 +992,12 @@ def _service_router() -> APIRouter:
             return HealthResponse(
                 status="no_index", index=False, detail=str(exc.detail), mode=mode, version=VERSION
             )
+        from rag.index import index_problem
+
+        problem = index_problem(settings)
         return HealthResponse(
-            status="ok",
+            status="degraded" if problem else "ok",
+            detail=problem,
             index=True,
             documents=len({c.document for c in index.chunks}),
             chunks=len(index.chunks),

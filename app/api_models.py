@@ -339,9 +339,10 @@ class StatsResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """Whether the service can answer: the index is loaded, or what to do."""
+    """Whether the service can answer: the index is loaded, or what to do. `degraded`: the index files on
+    disk could not be read (detail says why) and the last good index is answering."""
 
-    status: Literal["ok", "no_index"]
+    status: Literal["ok", "degraded", "no_index"]
     index: bool
     detail: str | None = None
     documents: int = 0

@@ -45,12 +45,14 @@ def app_settings(request: Request) -> Settings:
 
 def load_index(settings: Settings) -> Any:
     """The loaded index (cached; reloaded by rag.index when an ingest changed it), or 503."""
-    from rag.index import IndexMissing, get_index
+    from rag.index import IndexCorrupt, IndexMissing, get_index
 
     try:
         return get_index(settings)
     except IndexMissing:
         raise ApiError(503, NO_INDEX) from None
+    except IndexCorrupt as exc:
+        raise ApiError(503, f"The index cannot be loaded: {exc}.") from None
     except Exception as exc:  # noqa: BLE001 - a broken store is a service problem, reported plainly
         log.exception("could not load the index")
         raise ApiError(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ingest.chunks import Chunk
 from ingest.config import Settings, get_settings
+from ingest.records import Catalog
 from ingest.store import IndexFiles
 
 
@@ -10,8 +12,11 @@ def index_stats(settings: Settings | None = None) -> dict:
     """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
     settings = settings or get_settings()
     files = IndexFiles(settings.data_dir)
-    chunks = files.load_chunks()
-    catalog = files.load_catalog()
+    return stats_of(files.load_chunks(), files.load_catalog())
+
+
+def stats_of(chunks: list[Chunk], catalog: Catalog) -> dict:
+    """The same counts for chunks and a catalog already loaded."""
     return {
         "documents": len({c.document for c in chunks}),
         "chunks": len(chunks),

@@ -22,7 +22,7 @@ from rag.answer import (
 from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
 from rag.draft import draft_answer
-from rag.index import Index, IndexMissing, get_index
+from rag.index import Index, IndexCorrupt, IndexMissing, get_index
 from rag.models import Answer, Filters, Source, Turn
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
@@ -297,7 +297,7 @@ def ask(
         )
     try:
         index = get_index(settings)
-    except IndexMissing as exc:
+    except (IndexMissing, IndexCorrupt) as exc:
         return Answer(
             answer=f"The index is not built yet ({exc}).",
             abstained=True,

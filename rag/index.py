@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -230,6 +231,18 @@ def _bm25(corpus: list[list[str]]) -> Any:
 
 _cache: dict[str, Index] = {}
 _lock = threading.Lock()
+_failed: dict[str, tuple] = {}  # data folder -> the version on disk that could not be read
+_problems: dict[str, str] = {}  # data folder -> what is wrong with it, while the last good index answers
+log = logging.getLogger("egov.index")
+
+
+class IndexCorrupt(RuntimeError):
+    """The index files on disk cannot be read, and no earlier index was loaded."""
+
+
+def index_problem(settings: Settings) -> str | None:
+    """What is wrong with the index files on disk, when the last good index is answering instead."""
+    return _problems.get(str(settings.data_dir.resolve()))
 
 
 def _version(files: IndexFiles) -> tuple:
@@ -254,22 +267,35 @@ def get_index(settings: Settings | None = None) -> Index:
         return cached
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and cached.version == version:
+        if cached is not None and (cached.version == version or _failed.get(key) == version):
             return cached
         name = files.active_collection()
         if name is None:
             raise IndexMissing(f"no index in {settings.data_dir}: run `egov ingest` first")
-        client = make_client(settings)
         model_path = settings.model_path()
+        try:
+            chunks, catalog, glossary = files.load_chunks(), files.load_catalog(), files.load_glossary()
+        except (OSError, ValueError, TypeError, KeyError) as exc:  # json, pydantic and field errors
+            problem = (
+                f"the index files in {settings.data_dir} cannot be read ({type(exc).__name__}: "
+                f"{str(exc)[:200]}); run `egov ingest` to rewrite them"
+            )
+            log.error("%s%s", problem, "; the last good index keeps answering" if cached else "")
+            _failed[key], _problems[key] = version, problem
+            if cached is not None:
+                return cached
+            raise IndexCorrupt(problem) from exc
         index = Index(
             settings=settings,
-            chunks=files.load_chunks(),
-            catalog=files.load_catalog(),
-            collection=open_collection(client, name, model_path),
+            chunks=chunks,
+            catalog=catalog,
+            collection=open_collection(make_client(settings), name, model_path),
             embedder=get_embedder(model_path),
             version=version,
-            glossary=files.load_glossary(),
+            glossary=glossary,
             previous=cached,
         )
         _cache[key] = index
+        _failed.pop(key, None)
+        _problems.pop(key, None)
         return index

@@ -515,3 +515,33 @@ def test_an_uploaded_note_is_never_quoted_as_the_report(client) -> None:
         assert any(c["source"].startswith("uploads/note.txt") for c in answer["citations"]), answer[
             "citations"
         ]
+
+
+# ---------------------------------------------------------------- a corrupt index file
+
+
+def test_a_corrupt_index_file_is_reported_and_the_last_good_index_answers(client, corpus_settings) -> None:
+    from ingest.store import IndexFiles
+
+    files = IndexFiles(corpus_settings.data_dir)
+    before = client.get("/stats", headers=AUTH).json()
+    assert client.get("/health").json()["status"] == "ok"
+    for path in (files.chunks, files.catalog):
+        good = path.read_bytes()
+        path.write_text('{"not": "what it should be"\n', encoding="utf-8")
+        assert client.get("/stats", headers=AUTH).json() == before  # no 500, the same index
+        answer = client.post("/ask", json={"question": "What happened to 1.4.2.2?"}, headers=AUTH)
+        assert answer.status_code == 200 and "abandoned" in answer.json()["answer"]
+        health = client.get("/health").json()
+        assert health["status"] == "degraded" and "egov ingest" in health["detail"], health
+        path.write_bytes(good)
+        assert client.get("/health").json()["status"] == "ok"
+
+
+def test_a_corrupt_index_file_before_any_load_is_a_clear_503(corpus_settings) -> None:
+    from ingest.store import IndexFiles
+
+    IndexFiles(corpus_settings.data_dir).catalog.write_text("[1, 2", encoding="utf-8")
+    with TestClient(create_app(corpus_settings)) as c:
+        error(c.get("/stats", headers=AUTH), 503, "cannot be read", "egov ingest")
+        assert c.get("/health").json()["status"] == "no_index"
