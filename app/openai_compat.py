@@ -68,6 +68,40 @@ def split_messages(body: ChatRequest) -> tuple[str, list[dict[str, str]]]:
     return question, history[-MAX_HISTORY:]
 
 
+def unsupported(body: ChatRequest) -> tuple[str, str] | None:
+    """(parameter, why) for a request this server cannot honour, which OpenAI's API would: one answer
+    per request, no tools, text replies, no log-probabilities, sampling values in OpenAI's ranges.
+    Other sampling parameters (max_tokens, stop, seed, penalties) are accepted and have no effect."""
+    extra = body.model_extra or {}
+    n = extra.get("n")
+    if n is not None and n != 1:
+        return "n", f"n={n!r} is not supported: this server gives one answer per request (n=1)."
+    for key in ("tools", "functions"):
+        if extra.get(key):
+            return (
+                key,
+                f"`{key}` are not supported: the assistant answers from the evaluation and calls no tools.",
+            )
+    for key in ("tool_choice", "function_call"):
+        if extra.get(key) not in (None, "none", "auto"):
+            return key, f"`{key}` is not supported: the assistant calls no tools."
+    fmt = extra.get("response_format")
+    if fmt is not None and (not isinstance(fmt, dict) or fmt.get("type") != "text"):
+        return "response_format", 'Only text replies are supported (response_format type "text").'
+    if extra.get("logprobs") or extra.get("top_logprobs"):
+        return (
+            "logprobs",
+            "Log-probabilities are not supported: the answers are extracted from the evaluation.",
+        )
+    for key, low, high in (("temperature", 0.0, 2.0), ("top_p", 0.0, 1.0)):
+        value = extra.get(key)
+        if value is not None and (
+            not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high
+        ):
+            return key, f"{key} must be a number from {low:g} to {high:g} (got {value!r})."
+    return None
+
+
 def _tokens(text: str) -> int:
     return len(text.split())
 
@@ -154,7 +188,13 @@ def openai_router() -> APIRouter:
     )
     def chat_completions(body: ChatRequest, request: Request, _index: Any = Depends(current_index)) -> Any:
         """Answer the last user message, with the conversation before it as history. Any `model` name is
-        accepted; sampling parameters are ignored (answers are grounded in the evaluation)."""
+        accepted; what cannot be honoured (n > 1, tools, non-text formats, log-probabilities, sampling
+        values out of range) is refused with 400; other sampling parameters have no effect (answers are
+        grounded in the evaluation). Errors come in OpenAI's shape: {"error": {"message", "type", "param",
+        "code"}}."""
+        refused = unsupported(body)
+        if refused is not None:
+            raise ApiError(400, refused[1], param=refused[0])
         settings = app_settings(request)
         question, history = split_messages(body)
         cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"

@@ -19,7 +19,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.service import ApiError
+from app.service import OPENAI_PREFIX, ApiError, openai_error
 from ingest.config import Settings
 
 MB = 1024 * 1024
@@ -123,9 +123,12 @@ class BodyGuard:
         self.settings = settings
 
     async def _reply(
-        self, send: Send, status: int, detail: str, headers: dict[str, str] | None = None
+        self, scope: Scope, send: Send, status: int, detail: str, headers: dict[str, str] | None = None
     ) -> None:
-        body = json.dumps({"detail": detail}).encode()
+        payload = (
+            openai_error(status, detail) if scope["path"].startswith(OPENAI_PREFIX) else {"detail": detail}
+        )
+        body = json.dumps(payload).encode()
         raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
@@ -145,7 +148,7 @@ class BodyGuard:
             if refusal is not None:
                 status, detail = refusal
                 await self._reply(
-                    send, status, detail, {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                    scope, send, status, detail, {"WWW-Authenticate": "Bearer"} if status == 401 else None
                 )
                 return
         upload = writes and scope["method"] == "POST"
@@ -160,10 +163,12 @@ class BodyGuard:
         if length is not None:
             try:
                 if int(length) > limit:
-                    await self._reply(send, 413, f"Request refused: {what}.")
+                    await self._reply(scope, send, 413, f"Request refused: {what}.")
                     return
             except ValueError:
-                await self._reply(send, 400, "Request refused: the Content-Length header is not a number.")
+                await self._reply(
+                    scope, send, 400, "Request refused: the Content-Length header is not a number."
+                )
                 return
         received = 0
 

@@ -135,7 +135,31 @@ def _clean_error(err: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+OPENAI_PREFIX = "/v1/"
+OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
+
+
+def openai_error(
+    status: int, message: str, param: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """The body OpenAI's API answers errors with, which its clients read (`error.message`)."""
+    kind = OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
+def error_response(
+    request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """{"detail": ...} on this API's routes; OpenAI's error shape on its compatible routes under /v1/."""
+    if request.url.path.startswith(OPENAI_PREFIX):
+        param = body.get("param")
+        if param is None and body.get("errors"):
+            param = ".".join(p for p in body["errors"][0]["loc"] if p != "body") or None
+        body = openai_error(status, str(body["detail"]), param, body.get("code"))
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     messages = list(dict.fromkeys(_readable(e) for e in errors))
     detail = (
@@ -143,7 +167,7 @@ async def validation_error(_: Request, exc: RequestValidationError) -> JSONRespo
         + "; ".join(messages[:5])
         + (f" (and {len(messages) - 5} more)" if len(messages) > 5 else "")
     )
-    return JSONResponse({"detail": detail, "errors": [_clean_error(e) for e in errors[:20]]}, status_code=422)
+    return error_response(request, 422, {"detail": detail, "errors": [_clean_error(e) for e in errors[:20]]})
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -180,14 +204,15 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
         if allowed:
             headers["Allow"] = ", ".join(allowed)
             body["detail"] = f"Method {request.method} is not allowed here; use {', '.join(allowed)}."
-    return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
+    return error_response(request, exc.status_code, body, headers or None)
 
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(
+    return error_response(
+        request,
+        500,
         {"detail": "Internal server error: the request could not be completed. It has been logged."},
-        status_code=500,
     )
 
 

@@ -619,7 +619,54 @@ def test_chat_stream_in_process(client) -> None:
     ],
 )
 def test_chat_errors(client, payload: dict, status: int) -> None:
-    assert_error(client.post("/v1/chat/completions", json=payload), status)
+    assert_openai_error(client.post("/v1/chat/completions", json=payload), status)
+
+
+def assert_openai_error(resp, status: int, *words: str, param: str | None = None) -> dict:
+    """OpenAI's error shape, which its clients read: {"error": {"message", "type", "param", "code"}}."""
+    assert resp.status_code == status, resp.text
+    error = resp.json()["error"]
+    assert set(error) == {"message", "type", "param", "code"} and error["message"], error
+    assert error["type"] == ("invalid_request_error" if status < 500 and status != 401 else error["type"])
+    for w in words:
+        assert w.lower() in error["message"].lower(), error
+    if param is not None:
+        assert error["param"] == param, error
+    return error
+
+
+@pytest.mark.parametrize(
+    ("extra", "param", "word"),
+    [
+        ({"n": 2}, "n", "one answer"),
+        ({"tools": [{"type": "function", "function": {"name": "f", "parameters": {}}}]}, "tools", "tools"),
+        ({"tool_choice": "required"}, "tool_choice", "tools"),
+        ({"response_format": {"type": "json_object"}}, "response_format", "text"),
+        ({"logprobs": True}, "logprobs", "log-prob"),
+        ({"temperature": 3}, "temperature", "0 to 2"),
+        ({"top_p": -0.5}, "top_p", "0 to 1"),
+    ],
+)
+def test_chat_refuses_what_it_cannot_honour(client, extra: dict, param: str, word: str) -> None:
+    body = {"messages": [{"role": "user", "content": "What is the status of 1.4.2.2?"}], **extra}
+    assert_openai_error(client.post("/v1/chat/completions", json=body), 400, word, param=param)
+
+
+def test_chat_accepts_what_has_no_effect(client) -> None:
+    body = {
+        "messages": [{"role": "user", "content": "What is the status of 1.4.2.2?"}],
+        "n": 1,
+        "temperature": 0.2,
+        "max_tokens": 50,
+        "tool_choice": "none",
+        "response_format": {"type": "text"},
+    }
+    assert client.post("/v1/chat/completions", json=body).status_code == 200
+
+
+def test_chat_errors_of_the_api_itself_keep_their_own_shape(client) -> None:
+    assert_error(client.post("/ask", json={}), 422)
+    assert_openai_error(client.post("/v1/chat/completions", json={"messages": "x"}), 422, param="messages")
 
 
 # ---------------------------------------------------------------- start-up

@@ -105,8 +105,22 @@ def test_openai_client_with_wrong_key_is_refused(server: str) -> None:
     import openai
 
     bad = openai.OpenAI(base_url=f"{server}/v1", api_key="wrong", max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
+    with pytest.raises(openai.AuthenticationError) as caught:
         bad.models.list()
+    assert "API key" in str(caught.value)  # the message, not only "Error code: 401"
+
+
+def test_openai_client_shows_why_a_request_is_refused(oai) -> None:
+    import openai
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.chat.completions.create(
+            model="egov-assistant", messages=[{"role": "user", "content": "Status of 1.4.2.2?"}], n=2
+        )
+    assert "one answer per request" in caught.value.message and caught.value.param == "n"
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        oai.chat.completions.create(model="egov-assistant", messages=[{"role": "wizard", "content": "hi"}])
+    assert "role" in caught.value.message
 
 
 def test_ask_stream_over_http(server: str) -> None:
