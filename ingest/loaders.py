@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,12 @@ SUPPORTED = (".txt", ".md", ".pdf", ".docx")
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
 MAX_PDF_PAGES = 5000
+# What one document may hold once read, and how long reading it may take: beyond these a file is
+# refused with its reason (a 38 KB DOCX can hold a million empty paragraphs; one upload must not
+# hold the ingest lock for minutes). The evaluation report is 0.2 M characters and 4,000 lines.
+MAX_CHARS = 2_000_000
+MAX_LINES = 150_000
+MAX_READ_SECONDS = 60.0
 HEADER = re.compile(
     r"^\s*(institution|interviewee|organisation|organization|date|role|interviewer)\s*:\s*(.+?)\s*$", re.I
 )
@@ -21,6 +28,28 @@ HEADER = re.compile(
 
 class LoadError(Exception):
     """A file that cannot be ingested; the message says why, in words a user understands."""
+
+
+class Budget:
+    """Counts what a document yields while it is read; LoadError past MAX_CHARS, MAX_LINES or MAX_READ_SECONDS."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.lines = 0
+        self.deadline = time.monotonic() + MAX_READ_SECONDS
+
+    def take(self, text: str) -> str:
+        self.chars += len(text)
+        self.lines += 1
+        if self.lines > MAX_LINES:
+            raise LoadError(f"more than {MAX_LINES:,} paragraphs or lines; split the document")
+        if self.chars > MAX_CHARS:
+            raise LoadError(f"more than {MAX_CHARS:,} characters of text; split the document")
+        if self.lines % 1000 == 0 and time.monotonic() > self.deadline:
+            raise LoadError(
+                f"reading took longer than {MAX_READ_SECONDS:g} s; simplify or split the document"
+            )
+        return text
 
 
 @dataclass
@@ -90,7 +119,8 @@ def load_text(path: Path) -> list[Page]:
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise LoadError("empty file")
-    return [Page(text.split("\n"))]
+    budget = Budget()
+    return [Page([budget.take(line) for line in text.split("\n")])]
 
 
 def load_pdf(path: Path) -> list[Page]:
@@ -113,7 +143,11 @@ def load_pdf(path: Path) -> list[Page]:
                 raise LoadError(f"encrypted PDF ({exc})") from exc
         if len(reader.pages) > MAX_PDF_PAGES:
             raise LoadError(f"PDF has {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}")
-        pages = [Page((page.extract_text() or "").split("\n"), i + 1) for i, page in enumerate(reader.pages)]
+        budget = Budget()
+        pages = [
+            Page([budget.take(line) for line in (page.extract_text() or "").split("\n")], i + 1)
+            for i, page in enumerate(reader.pages)
+        ]
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:
@@ -140,18 +174,21 @@ def load_docx(path: Path) -> list[Page]:
     try:
         document = docx.Document(str(path))
         lines: list[str] = []
+        budget = Budget()
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
-                style = (block.style.name if block.style is not None else "") or ""
-                text = block.text
-                if style.lower().startswith("heading") and text.strip() and not re.match(r"^\s*\d", text):
+                text = budget.take(block.text)
+                style = ((block.style.name if block.style is not None else "") or "") if text.strip() else ""
+                if style.lower().startswith("heading") and not re.match(r"^\s*\d", text):
                     level = re.sub(r"\D", "", style) or "1"
                     text = "#" * int(level) + " " + text
                 lines.append(text)
             elif isinstance(block, Table):
                 rows = [[cell.text for cell in row.cells] for row in block.rows]
-                lines.append("")
-                lines.extend(cells_to_lines(rows))
+                lines.append(budget.take(""))
+                lines.extend(budget.take(line) for line in cells_to_lines(rows))
+    except LoadError:
+        raise
     except Exception as exc:  # python-docx raises many kinds on a damaged package
         raise LoadError(f"unreadable DOCX ({type(exc).__name__}: {exc})") from exc
     if not any(line.strip() for line in lines):

@@ -246,3 +246,55 @@ def test_hostile_files_load_or_fail_with_a_reason(tmp_path: Path) -> None:
             from ingest.chunks import chunk_document
 
             chunk_document(doc)
+
+
+# ---------------------------------------------------------------- documents that would take minutes to read
+
+
+def _docx_with_paragraphs(path: Path, n: int) -> None:
+    """A valid DOCX (python-docx's own template) whose body is n empty paragraphs: about 30 KB zipped."""
+    import docx
+
+    docx.Document().save(str(path))
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    start = xml.index("<w:body>") + len("<w:body>")
+    parts["word/document.xml"] = (xml[:start] + "<w:p/>" * n + xml[start:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused_with_its_reason(tmp_path: Path) -> None:
+    from ingest.loaders import MAX_LINES, LoadError
+
+    path = tmp_path / "padded.docx"
+    _docx_with_paragraphs(path, 1_000_000)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(LoadError, match="paragraphs or lines; split the document"):
+        load(path)
+    small = tmp_path / "small.docx"
+    _docx_with_paragraphs(small, MAX_LINES // 10)
+    with pytest.raises(LoadError, match="empty document"):  # read to the end, and found empty
+        load(small)
+
+
+def test_text_beyond_the_character_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import loaders
+
+    monkeypatch.setattr(loaders, "MAX_CHARS", 10_000)
+    path = tmp_path / "long.txt"
+    path.write_text("1. NOTES\n" + "The portal was upgraded. " * 1000, encoding="utf-8")
+    with pytest.raises(loaders.LoadError, match="characters of text"):
+        load(path)
+
+
+def test_reading_past_the_time_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import loaders
+
+    monkeypatch.setattr(loaders, "MAX_READ_SECONDS", -1.0)  # already past: the first check refuses
+    path = tmp_path / "slow.txt"
+    path.write_text("line\n" * 5000, encoding="utf-8")
+    with pytest.raises(loaders.LoadError, match="reading took longer"):
+        load(path)
