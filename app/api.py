@@ -47,6 +47,7 @@ from app.api_models import (
     UploadResponse,
     UploadResult,
 )
+from app.rate_limit import RateLimit
 from app.security import MAX_FILES, MB, install_security, require_admin_key, require_api_key
 from app.service import (
     NO_INDEX,
@@ -1055,6 +1056,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
+    app.add_middleware(RateLimit, settings=settings)  # inside the body guard and CORS (added after it)
     install_security(app, settings)
     for router in (
         _answers_router(),

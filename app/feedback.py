@@ -1,4 +1,9 @@
-"""Feedback on answers (thumbs up or down, a comment), kept in SQLite under EGOV_DATA_DIR."""
+"""Feedback on answers (thumbs up or down, a comment), kept in SQLite under EGOV_DATA_DIR.
+
+Bounded: each row keeps at most MAX_COMMENT characters of comment and MAX_TEXT of question and
+answer; rows older than Settings.feedback_days or beyond the newest Settings.feedback_max_rows are
+dropped on each insert; the API limits how often one client or key may post (app/rate_limit.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.config import Settings, get_settings
+
+MAX_COMMENT = 2000  # characters kept of a comment
+MAX_TEXT = 4000  # characters kept of the rated question and answer
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL, answer_id TEXT NOT NULL,
@@ -33,12 +41,24 @@ def record_feedback(
     if rating not in ("up", "down"):
         raise ValueError("rating must be 'up' or 'down'")
     settings = settings or get_settings()
+    now = time.time()
     with _connect(settings.data_dir) as conn:
         cur = conn.execute(
             "INSERT INTO feedback (created, answer_id, rating, comment, question, answer) VALUES (?, ?, ?, ?, ?, ?)",
-            (time.time(), answer_id, rating, comment, question, answer),
+            (
+                now,
+                answer_id,
+                rating,
+                (comment or "")[:MAX_COMMENT] or None,
+                question[:MAX_TEXT],
+                answer[:MAX_TEXT],
+            ),
         )
-        return int(cur.lastrowid or 0)
+        row = int(cur.lastrowid or 0)
+        # retention: nothing older than feedback_days, and no more than feedback_max_rows rows
+        conn.execute("DELETE FROM feedback WHERE created < ?", (now - settings.feedback_days * 86400,))
+        conn.execute("DELETE FROM feedback WHERE id <= ?", (row - settings.feedback_max_rows,))
+        return row
 
 
 def list_feedback(limit: int = 100, settings: Settings | None = None) -> list[dict]:

@@ -31,6 +31,9 @@ def egov_command() -> list[str]:
 def start_server(port: int, startup_timeout: float, out: IO[bytes] | None = None) -> subprocess.Popen:
     """`egov serve` on 127.0.0.1:port in a subprocess; returns once /health reports the index ready."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    # a load test is many requests from one address: the per-client rate limit would answer most with 429
+    env.setdefault("EGOV_RATE_LIMIT", "")
+    env.setdefault("EGOV_FEEDBACK_RATE_LIMIT", "")
     proc = subprocess.Popen(
         [*egov_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=PROJECT,

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     api_url: str | None = None
     cors_origins: list[str] = []
     max_upload_mb: int = 25
+    # requests per client address and per API key ("N/second|minute|hour"; empty: no limit)
+    rate_limit: str = "240/minute"  # questions, search, records
+    write_rate_limit: str = "20/minute"  # uploads and deletes
+    feedback_rate_limit: str = "30/minute"
+    feedback_max_rows: int = 20_000  # the oldest ratings beyond this are dropped
+    feedback_days: int = 365  # ratings older than this are dropped
 
     def model_path(self) -> str:
         """The embedding model to load: the configured one, else the packaged default."""

@@ -20,6 +20,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 for key in [k for k in os.environ if k.startswith("EGOV_") and k not in ("EGOV_DATA_DIR", "EGOV_CORPUS_DIR")]:
     del os.environ[key]
+# Tests send many requests from one address within a minute: rate limits are off unless a test sets them
+# (tests/app/test_rate_limit.py).
+for key in ("EGOV_RATE_LIMIT", "EGOV_WRITE_RATE_LIMIT", "EGOV_FEEDBACK_RATE_LIMIT"):
+    os.environ[key] = ""
 
 from ingest.config import Settings, get_settings  # noqa: E402
 
