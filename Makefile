@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test ingest serve ui eval eval-dev bench browser clean lint
+.PHONY: run test install install-test ingest serve ui eval eval-dev bench system clean lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,10 @@ serve: ingest
 ui: ingest
 	$(BIN)/egov ui
 
-## Debian's Chromium for the real-browser test (installed only where missing).
-browser:
+## Debian's Chromium (the real-browser test) and nginx (the reverse-proxy test), installed only where missing.
+system:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)
 
 ## Lint, format and types (ruff, mypy; configured in pyproject.toml), then the suite.
 lint: $(TEST_STAMP)
@@ -49,7 +50,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check ingest rag app evals tests benchmarks
 	$(BIN)/mypy
 
-test: $(TEST_STAMP) browser lint
+test: $(TEST_STAMP) system lint
 	$(BIN)/python -m pytest -q
 
 ## The sealed test set (what the gate and the README report) and the dev set (what changes are tuned on).

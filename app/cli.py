@@ -140,6 +140,14 @@ def serve(
     log_level: str = typer.Option(
         "info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."
     ),
+    limit_concurrency: int = typer.Option(
+        200, "--limit-concurrency", min=1, help="Open connections at most; beyond it new requests get 503."
+    ),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1",
+        "--forwarded-allow-ips",
+        help="Proxies whose X-Forwarded-For names the client (for per-client rate limits behind a proxy).",
+    ),
 ) -> None:
     """Start the HTTP API (FastAPI on uvicorn); docs at http://HOST:PORT/docs. The index loads once at start-up."""
     import uvicorn
@@ -155,7 +163,20 @@ def serve(
             err=True,
         )
     typer.echo(f"eGov API on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.lower())
+    # What uvicorn bounds: open connections (limit_concurrency), idle keep-alive (5 s), the size of an
+    # unfinished request head (64 KB). It has no timeout for a client that sends its headers slowly:
+    # the reverse proxy in deploy/nginx.conf cuts those off; run the API behind it when it faces users.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        limit_concurrency=limit_concurrency,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=64 * 1024,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 @app.command()
