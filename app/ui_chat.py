@@ -137,7 +137,7 @@ def _pieces(stream: Iterator[str | Answer], sink: dict[str, Any]) -> Iterator[st
         if isinstance(piece, Answer):
             sink["answer"] = piece
         elif piece:
-            yield piece
+            yield md_escape(piece)  # document text quoted in the answer stays inert
 
 
 def ask(question: str) -> None:

@@ -19,6 +19,7 @@ from app.ui_text import (
     find_quote,
     find_record,
     highlight_html,
+    md_escape,
     record_fields,
     record_heading,
     short,
@@ -205,12 +206,12 @@ def render_source(ref: SourceRef) -> None:
     if rec is not None:
         heading = record_heading(rec)
         name = getattr(rec, "title", "") or getattr(rec, "name", "")
-        st.markdown(f"**{heading}** — {short(name, 160)}".replace("$", "\\$"))
+        st.markdown(f"**{md_escape(heading)}** — {md_escape(short(name, 160))}")
         context = context_of(rec, cat) if cat is not None else []
         if context:
             parts.append("<div class='context'>" + "<br>".join(html.escape(c) for c in context) + "</div>")
     else:
-        st.markdown(f"**{short(ref.title or ref.label, 200)}**".replace("$", "\\$"))
+        st.markdown(f"**{md_escape(short(ref.title or ref.label, 200))}**")
 
     if passage_html:
         parts.append(passage_html)

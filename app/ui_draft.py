@@ -9,7 +9,7 @@ import streamlit as st
 from app.ui_client import BackendError, DraftView, FeatureMissing
 from app.ui_common import backend, catalog
 from app.ui_export import markdown_to_docx
-from app.ui_text import citation_label, short
+from app.ui_text import citation_label, inert_markdown, md_escape, short
 
 TOPICS = ["information security", "support for e-Government users", "open data", "one-stop shops", "IT staff"]
 
@@ -140,14 +140,14 @@ def result(view: DraftView) -> None:
         )
     with preview:
         with st.container(border=True, height=460):
-            st.markdown(_preview(text, view.title))
+            st.markdown(inert_markdown(_preview(text, view.title)))
     if view.citations:
         with st.expander(f"Sources the draft rests on ({len(view.citations)})"):
             for i, c in enumerate(view.citations, 1):
                 quote = short(c.quote, 220)
                 st.markdown(
-                    f"{i}. **{citation_label(c)}** — {short(c.title, 100)}  \n"
-                    f"_{c.source}_" + (f"  \n“{quote}”" if quote else "")
+                    f"{i}. **{citation_label(c)}** — {md_escape(short(c.title, 100))}  \n"
+                    f"_{md_escape(c.source)}_" + (f"  \n“{md_escape(quote)}”" if quote else "")
                 )
 
 

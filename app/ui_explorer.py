@@ -19,7 +19,7 @@ from app.ui_charts import (
     unit_of,
 )
 from app.ui_common import catalog
-from app.ui_text import context_of, record_fields, record_heading, short
+from app.ui_text import context_of, md_escape, record_fields, record_heading, short
 from ingest.records import Activity, Catalog, Indicator, Measure
 
 STATUS_TEXT_COLOR = {
@@ -193,8 +193,8 @@ def tab_objectives(cat: Catalog, f: dict, activities: list[Activity]) -> None:
         )
     if cat.overall is not None:
         st.markdown(
-            f"**Overall objective:** {cat.overall.title}"
-            + (f" — indicators: {cat.overall.achievement}" if cat.overall.achievement else "")
+            f"**Overall objective:** {md_escape(cat.overall.title)}"
+            + (f" — indicators: {md_escape(cat.overall.achievement)}" if cat.overall.achievement else "")
         )
     st.dataframe(
         pd.DataFrame(rows),
@@ -247,7 +247,7 @@ def indicator_charts(indicators: list[Indicator]) -> None:
             with col, st.container(border=True):
                 chart = indicator_chart(ind)
                 if chart is None:
-                    st.markdown(f"**{ind.name}**")
+                    st.markdown(f"**{md_escape(ind.name)}**")
                     st.caption("The matrix gives no numbers for this indicator.")
                 else:
                     st.altair_chart(chart, width="stretch", height=300)
@@ -258,7 +258,9 @@ def indicator_charts(indicators: list[Indicator]) -> None:
                 if gaps:
                     st.caption(
                         "Not charted (no single number in the matrix): "
-                        + "; ".join(f"{label}: “{short(raw, 80)}”" for label, raw in gaps)
+                        + "; ".join(
+                            f"{md_escape(label)}: “{md_escape(short(raw, 80))}”" for label, raw in gaps
+                        )
                     )
 
 
@@ -313,7 +315,7 @@ def tab_measures(cat: Catalog, measures: list[Measure], activities: list[Activit
     )
     m = by_id[chosen]
     with st.container(border=True):
-        st.markdown(f"##### Measure {m.id}: {m.title}")
+        st.markdown(f"##### Measure {m.id}: {md_escape(m.title)}")
         record_block(m, cat, skip_title=True)
         acts = [a for a in cat.activities if a.measure == m.id]
         if acts:

@@ -51,10 +51,29 @@ def short(text: str, n: int = 90) -> str:
     return text[: n - 1].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
 
 
+MD_ACTIVE = re.compile(r"([\\`*_\[\]<>!|~$])")  # what makes markdown do something: links, images, HTML, code
+URL_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data)(:)")
+WWW = re.compile(r"(?i)\bwww\.")
+
+
 def md_escape(text: str) -> str:
-    """Text safe to pass to st.markdown: no LaTeX from '$', no accidental headings or HTML."""
-    text = (text or "").replace("\\", "\\\\").replace("$", "\\$")
-    return re.sub(r"(?m)^(\s*)([#>])", r"\1\\\2", text)
+    """Document or answer text made inert for st.markdown and st.write_stream: it shows as written, with
+    no image fetched, no link, no HTML, no LaTeX from '$' and no heading, quote or list made by a line's
+    first character. Bare web addresses are broken up with a zero-width space so they are not linked."""
+    text = MD_ACTIVE.sub(r"\\\1", text or "")
+    text = URL_SCHEME.sub("\\1\u200b\\2", text)
+    text = WWW.sub(lambda m: m.group(0)[:3] + "\u200b.", text)
+    text = re.sub(r"(?m)^(\s*)(\d+)\.", r"\1\2\\.", text)  # "1." at a line's start: no list
+    return re.sub(r"(?m)^(\s*)([#>+=-])", r"\1\\\2", text)
+
+
+def inert_markdown(markdown: str) -> str:
+    """Markdown of our own making (a draft: headings, bold, lists) whose quoted document text may hold
+    links, images or HTML: those are made inert (brackets, angle brackets and web addresses escaped),
+    the formatting kept."""
+    text = re.sub(r"([\[\]<>])", r"\\\1", markdown or "")
+    text = URL_SCHEME.sub("\\1\u200b\\2", text)
+    return WWW.sub(lambda m: m.group(0)[:3] + "\u200b.", text)
 
 
 def _quote_pattern(quote: str) -> re.Pattern | None:
