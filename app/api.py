@@ -47,6 +47,7 @@ from app.api_models import (
     UploadResponse,
     UploadResult,
 )
+from app.docs import install_docs
 from app.rate_limit import RateLimit
 from app.security import MAX_FILES, MB, install_security, require_admin_key, require_api_key
 from app.service import (
@@ -1052,7 +1053,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(single_query_values)],
+        docs_url=None,  # served from local assets by app/docs.py
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)

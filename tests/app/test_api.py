@@ -67,6 +67,21 @@ def test_stats_counts_the_matrix(client) -> None:
     assert sum(body["statuses"].values()) == 100
 
 
+def test_docs_load_their_assets_from_this_server(client) -> None:
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html) + re.findall(
+            r"url: ['\"]([^'\"]+)", html
+        )
+        assert urls and not [u for u in urls if "://" in u or u.startswith("//")], (page, urls)
+        for url in urls:
+            if url.startswith("/docs-assets/"):
+                assert client.get(url).status_code == 200, url
+    assert "SwaggerUIBundle" in client.get("/docs-assets/swagger-ui-bundle.js").text[:5000]
+
+
 def test_docs_and_examples_on_every_endpoint(client) -> None:
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
