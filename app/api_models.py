@@ -48,6 +48,21 @@ Limit = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_json_integer)]  #
 # ---------------------------------------------------------------- errors
 
 
+class OpenAIError(BaseModel):
+    message: str = Field(description="What went wrong, in words a user understands.")
+    type: str = Field(
+        description="invalid_request_error, authentication_error, rate_limit_error, server_error…"
+    )
+    param: str | None = Field(None, description="The request parameter at fault, when there is one.")
+    code: str | None = None
+
+
+class OpenAIErrorResponse(BaseModel):
+    """Errors of the OpenAI-compatible routes, in OpenAI's own shape (what its clients read)."""
+
+    error: OpenAIError
+
+
 class ErrorResponse(BaseModel):
     """Every error: a readable message, plus the closest existing IDs for an unknown one."""
 

@@ -24,9 +24,9 @@ from app.api_models import (
     ChatCompletion,
     ChatRequest,
     EgovExtras,
-    ErrorResponse,
     ModelCard,
     ModelList,
+    OpenAIErrorResponse,
     Usage,
 )
 from app.security import require_api_key
@@ -132,7 +132,7 @@ def _chunk(
 def openai_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_api_key)])
     err: dict[int | str, dict[str, Any]] = {
-        code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 500, 503)
+        code: {"model": OpenAIErrorResponse} for code in (400, 401, 413, 422, 429, 500, 503)
     }
 
     @router.get(
@@ -140,9 +140,10 @@ def openai_router() -> APIRouter:
         response_model=ModelList,
         summary="Models (OpenAI API)",
         responses={
-            401: {"model": ErrorResponse},
-            422: {"model": ErrorResponse},
-            500: {"model": ErrorResponse},
+            401: {"model": OpenAIErrorResponse},
+            422: {"model": OpenAIErrorResponse},
+            429: {"model": OpenAIErrorResponse},
+            500: {"model": OpenAIErrorResponse},
             200: {
                 "content": {
                     "application/json": {
