@@ -183,7 +183,8 @@ def test_a_corpus_of_hostile_documents(settings: Settings) -> None:
 
 
 def test_a_10_mb_single_line(settings: Settings) -> None:
-    """A 10 MB line without a sentence end is cut into bounded chunks (not one 10 MB chunk in every answer)."""
+    """A 2 MB line without a sentence end is cut into bounded chunks (not one 2 MB chunk in every answer);
+    a 10 MB one is refused with its reason."""
     ingest(settings=settings, quiet=True)
     before = _ids_and_hashes(settings)
     rnd = random.Random(7)
@@ -196,11 +197,15 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
         "municipality",
         "certificate",
     ]
-    line = " ".join(rnd.choice(words) for _ in range(900_000))[:10_000_000]
-    (settings.corpus_dir / "one_line.txt").write_text(line, encoding="utf-8")
+    line = " ".join(rnd.choice(words) for _ in range(900_000))
+    (settings.corpus_dir / "one_line.txt").write_text(line[:1_900_000], encoding="utf-8")  # under MAX_CHARS
     (settings.corpus_dir / "blob.txt").write_text("A" * 1_000_000, encoding="utf-8")  # one 'word' of 1 MB
+    (settings.corpus_dir / "ten_mb.txt").write_text(line[:10_000_000], encoding="utf-8")  # over it: refused
     summary = ingest(settings=settings, quiet=True)
-    assert not summary.errors and {"one_line.txt", "blob.txt"} <= set(summary.documents)
+    assert [(e.file.rsplit("/", 1)[-1], "characters of text" in e.reason) for e in summary.errors] == [
+        ("ten_mb.txt", True)
+    ]
+    assert {"one_line.txt", "blob.txt"} <= set(summary.documents)
     after = _ids_and_hashes(settings)
     assert {k: after.get(k) for k in before} == before
     assert _collection_ids(settings) == set(after)
@@ -208,7 +213,7 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
     for doc in ("one_line.txt", "blob.txt"):
         mine = [c for c in chunks if c.document == doc]
         assert len(mine) >= 250 and max(len(c.text) for c in mine) <= MAX_CHARS + 100, doc
-    assert sum(len(c.text) for c in chunks if c.document == "one_line.txt") >= 9_900_000  # nothing dropped
+    assert sum(len(c.text) for c in chunks if c.document == "one_line.txt") >= 1_880_000  # nothing dropped
 
 
 @pytest.mark.parametrize(
