@@ -957,7 +957,12 @@ def _service_router() -> APIRouter:
         """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
         from ingest.stats import stats_of
 
-        index = load_index(app_settings(request))  # the loaded index: a corrupt file on disk is no 500
+        try:
+            index = load_index(app_settings(request))  # the loaded index: a corrupt file on disk is no 500
+        except ApiError as exc:
+            if exc.detail != NO_INDEX:
+                raise
+            return StatsResponse(**stats_of([], Catalog()))  # nothing ingested yet: all zero
         return StatsResponse(**stats_of(index.chunks, index.catalog))
 
     @router.get(
