@@ -9,6 +9,7 @@ them as what they are, with the header a note carries (institution, role, date),
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import PurePosixPath
 
 from ingest.chunks import Chunk
 
@@ -27,8 +28,13 @@ class Standing(str, Enum):
     SUPPLEMENTARY = "supplementary"
 
 
+def supplementary_document(document: str) -> bool:
+    """An upload, or a note in an interviews/ folder (the loader's rule for interview notes)."""
+    return document.startswith(UPLOADS + "/") or "interviews" in PurePosixPath(document).parts
+
+
 def standing(chunk: Chunk) -> Standing:
-    if chunk.doc_type == "interview" or chunk.document.startswith(UPLOADS + "/"):
+    if chunk.doc_type == "interview" or supplementary_document(chunk.document):
         return Standing.SUPPLEMENTARY
     return Standing.EVALUATION
 
@@ -47,8 +53,14 @@ def describe(chunk: Chunk) -> str:
     if is_evaluation(chunk):
         return f"the report ({section})" if section else f"“{chunk.document}”"
     header = "; ".join(chunk.meta[k] for k in HEADER_ORDER if chunk.meta.get(k))
-    if chunk.document.startswith(UPLOADS + "/"):
-        what = f"the uploaded document “{chunk.document.split('/', 1)[1]}”"
-    else:
-        what = f"the interview notes “{chunk.document}”"
+    what = describe_document(chunk.document)
     return f"{what} ({header})" if header else what
+
+
+def describe_document(document: str) -> str:
+    """ "the uploaded document “x”", "the interview notes “interviews/x.md”", or the report."""
+    if document.startswith(UPLOADS + "/"):
+        return f"the uploaded document “{document.split('/', 1)[1]}”"
+    if supplementary_document(document):
+        return f"the interview notes “{document}”"
+    return "the report"

@@ -9,7 +9,7 @@ import numpy as np
 
 from ingest.chunks import Chunk
 from ingest.ids import find_ids
-from ingest.provenance import describe, is_evaluation
+from ingest.provenance import describe, describe_document, is_evaluation, supplementary_document
 from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
 from ingest.sentences import Sentence
 from ingest.text import split_sentences
@@ -36,8 +36,14 @@ class Draft:
             self.parts.append(text if text[-1] in ".!?…”:;)" else text + ".")
 
     def cite(self, citation: Citation) -> None:
-        key = (citation.id, citation.kind)
-        if all((c.id, c.kind) != key for c in self.citations):
+        """Once per ID and kind from the evaluation, and once more from each note or upload that restates
+        it (cited beside it, as itself)."""
+
+        def key(c: Citation) -> tuple[str, str, str]:
+            document = c.source.split(",")[0]
+            return (c.id, c.kind, document if supplementary_document(document) else "")
+
+        if all(key(c) != key(citation) for c in self.citations):
             self.citations.append(citation)
 
     @property
@@ -104,6 +110,13 @@ def cite_sentence(s: Sentence, catalog: Catalog, index: Index | None = None) -> 
     chunk = s.chunk
     if chunk.kind != "section":
         rec = catalog.record(chunk.record_id)
+        if rec is not None and not is_evaluation(
+            chunk
+        ):  # a note's or upload's copy of a record: its own words
+            where = f"{chunk.document}, line {chunk.line_start}" if chunk.line_start else chunk.document
+            return [
+                Citation(id=rec.id, kind=catalog.kind_of(rec.id), title=rec.title, source=where, quote=s.text)
+            ]
         if rec is not None:
             return [cite_record(rec, catalog, s.text)]
         ind = next((i for i in catalog.indicators if i.id == chunk.record_id), None)
@@ -237,6 +250,13 @@ def answer_activity_status(
     draft.cite(cite_record(a, catalog, _quote(a.status_raw, a.title)))
     if isinstance(m, Measure):
         draft.cite(cite_record(m, catalog, _norm(m.title)))
+    for other in index.restated.get(a.id, []):  # a note or upload that states it differently, as what it is
+        if other.status != a.status and other.status_raw:
+            draft.say(
+                f"{describe_document(other.document)[:1].upper() + describe_document(other.document)[1:]} marks it "
+                f"“{_norm(other.status_raw)}”; this answer follows {catalog.matrix_name}, the evaluation's own record."
+            )
+            draft.cite(cite_record(other, catalog, _norm(other.status_raw)))
     if detail and a.responsible:  # who answers for it belongs with where it stands
         draft.say(f"Responsible: {index.names.spell_out(a.responsible)}.")
     if detail and a.reasoning and a.reasoning != "/":
@@ -643,7 +663,8 @@ def source_label(s: Sentence, catalog: Catalog) -> str:
         what = "the indicator " + chunk.text.split("\n")[0].replace("Indicator: ", "“") + "”"
     else:
         what = catalog.label(chunk.record_id)
-    return f"{catalog.matrix_name} ({what}{', ' + s.label.lower() if s.label else ''})"
+    source = catalog.matrix_name if is_evaluation(chunk) else describe(chunk)
+    return f"{source} ({what}{', ' + s.label.lower() if s.label else ''})"
 
 
 def _says(chunk: Chunk) -> str:

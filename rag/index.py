@@ -16,10 +16,10 @@ from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
 from ingest.ids import find_ids
-from ingest.provenance import SUPPLEMENTARY_SENTENCE_WEIGHT, is_evaluation
-from ingest.records import Catalog
+from ingest.provenance import SUPPLEMENTARY_SENTENCE_WEIGHT, is_evaluation, supplementary_document
+from ingest.records import Activity, Catalog
 from ingest.sentences import Sentence
-from ingest.store import IndexFiles, make_client, open_collection
+from ingest.store import IndexFiles, make_client, merge_catalogs, open_collection
 from ingest.vectors import VectorStore, quotable, record_titles, vectors_path
 from rag.names import Names
 from rag.tokenize import tokenize
@@ -53,6 +53,7 @@ class Index:
     common: frozenset[str] = frozenset()
     glossary: Glossary = field(default_factory=Glossary)
     names: Names = field(default_factory=Names)
+    restated: dict[str, list[Activity]] = field(default_factory=dict)  # ID -> a note's or upload's copy
     vectors: VectorStore = field(default_factory=VectorStore)
     misses: int = 0  # index texts a question had to embed because the stored vectors lacked them
     previous: Index | None = None  # the index this one replaces: its parsed sentences are reused
@@ -236,6 +237,17 @@ _problems: dict[str, str] = {}  # data folder -> what is wrong with it, while th
 log = logging.getLogger("egov.index")
 
 
+def restatements(catalogs: dict[str, Catalog]) -> dict[str, list[Activity]]:
+    """Activities that notes or uploads state again (a copy of matrix rows), by ID: kept as what they
+    are, so that an answer can say where one disagrees with the evaluation, which it never replaces."""
+    out: dict[str, list[Activity]] = {}
+    for doc, catalog in sorted(catalogs.items()):
+        if supplementary_document(doc):
+            for a in catalog.activities:
+                out.setdefault(a.id, []).append(a.model_copy(update={"document": a.document or doc}))
+    return out
+
+
 class IndexCorrupt(RuntimeError):
     """The index files on disk cannot be read, and no earlier index was loaded."""
 
@@ -274,7 +286,7 @@ def get_index(settings: Settings | None = None) -> Index:
             raise IndexMissing(f"no index in {settings.data_dir}: run `egov ingest` first")
         model_path = settings.model_path()
         try:
-            chunks, catalog, glossary = files.load_chunks(), files.load_catalog(), files.load_glossary()
+            chunks, catalogs, glossary = files.load_chunks(), files.load_catalogs(), files.load_glossary()
         except (OSError, ValueError, TypeError, KeyError) as exc:  # json, pydantic and field errors
             problem = (
                 f"the index files in {settings.data_dir} cannot be read ({type(exc).__name__}: "
@@ -288,7 +300,8 @@ def get_index(settings: Settings | None = None) -> Index:
         index = Index(
             settings=settings,
             chunks=chunks,
-            catalog=catalog,
+            catalog=merge_catalogs(catalogs.values()),
+            restated=restatements(catalogs),
             collection=open_collection(make_client(settings), name, model_path),
             embedder=get_embedder(model_path),
             version=version,
