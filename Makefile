@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test ingest serve ui eval eval-dev bench system clean lint
+.PHONY: run test install install-test ingest serve ui eval eval-dev bench bench-scale system clean lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ eval-dev: $(STAMP) ingest
 bench: $(STAMP) ingest
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/ask.py
+
+## Cost as the corpus grows (1x, 4x, 16x of notes and memos; about 10 minutes on 2 cores).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --sizes 1 4 16
 
 clean:
 	rm -rf .egov
