@@ -10,15 +10,7 @@ import numpy as np
 from ingest.config import Settings, get_settings
 from ingest.records import Activity
 from ingest.text import fold, to_latin
-from rag.answer import (
-    Draft,
-    answer_activity_status,
-    answer_aggregate,
-    answer_type,
-    best_sentences,
-    coverage,
-    say_sentences,
-)
+from rag.answer import Draft, answer_activity_status, answer_aggregate, say_sentences
 from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
 from rag.draft import draft_answer
@@ -46,6 +38,7 @@ from rag.scope import (
     unknown_names,
     year_missing,
 )
+from rag.sentence_rank import answer_type, best_sentences, coverage
 from rag.serbian import is_serbian, to_english
 from rag.subject import find_subject
 from rag.tokenize import tokenize

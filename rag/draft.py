@@ -27,7 +27,7 @@ from ingest.config import Settings, get_settings
 from ingest.ids import ID_TEXT, find_ids, normalise_id
 from ingest.records import Activity, Catalog, Indicator, Measure
 from ingest.text import split_sentences as sentences_of
-from rag.answer import cite_indicator, cite_record
+from rag.citations import cite_indicator, cite_record
 from rag.index import Index, IndexMissing, get_index
 from rag.models import Answer, Citation, Source
 from rag.retrieve import Hit, retrieve, unknown_ids

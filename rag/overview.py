@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from ingest.sentences import Sentence
-from rag.answer import Draft, cite_sentence, content_terms
+from rag.answer import Draft
+from rag.citations import cite_sentence
 from rag.index import Index
+from rag.sentence_rank import content_terms
 from rag.tokenize import tokenize
 from rag.vocabulary import RECOMMEND
 

@@ -14,15 +14,13 @@ from rag.answer import (
     answer_activity_status,
     answer_indicator,
     answer_responsible,
-    best_sentences,
-    cite_record,
-    content_terms,
-    coverage,
     say_sentences,
 )
+from rag.citations import cite_record
 from rag.index import Index
 from rag.retrieve import Hit
 from rag.scope import YEAR
+from rag.sentence_rank import best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.tokenize import tokenize
 from rag.understand import Query

@@ -11,11 +11,11 @@ import re
 from functools import cached_property
 
 from ingest.sentences import Sentence, chunk_sentences
-from rag.answer import GENERIC, content_terms, coverage
 from rag.answerability import Signals
 from rag.index import Index
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
+from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.tokenize import tokenize
 from rag.understand import Query
 

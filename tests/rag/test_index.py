@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from rag.answer import content_terms, prose_about
+from rag.answer import prose_about
+from rag.sentence_rank import content_terms
 
 
 def scanned_prose(index, ids: list[str], question: str, limit: int, topic: str) -> list:
