@@ -44,10 +44,12 @@ from app.api_models import (
     SearchRequest,
     SearchResponse,
     StatsResponse,
+    UploadAccepted,
     UploadResponse,
     UploadResult,
 )
 from app.docs import install_docs
+from app.jobs import Job, Jobs
 from app.rate_limit import RateLimit
 from app.security import MAX_FILES, MB, install_security, require_admin_key, require_api_key
 from app.service import (
@@ -68,6 +70,7 @@ from ingest.records import STATUSES, Activity, Catalog, Indicator, Status
 from rag.models import Answer, Filters
 
 VERSION = "0.1.0"
+JOB_WAIT = 600.0  # seconds a background upload waits for another ingest to finish
 INGEST_WAIT = 30.0  # seconds an upload or delete waits for another ingest before 409
 
 ERROR_TEXT = {
@@ -244,6 +247,65 @@ def _inside(folder: FilePath, name: str) -> FilePath | None:
     if path.is_symlink() or path.resolve().parent != folder.resolve():
         return None
     return path
+
+
+def _ingest_staged(
+    settings: Settings,
+    results: list[UploadResult],
+    staged: list[tuple[UploadResult, FilePath, FilePath | None]],
+    wait_seconds: float,
+) -> UploadResponse:
+    """Ingest the staged files and fill in their results; a file that fails is put back as it was.
+    IngestLocked when another ingest holds the lock past wait_seconds (the files are put back)."""
+    from ingest.pipeline import IngestLocked, ingest
+
+    summary = None
+    try:
+        summary = ingest([p for _, p, _ in staged], settings=settings, quiet=True, wait_seconds=wait_seconds)
+    except IngestLocked:
+        _restore([(p, b) for _, p, b in staged])
+        raise
+    except Exception as exc:  # noqa: BLE001 - a document that breaks the loader is the file's fault
+        log.exception("ingest of uploads failed")
+        _restore([(p, b) for _, p, b in staged])
+        for result, _, _ in staged:
+            result.status, result.document = "failed", None
+            result.detail = f"could not be ingested ({type(exc).__name__}: {exc})"[:500]
+        staged = []
+    if summary is not None:
+        failed = {FilePath(e.file).resolve(): e.reason for e in summary.errors}
+        index = None
+        for result, path, backup in staged:
+            reason = failed.get(path.resolve())
+            if reason is not None:
+                _restore([(path, backup)])
+                result.status, result.detail, result.document = "failed", reason, None
+                continue
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            result.status = "ingested"
+            if index is None:
+                index = load_index(settings)
+            result.chunks = sum(1 for c in index.chunks if c.document == result.document)
+    return _upload_result(results, _counts(summary) if summary is not None else None)
+
+
+def _upload_result(results: list[UploadResult], summary: IngestCounts | None) -> UploadResponse:
+    ingested = sum(1 for r in results if r.status == "ingested")
+    response = UploadResponse(
+        ingested=ingested, failed=len(results) - ingested, results=results, summary=summary
+    )
+    if not ingested:
+        reasons = "; ".join(f"{r.file or '(no name)'}: {r.detail}" for r in results)
+        response.detail = f"No file was ingested. {reasons}"[:2000]
+    return response
+
+
+def _upload_response(response: UploadResponse) -> Any:
+    """201 with the per-file results, or 400 when no file was ingested."""
+    if not response.ingested:
+        return JSONResponse(response.model_dump(mode="json"), status_code=400)
+    return response
 
 
 def _restore(staged: list[tuple[FilePath, FilePath | None]]) -> None:
@@ -707,6 +769,11 @@ def _documents_router() -> APIRouter:
         responses={
             **errors(*BODY, 403, 409, 503),
             400: {"model": UploadResponse, "description": "No file could be ingested; per-file reasons."},
+            202: {
+                "model": UploadAccepted,
+                "description": "Accepted (the default, without wait=true): ingested in the background; "
+                "GET status_url for the results.",
+            },
             201: {
                 "content": {
                     "application/json": {
@@ -751,10 +818,18 @@ def _documents_router() -> APIRouter:
                 f".pdf, .docx, .txt or .md; at most {MAX_FILES} files, each at most EGOV_MAX_UPLOAD_MB (25) MB."
             ),
         ),
+        wait: bool = Query(
+            False,
+            description="true: ingest within the request and answer 201 with the results (409 if another "
+            "ingest holds the lock for 30 s); false: answer 202 at once and ingest in the background "
+            "(GET /jobs/{id}).",
+        ),
     ) -> Any:
-        """Store each file under the corpus folder's uploads/ and ingest it at once. Files are checked by content
-        (PDF header, DOCX package, text without NULs); names are sanitised. Needs the admin key (EGOV_ADMIN_API_KEY)."""
-        from ingest.pipeline import IngestLocked, ingest
+        """Store each file under the corpus folder's uploads/ and ingest it: in the background by default
+        (202 and a job to follow), or within the request with wait=true. Files are checked by content
+        (PDF header, DOCX package, text without NULs); names are sanitised. Needs the admin key
+        (EGOV_ADMIN_API_KEY)."""
+        from ingest.pipeline import IngestLocked
 
         settings = app_settings(request)
         if len(files) > MAX_FILES:
@@ -800,49 +875,58 @@ def _documents_router() -> APIRouter:
             result.document = f"{UPLOADS}/{name}"
             staged.append((result, dest, backup))
 
-        summary = None
-        if staged:
-            try:
-                summary = ingest(
-                    [p for _, p, _ in staged], settings=settings, quiet=True, wait_seconds=INGEST_WAIT
-                )
-            except IngestLocked as exc:
-                _restore([(p, b) for _, p, b in staged])
-                raise ApiError(409, f"{exc}.") from None
-            except Exception as exc:  # noqa: BLE001 - a document that breaks the loader is the file's fault
-                log.exception("ingest of uploads failed")
-                _restore([(p, b) for _, p, b in staged])
-                for result, _, _ in staged:
-                    result.status, result.document = "failed", None
-                    result.detail = f"could not be ingested ({type(exc).__name__}: {exc})"[:500]
-                staged = []
-            if summary is not None:
-                failed = {FilePath(e.file).resolve(): e.reason for e in summary.errors}
-                index = None
-                for result, path, backup in staged:
-                    reason = failed.get(path.resolve())
-                    if reason is not None:
-                        _restore([(path, backup)])
-                        result.status, result.detail, result.document = "failed", reason, None
-                        continue
-                    if backup is not None:
-                        backup.unlink(missing_ok=True)
-                    result.status = "ingested"
-                    if index is None:
-                        index = load_index(settings)
-                    result.chunks = sum(1 for c in index.chunks if c.document == result.document)
-        ingested = sum(1 for r in results if r.status == "ingested")
-        response = UploadResponse(
-            ingested=ingested,
-            failed=len(results) - ingested,
-            results=results,
-            summary=_counts(summary) if summary is not None else None,
-        )
-        if not ingested:
-            reasons = "; ".join(f"{r.file or '(no name)'}: {r.detail}" for r in results)
-            response.detail = f"No file was ingested. {reasons}"[:2000]
-            return JSONResponse(response.model_dump(mode="json"), status_code=400)
-        return response
+        if not staged:
+            return _upload_response(_upload_result(results, None))
+        if not wait:  # in the background: the request returns at once, /jobs/{id} tells how it ends
+            jobs: Jobs = request.app.state.jobs
+            job = jobs.submit(lambda: _ingest_staged(settings, results, staged, JOB_WAIT))
+            accepted = UploadAccepted(job=job.id, status_url=f"/jobs/{job.id}", results=results)
+            return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
+        try:
+            response = _ingest_staged(settings, results, staged, INGEST_WAIT)
+        except IngestLocked as exc:
+            raise ApiError(409, f"{exc}.") from None
+        return _upload_response(response)
+
+    @router.get(
+        "/jobs/{job_id}",
+        response_model=Job,
+        summary="How a background upload ended",
+        responses={
+            **errors(*COMMON, 404),
+            **_examples(
+                {
+                    "id": "3f2a9c1b7d4e5a6b",
+                    "status": "done",
+                    "created": 1795940000.0,
+                    "started": 1795940000.1,
+                    "finished": 1795940002.4,
+                    "result": {
+                        "detail": None,
+                        "ingested": 1,
+                        "failed": 0,
+                        "results": [
+                            {
+                                "file": "interview_ite.md",
+                                "document": "uploads/interview_ite.md",
+                                "status": "ingested",
+                                "detail": None,
+                                "chunks": 4,
+                            }
+                        ],
+                        "summary": {"added": 4, "updated": 0, "deleted": 0, "unchanged": 337, "seconds": 2.3},
+                    },
+                    "detail": None,
+                }
+            ),
+        },
+    )
+    def job_status(request: Request, job_id: str = Path(..., max_length=64, pattern=r"^[0-9a-f]+$")) -> Job:
+        """queued, running, done (with the per-file results, as a waited upload returns them) or failed."""
+        job = request.app.state.jobs.get(job_id)
+        if job is None:
+            raise ApiError(404, f"No upload job {job_id} on this server (jobs are kept in its memory).")
+        return job
 
     @router.delete(
         "/documents/{name:path}",
@@ -1063,6 +1147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app)
     app.state.settings = settings
+    app.state.jobs = Jobs()
     app.state.startup_error = None
     install_error_handlers(app)
     app.add_middleware(RateLimit, settings=settings)  # inside the body guard and CORS (added after it)

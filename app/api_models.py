@@ -305,6 +305,15 @@ class UploadResponse(BaseModel):
     summary: IngestCounts | None = None
 
 
+class UploadAccepted(BaseModel):
+    """An upload accepted for ingesting in the background: follow status_url."""
+
+    detail: str = "Accepted: the files are being ingested; GET status_url for the results."
+    job: str
+    status_url: str
+    results: list[UploadResult] = []
+
+
 class DeleteResponse(BaseModel):
     """A removed document and the re-ingest that dropped its chunks."""
 

@@ -86,9 +86,10 @@ def docx_bytes(text: str) -> bytes:
     return buf.getvalue()
 
 
-def upload(client: TestClient, *files: tuple[str, bytes], headers: dict | None = None):
+def upload(client: TestClient, *files: tuple[str, bytes], headers: dict | None = None, wait: bool = True):
     return client.post(
         "/documents",
+        params={"wait": "true"} if wait else None,
         files=[("files", (name, data, "application/octet-stream")) for name, data in files],
         headers=ADMIN if headers is None else headers,
     )
@@ -553,3 +554,45 @@ def test_a_corrupt_index_file_before_any_load_is_a_clear_503(corpus_settings) ->
     with TestClient(create_app(corpus_settings)) as c:
         error(c.get("/stats", headers=AUTH), 503, "cannot be read", "egov ingest")
         assert c.get("/health").json()["status"] == "no_index"
+
+
+# ---------------------------------------------------------------- uploads in the background
+
+
+def test_an_upload_by_default_is_ingested_in_the_background(client, corpus_settings) -> None:
+    import time
+
+    resp = upload(
+        client, ("later.txt", b"Wombat notes: Measure 1.3.5 opened two more one stop shops."), wait=False
+    )
+    assert resp.status_code == 202, resp.text
+    body = resp.json()
+    assert (
+        body["status_url"] == f"/jobs/{body['job']}" and body["results"][0]["document"] == "uploads/later.txt"
+    )
+    deadline = time.monotonic() + 60
+    while True:  # bounded
+        job = client.get(body["status_url"], headers=AUTH).json()
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    assert job["result"]["ingested"] == 1 and job["result"]["results"][0]["chunks"] >= 1
+    hits = client.post("/search", json={"question": "Wombat", "k": 3}, headers=AUTH).json()["sources"]
+    assert hits[0]["metadata"]["document"] == "uploads/later.txt"
+
+
+def test_a_background_upload_that_cannot_be_read_ends_failed_with_its_reason(client, corpus_settings) -> None:
+    import time
+
+    from ingest import loaders
+
+    too_many = b"line\n" * (loaders.MAX_LINES + 10)
+    body = upload(client, ("padded.txt", too_many), wait=False).json()
+    deadline = time.monotonic() + 60
+    while (job := client.get(body["status_url"], headers=AUTH).json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert job["status"] == "failed" and "paragraphs or lines" in job["detail"], job
+    assert not (corpus_settings.corpus_dir / "uploads" / "padded.txt").exists()  # put back as it was
+    error(client.get("/jobs/0123abcd", headers=AUTH), 404, "no upload job")
