@@ -70,6 +70,13 @@ from ingest.records import STATUSES, Activity, Catalog, Indicator, Status
 from rag.models import Answer, Filters
 
 VERSION = "0.1.0"
+INGESTED_FILE = {  # one file's result, in the examples of /documents and /jobs
+    "file": "interview_ite.md",
+    "document": "uploads/interview_ite.md",
+    "status": "ingested",
+    "detail": None,
+    "chunks": 4,
+}
 JOB_WAIT = 600.0  # seconds a background upload waits for another ingest to finish
 INGEST_WAIT = 30.0  # seconds an upload or delete waits for another ingest before 409
 
@@ -782,13 +789,7 @@ def _documents_router() -> APIRouter:
                             "ingested": 1,
                             "failed": 1,
                             "results": [
-                                {
-                                    "file": "interview_ite.md",
-                                    "document": "uploads/interview_ite.md",
-                                    "status": "ingested",
-                                    "detail": None,
-                                    "chunks": 4,
-                                },
+                                INGESTED_FILE,
                                 {
                                     "file": "scan.pdf",
                                     "document": None,
@@ -905,15 +906,7 @@ def _documents_router() -> APIRouter:
                         "detail": None,
                         "ingested": 1,
                         "failed": 0,
-                        "results": [
-                            {
-                                "file": "interview_ite.md",
-                                "document": "uploads/interview_ite.md",
-                                "status": "ingested",
-                                "detail": None,
-                                "chunks": 4,
-                            }
-                        ],
+                        "results": [INGESTED_FILE],
                         "summary": {"added": 4, "updated": 0, "deleted": 0, "unchanged": 337, "seconds": 2.3},
                     },
                     "detail": None,
