@@ -105,7 +105,7 @@ def main() -> None:
         page_title=APP_TITLE,
         page_icon=":material/account_balance:",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # open on a desktop, closed on a phone (the chat box stays in view)
     )
     inject_css()
     keep_settings()

@@ -7,11 +7,16 @@ from typing import Any
 
 import streamlit as st
 
+from app.api_models import MAX_QUESTION
 from app.ui_client import BackendError
 from app.ui_common import backend, open_source, ref_from_citation, ref_from_source, source_label
 from app.ui_export import conversation_markdown
 from app.ui_text import KIND_ICON, md_escape, short
 from rag.models import Answer
+
+PASTE_LIMIT = (
+    50_000  # characters the chat box accepts; beyond MAX_QUESTION the question is refused with a message
+)
 
 SUGGESTIONS = [
     "What is the status of Activity 1.4.2.2 and why?",
@@ -220,10 +225,21 @@ def render() -> None:
         "they rest on; click a citation to open its source with the quoted words highlighted."
     )
 
+    # the box takes a long paste whole, so that an over-long question is answered with a message, not emptied
     typed = st.chat_input(
-        "Ask about a measure, an activity, an indicator or a finding…", max_chars=2000, key="chat_input"
+        "Ask about a measure, an activity, an indicator or a finding…",
+        max_chars=PASTE_LIMIT,
+        key="chat_input",
     )
     question = typed or st.session_state.pop("pending_question", None)
+    if question and len(question.strip()) > MAX_QUESTION:
+        st.warning(
+            f"Your question has {len(question.strip()):,} characters; the assistant reads at most "
+            f"{MAX_QUESTION:,}. Ask about one point at a time (the text you pasted is below, to copy from).",
+            icon=":material/warning:",
+        )
+        st.code(question.strip(), language=None, wrap_lines=True)
+        question = None
     if not messages and not question:
         st.markdown("##### Try one of these")
         with st.container(horizontal=True, gap="small"):

@@ -90,6 +90,18 @@ def test_chat_feedback_is_stored(indexed):
     assert "feedback was saved" in _texts(at)
 
 
+def test_an_over_long_question_gets_a_message_and_keeps_its_text(indexed):
+    at = _app()
+    pasted = "What happened to the portal? " + "Context pasted from a memo. " * 200  # about 5,600 characters
+    at.chat_input[0].set_value(pasted).run()
+    _no_failure(at)
+    assert any(
+        "at most 2,000" in w.value and f"{len(pasted.strip()):,} characters" in w.value for w in at.warning
+    )
+    assert any(c.value == pasted.strip() for c in at.code)  # nothing lost: the text is there to copy from
+    assert not [m for m in at.chat_message if m.name == "assistant"]  # not sent, not cut silently
+
+
 def test_chat_abstains_plainly_and_offers_nearest_sources(indexed):
     at = _app()
     at.chat_input[0].set_value("What was the total budget of the Programme in 2025?").run()

@@ -148,3 +148,43 @@ def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
             context.close()
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, "a non-empty PNG screenshot"
+
+
+def test_on_a_phone_the_chat_box_is_in_view_on_first_load(streamlit_app, tmp_path):
+    """390x844: the sidebar starts closed, and the chat box is on screen without scrolling or a tap."""
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: `make system` installs it.")
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = streamlit_app
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+        )
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Ask the evaluation")).to_be_visible(timeout=60_000)
+            box = page.get_by_test_id("stChatInputTextArea")
+            expect(box).to_be_visible()
+            bounds = box.bounding_box()
+            assert bounds is not None and 0 <= bounds["y"] and bounds["y"] + bounds["height"] <= 844, bounds
+            assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= 390, bounds
+            page.wait_for_timeout(1500)  # the sidebar's slide-in, when there is one, has ended
+            # nothing covers the box: what the screen shows at its centre is the chat input itself
+            centre = [bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2]
+            on_top = page.evaluate(
+                "([x, y]) => { const el = document.elementFromPoint(x, y);"
+                " return !!(el && el.closest('[data-testid=stChatInput]')); }",
+                centre,
+            )
+            assert on_top, "the chat box is covered (by the sidebar?) on a phone"
+            page.screenshot(path=str(tmp_path / "phone.png"))
+        finally:
+            context.close()
