@@ -136,7 +136,8 @@ class Index:
         Only the chunks holding the phrase's rarest word are read, so the cost follows how often
         that word occurs, not the corpus's size.
         """
-        tokens = tokenize(phrase)
+        # a hyphenated word's parts, not the compound: "one-stop" stands inside "one-stop-shop" too
+        tokens = [t for t in tokenize(phrase) if "-" not in t]
         if any(t not in self.chunk_postings for t in tokens):
             return False
         # a phrase of stop words alone ("IT") has no posting to narrow by: every chunk is read
