@@ -163,11 +163,13 @@ RESTATES = 0.8  # share of a sentence's words already in an earlier chosen one t
 
 
 def _restates(s: Sentence, earlier: Sentence) -> bool:
-    """The sentence adds nothing to an earlier one: the same text, or a note quoting it in a frame
-    ("The interviewee said that ..."). A longer sentence that holds an earlier one's words and more
-    is not a repetition."""
+    """The sentence adds nothing to an earlier one: the same text, or a note or upload quoting it in a
+    frame ("The interviewee said that ..."). A longer sentence that holds an earlier one's words and
+    more is not a repetition."""
     if s.text == earlier.text:
         return True
+    if is_evaluation(s.chunk):  # the evaluation's own sentences are only ever dropped when identical
+        return False
     return bool(s.tokens) and len(s.tokens & earlier.tokens) >= RESTATES * len(s.tokens)
 
 
