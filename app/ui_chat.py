@@ -69,30 +69,47 @@ def _chips(refs: list, key: str) -> None:
 
 
 def _feedback(i: int, msg: dict[str, Any]) -> None:
+    """A thumb saves the rating at once, with a confirmation; a comment can then be added to it."""
     ans = msg.get("answer") or {}
     aid = ans.get("answer_id") or f"msg{i}"
     sent = st.session_state.setdefault("feedback_sent", {})
+    commented = st.session_state.setdefault("feedback_commented", set())
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         rating = st.feedback("thumbs", key=f"fb_{aid}", disabled=aid in sent)
         if aid in sent:
-            st.caption("Thanks, your feedback was saved.")
-    if aid in sent or rating is None:
+            st.caption(
+                f"Thanks, your {'👍' if sent[aid] == 'up' else '👎'} was saved"
+                + (" with your comment." if aid in commented else ".")
+            )
+    if rating is not None and aid not in sent:
+        verdict = "up" if rating == 1 else "down"
+        if _save_feedback(aid, verdict, None, msg, ans):
+            sent[aid] = verdict
+            st.toast("Thanks for your feedback: it was saved.", icon=":material/thumb_up:")
+            st.rerun()
+        return
+    if aid not in sent or aid in commented:
         return
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         comment = st.text_input(
-            "Comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?", width=420
+            "Add a comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?", width=420
         )
-        send = st.button("Send feedback", key=f"fbs_{aid}", icon=":material/send:")
-    if send:
-        verdict = "up" if rating == 1 else "down"
-        try:
-            backend().feedback(aid, verdict, comment, msg.get("question", ""), ans.get("answer", ""))
-        except BackendError as exc:
-            st.error(f"Your feedback could not be saved. {exc}", icon=":material/error:")
-            return
-        sent[aid] = verdict
-        st.toast("Thanks for your feedback.", icon=":material/thumb_up:")
+        send = st.button("Send comment", key=f"fbs_{aid}", icon=":material/send:")
+    if send and comment.strip() and _save_feedback(aid, sent[aid], comment.strip(), msg, ans):
+        commented.add(aid)
+        st.toast("Thanks: your comment was saved.", icon=":material/thumb_up:")
         st.rerun()
+
+
+def _save_feedback(
+    aid: str, verdict: str, comment: str | None, msg: dict[str, Any], ans: dict[str, Any]
+) -> bool:
+    try:
+        backend().feedback(aid, verdict, comment, msg.get("question", ""), ans.get("answer", ""))
+    except BackendError as exc:
+        st.error(f"Your feedback could not be saved. {exc}", icon=":material/error:")
+        return False
+    return True
 
 
 def render_answer(i: int, msg: dict[str, Any]) -> None:

@@ -79,15 +79,19 @@ def test_chat_feedback_is_stored(indexed):
     at = _app()
     at.chat_input[0].set_value("Who is responsible for measure 1.3.5?").run()
     _no_failure(at)
-    feedback = at.feedback[0]
-    feedback.set_value(0).run()  # thumbs down
+    before = len(list_feedback(limit=1000, settings=indexed))
+    at.feedback[0].set_value(0).run()  # thumbs down: saved at once, no other click
+    _no_failure(at)
+    rows = list_feedback(limit=1000, settings=indexed)
+    assert len(rows) == before + 1 and rows[0]["rating"] == "down" and rows[0]["comment"] is None
+    assert rows[0]["question"] == "Who is responsible for measure 1.3.5?"
+    assert "👎 was saved" in _texts(at)  # a visible confirmation
     at.text_input[0].set_value("Please name the ministry in full.").run()
     at.button(key=next(b.key for b in at.button if (b.key or "").startswith("fbs_"))).click().run()
     _no_failure(at)
     rows = list_feedback(limit=5, settings=indexed)
-    assert rows and rows[0]["rating"] == "down" and rows[0]["comment"] == "Please name the ministry in full."
-    assert rows[0]["question"] == "Who is responsible for measure 1.3.5?"
-    assert "feedback was saved" in _texts(at)
+    assert rows[0]["rating"] == "down" and rows[0]["comment"] == "Please name the ministry in full."
+    assert "saved with your comment" in _texts(at)
 
 
 def test_an_over_long_question_gets_a_message_and_keeps_its_text(indexed):
