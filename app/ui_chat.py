@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from app import ui_conversations as conversations
 from app.api_models import MAX_QUESTION
 from app.ui_client import BackendError
 from app.ui_common import backend, open_source, ref_from_citation, ref_from_source, source_label
@@ -30,7 +31,24 @@ AVATAR = {"user": ":material/person:", "assistant": ":material/account_balance:"
 
 
 def _messages() -> list[dict[str, Any]]:
-    return st.session_state.setdefault("chat", [])
+    """This chat's turns; on a fresh page, those saved under the conversation ID in the URL (?c=...)."""
+    if "chat" not in st.session_state:
+        conversation = st.query_params.get("c", "")
+        st.session_state["chat"] = conversations.load(conversation)
+        st.session_state["conversation"] = (
+            conversation if st.session_state["chat"] else conversations.new_id()
+        )
+    return st.session_state["chat"]
+
+
+def _keep(messages: list[dict[str, Any]]) -> None:
+    """Save the turns and put the conversation's ID in the URL, so a reload or the link brings them back."""
+    conversation = st.session_state.setdefault("conversation", conversations.new_id())
+    try:
+        conversations.save(conversation, messages)
+    except OSError:
+        return  # the chat goes on; only its keeping across reloads is lost
+    st.query_params["c"] = conversation
 
 
 def _filters() -> dict[str, str]:
@@ -213,6 +231,7 @@ def ask(question: str) -> None:
                     "error": f"The assistant failed to answer ({exc.__class__.__name__}). Please try again.",
                 }
             )
+    _keep(messages)
     st.rerun()
 
 
@@ -235,6 +254,8 @@ def render() -> None:
                 )
                 if st.button("New chat", icon=":material/restart_alt:", key="chat_clear"):
                     st.session_state["chat"] = []
+                    st.session_state["conversation"] = conversations.new_id()
+                    st.query_params.pop("c", None)
                     st.rerun()
     st.caption(
         "Ask in plain language about the ex-post evaluation of the e-Government Development Programme "

@@ -94,6 +94,27 @@ def test_chat_feedback_is_stored(indexed):
     assert "saved with your comment" in _texts(at)
 
 
+def test_a_reload_keeps_the_conversation(indexed):
+    at = _app()
+    at.chat_input[0].set_value("Who is responsible for measure 1.3.5?").run()
+    _no_failure(at)
+    conversation = at.query_params["c"]
+    conversation = conversation[0] if isinstance(conversation, list) else conversation
+    assert conversation and len(conversation) == 16
+    again = AppTest.from_file(UI, default_timeout=TIMEOUT)  # a reload: a new session, the same URL
+    again.query_params["c"] = conversation
+    again.run()
+    _no_failure(again)
+    turns = [m.name for m in again.chat_message]
+    assert turns == ["user", "assistant"], turns
+    assert "1.3.5" in "\n".join(m.value for m in again.chat_message[0].markdown)
+    other = AppTest.from_file(UI, default_timeout=TIMEOUT)
+    other.query_params["c"] = "../../etc/passwd"  # not an ID: a fresh chat, nothing read
+    other.run()
+    _no_failure(other)
+    assert not other.chat_message
+
+
 def test_an_over_long_question_gets_a_message_and_keeps_its_text(indexed):
     at = _app()
     pasted = "What happened to the portal? " + "Context pasted from a memo. " * 200  # about 5,600 characters
