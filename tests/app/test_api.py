@@ -285,13 +285,13 @@ def test_ask_stream_errors_before_streaming(client) -> None:
 
 
 def test_ask_stream_failure_mid_stream_is_an_error_event(client, monkeypatch) -> None:
-    import app.api as api
+    import app.api.routes.answers as answers_routes
 
     def broken(*args, **kwargs):
         yield "Partial "
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(api, "answer_stream", broken)
+    monkeypatch.setattr(answers_routes, "answer_stream", broken)
     resp = client.post("/ask/stream", json={"question": "anything"})
     events = sse_events(resp.text)
     assert events[0] == ("token", {"text": "Partial "})

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import app.api as api
-from app.api import content_problem, create_app, safe_filename
+import app.api.routes.documents as documents_routes
+from app.api import create_app
+from app.api.uploads import content_problem, safe_filename
 from ingest.config import Settings
 from ingest.pipeline import ingest, ingest_lock
 
@@ -375,7 +376,7 @@ def test_content_problem_unit() -> None:
 
 
 def test_upload_during_another_ingest_is_409_and_leaves_nothing(client, corpus_settings, monkeypatch) -> None:
-    monkeypatch.setattr(api, "INGEST_WAIT", 0.3)
+    monkeypatch.setattr(documents_routes, "INGEST_WAIT", 0.3)
     with ingest_lock(corpus_settings.data_dir):
         error(upload(client, ("late.txt", b"Too late about Measure 1.3.5")), 409, "another ingest")
     assert not (corpus_settings.corpus_dir / "uploads" / "late.txt").exists()
@@ -418,7 +419,7 @@ def test_delete_errors(client, corpus_settings) -> None:
 
 def test_delete_during_another_ingest_is_409_and_keeps_the_file(client, corpus_settings, monkeypatch) -> None:
     assert upload(client, ("busy.txt", b"Busy notes about Measure 1.3.5")).status_code == 201
-    monkeypatch.setattr(api, "INGEST_WAIT", 0.3)
+    monkeypatch.setattr(documents_routes, "INGEST_WAIT", 0.3)
     with ingest_lock(corpus_settings.data_dir):
         error(client.delete("/documents/uploads/busy.txt", headers=ADMIN), 409)
     assert (corpus_settings.corpus_dir / "uploads" / "busy.txt").exists()

@@ -1,0 +1,1 @@
+"""One router per file, included by app.api.main.create_app."""
