@@ -69,9 +69,17 @@ def indicator_frame(ind: Indicator) -> pd.DataFrame:
                 "Value": value.number,
                 "Kind": KIND_TARGET if value.role == ValueRole.TARGET else KIND_MEASURED,
                 "As written": " ".join(value.raw.split())[:60],
+                "Shown": number_text(value.number),
             }
         )
-    return pd.DataFrame(rows, columns=["Point", "Value", "Kind", "As written"])
+    return pd.DataFrame(rows, columns=["Point", "Value", "Kind", "As written", "Shown"])
+
+
+def number_text(number: float) -> str:
+    """One format for every number on a chart, whatever the matrix wrote ("2.194", "5196", "4,000",
+    "96,55"): thousands with a comma, decimals with a point, no trailing zeros."""
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 def missing_points(ind: Indicator) -> list[tuple[str, str]]:
@@ -131,7 +139,7 @@ def indicator_chart(ind: Indicator, height: int = 220, title_width: int = 48) ->
             legend=alt.Legend(orient="bottom", direction="horizontal"),
         )
     )
-    labels = base.mark_text(dy=-7, fontSize=11, color="#31333f").encode(text="As written:N")
+    labels = base.mark_text(dy=-7, fontSize=11, color="#31333f").encode(text="Shown:N")
     return (bars + labels).properties(
         height=height, title=alt.TitleParams(text=title, anchor="start", fontSize=13, fontWeight=600)
     )

@@ -410,6 +410,10 @@ def tab_activities(cat: Catalog, activities: list[Activity]) -> None:
             with badge:
                 st.badge(status_label(a.status), color=BADGE_COLOR.get(a.status, "gray"))  # type: ignore[arg-type]
             record_block(a, cat)
+            measure_indicators = [i for i in cat.indicators if i.owner == a.measure]
+            if measure_indicators:  # how the activity's measure is measured, beside the activity
+                st.markdown(f"**Indicators of measure {a.measure}**")
+                indicator_charts(measure_indicators)
             if st.button("Ask about this activity", icon=":material/forum:", key="ex_ask"):
                 st.session_state["pending_question"] = f"What is the status of Activity {a.id} and why?"
                 st.switch_page(CHAT_PAGE)

@@ -189,6 +189,7 @@ def test_explorer_status_filter_changes_the_rows(indexed):
     assert "Funds have not been secured" in text and "Possible next steps" in text, (
         "the whole record is shown"
     )
+    assert "Indicators of measure 1.4.2" in text  # the activity shows how its measure is measured
 
     at.multiselect(key="ex_status").set_value([]).run()
     at.selectbox(key="ex_objective").set_value("1.4").run()
@@ -285,6 +286,24 @@ def test_indicator_chart_uses_parsed_numbers_with_labelled_axes():
     values = {row["Point"]: row["Value"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
     assert values == {"Baseline 2019": 250, "Achieved 2020": 306, "Target 2021": 500, "Achieved 2021": 1643}
     assert missing_points(ind) == [("Target 2022", "750 (comment)")]
+    shown = {row["Point"]: row["Shown"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
+    assert shown["Achieved 2021"] == "1,643"  # the matrix's "1.643", in the one format of the chart
+    assert spec["layer"][1]["encoding"]["text"]["field"] == "Shown"
+
+
+def test_chart_numbers_have_one_format():
+    from app.ui_charts import number_text
+
+    # the matrix writes "2.194", "5196", "4,000" and "96,55": parsed, they show alike
+    assert [number_text(n) for n in (2194, 5196, 4000, 96.55, 0, 12.5, 1_000_000)] == [
+        "2,194",
+        "5,196",
+        "4,000",
+        "96.55",
+        "0",
+        "12.5",
+        "1,000,000",
+    ]
 
 
 def test_markdown_to_docx_keeps_headings_lists_and_tables():
