@@ -104,7 +104,7 @@ def test_real_chromium_asks_and_gets_a_cited_answer(streamlit_app, tmp_path):
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM} (found: {shutil.which('chromium')}). "
-            "Install it with `make browser` or `apt-get update && apt-get install -y chromium`."
+            "Install it with `make system` or `apt-get update && apt-get install -y chromium`."
         )
     from playwright.sync_api import expect, sync_playwright
 
