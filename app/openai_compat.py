@@ -16,9 +16,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from app.api_models import (
-    MAX_HISTORY,
-    MAX_QUESTION,
+from app.api_models import MAX_HISTORY, MAX_QUESTION
+from app.openai_models import (
     ChatChoice,
     ChatChoiceMessage,
     ChatCompletion,
