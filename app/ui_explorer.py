@@ -19,6 +19,7 @@ from app.ui_charts import (
     unit_of,
 )
 from app.ui_common import catalog
+from app.ui_filters import filter_activities, filter_indicators, filter_measures, id_key
 from app.ui_text import context_of, md_escape, record_fields, record_heading, short
 from ingest.records import Activity, Catalog, Indicator, Measure
 
@@ -41,10 +42,6 @@ BADGE_COLOR = {
 CHAT_PAGE = Path(__file__).resolve().parent / "ui_chat.py"
 
 
-def _id_key(id_: str) -> list[int]:
-    return [int(p) for p in id_.split(".") if p.isdigit()]
-
-
 def _status_text(a: Activity) -> str:
     return status_label(a.status)
 
@@ -56,28 +53,6 @@ def _styled(df: pd.DataFrame) -> object:
         lambda v: f"color: {colors.get(v, '#1f2933')}; font-weight: 600" if v in colors else "",
         subset=["Status"],
     )
-
-
-def _matches(text_fields: list[str], query: str) -> bool:
-    """Every word of the query appears somewhere in the fields (case-insensitive; IDs match by prefix)."""
-    words = query.lower().split()
-    if not words:
-        return True
-    haystack = " ".join(" ".join((t or "").lower().split()) for t in text_fields)
-    return all(w in haystack for w in words)
-
-
-def _activity_text(a: Activity) -> list[str]:
-    return [
-        a.id,
-        a.title,
-        a.responsible,
-        a.status_raw,
-        a.reasoning,
-        a.relevance,
-        a.effectiveness,
-        a.next_steps,
-    ]
 
 
 def filters(cat: Catalog) -> dict:
@@ -103,50 +78,6 @@ def filters(cat: Catalog) -> dict:
         icon=":material/search:",
     )
     return {"objective": objective, "status": status, "responsible": resp, "query": query or ""}
-
-
-def filter_activities(cat: Catalog, f: dict) -> list[Activity]:
-    return [
-        a
-        for a in sorted(cat.activities, key=lambda a: _id_key(a.id))
-        if (not f["objective"] or a.objective == f["objective"])
-        and (not f["status"] or a.status in f["status"])
-        and (not f["responsible"] or a.responsible in f["responsible"])
-        and _matches(_activity_text(a), f["query"])
-    ]
-
-
-def filter_measures(cat: Catalog, f: dict, activities: list[Activity]) -> list[Measure]:
-    narrowed = bool(f["status"] or f["responsible"])
-    with_acts = {a.measure for a in activities}
-    out = []
-    for m in sorted(cat.measures, key=lambda m: _id_key(m.id)):
-        if f["objective"] and m.objective != f["objective"]:
-            continue
-        if narrowed and m.id not in with_acts:
-            continue
-        if f["query"] and not (
-            _matches([m.id, m.title, m.responsible, m.relevance], f["query"]) or m.id in with_acts
-        ):
-            continue
-        out.append(m)
-    return out
-
-
-def filter_indicators(cat: Catalog, f: dict, measures: list[Measure]) -> list[Indicator]:
-    keep_measures = {m.id for m in measures}
-    out = []
-    for ind in cat.indicators:
-        owner = ind.owner
-        obj = owner if owner.count(".") == 1 else (owner.rsplit(".", 1)[0] if owner.count(".") == 2 else "")
-        if f["objective"] and obj != f["objective"]:
-            continue
-        if owner.count(".") == 2 and (f["status"] or f["responsible"]) and owner not in keep_measures:
-            continue
-        if f["query"] and not (_matches([ind.name, owner], f["query"]) or owner in keep_measures):
-            continue
-        out.append(ind)
-    return out
 
 
 def owner_label(owner: str, cat: Catalog) -> str:
@@ -449,7 +380,7 @@ def tab_indicators(cat: Catalog, indicators: list[Indicator]) -> None:
         },
     )
     owners = sorted(
-        {i.owner for i in indicators}, key=lambda o: (o.count("."), _id_key(o)) if o != "0" else (0, [])
+        {i.owner for i in indicators}, key=lambda o: (o.count("."), id_key(o)) if o != "0" else (0, [])
     )
     measures_first = [o for o in owners if o.count(".") == 2] + [o for o in owners if o.count(".") != 2]
     if st.session_state.get("ex_chart_owner") not in measures_first:
