@@ -22,7 +22,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.security import _bearer
+from app.security import bearer_token
 from app.service import OPENAI_PREFIX, openai_error
 from ingest.config import Settings
 
@@ -61,7 +61,7 @@ class RateLimit:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         who = [f"address:{(scope.get('client') or ('?',))[0]}"]
-        key = headers.get("x-api-key") or _bearer(headers.get("authorization"))
+        key = headers.get("x-api-key") or bearer_token(headers.get("authorization"))
         if key:
             who.append("key:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24])
         for ident in who:

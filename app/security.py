@@ -53,7 +53,7 @@ def key_matches(provided: str | None, expected: str) -> bool:
     )
 
 
-def _bearer(authorization: str | None) -> str | None:
+def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")
@@ -70,7 +70,7 @@ def authorised(settings: Settings, x_api_key: str | None, authorization: str | N
     """May read: no reader key is configured, or the reader or the admin key is presented."""
     if not settings.api_key:
         return True
-    token = _bearer(authorization)
+    token = bearer_token(authorization)
     return _presents(settings.api_key, x_api_key, token) or _presents(
         settings.admin_api_key, x_api_key, token
     )
@@ -143,7 +143,7 @@ class BodyGuard:
         if writes:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
             refusal = write_refusal(
-                self.settings, headers.get("x-api-key"), _bearer(headers.get("authorization"))
+                self.settings, headers.get("x-api-key"), bearer_token(headers.get("authorization"))
             )
             if refusal is not None:
                 status, detail = refusal
