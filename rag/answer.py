@@ -34,11 +34,15 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     intent: str = ""
     confidence: float | None = None
+    breaks: set[int] = field(default_factory=set)  # parts that start a new paragraph
 
-    def say(self, text: str) -> None:
-        """Add a sentence; one that ends without punctuation gets a full stop."""
+    def say(self, text: str, paragraph: bool = False) -> None:
+        """Add a sentence (as a new paragraph when asked); one that ends without punctuation gets a full
+        stop."""
         text = text.strip()
         if text:
+            if paragraph and self.parts:
+                self.breaks.add(len(self.parts))
             self.parts.append(text if text[-1] in ".!?…”:;)" else text + ".")
 
     def cite(self, citation: Citation) -> None:
@@ -54,7 +58,7 @@ class Draft:
 
     @property
     def text(self) -> str:
-        return " ".join(self.parts)
+        return "".join(("\n\n" if i in self.breaks else " ") + p for i, p in enumerate(self.parts)).strip()
 
 
 # ---------------------------------------------------------------- prose support
@@ -304,11 +308,14 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         return
     if unit == "measures":
         measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
-        draft.say(
-            f"There are {len(measures)} {catalog.level_plural('measure')}{where}: "
-            + "; ".join(f"{m.id} {first_sentences(m.title, 1, 100)}" for m in measures)
-            + "."
-        )
+        listing = "; ".join(f"{m.id} {first_sentences(m.title, 1, 100)}" for m in measures)
+        said = f"There are {len(measures)} {catalog.level_plural('measure')}{where}"
+        if len(measures) > LONG_LIST:
+            split = _breakdown(measures)
+            draft.say(f"{said}: {split}." if split else f"{said}.")
+            draft.say(f"{listing}.", paragraph=True)
+        else:
+            draft.say(f"{said}: {listing}.")
         for m in measures[:30]:
             draft.cite(cite_record(m, catalog, norm(m.title)))
         return
@@ -357,10 +364,15 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
     listing = "; ".join(
         f"{a.id} {first_sentences(a.title, 1, 90)}"
         + ("" if query.statuses else f" ({norm(a.status_raw) or 'no status given'})")
-        for a in shown
+        for a in (acts if len(acts) > LONG_LIST else shown)
     )
-    more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
-    draft.say(f"In {catalog.matrix_name}, {desc}: {listing}{more}.")
+    long = len(acts) > LONG_LIST
+    if long:  # the count and its breakdown lead; the whole list follows in its own paragraph
+        split = _breakdown(acts)
+        draft.say(f"In {catalog.matrix_name}, {desc}" + (f": {split}." if split else "."))
+        draft.say(f"{listing}.", paragraph=True)
+    else:
+        draft.say(f"In {catalog.matrix_name}, {desc}: {listing}.")
     for a in shown:
         draft.cite(
             cite_record(a, catalog, quote_or(a.status_raw, a.title) if a.status_raw else norm(a.title)[:200])
@@ -370,9 +382,27 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             f"{catalog.label(a.id)} has a blank status cell, but its text reads “{first_sentences(a.reasoning or a.next_steps, 1, 120)}”."
         )
         draft.cite(cite_record(a, catalog, quote_or(a.reasoning or a.next_steps, a.title)))
-    if query.intent == "count" and query.statuses and not scope:
+    if query.intent == "count" and query.statuses and not scope and not long:
         per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
         draft.say(f"Per {catalog.level_name('objective').lower()}: {per}.")
+
+
+LONG_LIST = 8  # more records than this: the answer leads with the count and its breakdown, the list follows
+
+
+def _breakdown(records: list[Activity] | list[Measure]) -> str:
+    """'17 under 1.1, 12 under 1.2 and 9 under 1.3': the records counted by the level above them that
+    splits them (objective, else measure); empty when they all sit under one."""
+    for level in ("objective", "measure"):
+        counts: dict[str, int] = {}
+        for r in records:
+            parent = getattr(r, level, "")
+            if parent:
+                counts[parent] = counts.get(parent, 0) + 1
+        if len(counts) > 1:
+            rows = [f"{n} under {parent}" for parent, n in counts.items()]
+            return ", ".join(rows[:-1]) + " and " + rows[-1]
+    return ""
 
 
 def say_sentences(

@@ -301,3 +301,14 @@ def test_no_quote_ends_at_a_dotted_id(indexed: Settings, question: str) -> None:
     answer = ask(question, settings=indexed)
     for c in answer.citations:
         assert not re.search(r"\b\d{1,2}(?:\.\d{1,2}){1,3}\.$", c.quote.strip()), c.quote
+
+
+def test_a_long_list_leads_with_its_count_and_breakdown(indexed: Settings) -> None:
+    """'How many … completed?' answers in its first sentence (the count, split by objective); the whole list
+    follows in its own paragraph, every listed activity with its ID."""
+    answer = ask("How many activities were completed in total?", settings=indexed)
+    lead, _, rest = answer.answer.partition("\n\n")
+    assert "38 activities" in lead and "17 under 1.1" in lead and len(lead) < 200
+    assert len(re.findall(r"\b1\.\d\.\d+\.\d+\b", rest)) == 38
+    short = ask("Which activities under objective 1.3 were abandoned?", settings=indexed)
+    assert "\n\n" not in short.answer and "1.3.5.1" in short.answer
