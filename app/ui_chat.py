@@ -12,7 +12,7 @@ from app.api_models import MAX_QUESTION
 from app.ui_client import BackendError
 from app.ui_common import backend, open_source, ref_from_citation, ref_from_source, source_label
 from app.ui_export import conversation_markdown
-from app.ui_text import KIND_ICON, md_escape, short
+from app.ui_text import KIND_ICON, chip_groups, lead_and_rest, md_escape, short
 from rag.models import Answer
 
 PASTE_LIMIT = (
@@ -71,8 +71,9 @@ def _history(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     return turns[-HISTORY_TURNS:]
 
 
-def _chips(refs: list, key: str) -> None:
-    """A row of buttons, one per source; a click opens the source in a dialog."""
+def _chips(refs: list, key: str, open_here: bool = True) -> None:
+    """A row of buttons, one per source; a click opens the source in a dialog (opened by _open_clicked
+    when the row sits inside a popover)."""
     with st.container(horizontal=True, gap="small"):
         for j, ref in enumerate(refs):
             label = source_label(ref) if not ref.quote else ref.label
@@ -80,6 +81,11 @@ def _chips(refs: list, key: str) -> None:
                 label, key=f"{key}_{j}", icon=KIND_ICON.get(ref.kind), help=short(ref.title, 200) or None
             ):
                 st.session_state["open_source"] = (key, j)
+    if open_here:
+        _open_clicked(refs, key)
+
+
+def _open_clicked(refs: list, key: str) -> None:
     opened = st.session_state.get("open_source")
     if opened and opened[0] == key and opened[1] < len(refs):
         st.session_state.pop("open_source", None)
@@ -155,10 +161,23 @@ def render_answer(i: int, msg: dict[str, Any]) -> None:
                     break
             _chips(refs, f"near_{i}")
     else:
-        st.markdown(md_escape(ans.get("answer", "")))
+        lead, rest = lead_and_rest(ans.get("answer", ""))
+        st.markdown(md_escape(lead))
+        if rest:  # a long list follows its count: folded, one click away
+            with st.expander("Show all", icon=":material/list:"):
+                st.markdown(md_escape(rest))
         cites = ans.get("citations") or []
-        if cites:
-            _chips([ref_from_citation(c) for c in cites], f"cite_{i}")
+        refs = [ref_from_citation(c) for c in cites]
+        groups = chip_groups(cites)
+        if len(groups) == 1:
+            _chips(refs, f"cite_{i}")
+        else:  # many citations: one button per group, the chips inside it
+            with st.container(horizontal=True, gap="small"):
+                for g, (label, positions) in enumerate(groups):
+                    with st.popover(label, icon=":material/format_quote:"):
+                        _chips([refs[p] for p in positions], f"cite_{i}_{g}", open_here=False)
+            for g, (_, positions) in enumerate(groups):
+                _open_clicked([refs[p] for p in positions], f"cite_{i}_{g}")
         notes = []
         if ans.get("mode") and ans["mode"] != "extractive":
             notes.append(f"Answer written by {ans['mode']}")

@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from ingest.ids import depth, is_id, parent
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 
 KIND_LABEL = {
@@ -206,3 +207,35 @@ def context_of(rec: Any, catalog: Catalog) -> list[str]:
         if m is not None:
             out.append(f"Measure {m.id}: {m.title}")
     return out
+
+
+LEAD_REST_CHARS = 500  # an answer's later paragraphs longer than this fold behind "Show all"
+CHIPS_IN_A_ROW = 8  # more citations than this are grouped by the record two levels up
+
+
+def lead_and_rest(answer: str, limit: int = LEAD_REST_CHARS) -> tuple[str, str]:
+    """The answer's first paragraph, and the rest when it is long enough to fold away ('' otherwise)."""
+    lead, _, rest = answer.partition("\n\n")
+    if not rest.strip() or len(rest) <= limit:
+        return answer, ""
+    return lead, rest
+
+
+def chip_groups(citations: list[Any], limit: int = CHIPS_IN_A_ROW) -> list[tuple[str, list[int]]]:
+    """Citations in groups to show: one unnamed group when there are few; else one per top-level record
+    (an objective: the ID's first two parts), passages of the text in their own group. Each group is
+    (label, positions in the list), in order of first appearance."""
+    if len(citations) <= limit:
+        return [("", list(range(len(citations))))]
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(citations):
+        id_ = str(_get(c, "id"))
+        kind = str(_get(c, "kind"))
+        key = "the text" if kind == "section" or not is_id(id_) else id_
+        while is_id(key) and depth(key) > 2:
+            key = parent(key)
+        groups.setdefault(key, []).append(i)
+    return [
+        (f"{'Passages of the text' if key == 'the text' else 'Under ' + key} · {len(pos)}", pos)
+        for key, pos in groups.items()
+    ]
