@@ -432,7 +432,7 @@ def _no_index(tmp_path: Path, **kw) -> Settings:
 
 def test_llm_answer_with_fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = GenericFakeChatModel(messages=iter([AIMessage(GROUNDED)]))
-    monkeypatch.setattr(llm, "make_chat_model", lambda settings: model)
+    monkeypatch.setattr("rag.llm.answer.make_chat_model", lambda settings: model)
     got = llm_answer("Why was 1.4.2.2 abandoned?", EXTRACTIVE, [], _no_index(tmp_path))
     assert got.mode == "llm:openai:fake" and not got.abstained and got.notice is None
     assert got.answer == GROUNDED and got.sources == EXTRACTIVE.sources and got.answer_id == "abc"
@@ -442,7 +442,7 @@ def test_llm_answer_with_fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_llm_answer_condenses_follow_ups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = FakeListChatModel(responses=["Why was activity 1.4.2.2 abandoned?", GROUNDED, "unused"])
-    monkeypatch.setattr(llm, "make_chat_model", lambda settings: model)
+    monkeypatch.setattr("rag.llm.answer.make_chat_model", lambda settings: model)
     history = [
         {"role": "user", "content": "What is the status of activity 1.4.2.2?"},
         {"role": "assistant", "content": EXTRACTIVE.answer},
@@ -456,7 +456,7 @@ def test_llm_answer_unusable_reply_falls_back(tmp_path: Path, monkeypatch: pytes
         def invoke(self, *a, **k):  # type: ignore[override]
             raise ValueError("model output could not be parsed")
 
-    monkeypatch.setattr(llm, "make_chat_model", lambda settings: Broken(responses=["x"]))
+    monkeypatch.setattr("rag.llm.answer.make_chat_model", lambda settings: Broken(responses=["x"]))
     got = llm_answer("q", EXTRACTIVE, [], _no_index(tmp_path))
     assert got.answer == EXTRACTIVE.answer and got.mode == "extractive"
     assert got.notice == (
