@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest.records import Activity, Catalog, Measure, Objective
-from rag.draft import DraftDoc, _activity_item, _Refs, draft, draft_answer, split_sentences, topic_of
+from rag.draft import DraftDoc, draft, draft_answer, split_sentences, topic_of
+from rag.draft.activities import _activity_item
+from rag.draft.refs import _Refs
 
 # the headers as the shipped report's matrix gives them (its statuses stand at 2021)
 ACTIVITY_HEADER = ("ID", "Activity", "Responsible", "Status in 2021", "Proposal")

@@ -19,6 +19,7 @@ from app.service import (
     app_settings,
     current_index,
 )
+from rag.draft import draft
 
 
 def router() -> APIRouter:
@@ -48,12 +49,6 @@ def router() -> APIRouter:
     ) -> Any:
         """A grounded draft entry for a measure, topic or free request. When the evaluation does not cover the
         request, JSON says so (`covered: false`); the md/docx downloads answer 404 with the reason."""
-        try:
-            from rag.draft import draft
-        except ImportError:
-            raise ApiError(
-                503, "Drafting is not available in this installation yet (rag.draft is missing)."
-            ) from None
         doc = draft(body.request, settings=app_settings(request))
         if format == "json":
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-# The renderers read a DraftDoc's fields (rag/draft.py) without importing it, so that the draft's models can
+# The renderers read a DraftDoc's fields (rag/draft/models.py) without importing it, so that the draft's models can
 # offer to_markdown() and to_docx_bytes() without an import cycle.
 
 

@@ -1,0 +1,44 @@
+"""The chat route for drafting requests: the draft as an Answer with its citations and sources."""
+
+from __future__ import annotations
+
+from ingest.config import Settings, get_settings
+from rag.draft.compose import draft
+from rag.draft.rewrite import _sources
+from rag.index import IndexMissing, get_index
+from rag.models import Answer
+
+
+def draft_answer(question: str, settings: Settings | None = None, answer_id: str = "") -> Answer:
+    """The chat route for drafting requests: the draft as Markdown, with its citations and sources."""
+    settings = settings or get_settings()
+    try:
+        doc = draft(question, settings=settings)
+        index = get_index(settings)
+    except IndexMissing as exc:
+        return Answer(
+            answer=f"The index is not built yet ({exc}).",
+            abstained=True,
+            intent="no_index",
+            answer_id=answer_id,
+        )
+    sources = _sources(index, doc.chunk_ids[:20])
+    if not doc.covered:
+        return Answer(
+            answer=doc.message or "The evaluation does not cover this.",
+            abstained=True,
+            citations=[],
+            sources=sources,
+            intent="draft",
+            answer_id=answer_id,
+            mode=doc.mode,
+        )
+    return Answer(
+        answer=doc.to_markdown(),
+        abstained=False,
+        citations=doc.citations,
+        sources=sources,
+        intent="draft",
+        answer_id=answer_id,
+        mode=doc.mode,
+    )
