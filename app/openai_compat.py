@@ -30,6 +30,7 @@ from app.openai_models import (
 )
 from app.security import require_api_key
 from app.service import ApiError, answer_stream, app_settings, citations_text, current_index, log
+from rag.ask import ask
 from rag.models import Answer
 
 MODEL_ID = "egov-assistant"
@@ -201,8 +202,6 @@ def openai_router() -> APIRouter:
         created = int(time.time())
         model = body.model or MODEL_ID
         if not body.stream:
-            from rag.ask import ask
-
             answer = ask(question, history=history, settings=settings)
             content = reply_text(answer)
             prompt = _tokens(question) + sum(_tokens(t["content"]) for t in history)

@@ -18,7 +18,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.config import Settings
+from rag.index import IndexCorrupt, IndexMissing, get_index
 from rag.models import Answer, Citation
+from rag.stream import stream_answer
 
 log = logging.getLogger("egov.api")
 
@@ -45,7 +47,6 @@ def app_settings(request: Request) -> Settings:
 
 def load_index(settings: Settings) -> Any:
     """The loaded index (cached; reloaded by rag.index when an ingest changed it), or 503."""
-    from rag.index import IndexCorrupt, IndexMissing, get_index
 
     try:
         return get_index(settings)
@@ -229,7 +230,6 @@ def answer_stream(
     question: str, history: list[dict] | None, filters: Any, settings: Settings, k: int | None = None
 ) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the final Answer (always last)."""
-    from rag.stream import stream_answer
 
     final: Answer | None = None
     pieces: list[str] = []

@@ -25,6 +25,7 @@ from app.ui_text import (
     short,
 )
 from ingest.records import Catalog
+from rag.models import Citation
 
 log = logging.getLogger("egov.ui")
 T = TypeVar("T")
@@ -235,7 +236,6 @@ def render_source(ref: SourceRef) -> None:
 
 
 def _as_citation(ref: SourceRef) -> Any:
-    from rag.models import Citation
 
     kind = ref.kind if ref.kind in KIND_LABEL else "section"
     return Citation(id=ref.id, kind=kind, title=ref.title, source=ref.source, quote=ref.quote)  # type: ignore[arg-type]

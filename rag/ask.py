@@ -15,6 +15,7 @@ from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
+from rag.llm import llm_answer
 from rag.models import Answer, Filters, Source, Turn
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
@@ -344,7 +345,5 @@ def ask(
         notice=notice,
     )
     if settings.llm_provider != "none" and not abstained:
-        from rag.llm import llm_answer
-
         result = llm_answer(query, result, turns, settings)
     return result

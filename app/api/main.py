@@ -13,6 +13,7 @@ from app.api.deps import VERSION
 from app.api.routes import answers, documents, drafts, records, service
 from app.docs import install_docs
 from app.jobs import Jobs
+from app.openai_compat import openai_router
 from app.rate_limit import RateLimit
 from app.security import install_security
 from app.service import (
@@ -59,7 +60,6 @@ browse the Evaluation Matrix, draft 2023-2025 action-plan entries, and manage up
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API over these settings (default: EGOV_* environment)."""
-    from app.openai_compat import openai_router
 
     settings = settings or get_settings()
     app = FastAPI(

@@ -25,6 +25,8 @@ from app.service import (
     log,
 )
 from ingest.config import Settings
+from ingest.loaders import MAX_DOCX_UNZIPPED, SUPPORTED, LoadError, decode_text
+from ingest.pipeline import IngestLocked, ingest
 from ingest.provenance import UPLOADS
 
 # ---------------------------------------------------------------- uploads
@@ -54,7 +56,6 @@ def safe_filename(raw: str | None) -> str | None:
 
 def content_problem(ext: str, data: bytes) -> str | None:
     """Why the bytes are not a file of this type (checked by content, not name), or None."""
-    from ingest.loaders import MAX_DOCX_UNZIPPED, SUPPORTED, LoadError, decode_text
 
     if ext not in SUPPORTED:
         return f"unsupported file type '{ext}' (supported: {', '.join(SUPPORTED)})"
@@ -113,7 +114,6 @@ def ingest_staged(
 ) -> UploadResponse:
     """Ingest the staged files and fill in their results; a file that fails is put back as it was.
     IngestLocked when another ingest holds the lock past wait_seconds (the files are put back)."""
-    from ingest.pipeline import IngestLocked, ingest
 
     summary = None
     try:

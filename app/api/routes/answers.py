@@ -21,7 +21,9 @@ from app.service import (
     current_index,
     log,
 )
+from rag.ask import ask
 from rag.models import Answer
+from rag.search import search
 
 
 def router() -> APIRouter:
@@ -67,7 +69,6 @@ def router() -> APIRouter:
     def ask_route(request: Request, body: AskRequest = Depends(checked_ask)) -> Answer:
         """The DESIGN.md contract: the answer, whether it abstained, its citations (ID, kind, title, source,
         verbatim quote) and the ranked sources. `answer_id` identifies the answer for /feedback."""
-        from rag.ask import ask
 
         return ask(
             body.question,
@@ -134,7 +135,6 @@ def router() -> APIRouter:
         body: SearchRequest, request: Request, index: Any = Depends(current_index)
     ) -> SearchResponse:
         """The k best sources for a query (dense + BM25 + exact IDs, fused), with optional filters."""
-        from rag.search import search
 
         filters = check_filters(body.filters, index)
         sources = search(body.question, filters=filters, k=body.k, settings=app_settings(request))

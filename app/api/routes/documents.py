@@ -37,6 +37,7 @@ from app.service import (
     load_index,
     not_found,
 )
+from ingest.pipeline import IngestLocked, ingest
 from ingest.provenance import UPLOADS
 
 
@@ -156,7 +157,6 @@ def router() -> APIRouter:
         (202 and a job to follow), or within the request with wait=true. Files are checked by content
         (PDF header, DOCX package, text without NULs); names are sanitised. Needs the admin key
         (EGOV_ADMIN_API_KEY)."""
-        from ingest.pipeline import IngestLocked
 
         settings = app_settings(request)
         if len(files) > MAX_FILES:
@@ -259,7 +259,6 @@ def router() -> APIRouter:
     ) -> DeleteResponse:
         """Remove an uploaded document (under uploads/) and re-ingest, which drops its chunks. Documents of the
         corpus folder itself cannot be deleted through the API. Needs the admin key (EGOV_ADMIN_API_KEY)."""
-        from ingest.pipeline import IngestLocked, ingest
 
         settings = app_settings(request)
         try:

@@ -12,6 +12,7 @@ from app.api_models import (
     HealthResponse,
     StatsResponse,
 )
+from app.feedback import record_feedback
 from app.security import require_api_key
 from app.service import (
     NO_INDEX,
@@ -20,6 +21,8 @@ from app.service import (
     load_index,
 )
 from ingest.records import Catalog
+from ingest.stats import stats_of
+from rag.index import index_problem
 
 
 def router() -> APIRouter:
@@ -36,7 +39,6 @@ def router() -> APIRouter:
     def feedback(body: FeedbackRequest, request: Request) -> FeedbackResponse:
         """Thumbs up or down on an answer (its `answer_id` from /ask), with an optional comment; stored in SQLite
         under EGOV_DATA_DIR."""
-        from app.feedback import record_feedback
 
         row = record_feedback(
             body.answer_id,
@@ -77,7 +79,6 @@ def router() -> APIRouter:
     )
     def stats(request: Request) -> StatsResponse:
         """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
-        from ingest.stats import stats_of
 
         try:
             index = load_index(app_settings(request))  # the loaded index: a corrupt file on disk is no 500
@@ -121,7 +122,6 @@ def router() -> APIRouter:
             return HealthResponse(
                 status="no_index", index=False, detail=str(exc.detail), mode=mode, version=VERSION
             )
-        from rag.index import index_problem
 
         problem = index_problem(settings)
         return HealthResponse(
