@@ -15,20 +15,8 @@ from rag.citations import cite_sentence
 from rag.index import Index
 from rag.sentence_rank import content_terms
 from rag.tokenize import tokenize
-from rag.vocabulary import RECOMMEND
+from rag.vocabulary import KINDS, RECOMMEND, asked_kind
 
-# what a broad question asks for -> the stem its section's heading carries
-KINDS = {
-    "recommend": "recommendations",
-    "find": "findings",
-    "conclusion": "conclusions",
-    "lesson": "lessons learned",
-    "limitation": "limitations",
-    "challeng": "challenges",
-}
-BROAD = re.compile(
-    r"\b(recommend\w*|find(?:ings?|s)?|found|conclu\w*|lessons?|limitations?|challenges?)\b", re.I
-)
 # words a broad question may add without naming a topic of its own
 FRAME = frozenset(
     tokenize(
@@ -42,18 +30,11 @@ MAX_POINTS = 5
 
 def broad_kind(question: str) -> str | None:
     """The kind of section a broad question asks for ('recommend', 'finding', ...), or None for a question on a topic."""
-    m = BROAD.search(question)
-    if not m:
-        return None
-    word = "find" if m.group(1).lower() == "found" else m.group(1).lower()
-    stem = next((k for k in KINDS if word.startswith(k)), None)
+    stem, word = asked_kind(question)
     if stem is None:
         return None
     rest = (
-        content_terms(question)
-        - FRAME
-        - set(tokenize(m.group(1)))
-        - {t for t in tokenize(question) if t.isdigit()}
+        content_terms(question) - FRAME - set(tokenize(word)) - {t for t in tokenize(question) if t.isdigit()}
     )
     return stem if not rest else None
 

@@ -14,6 +14,7 @@ from rag.index import Index
 from rag.retrieve import Hit
 from rag.tokenize import tokenize
 from rag.understand import Query
+from rag.vocabulary import RECOMMEND, asked_kind
 
 GENERIC = frozenset(
     tokenize(
@@ -94,6 +95,7 @@ def best_sentences(
     pool: dict[str, tuple[float, Sentence]] = {}
 
     wants = answer_type(query.text)
+    kind, _ = asked_kind(query.text)  # "what did the report recommend about X": the recommendations first
 
     def consider(s: Sentence, bonus: float) -> None:
         toks = s.tokens
@@ -104,7 +106,9 @@ def best_sentences(
         if require and not require <= toks:
             return
         lex = sum(index.idf.get(t, 1.0) for t in q & toks) / qw
-        score = lex + bonus + (0.15 if wants and wants.search(s.text) else 0.0)
+        score = (
+            lex + bonus + (0.15 if wants and wants.search(s.text) else 0.0) + KIND_BONUS * _of_kind(s, kind)
+        )
         key = s.chunk.id + "|" + s.text
         if key not in pool or pool[key][0] < score:
             pool[key] = (score, s)
@@ -112,14 +116,17 @@ def best_sentences(
     for rank, hit in enumerate(hits[:top]):
         for s in index.chunk_sentences.get(hit.chunk.id, []):
             consider(s, max(0.0, 0.12 - 0.02 * rank))
-    for i, _ in (
-        []
-        if not everywhere
-        else index.sentence_scores(
-            tokenize(index.names.expand(search_text or query.text)), 40 if require else 20
-        )
-    ):
+    reach = 40 if require else 20
+    wide = max(reach, KIND_REACH) if kind else reach
+    found = (
+        index.sentence_scores(tokenize(index.names.expand(search_text or query.text)), wide)
+        if everywhere
+        else []
+    )
+    for r, (i, _) in enumerate(found):
         s = index.sentences[i]
+        if r >= reach and not _of_kind(s, kind):
+            continue  # past the usual reach, only sentences of the asked kind of section
         consider(
             s, 0.1 - 0.02 * rank_of[s.chunk.id] if s.chunk.id in rank_of and rank_of[s.chunk.id] < 5 else 0.0
         )
@@ -130,7 +137,15 @@ def best_sentences(
     sims = vecs @ vector
     scored = sorted(
         (
-            (0.6 * float(sim) + 0.4 * pre - _long(s.text) - _supplementary(s), float(sim), s)
+            (
+                0.6 * float(sim)
+                + 0.4 * pre
+                + KIND_BONUS * _of_kind(s, kind)
+                - _long(s.text)
+                - _supplementary(s),
+                float(sim),
+                s,
+            )
             for (pre, s), sim in zip(ranked, sims)
         ),
         key=lambda t: -t[0],
@@ -184,3 +199,20 @@ def _supplementary(s: Sentence) -> float:
 def _long(text: str) -> float:
     """A small penalty for sentences past LONG characters, at most 0.1."""
     return min(0.1, 0.1 * max(0, len(text) - LONG) / LONG)
+
+
+KIND_BONUS = 0.25  # how much a sentence of the asked kind of section (recommendations, findings ...) gains
+# on the lexical score (0-1 scale, which weighs 0.4 of the final one)
+KIND_REACH = 60  # how far down the sentence-level BM25 such sentences are looked for
+
+
+def _of_kind(s: Sentence, kind: str | None) -> float:
+    """1 for the evaluation's sentence under a heading of the asked kind ('Conclusions and Recommendations'),
+    and for a recommendation, one that also says what should be done; 0.5 for either alone; 0 otherwise."""
+    if kind is None:
+        return 0.0
+    headed = is_evaluation(s.chunk) and bool(re.search(kind, s.chunk.section or "", re.I))
+    if kind != "recommend":
+        return 1.0 if headed else 0.0
+    says = bool(RECOMMEND.search(s.text))
+    return 1.0 if headed and says else 0.5 if headed or says else 0.0

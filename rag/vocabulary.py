@@ -1,4 +1,5 @@
-"""General English vocabulary of evaluations: the words people use for an activity's status."""
+"""General English vocabulary of evaluations: the words people use for an activity's status, for a sentence
+that recommends, and for the kinds of section an evaluation heads (recommendations, findings ...)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,27 @@ RECOMMEND = re.compile(
     r"|\bmust\b|\bsuggest\w*|\bto overcome\b|\baim at\b|\baddressed\b",
     re.I,
 )
+
+
+# the kinds of section a question may ask for -> the stem its heading carries, and the kind's name
+KINDS = {
+    "recommend": "recommendations",
+    "find": "findings",
+    "conclusion": "conclusions",
+    "lesson": "lessons learned",
+    "limitation": "limitations",
+    "challeng": "challenges",
+}
+_KIND_WORD = re.compile(
+    r"\b(recommend\w*|find(?:ings?|s)?|found|conclu\w*|lessons?|limitations?|challenges?)\b", re.I
+)
+
+
+def asked_kind(question: str) -> tuple[str | None, str]:
+    """The kind of section a question asks for, as its stem ('recommend', 'find' ...), and the word that asks
+    it; (None, '') when it asks for none."""
+    m = _KIND_WORD.search(question)
+    if not m:
+        return None, ""
+    word = "find" if m.group(1).lower() == "found" else m.group(1).lower()
+    return next((k for k in KINDS if word.startswith(k)), None), m.group(1)

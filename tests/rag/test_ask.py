@@ -312,3 +312,11 @@ def test_a_long_list_leads_with_its_count_and_breakdown(indexed: Settings) -> No
     assert len(re.findall(r"\b1\.\d\.\d+\.\d+\b", rest)) == 38
     short = ask("Which activities under objective 1.3 were abandoned?", settings=indexed)
     assert "\n\n" not in short.answer and "1.3.5.1" in short.answer
+
+
+def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed: Settings) -> None:
+    """'What did the report recommend about open data?' leads with the recommendations chapter's sentence on
+    open data, not a finding about it."""
+    answer = ask("What did the report recommend about open data?", settings=indexed)
+    first = answer.answer.split("”")[0]
+    assert "Recommendations" in first and "open data" in first.lower()
