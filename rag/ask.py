@@ -13,6 +13,7 @@ from ingest.text import fold, to_latin
 from rag.answer import Draft, answer_activity_status, answer_aggregate, say_sentences
 from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
+from rag.disagreements import disagreement_note, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
 from rag.llm import llm_answer
@@ -333,6 +334,9 @@ def ask(
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason(signals), "not_in_evaluation"), True
+    if not abstained:
+        for pair in disagreements(draft.citations, query.text):
+            draft.say(disagreement_note(pair))
     result = Answer(
         answer=draft.text,
         abstained=abstained,

@@ -320,3 +320,11 @@ def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed
     answer = ask("What did the report recommend about open data?", settings=indexed)
     first = answer.answer.split("”")[0]
     assert "Recommendations" in first and "open data" in first.lower()
+
+
+def test_the_text_and_the_matrix_counting_one_thing_differently_is_said_with_both_sources(
+    indexed: Settings,
+) -> None:
+    answer = ask("How many one-stop shops were opened?", settings=indexed)
+    assert "different figures" in answer.answer and "19" in answer.answer and "14" in answer.answer
+    assert "1.3.5.2" in [c.id for c in answer.citations]
