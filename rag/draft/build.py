@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.records import Measure
+from rag.disagreements import disagreement_note, disagreements
 from rag.draft.activities import _activity_item
 from rag.draft.cues import NOT_RELEVANT, PROSE_CUE, _move_target
 from rag.draft.indicators import _indicator_item
@@ -144,8 +145,9 @@ def _entry(index: Index, m: Measure, refs: _Refs) -> MeasureEntry:
                 )
             )
             break
-    entry.open_points = _dedupe(open_points)
     entry.recommendations = _recommendations(index, m, entry.activities, catalog, refs, prose)
+    open_points.extend(_differing_figures(entry, m, refs))
+    entry.open_points = _dedupe(open_points)
     entry.summary = _summary(entry, refs)
     return entry
 
@@ -241,3 +243,26 @@ def _summary(e: MeasureEntry, refs: _Refs) -> str:
             f"{len(e.open_points)} open point{'s' if len(e.open_points) > 1 else ''} must be settled before adoption."
         )
     return " ".join(parts)
+
+
+def _differing_figures(entry: MeasureEntry, m: Measure, refs: _Refs) -> list[Statement]:
+    """An open point for each thing of the measure that the entry's sources count differently (the findings'
+    19 one stop shops against the matrix's 14), each figure cited."""
+    numbers = set(entry.refs) | {n for st in entry.rationale + entry.open_points for n in st.refs}
+    for item in entry.activities + entry.left_out:
+        numbers |= set(item.refs) | {n for st in item.notes for n in st.refs}
+    for ind in entry.indicators:
+        numbers |= set(ind.refs) | {n for st in ind.notes for n in st.refs}
+    for rec in entry.recommendations:
+        numbers |= {n for st in rec.statements for n in st.refs}
+    cited = [refs.items[n - 1] for n in sorted(numbers) if 0 < n <= len(refs.items)]
+    points = []
+    for a, b in disagreements(cited, m.title):
+        points.append(
+            _stmt(
+                f"{disagreement_note((a, b))} Settle which figure the new plan starts from.",
+                [refs.items.index(a.citation) + 1, refs.items.index(b.citation) + 1],
+                "findings",
+            )
+        )
+    return points

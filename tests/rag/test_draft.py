@@ -402,3 +402,11 @@ def test_activity_decisions_follow_the_matrix_fields(fields, decision: str, word
     assert got == decision, (proposal, reason)
     for w in words:
         assert w in proposal + " " + reason
+
+
+def test_a_figure_the_findings_and_the_matrix_give_differently_is_an_open_point(d135: DraftDoc) -> None:
+    """The findings count 19 one stop shops, the matrix's 1.3.5.2 reasoning 14: the draft says so, citing both."""
+    point = next(p for p in d135.entries[0].open_points if "different figures" in p.text)
+    assert "19" in point.text and "14" in point.text and len(point.refs) == 2
+    quotes = [d135.citations[n - 1].quote for n in point.refs]
+    assert any("19 one stop shops" in q for q in quotes) and any("14 one-stop shops" in q for q in quotes)
