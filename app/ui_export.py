@@ -9,7 +9,13 @@ from typing import Any
 
 from app.ui_text import citation_label
 
-_INLINE = re.compile(r"(\*\*[^*]+\*\*|__[^_]+__|\*[^*\s][^*]*\*|_[^_\s][^_]*_|`[^`]+`|\[[^\]]+\]\([^)]+\))")
+# emphasis as CommonMark reads it: an underscore inside a word ("egov_expost_2020.txt") is a letter, not markup
+_INLINE = re.compile(
+    r"(\*\*[^*]+\*\*|(?<![A-Za-z0-9])__[^_]+__(?![A-Za-z0-9])|\*[^*\s][^*]*\*"
+    r"|(?<![A-Za-z0-9])_[^_\s][^_]*_(?![A-Za-z0-9])|`[^`]+`|\[[^\]]+\]\([^)]+\))"
+)
+_ESCAPED = re.compile(r"\\([\\`*_\[\]{}()#+\-.!|<>~$])")  # "\_" is a literal underscore
+_HIDE = 0xE000  # escaped characters ride in the private-use area through the inline parsing
 
 
 def conversation_markdown(
@@ -49,20 +55,26 @@ def conversation_markdown(
 
 
 def _add_inline(paragraph: Any, text: str) -> None:
-    """Runs for **bold**, *italic*, `code` and [links](url) (the link text only)."""
+    """Runs for **bold**, *italic*, `code` and [links](url) (the link text only); backslash escapes are the
+    characters they escape."""
+    text = _ESCAPED.sub(lambda m: chr(_HIDE + ord(m.group(1))), text)
+
+    def run(part: str) -> Any:
+        return paragraph.add_run(re.sub("[\ue000-\ue0ff]", lambda m: chr(ord(m.group(0)) - _HIDE), part))
+
     for part in _INLINE.split(text):
         if not part:
             continue
         if (part.startswith("**") and part.endswith("**")) or (part.startswith("__") and part.endswith("__")):
-            paragraph.add_run(part[2:-2]).bold = True
+            run(part[2:-2]).bold = True
         elif len(part) > 2 and part[0] in "*_" and part[-1] == part[0]:
-            paragraph.add_run(part[1:-1]).italic = True
+            run(part[1:-1]).italic = True
         elif part.startswith("`") and part.endswith("`"):
-            paragraph.add_run(part[1:-1]).font.name = "Consolas"
+            run(part[1:-1]).font.name = "Consolas"
         elif part.startswith("[") and "](" in part:
-            paragraph.add_run(part[1 : part.index("](")])
+            run(part[1 : part.index("](")])
         else:
-            paragraph.add_run(part)
+            run(part)
 
 
 def _cells(row: str) -> list[str]:
@@ -85,8 +97,16 @@ def markdown_to_docx(markdown: str, title: str | None = None) -> bytes:
     i, para = 0, list[str]()
 
     def flush() -> None:
+        """The paragraph's lines: joined by a space, or by a line break where a line ends in two spaces
+        or a backslash (Markdown's hard break)."""
         if para:
-            _add_inline(doc.add_paragraph(), " ".join(s.strip() for s in para))
+            p = doc.add_paragraph()
+            for k, raw in enumerate(para):
+                hard = raw.endswith("  ") or raw.rstrip().endswith("\\")
+                text = raw.strip().removesuffix("\\").rstrip() if hard else raw.strip()
+                _add_inline(p, text + ("" if hard or k == len(para) - 1 else " "))
+                if hard and k < len(para) - 1:
+                    p.add_run().add_break()
             para.clear()
 
     while i < len(lines):

@@ -306,6 +306,41 @@ def test_chart_numbers_have_one_format():
     ]
 
 
+def test_markdown_to_docx_reads_underscores_in_words_hard_breaks_and_escapes_as_markdown_does():
+    from docx import Document
+
+    from app.ui_export import markdown_to_docx
+
+    data = markdown_to_docx(
+        "**Specific objective:** 1.3 Access  \n**Responsible entity:** MPALSG [1]\n\n"
+        "1. [1.3.5] egov_expost_2020_2022.txt, line 3: “q” and _an emphasis_ and a\\_literal\\_one\n"
+    )
+    paragraphs = Document(io.BytesIO(data)).paragraphs
+    labels, source = paragraphs[0], paragraphs[1]
+    assert labels.text == "Specific objective: 1.3 Access\nResponsible entity: MPALSG [1]"
+    assert "egov_expost_2020_2022.txt" in source.text and "a_literal_one" in source.text
+    assert [r.text for r in source.runs if r.italic] == ["an emphasis"]
+
+
+def test_an_edited_draft_exports_to_word_with_its_formatting(indexed):
+    """The Word file of an edited draft keeps its line breaks, its file names and no stray italics."""
+    from docx import Document
+
+    from app.ui_export import markdown_to_docx
+    from rag.draft import draft
+    from rag.draft.export import render_docx, render_markdown
+
+    doc = draft("1.3.5", settings=indexed)
+    edited = render_markdown(doc).replace("remains relevant", "remains highly relevant")
+    mine = Document(io.BytesIO(markdown_to_docx(edited, title=doc.title)))
+    clean = Document(io.BytesIO(render_docx(doc)))
+    text = "\n".join(p.text for p in mine.paragraphs)
+    assert "highly relevant" in text and "egov_expost_2020_2022.txt" in text
+    assert "\nResponsible entity:" in text  # its own line, as in the unedited export
+    assert not [r.text for p in mine.paragraphs[2:] for r in p.runs if r.italic and "egov" in r.text]
+    assert len(mine.tables) == len(clean.tables)
+
+
 def test_markdown_to_docx_keeps_headings_lists_and_tables():
     from docx import Document
 
