@@ -38,27 +38,50 @@ def keep_settings() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def sidebar_stats() -> None:
-    st.markdown("#### The index")
+COVERS = (
+    "Ask about the evaluation: what a measure or activity achieved, why, who was responsible, what it "
+    "recommends. Each answer cites the measure and activity IDs it rests on, or says plainly that the "
+    "evaluation does not answer."
+)
+LANGUAGE = (
+    "Ask in English or Serbian (Latin or Cyrillic). The evaluation is in English: answers quote it in English.  \n"
+    "Pitajte na engleskom ili srpskom (latinica ili ćirilica). Evaluacija je na engleskom, pa odgovori "
+    "citiraju izveštaj na engleskom."
+)
+
+
+def sidebar_stats() -> dict | None:
+    """What the evaluation holds, in an official's words; the statistics themselves are returned for
+    'About'."""
     stats = call(backend().stats, failure="Index statistics are not available.")
     if not stats:
-        return
-    c1, c2 = st.columns(2)
-    c1.metric("Measures", stats.get("measures", 0))
-    c2.metric("Activities", stats.get("activities", 0))
-    c1.metric("Indicators", stats.get("indicators", 0))
-    c2.metric("Text chunks", stats.get("chunks", 0))
+        return None
     statuses = {k: v for k, v in (stats.get("statuses") or {}).items() if v}
-    docs = stats.get("documents", 0)
-    line = f"{docs} document{'s' if docs != 1 else ''} indexed"
+    line = (
+        f"{stats.get('measures', 0)} measures, {stats.get('activities', 0)} activities and "
+        f"{stats.get('indicators', 0)} indicators"
+    )
     if statuses:
-        line += " · activities: " + ", ".join(f"{v} {status_label(k).lower()}" for k, v in statuses.items())
+        line += " · activities " + ", ".join(f"{v} {status_label(k).lower()}" for k, v in statuses.items())
     st.caption(line)
+    return stats
 
 
-def sidebar_answer_settings() -> None:
+def sidebar_about(stats: dict | None) -> None:
+    """Details for whoever runs the tool: the answer mode, how many sources, the backend, the index."""
+    with st.expander("About this tool", icon=":material/info:"):
+        if st.session_state.get("page_title") == "Ask":
+            sidebar_answer_mode()
+        if stats:
+            docs = stats.get("documents", 0)
+            st.caption(
+                f"{docs} document{'s' if docs != 1 else ''} indexed in {stats.get('chunks', 0)} text chunks."
+            )
+        st.caption(f"Backend: {backend().label}")
+
+
+def sidebar_answer_mode() -> None:
     b = backend()
-    st.markdown("#### Answers")
     modes = call(b.modes) or []
     if modes:
         labels = {m.key: m.label for m in modes}
@@ -79,6 +102,10 @@ def sidebar_answer_settings() -> None:
         key="answer_k",
         help="How many passages and records are retrieved for each question.",
     )
+
+
+def sidebar_filters() -> None:
+    b = backend()
     st.markdown("#### Limit answers to")
     cat = call(b.catalog)
     objectives = {o.id: o.title for o in cat.objectives} if cat else {}
@@ -122,14 +149,18 @@ def main() -> None:
         ),
     ]
     page = st.navigation(pages, position="top")
+    st.session_state["page_title"] = page.title
     with st.sidebar:
         st.markdown(f"### :material/account_balance: {APP_TITLE}")
         st.caption("Ex-post evaluation of Serbia's e-Government Development Programme 2020-2022.")
+        st.markdown(COVERS)
+        st.caption(LANGUAGE)
+        stats = sidebar_stats()
         if page.title == "Ask":
-            sidebar_answer_settings()
             st.divider()
-        sidebar_stats()
-        st.caption(f"Backend: {backend().label}")
+            sidebar_filters()
+        st.divider()
+        sidebar_about(stats)
     page.run()
     warm()
 

@@ -240,11 +240,17 @@ def test_draft_of_an_uncovered_topic_says_so(indexed):
 # ------------------------------------------------------------------------------ sidebar, pieces
 
 
-def test_sidebar_shows_index_statistics_and_answer_settings(indexed):
+def test_sidebar_speaks_to_officials_and_keeps_settings_under_about(indexed):
+    """What the tool covers, the language it answers in (in English and Serbian) and the matrix's size lead;
+    the answer mode, the number of sources and the backend sit in the 'About' expander."""
     at = _app()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Activities"] == "100" and metrics["Measures"] == "24"
-    assert at.radio(key="answer_mode").value == "extractive"
+    side = " ".join(m.value for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
+    assert "cites the measure and activity IDs" in side and "Serbian" in side and "srpskom" in side
+    assert "24 measures, 100 activities" in side
+    assert "Backend:" not in " ".join(c.value for c in at.sidebar.caption[:3])
+    about = at.sidebar.expander[0]
+    assert about.label == "About this tool" and any("Backend:" in c.value for c in about.caption)
+    assert about.radio(key="answer_mode").value == "extractive"
     assert at.slider(key="answer_k").value == indexed.top_k
     assert {s.key for s in at.selectbox} >= {"flt_objective", "flt_measure", "flt_doc_type"}
 
