@@ -277,12 +277,22 @@ def tab_measures(cat: Catalog, measures: list[Measure], activities: list[Activit
 
 
 def _select_row() -> None:
-    """A row clicked in the activities table opens that activity below it."""
+    """A row clicked in the activities table, on its checkbox or on any of its cells, opens that activity
+    below it."""
     state = st.session_state.get("ex_activities_table")
     shown = st.session_state.get("ex_shown_ids", [])
-    rows = list(getattr(getattr(state, "selection", None), "rows", []) or []) if state is not None else []
-    if rows and rows[0] < len(shown):
-        st.session_state["ex_activity"] = shown[rows[0]]
+    row = clicked_row(getattr(state, "selection", None) if state is not None else None)
+    if row is not None and row < len(shown):
+        st.session_state["ex_activity"] = shown[row]
+
+
+def clicked_row(selection: object) -> int | None:
+    """The row a table selection points at: a selected row, else the row of a selected cell."""
+    rows = list(getattr(selection, "rows", None) or [])
+    if rows:
+        return int(rows[0])
+    cells = list(getattr(selection, "cells", None) or [])
+    return int(cells[0][0]) if cells else None
 
 
 def tab_activities(cat: Catalog, activities: list[Activity]) -> None:
@@ -312,7 +322,7 @@ def tab_activities(cat: Catalog, activities: list[Activity]) -> None:
         hide_index=True,
         key="ex_activities_table",
         on_select=_select_row,
-        selection_mode="single-row",
+        selection_mode=["single-row", "single-cell"],  # a click on a row's text opens it too
         height=min(400, 38 + 35 * len(ids)),
         column_config={
             "ID": st.column_config.TextColumn(width=70),
