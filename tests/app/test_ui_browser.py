@@ -188,3 +188,72 @@ def test_on_a_phone_the_chat_box_is_in_view_on_first_load(streamlit_app, tmp_pat
             page.screenshot(path=str(tmp_path / "phone.png"))
         finally:
             context.close()
+
+
+def test_an_officials_session_in_a_real_browser(streamlit_app, tmp_path):
+    """One session, the journeys of the UI issue: a count answered first with its split, the list folded and
+    the chips grouped; a follow-up naming its own activity answered about it; a reload that keeps the
+    conversation; an over-long paste answered with a message; a matrix row opened by clicking its text."""
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: `make system` installs it.")
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = streamlit_app
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 900},
+        )
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Ask the evaluation")).to_be_visible(timeout=60_000)
+
+            def ask(question: str, done: str) -> None:
+                box = page.get_by_test_id("stChatInputTextArea")
+                box.fill(question)
+                box.press("Enter")
+                try:
+                    page.wait_for_function(
+                        "(n) => document.body.innerText.split('sources cited').length > n",
+                        arg=done.count("|") + 1,
+                        timeout=ANSWER_TIMEOUT,
+                    )
+                except Exception:
+                    page.screenshot(path=str(tmp_path / "journey.png"))
+                    raise AssertionError(f"no answer to {question!r}:\n{log.read_text()[-3000:]}") from None
+
+            ask("How many activities were completed in total?", "")
+            first = page.locator("[data-testid=stChatMessage]").nth(1)
+            expect(first.get_by_text("38 activities are marked “completed”: 17 under 1.1")).to_be_visible()
+            expect(first.get_by_text("Show all")).to_be_visible()  # the list of 38, folded
+            expect(first.get_by_role("button", name="Under 1.1 · 17")).to_be_visible()  # grouped chips
+            assert first.get_by_role("button", name="Activity 1.1.1.1").count() == 0  # inside the group
+
+            ask("What happened with the e-Democracy activity?", "|")
+            second = page.locator("[data-testid=stChatMessage]").nth(3)
+            expect(second.get_by_role("button", name="Activity 1.4.4.5").first).to_be_visible()
+            assert "abandoned" in second.inner_text()
+
+            page.reload(wait_until="domcontentloaded")  # the conversation id in the URL brings it back
+            expect(page.get_by_text("What happened with the e-Democracy activity?")).to_be_visible(timeout=60_000)
+
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill("x " * 2_500)
+            box.press("Enter")
+            expect(page.get_by_text("the assistant reads at most")).to_be_visible(timeout=30_000)
+
+            page.goto(url + "/explorer", wait_until="domcontentloaded")
+            page.get_by_role("tab", name="Activities").click()
+            grid = page.locator("[data-testid=stDataFrame]").filter(visible=True).first
+            expect(grid).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(1_500)  # the grid's canvas is drawn
+            bounds = grid.bounding_box()
+            assert bounds is not None
+            page.mouse.click(bounds["x"] + 250, bounds["y"] + 35 + 35 * 2 + 17)  # row 3's title, not its box
+            expect(page.get_by_role("heading", name="Activity 1.1.1.3")).to_be_visible(timeout=30_000)
+        finally:
+            context.close()
