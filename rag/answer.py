@@ -316,7 +316,7 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             draft.say(f"{listing}.", paragraph=True)
         else:
             draft.say(f"{said}: {listing}.")
-        for m in measures[:30]:
+        for m in measures:
             draft.cite(cite_record(m, catalog, norm(m.title)))
         return
     if unit == "indicators":
@@ -360,11 +360,10 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             f"No {catalog.level_plural('activity')}{where} are marked {status_words or 'that way'} in {catalog.matrix_name}."
         )
         return
-    shown = acts[:30]
-    listing = "; ".join(
+    listing = "; ".join(  # every record, cited each (a long list folds in the UI, its chips grouped)
         f"{a.id} {first_sentences(a.title, 1, 90)}"
         + ("" if query.statuses else f" ({norm(a.status_raw) or 'no status given'})")
-        for a in (acts if len(acts) > LONG_LIST else shown)
+        for a in acts
     )
     long = len(acts) > LONG_LIST
     if long:  # the count and its breakdown lead; the whole list follows in its own paragraph
@@ -373,7 +372,7 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         draft.say(f"{listing}.", paragraph=True)
     else:
         draft.say(f"In {catalog.matrix_name}, {desc}: {listing}.")
-    for a in shown:
+    for a in acts:
         draft.cite(
             cite_record(a, catalog, quote_or(a.status_raw, a.title) if a.status_raw else norm(a.title)[:200])
         )
