@@ -20,7 +20,7 @@ from rag.citations import (
     who_says,
 )
 from rag.index import Index
-from rag.models import Citation
+from rag.models import Citation, Intent
 from rag.retrieve import Hit
 from rag.sentence_rank import content_terms
 from rag.understand import Query
@@ -32,7 +32,7 @@ class Draft:
 
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
-    intent: str = ""
+    intent: Intent | None = None
     confidence: float | None = None
     breaks: set[int] = field(default_factory=set)  # parts that start a new paragraph
 
@@ -131,7 +131,7 @@ def answer_activity_status(
 ) -> None:
     catalog = index.catalog
     lead = ""
-    if query.statuses and query.intent == "status" and a.status != "unknown":
+    if query.statuses and query.intent == Intent.STATUS and a.status != "unknown":
         lead = "Yes. " if a.status in query.statuses else "No. "
     m = catalog.record(a.measure)
     under = (
@@ -156,7 +156,7 @@ def answer_activity_status(
         draft.say(f"Responsible: {index.names.spell_out(a.responsible)}.")
     if detail and a.reasoning and a.reasoning != "/":
         draft.say(f"Reasoning given: {first_sentences(a.reasoning, 2)}")
-    if detail and a.relevance and query.intent == "why":
+    if detail and a.relevance and query.intent == Intent.WHY:
         draft.say(f"Relevance: {first_sentences(a.relevance, 1)}")
     if detail and a.next_steps:
         draft.say(f"Possible next steps: {first_sentences(a.next_steps, 1)}")
@@ -381,7 +381,7 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             f"{catalog.label(a.id)} has a blank status cell, but its text reads “{first_sentences(a.reasoning or a.next_steps, 1, 120)}”."
         )
         draft.cite(cite_record(a, catalog, quote_or(a.reasoning or a.next_steps, a.title)))
-    if query.intent == "count" and query.statuses and not scope and not long:
+    if query.intent == Intent.COUNT and query.statuses and not scope and not long:
         per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
         draft.say(f"Per {catalog.level_name('objective').lower()}: {per}.")
 

@@ -17,7 +17,7 @@ from rag.disagreements import disagreement_note, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
 from rag.llm import llm_answer
-from rag.models import Answer, Filters, Source, Turn
+from rag.models import Answer, Filters, Intent, Source, Turn
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
     add_support,
@@ -49,7 +49,7 @@ from rag.understand import DRAFT, Query, understand
 MAX_QUESTION = 2000
 
 
-def _abstain(text: str, intent: str) -> Draft:
+def _abstain(text: str, intent: Intent) -> Draft:
     d = Draft(intent=intent)
     d.say(text)
     return d
@@ -68,28 +68,30 @@ def _compose(
                 _abstain(
                     f"The evaluation has no {bad[0]}: no matrix of objectives, measures and activities was found in "
                     "its documents.",
-                    "unknown_id",
+                    Intent.UNKNOWN_ID,
                 ),
                 True,
                 None,
             )
         return (
-            _abstain(f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}.", "unknown_id"),
+            _abstain(
+                f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}.", Intent.UNKNOWN_ID
+            ),
             True,
             None,
         )
     if (late := out_of_period(query, index)) is not None:
-        return _abstain(late, "out_of_scope"), True, None
+        return _abstain(late, Intent.OUT_OF_SCOPE), True, None
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent
-    if intent in {"list", "count"}:
+    if intent in {Intent.LIST, Intent.COUNT}:
         if not catalog.has_matrix:
             return (
                 _abstain(
                     "The evaluation's documents hold no matrix of objectives, measures and activities (no table of "
                     "numbered records with statuses was found), so they cannot be listed or counted.",
-                    "no_matrix",
+                    Intent.NO_MATRIX,
                 ),
                 True,
                 None,
@@ -117,7 +119,7 @@ def _compose(
         or sig.thing_unknown
         or sig.unknown_name
     ):
-        return _abstain(reason(sig), "not_in_evaluation"), True, sig
+        return _abstain(reason(sig), Intent.NOT_IN_EVALUATION), True, sig
     if (
         MONEY_Q.search(query.text) and not sig.amount_missing
     ):  # the amounts themselves, from the sentences that state them
@@ -151,7 +153,14 @@ def _compose(
     if record is not None:
         rd, strength, texts = record
         names_ok = not names or has_terms(names, texts + [rd.text])
-        structured = intent in {"status", "why", "indicator", "responsible", "about", "compare"}
+        structured = intent in {
+            Intent.STATUS,
+            Intent.WHY,
+            Intent.INDICATOR,
+            Intent.RESPONSIBLE,
+            Intent.ABOUT,
+            Intent.COMPARE,
+        }
         if strength >= floor_record and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
             rd.confidence = sig.confidence = strength
             sig.type_missing = float(bool(wants and not any(wants.search(t) for t in [rd.text, *texts])))
@@ -167,12 +176,12 @@ def _compose(
             sig.year_missing = float(year_missing(query.text, [c.quote for c in about.citations]))
             return about, False, sig
     if not chosen or free_conf < floor_free:
-        return _abstain(reason(sig), "not_in_evaluation"), True, sig
+        return _abstain(reason(sig), Intent.NOT_IN_EVALUATION), True, sig
     d.confidence = sig.confidence = free_conf
     sig.type_missing = float(bool(wants and not any(wants.search(s.text) for _, _, s in chosen)))
     sig.year_missing = float(year_missing(query.text, [s.text for _, _, s in chosen]))
     top = chosen[0][2].chunk
-    if top.kind == "activity" and intent in {"status", "why", "free"}:
+    if top.kind == "activity" and intent in {Intent.STATUS, Intent.WHY, Intent.FREE}:
         a = catalog.record(top.record_id)
         if isinstance(a, Activity):
             answer_activity_status(d, a, query, index, detail=False)
@@ -222,7 +231,7 @@ def _ask_parts(
         citations=joined.citations,
         sources=sources,
         mode=answers[0].mode,
-        intent="multi" if answered else answers[0].intent,
+        intent=Intent.MULTI if answered else answers[0].intent,
         answer_id=answer_id,
         notice=next((a.notice for a in answers if a.notice), None),
         confidence=min(confidences) if confidences else None,
@@ -259,7 +268,7 @@ def _from_serbian(text: str, index: Index) -> str:
 def _within_filters(query: Query, flt: Filters | None, index: Index) -> Query:
     """A list or count that names no objective or measure of its own covers the filtered one."""
     scope = [i for i in ((flt.measure, flt.objective) if flt else ()) if i and index.catalog.record(i)]
-    if query.intent not in {"list", "count"} or not scope:
+    if query.intent not in {Intent.LIST, Intent.COUNT} or not scope:
         return query
     own = [i for i in query.ids if index.catalog.kind_of(i) in ("objective", "measure")]
     return query if own else replace(query, ids=[*query.ids, scope[0]])
@@ -287,7 +296,7 @@ def ask(
         return Answer(
             answer="Please ask a question about the evaluation.",
             abstained=True,
-            intent="empty",
+            intent=Intent.EMPTY,
             answer_id=answer_id,
         )
     try:
@@ -296,7 +305,7 @@ def ask(
         return Answer(
             answer=f"The index is not built yet ({exc}).",
             abstained=True,
-            intent="no_index",
+            intent=Intent.NO_INDEX,
             answer_id=answer_id,
         )
     notice = None
@@ -315,7 +324,7 @@ def ask(
         return got
     query = understand(text, turns, index.catalog, index.names)
     query = _within_filters(query, flt, index)
-    if query.intent == "draft":
+    if query.intent == Intent.DRAFT:
         return draft_answer(text, settings=settings, answer_id=answer_id)
     vector = index.embed_query(query.text)
     if query.inherited_by_length and find_subject(index, query.text, vector) is not None:
@@ -333,7 +342,7 @@ def ask(
     draft, abstained, signals = _compose(query, hits, index, vector, settings)
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
-        draft, abstained = _abstain(reason(signals), "not_in_evaluation"), True
+        draft, abstained = _abstain(reason(signals), Intent.NOT_IN_EVALUATION), True
     if not abstained:
         for pair in disagreements(draft.citations, query.text):
             draft.say(disagreement_note(pair))

@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 CitationKind = Literal["activity", "measure", "objective", "indicator", "section"]
+
+
+class Intent(StrEnum):
+    """What a question asks (rag/understand.py), or how an answer came about: a closed set. A StrEnum, so
+    the API's JSON carries the plain word."""
+
+    STATUS = "status"
+    WHY = "why"
+    INDICATOR = "indicator"
+    RESPONSIBLE = "responsible"
+    ABOUT = "about"
+    COMPARE = "compare"
+    LIST = "list"
+    COUNT = "count"
+    DRAFT = "draft"
+    FREE = "free"
+    OVERVIEW = "overview"  # a broad question: the points of the section so headed
+    MULTI = "multi"  # two questions in one, answered part by part
+    EMPTY = "empty"  # no question
+    NO_INDEX = "no_index"  # nothing indexed yet
+    # abstentions: why the evaluation does not answer
+    UNKNOWN_ID = "unknown_id"
+    NO_MATRIX = "no_matrix"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_IN_EVALUATION = "not_in_evaluation"
 
 
 class Turn(BaseModel):

@@ -13,6 +13,7 @@ from ingest.sentences import Sentence
 from rag.answer import Draft
 from rag.citations import cite_sentence
 from rag.index import Index
+from rag.models import Intent
 from rag.sentence_rank import content_terms
 from rag.tokenize import tokenize
 from rag.vocabulary import KINDS, RECOMMEND, asked_kind
@@ -76,7 +77,7 @@ def answer_overview(index: Index, stem: str) -> Draft | None:
     if not points:
         return None
     heading = sections[0][1]
-    d = Draft(intent="overview", confidence=1.0)
+    d = Draft(intent=Intent.OVERVIEW, confidence=1.0)
     d.say(f"The evaluation's {KINDS[stem]} ({heading}), in its own words:")
     for s in points:
         d.say(f"• “{s.text}”")

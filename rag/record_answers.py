@@ -18,6 +18,7 @@ from rag.answer import (
 )
 from rag.citations import cite_record
 from rag.index import Index
+from rag.models import Intent
 from rag.retrieve import Hit
 from rag.scope import YEAR
 from rag.sentence_rank import best_sentences, content_terms, coverage
@@ -193,7 +194,7 @@ def record_answer(
     """
     d = Draft(intent=query.intent)
     intent = query.intent
-    if intent == "indicator" or intent == "free" and hits and hits[0].chunk.kind == "indicator":
+    if intent == Intent.INDICATOR or intent == Intent.FREE and hits and hits[0].chunk.kind == "indicator":
         inds = _subject_indicators(query, hits, index, search_text)
         chunk = index.by_id.get(next(iter(index.record_chunks.get(inds[0].id, [])), "")) if inds else None
         if inds and chunk is not None:
@@ -209,7 +210,7 @@ def record_answer(
     }.get(intent)
     if kinds:
         rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
-        named = subject.record if subject is not None and intent in {"status", "why"} else None
+        named = subject.record if subject is not None and intent in {Intent.STATUS, Intent.WHY} else None
         # the subject names the record, unless it is a measure and the hits found one of its activities
         if subject is not None and (
             isinstance(named, Activity)
@@ -227,13 +228,13 @@ def record_answer(
 def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) -> None:
     """Answer about one record according to the question's intent and the record's kind."""
     if isinstance(rec, Indicator):
-        if query.intent == "responsible":
+        if query.intent == Intent.RESPONSIBLE:
             owner = index.catalog.record(rec.owner)
             if owner is not None:
                 answer_responsible(d, owner, index)
                 return
         answer_indicator(d, [rec], query, index)
-    elif query.intent == "responsible":
+    elif query.intent == Intent.RESPONSIBLE:
         answer_responsible(d, rec, index)
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)
@@ -246,13 +247,13 @@ def answer_named(
     d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str
 ) -> Draft:
     """Answer about the records a question names (or a follow-up inherits)."""
-    if query.intent == "indicator":
+    if query.intent == Intent.INDICATOR:
         inds = _subject_indicators(query, hits, index, search_text)
         if inds:
             answer_indicator(d, inds, query, index)
             return d
-    if (query.intent == "why" and not isinstance(named[0], Activity)) or (
-        query.intent == "free" and query.inherited
+    if (query.intent == Intent.WHY and not isinstance(named[0], Activity)) or (
+        query.intent == Intent.FREE and query.inherited
     ):
         # "why so few?", "which measure should it move to?": the best sentences about the named records
         scoped = scoped_hits(index, [r.id for r in named[:3]])
@@ -264,7 +265,7 @@ def answer_named(
             for r in named[:1]:
                 d.cite(cite_record(r, index.catalog, r.title))
             return d
-    if query.intent == "free" and not query.inherited:
+    if query.intent == Intent.FREE and not query.inherited:
         chosen = best_sentences(index, query, hits, vector, search_text=search_text)
         if chosen and chosen[0][2].chunk.kind == "section":
             say_sentences(d, index, chosen[:2])

@@ -13,6 +13,7 @@ from functools import cached_property
 from ingest.sentences import Sentence, chunk_sentences
 from rag.answerability import Signals
 from rag.index import Index
+from rag.models import Intent
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
@@ -249,7 +250,7 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
                 1.0  # "Ministry of Health", "DESI", "compared with Croatia": never in the evaluation
             )
     # a count of the matrix's own records ("how many activities were abandoned") is answered from the catalog
-    wanted = counted(q, index.idf, index.names.expand) if query.intent != "count" else []
+    wanted = counted(q, index.idf, index.names.expand) if query.intent != Intent.COUNT else []
     if wanted:
         asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
         topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {

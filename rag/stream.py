@@ -22,7 +22,7 @@ from rag.llm import (
     error_notice,
     make_chat_model,
 )
-from rag.models import Answer, Turn
+from rag.models import Answer, Intent, Turn
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def stream_answer(
         settings=settings.model_copy(update={"llm_provider": "none"}),
         k=k,
     )
-    if settings.llm_provider == "none" or base.abstained or not base.sources or base.intent == "draft":
+    if settings.llm_provider == "none" or base.abstained or not base.sources or base.intent == Intent.DRAFT:
         yield from sentence_pieces(base.answer)
         yield base
         return

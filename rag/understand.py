@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ingest.ids import ID_MENTION, ID_TEXT, find_ids, normalise_id
 from ingest.records import Catalog
-from rag.models import Turn
+from rag.models import Intent, Turn
 from rag.names import Names
 from rag.vocabulary import statuses_named
 
@@ -162,7 +162,7 @@ class Query:
     """A question made standalone, with what it asks and what it is about."""
 
     text: str
-    intent: str
+    intent: Intent
     ids: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     unit: str = ""  # activities | measures | indicators | objectives, for list and count questions
@@ -250,38 +250,38 @@ def understand(
     entities = (names or Names(catalog=catalog)).bodies_named(text)
     single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
     if DRAFT.search(text):
-        intent = "draft"
+        intent = Intent.DRAFT
     elif COUNT.search(text) and unit:
-        intent = "count"
+        intent = Intent.COUNT
     elif unit and (LIST.search(text) or statuses or entities) and not single_activity:
-        intent = "list"
+        intent = Intent.LIST
     elif (
         not ids
         and (statuses or entities and TASKS.search(text))
         and LISTING.search(text)
         and catalog.activities
     ):
-        intent, unit = "list", "activities"
+        intent, unit = Intent.LIST, "activities"
     elif RESPONSIBLE.search(text):
-        intent = "responsible"
+        intent = Intent.RESPONSIBLE
     elif WHY.search(text):
-        intent = "why"
+        intent = Intent.WHY
     elif FATE.search(text):
-        intent = "status"
+        intent = Intent.STATUS
     elif QUANT.search(text):
-        intent = "indicator"
+        intent = Intent.INDICATOR
     elif (STATUS.search(text) or statuses or YESNO.search(text)) and not (WHEN.search(text) and not statuses):
-        intent = "status"
+        intent = Intent.STATUS
     elif COMPARE.search(text) and len(ids) >= 2:
-        intent = "compare"
+        intent = Intent.COMPARE
     elif ABOUT.search(text) and ids:
-        intent = "about"
+        intent = Intent.ABOUT
     elif INDICATOR.search(text):
-        intent = "indicator"
+        intent = Intent.INDICATOR
     else:
-        intent = "free"
-    if intent == "free" and shifted_to:  # "and the next measure?": that measure, as a whole
-        intent = "about"
+        intent = Intent.FREE
+    if intent == Intent.FREE and shifted_to:  # "and the next measure?": that measure, as a whole
+        intent = Intent.ABOUT
     return Query(
         text=text,
         intent=intent,

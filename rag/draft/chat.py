@@ -6,7 +6,7 @@ from ingest.config import Settings, get_settings
 from rag.draft.compose import draft
 from rag.draft.rewrite import _sources
 from rag.index import IndexMissing, get_index
-from rag.models import Answer
+from rag.models import Answer, Intent
 
 
 def draft_answer(question: str, settings: Settings | None = None, answer_id: str = "") -> Answer:
@@ -19,7 +19,7 @@ def draft_answer(question: str, settings: Settings | None = None, answer_id: str
         return Answer(
             answer=f"The index is not built yet ({exc}).",
             abstained=True,
-            intent="no_index",
+            intent=Intent.NO_INDEX,
             answer_id=answer_id,
         )
     sources = _sources(index, doc.chunk_ids[:20])
@@ -29,7 +29,7 @@ def draft_answer(question: str, settings: Settings | None = None, answer_id: str
             abstained=True,
             citations=[],
             sources=sources,
-            intent="draft",
+            intent=Intent.DRAFT,
             answer_id=answer_id,
             mode=doc.mode,
         )
@@ -38,7 +38,7 @@ def draft_answer(question: str, settings: Settings | None = None, answer_id: str
         abstained=False,
         citations=doc.citations,
         sources=sources,
-        intent="draft",
+        intent=Intent.DRAFT,
         answer_id=answer_id,
         mode=doc.mode,
     )

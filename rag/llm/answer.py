@@ -10,7 +10,7 @@ from ingest.config import Settings
 from rag.llm.citation_guard import Guarded, GuardStream, _catalog
 from rag.llm.client import content_text, error_notice, make_chat_model
 from rag.llm.prompts import build_messages, condense
-from rag.models import Answer, Turn
+from rag.models import Answer, Intent, Turn
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _finish(stream: GuardStream, extractive: Answer, settings: Settings) -> Answ
                     "abstained": True,
                     "citations": [],
                     "mode": mode,
-                    "intent": "not_in_evaluation",
+                    "intent": Intent.NOT_IN_EVALUATION,
                     "notice": None,
                 }
             )
