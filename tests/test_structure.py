@@ -96,7 +96,9 @@ def test_no_import_error_of_the_projects_own_modules_is_swallowed() -> None:
                 "ImportError" in ast.unparse(h.type or ast.Name("BaseException")) for h in node.handlers
             )
             tried = {
-                (n.module or "").split(".")[0] if isinstance(n, ast.ImportFrom) else n.names[0].name.split(".")[0]
+                (n.module or "").split(".")[0]
+                if isinstance(n, ast.ImportFrom)
+                else n.names[0].name.split(".")[0]
                 for stmt in node.body
                 for n in ast.walk(stmt)
                 if isinstance(n, ast.Import | ast.ImportFrom)

@@ -239,7 +239,9 @@ def test_an_officials_session_in_a_real_browser(streamlit_app, tmp_path):
             assert "abandoned" in second.inner_text()
 
             page.reload(wait_until="domcontentloaded")  # the conversation id in the URL brings it back
-            expect(page.get_by_text("What happened with the e-Democracy activity?")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("What happened with the e-Democracy activity?")).to_be_visible(
+                timeout=60_000
+            )
 
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill("x " * 2_500)
