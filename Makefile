@@ -46,8 +46,8 @@ system:
 
 ## Lint, format and types (ruff, mypy; configured in pyproject.toml), then the suite.
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check ingest rag app evals tests benchmarks
-	$(BIN)/ruff format --check ingest rag app evals tests benchmarks
+	$(BIN)/ruff check core ingest rag app evals tests benchmarks
+	$(BIN)/ruff format --check core ingest rag app evals tests benchmarks
 	$(BIN)/mypy
 
 test: $(TEST_STAMP) system lint

@@ -153,7 +153,7 @@ def serve(
     import uvicorn
 
     from app.api import create_app
-    from ingest.config import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 
 MAX_COMMENT = 2000  # characters kept of a comment
 MAX_TEXT = 4000  # characters kept of the rated question and answer

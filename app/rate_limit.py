@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.security import bearer_token
 from app.service import OPENAI_PREFIX, openai_error
-from ingest.config import Settings
+from core.settings import Settings
 
 EXEMPT = ("/health", "/docs", "/redoc", "/openapi.json")
 

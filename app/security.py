@@ -20,7 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.service import OPENAI_PREFIX, ApiError, openai_error
-from ingest.config import Settings
+from core.settings import Settings
 
 MB = 1024 * 1024
 JSON_LIMIT = 4 * MB

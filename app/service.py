@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.config import Settings
+from core.settings import Settings
 from rag.index import IndexCorrupt, IndexMissing, get_index
 from rag.models import Answer, Citation
 from rag.stream import stream_answer

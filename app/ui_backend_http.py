@@ -17,7 +17,7 @@ from app.ui_backend_base import (
     find_passage,
     fold,
 )
-from ingest.config import get_settings
+from core.settings import get_settings
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from rag.models import Answer, Source
 

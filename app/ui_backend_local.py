@@ -10,7 +10,7 @@ from typing import Any
 
 from app.feedback import record_feedback
 from app.ui_backend_base import BackendError, DraftView, Mode, Passage, coerce_citations, find_passage
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 from ingest.records import Catalog
 from ingest.stats import index_stats
 from ingest.store import IndexFiles

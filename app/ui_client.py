@@ -28,7 +28,7 @@ from app.ui_backend_base import (
 )
 from app.ui_backend_http import HttpBackend, parse_stream_event, sse_events
 from app.ui_backend_local import LocalBackend, llm_label, mode_settings
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 
 __all__ = [
     "Backend",

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 
 KEEP = 2000
 MAX_BYTES = 2_000_000

@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from ingest.ids import depth, is_id, parent
+from core.ids import depth, is_id, parent
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 
 KIND_LABEL = {

@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
+    from core.settings import get_settings
     from evals.baselines import NaiveDense, naive_chunks
-    from ingest.config import get_settings
     from rag.ask import ask
     from rag.index import IndexMissing, get_index
 

@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.text import split_sentences  # noqa: E402
 from ingest.chunks import chunk_document  # noqa: E402
 from ingest.glossary import load_glossary  # noqa: E402
 from ingest.loaders import discover, load  # noqa: E402
-from ingest.text import split_sentences  # noqa: E402
 
 NOTE_BYTES = (20_000, 60_000)
 FRAMES = (

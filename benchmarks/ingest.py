@@ -50,7 +50,7 @@ OFFLINE_ENV = {
 
 def child_ours() -> dict:
     started = time.perf_counter()
-    from ingest.config import get_settings
+    from core.settings import get_settings
     from ingest.pipeline import ingest
 
     imported = time.perf_counter()
@@ -170,7 +170,7 @@ def main() -> None:
         return
 
     os.environ.update(OFFLINE_ENV)
-    from ingest.config import packaged_model_path
+    from core.settings import packaged_model_path
 
     model = packaged_model_path()
     corpus = args.corpus.resolve()

@@ -70,8 +70,8 @@ def presents_note_as_report(answer) -> bool:
 def child(factor: float, work: Path) -> dict:
     from grow_corpus import grow, note
 
+    from core.settings import Settings
     from evals.harness import is_draft, is_unanswerable, load_gold, passes, percentile
-    from ingest.config import Settings
     from ingest.embed import get_embedder
     from ingest.pipeline import ingest
     from rag.ask import ask

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.settings import get_settings
 from evals.harness import load_gold, set_files
-from ingest.config import get_settings
 from rag.answerability import FEATURES, MODEL_FILE, Model, Signals
 
 MAX_FALSE_ABSTENTION = 0.03

@@ -99,7 +99,7 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the system (and the baselines) over the gold items; returns the report dictionary."""
-    from ingest.config import get_settings
+    from core.settings import get_settings
     from rag.index import get_index
 
     settings = settings or get_settings()

@@ -6,14 +6,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from core.ids import find_ids
+from core.text import split_sentences
 from ingest.glossary import Glossary
-from ingest.ids import find_ids
 from ingest.loaders import Document
 from ingest.matrix import find_matrix, parse_matrix
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from ingest.sections import Paragraph, clean_line, paragraphs
 from ingest.structure import defined_abbreviations, programme_period
-from ingest.text import split_sentences
 
 MIN_WORDS, MAX_WORDS = 80, 300
 MAX_CHARS = 4000  # a piece with no sentence end (a pasted blob, a 10 MB line) is cut to this size

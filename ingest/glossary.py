@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest.text import fold, to_latin
+from core.text import fold, to_latin
 
 FILE_NAME = "glossary.toml"
 

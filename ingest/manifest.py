@@ -16,6 +16,7 @@ from pathlib import Path
 from ingest.store import write_atomic
 
 PACKAGE = Path(__file__).resolve().parent
+CORE = PACKAGE.parent / "core"  # the sentence splitter and the ID grammar parse documents too
 
 
 def _sha(data: bytes) -> str:
@@ -23,10 +24,11 @@ def _sha(data: bytes) -> str:
 
 
 def engine_stamp() -> str:
-    """A hash of the ingest code itself: new parsing rules re-read every document."""
+    """A hash of the ingest code itself and the core text utilities it parses with: new parsing rules
+    re-read every document."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(PACKAGE.glob("*.py")) + sorted(CORE.glob("*.py")):
+        digest.update(path.parent.name.encode() + path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.ids import ID_TEXT, depth, normalise_id, parent
+from core.ids import ID_TEXT, depth, normalise_id, parent
 from ingest.records import (
     DEFAULT_NAMES,
     KINDS,

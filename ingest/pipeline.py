@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
+from core.settings import Settings, get_settings
 from ingest.chunks import Chunk, chunk_document
-from ingest.config import Settings, get_settings
 from ingest.embed import get_embedder
 from ingest.glossary import Glossary, load_glossary
 from ingest.loaders import LoadError, discover, doc_name, load

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.text import split_sentences as sentences_of
 from ingest.chunks import Chunk
-from ingest.text import split_sentences as sentences_of
 
 FIELD = re.compile(r"^([A-Z][A-Za-z0-9 ()/-]{2,45}):\s+(.+)$")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.settings import Settings, get_settings
 from ingest.chunks import Chunk
-from ingest.config import Settings, get_settings
 from ingest.records import Catalog
 from ingest.store import IndexFiles
 

@@ -14,8 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from core.settings import Settings
 from ingest.chunks import Chunk
-from ingest.config import Settings
 from ingest.glossary import Glossary
 from ingest.records import Catalog
 

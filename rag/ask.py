@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
+from core.text import fold, to_latin
+from core.tokenize import tokenize
 from ingest.records import Activity
-from ingest.text import fold, to_latin
 from rag.answer import Draft, answer_activity_status, answer_aggregate, say_sentences
 from rag.answerability import Signals, load_model, reason
 from rag.decompose import split_question
@@ -43,7 +44,6 @@ from rag.scope import (
 from rag.sentence_rank import answer_type, best_sentences, coverage
 from rag.serbian import is_serbian, to_english
 from rag.subject import find_subject
-from rag.tokenize import tokenize
 from rag.understand import DRAFT, Query, understand
 
 MAX_QUESTION = 2000

@@ -3,16 +3,16 @@ and section, a note's or upload's words as what they are; and the short text for
 
 from __future__ import annotations
 
+from core.ids import find_ids
+from core.text import split_sentences
+from core.tokenize import tokenize
 from ingest.chunks import Chunk
-from ingest.ids import find_ids
 from ingest.provenance import describe, is_evaluation
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from ingest.sentences import Sentence
-from ingest.text import split_sentences
 from rag.index import Index
 from rag.models import Citation
 from rag.sentence_rank import GENERIC
-from rag.tokenize import tokenize
 
 
 def cap(text: str) -> str:

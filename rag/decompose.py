@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rag.tokenize import tokenize
+from core.tokenize import tokenize
 
 SPLIT = re.compile(
     r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"

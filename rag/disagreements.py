@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.tokenize import STOPWORDS, tokenize
 from rag.models import Citation
 from rag.sentence_rank import content_terms
-from rag.tokenize import STOPWORDS, tokenize
 
 # a whole number (not part of a decimal, a date or an ID) and the words after it
 _COUNT = re.compile(

@@ -11,18 +11,18 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from core.ids import find_ids
+from core.settings import Settings, get_settings
+from core.tokenize import tokenize
 from ingest.chunks import Chunk
-from ingest.config import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
-from ingest.ids import find_ids
 from ingest.provenance import SUPPLEMENTARY_SENTENCE_WEIGHT, is_evaluation, supplementary_document
 from ingest.records import Activity, Catalog
 from ingest.sentences import Sentence
 from ingest.store import IndexFiles, make_client, merge_catalogs, open_collection
 from ingest.vectors import VectorStore, quotable, record_titles, vectors_path
 from rag.names import Names
-from rag.tokenize import tokenize
 
 COMMON_SHARE = 0.5
 

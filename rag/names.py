@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from core.tokenize import tokenize
 from ingest.glossary import Glossary
 from ingest.records import Catalog
-from rag.tokenize import tokenize
 
 SPLIT_BODIES = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 ABBR = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # "NDA", "MoF", "ReSPA"

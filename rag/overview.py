@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
+from core.tokenize import tokenize
 from ingest.sentences import Sentence
 from rag.answer import Draft
 from rag.citations import cite_sentence
 from rag.index import Index
 from rag.models import Intent
 from rag.sentence_rank import content_terms
-from rag.tokenize import tokenize
 from rag.vocabulary import KINDS, RECOMMEND, asked_kind
 
 # words a broad question may add without naming a topic of its own

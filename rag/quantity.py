@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rag.tokenize import same_stem, tokenize
+from core.tokenize import same_stem, tokenize
 
 _VERBS = (
     "were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated|"

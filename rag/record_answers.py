@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.tokenize import tokenize
 from ingest.provenance import is_evaluation
 from ingest.records import Activity, Indicator, Measure
 from rag.answer import (
@@ -23,7 +24,6 @@ from rag.retrieve import Hit
 from rag.scope import YEAR
 from rag.sentence_rank import best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
-from rag.tokenize import tokenize
 from rag.understand import Query
 
 

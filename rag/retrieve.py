@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.ids import ID_MENTION, find_ids
+from core.tokenize import tokenize
 from ingest.chunks import Chunk
-from ingest.ids import ID_MENTION, find_ids
 from ingest.provenance import SUPPLEMENTARY_WEIGHT, is_evaluation
 from rag.index import Index
 from rag.models import Filters
-from rag.tokenize import tokenize
 
 RRF_K = 60
 # Fusion weights, fit on the dev set (evals/sets.toml) by evidence hit@5 over a small grid: (dense, bm25, title)

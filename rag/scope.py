@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from core.tokenize import tokenize
 from ingest.sentences import Sentence, chunk_sentences
 from rag.answerability import Signals
 from rag.index import Index
@@ -17,7 +18,6 @@ from rag.models import Intent
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
-from rag.tokenize import tokenize
 from rag.understand import Query
 
 MONEY_Q = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 from rag.ask import _sources
 from rag.index import get_index
 from rag.models import Filters, Source

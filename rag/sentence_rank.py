@@ -8,11 +8,11 @@ import re
 
 import numpy as np
 
+from core.tokenize import tokenize
 from ingest.provenance import is_evaluation
 from ingest.sentences import Sentence
 from rag.index import Index
 from rag.retrieve import Hit
-from rag.tokenize import tokenize
 from rag.understand import Query
 from rag.vocabulary import RECOMMEND, asked_kind
 

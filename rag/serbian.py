@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import CYRILLIC, fold, to_latin
+from core.text import CYRILLIC, fold, to_latin
 
 # (folded Serbian pattern, English) — phrases first, then word stems; matched on whole words, case-insensitively
 PHRASES: tuple[tuple[str, str], ...] = (

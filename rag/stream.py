@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 from rag.ask import ask
 from rag.llm import (
     GuardStream,

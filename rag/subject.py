@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.tokenize import same_stem, tokenize
 from ingest.records import Activity, Measure, Objective
 from rag.index import Index
-from rag.tokenize import same_stem, tokenize
 
 COSINE_WEIGHT = 0.7
 # Calibrated on the gold set (evals/README.md): above both, the best title is the right record

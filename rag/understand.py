@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.ids import ID_MENTION, ID_TEXT, find_ids, normalise_id
+from core.ids import ID_MENTION, ID_TEXT, find_ids, normalise_id
 from ingest.records import Catalog
 from rag.models import Intent, Turn
 from rag.names import Names

@@ -25,7 +25,7 @@ for key in [k for k in os.environ if k.startswith("EGOV_") and k not in ("EGOV_D
 for key in ("EGOV_RATE_LIMIT", "EGOV_WRITE_RATE_LIMIT", "EGOV_FEEDBACK_RATE_LIMIT"):
     os.environ[key] = ""
 
-from ingest.config import Settings, get_settings  # noqa: E402
+from core.settings import Settings, get_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")

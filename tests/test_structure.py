@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
-PACKAGES = ("ingest", "rag", "app", "evals")
-LAYER = {"ingest": 0, "rag": 1, "evals": 2, "app": 3}  # the CLI in app runs the evals
+PACKAGES = ("core", "ingest", "rag", "app", "evals")
+LAYER = {"core": 0, "ingest": 1, "rag": 2, "evals": 3, "app": 4}  # the CLI in app runs the evals
 MAX_LINES = 450
 
 

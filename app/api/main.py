@@ -24,7 +24,7 @@ from app.service import (
     log,
     single_query_values,
 )
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 
 # ---------------------------------------------------------------- the app
 

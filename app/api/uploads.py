@@ -24,7 +24,7 @@ from app.service import (
     load_index,
     log,
 )
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.loaders import MAX_DOCX_UNZIPPED, SUPPORTED, LoadError, decode_text
 from ingest.pipeline import IngestLocked, ingest
 from ingest.provenance import UPLOADS

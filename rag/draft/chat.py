@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 from rag.draft.compose import draft
 from rag.draft.rewrite import _sources
 from rag.index import IndexMissing, get_index

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.config import Settings, get_settings
+from core.settings import Settings, get_settings
 from ingest.records import Catalog
 from rag.draft.build import _entry
 from rag.draft.models import DraftDoc, MeasureEntry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ids import ID_TEXT, normalise_id
+from core.ids import ID_TEXT, normalise_id
 from ingest.records import Activity, Catalog
 from rag.draft.text import _norm
 

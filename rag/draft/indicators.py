@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from core.tokenize import tokenize
 from ingest.records import Indicator
 from rag.draft.cues import INDICATOR_CANCEL, INDICATOR_CHANGE
 from rag.draft.models import IndicatorItem, Statement
 from rag.draft.prose import ProseSentence
 from rag.draft.refs import _Refs, _stmt
 from rag.draft.text import _clip, _first, _norm, _plain
-from rag.tokenize import tokenize
 
 
 def _indicator_item(

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.ids import find_ids
 from ingest.chunks import Chunk
-from ingest.ids import find_ids
 from ingest.records import Catalog
 from rag.draft.cues import PROSE_DATA, PROSE_NEGATIVE, PROSE_POSITIVE
 from rag.draft.text import CLAUSE, split_sentences

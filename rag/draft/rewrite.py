@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.config import Settings
-from ingest.ids import find_ids
+from core.ids import find_ids
+from core.settings import Settings
 from rag import llm
 from rag.draft.models import DraftDoc
 from rag.index import Index

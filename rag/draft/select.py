@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.tokenize import tokenize
 from rag.draft.prose import _measure_of
 from rag.index import Index
 from rag.retrieve import Hit, retrieve
-from rag.tokenize import tokenize
 
 MAX_TOPIC_MEASURES = 3
 # Topic requests: a measure is drafted when the evidence is strong on meaning and words together

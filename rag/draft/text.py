@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import split_sentences as sentences_of
+from core.text import split_sentences as sentences_of
 
 CLAUSE = re.compile(r",?\s+while\s+|;\s+")
 
@@ -18,7 +18,7 @@ def _norm(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (ingest.text's splitter); a piece of one or two words joins the next."""
+    """Sentences of a paragraph (core.text's splitter); a piece of one or two words joins the next."""
     out: list[str] = []
     for piece in sentences_of(_norm(text)):
         if out and len(out[-1].split()) < 3:

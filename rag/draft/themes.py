@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.tokenize import tokenize
 from ingest.records import Catalog, Measure
 from rag.draft.cues import FUNDS
 from rag.draft.models import ActivityItem, Recommendation, Statement
@@ -12,7 +13,6 @@ from rag.draft.prose import ProseSentence, _chapter_vectors, _is_recommendations
 from rag.draft.refs import _Refs, _stmt
 from rag.draft.text import _clip, _norm
 from rag.index import Index
-from rag.tokenize import tokenize
 from rag.vocabulary import RECOMMEND
 
 # Measure-specific recommendations: this similar to the measure's title, sharing one of its rarer words.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ids import find_ids
+from core.ids import find_ids
 from ingest.records import Catalog
 from rag.draft.prose import _measure_of
 from rag.draft.text import _norm

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.config import Settings
+from core.settings import Settings
 from rag.llm.citation_guard import Guarded, GuardStream, _catalog
 from rag.llm.client import content_text, error_notice, make_chat_model
 from rag.llm.prompts import build_messages, condense

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ingest.config import Settings
-from ingest.ids import find_ids
+from core.ids import find_ids
+from core.settings import Settings
+from core.tokenize import tokenize
 from rag.index import get_index
 from rag.llm.parsing import (
     FULL_ID,
@@ -29,7 +30,6 @@ from rag.llm.parsing import (
 )
 from rag.llm.prompts import PROMPT_FACTS
 from rag.models import Citation, Source
-from rag.tokenize import tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from ingest.records import Catalog

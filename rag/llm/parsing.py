@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ingest.ids import find_ids, is_id
+from core.ids import find_ids, is_id
+from core.tokenize import tokenize
 from ingest.sentences import FIELD, split_sentences
 from rag.models import Source
-from rag.tokenize import tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from ingest.records import Catalog, Kind

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from ingest.config import Settings, get_settings
-from ingest.ids import find_ids
+from core.ids import find_ids
+from core.settings import Settings, get_settings
 from rag.llm.citation_guard import GuardStream, _catalog
 from rag.llm.client import content_text, make_chat_model
 from rag.llm.prompts import PROMPT_FACTS, REWRITE_PROMPT, format_sources

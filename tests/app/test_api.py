@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api import create_app
-from ingest.config import Settings
+from core.settings import Settings
 
 DESIGN_ANSWER_KEYS = {"answer", "abstained", "citations", "sources"}
 CITATION_KEYS = {"id", "kind", "title", "source", "quote"}

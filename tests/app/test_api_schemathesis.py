@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.api import create_app
-from ingest.config import Settings
+from core.settings import Settings
 
 KEY = "schemathesis-key"
 HEADERS = {"X-API-Key": KEY}

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 import app.api.routes.documents as documents_routes
 from app.api import create_app
 from app.api.uploads import content_problem, safe_filename
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest, ingest_lock
 
 KEY = "s3cret-test-key"  # the reader key

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from app.api import create_app
-from ingest.config import Settings
+from core.settings import Settings
 
 KEY = "server-test-key"
 

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from app.cli import app
-from ingest.config import get_settings
+from core.settings import get_settings
 from ingest.pipeline import ingest_lock
 
 PROJECT = Path(__file__).resolve().parents[2]

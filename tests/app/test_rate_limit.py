@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.api import create_app
 from app.feedback import MAX_TEXT, record_feedback
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest
 
 

@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 
 from app.api import create_app
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest
 
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"

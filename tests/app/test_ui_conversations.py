@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import ui_conversations as conversations
-from ingest.config import Settings
+from core.settings import Settings
 
 
 def test_save_and_load_a_conversation(tmp_settings: Settings) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest
 from ingest.store import IndexFiles, make_client
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.pipeline import IngestLocked, ingest
 from ingest.store import IndexFiles, make_client
 

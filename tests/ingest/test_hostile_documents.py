@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.chunks import MAX_CHARS
-from ingest.config import Settings
 from ingest.loaders import decode_text, load
 from ingest.pipeline import ingest
 from ingest.store import IndexFiles, make_client

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.loaders import LoadError, decode_text, load
 from ingest.pipeline import IngestSummary, ingest
 from ingest.store import IndexFiles, make_client, open_collection

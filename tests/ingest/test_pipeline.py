@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import ingest.pipeline as pipeline
+from core.settings import Settings
 from ingest import store
-from ingest.config import Settings
 from ingest.embed import get_embedder
 from ingest.pipeline import IngestLocked, IngestSummary, ingest, ingest_lock
 from ingest.stats import index_stats

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.ids import find_ids
+from core.tokenize import tokenize
 from ingest.chunks import MAX_CHARS, chunk_document
-from ingest.ids import find_ids
 from ingest.loaders import Document, LoadError, Page, decode_text, load
 from ingest.matrix import parse_matrix
 from ingest.table import cells_from_lines
 from rag.retrieve import unknown_ids
-from rag.tokenize import tokenize
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CORPUS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "egov_expost_2020_2022.txt"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.ids import depth, find_ids, normalise_id
 from ingest.chunks import record_chunks
-from ingest.ids import depth, find_ids, normalise_id
 from ingest.matrix import normalise_status, parse_matrix
 from ingest.records import STATUSES, Catalog
 from ingest.table import cells_from_lines, cells_to_lines

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ingest.config import Settings
+from core.settings import Settings
 from rag.ask import ask
 from rag.models import Answer
 

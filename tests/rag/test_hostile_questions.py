@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.config import Settings
+from core.settings import Settings
 from rag.ask import ask
 from rag.models import Answer
 from rag.search import search

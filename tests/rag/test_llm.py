@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from llm_server import LLMServer, Reply, closed_port
 
 import rag.llm as llm
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.records import Activity, Catalog, Measure, Objective
 from rag.llm import (
     GuardStream,

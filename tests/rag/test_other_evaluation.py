@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.config import Settings
+from core.settings import Settings
 from ingest.glossary import GlossaryError
 from ingest.pipeline import ingest
 from ingest.stats import index_stats
@@ -351,7 +351,7 @@ def test_egov_stats_json_reads_the_renumbered_report(
     from typer.testing import CliRunner
 
     from app.cli import app
-    from ingest.config import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("EGOV_DATA_DIR", str(renumbered_corpus.data_dir))
     monkeypatch.setenv("EGOV_CORPUS_DIR", str(renumbered_corpus.corpus_dir))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.settings import Settings
 from ingest.chunks import Chunk
-from ingest.config import Settings
 from ingest.pipeline import ingest
 from ingest.provenance import Standing, describe, standing
 from rag.ask import ask

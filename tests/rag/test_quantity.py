@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.tokenize import tokenize
 from rag.quantity import Counted, Passage, Row, asked, counted, states_count
-from rag.tokenize import tokenize
 
 KNOWN = set(
     tokenize(

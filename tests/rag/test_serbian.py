@@ -1,12 +1,12 @@
-"""rag.serbian and the script utilities of ingest.text: Serbian questions in either script, with or without
+"""rag.serbian and the script utilities of core.text: Serbian questions in either script, with or without
 diacritics, read into the engine's English."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.config import Settings
-from ingest.text import fold, to_latin
+from core.settings import Settings
+from core.text import fold, to_latin
 from rag.ask import ask
 from rag.serbian import is_serbian, to_english
 

@@ -467,7 +467,7 @@ def test_entities_named(question: str, entities: list[str]) -> None:
 
 def test_synonym_map_links_everyday_words_to_the_report_terms() -> None:
     """'help line' maps to the report's 'contact centre'; words outside any everyday name map to nothing."""
-    from rag.tokenize import tokenize
+    from core.tokenize import tokenize
 
     found = Names(GLOSSARY, CATALOG).synonym_map("Was a help line set up for people?")
     assert set(tokenize("contact centre")) <= found[tokenize("line")[0]]

@@ -1,4 +1,4 @@
-"""rag.tokenize: the tokens BM25, title look-up and term overlap see (IDs and numbers whole, words stemmed)."""
+"""core.tokenize: the tokens BM25, title look-up and term overlap see (IDs and numbers whole, words stemmed)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rag.tokenize import STOPWORDS, stem, tokenize
+from core.tokenize import STOPWORDS, stem, tokenize
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # What questions and documents hold: any character, plus IDs, numbers, hyphens, Serbian letters, invisibles.

@@ -1,4 +1,4 @@
-"""ingest.text.split_sentences: the one sentence splitter, property-tested."""
+"""core.text.split_sentences: the one sentence splitter, property-tested."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.text import split_sentences
+from core.text import split_sentences
 
 WORD = st.sampled_from(
     ["the", "portal", "Activity", "data", "was", "opened", "1.4.2.2.", "i.e.", "No.", "Measure"]
