@@ -59,13 +59,22 @@ class Index:
     previous: Index | None = None  # the index this one replaces: its parsed sentences are reused
     _extra: dict[str, np.ndarray] = field(default_factory=dict)
     _queries: dict[str, np.ndarray] = field(default_factory=dict)
+    _evaluation_matrix: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.chunks}
         self.order = {c.id: n for n, c in enumerate(self.chunks)}
         self.names = Names(self.glossary, self.catalog)
         self.vectors = _load_vectors(self.settings, self.previous)
-        self.bm25 = _bm25([tokenize(c.text) for c in self.chunks])
+        chunk_tokens = [tokenize(c.text) for c in self.chunks]
+        self.bm25 = _bm25(chunk_tokens)
+        # the evaluation's own chunks are also ranked apart, so that notes and memos added beside it never
+        # reorder its evidence (rag/retrieve.py): their rows, and a BM25 over them alone
+        self.evaluation_rows = [n for n, c in enumerate(self.chunks) if is_evaluation(c)]
+        everything = len(self.evaluation_rows) == len(self.chunks)
+        self.evaluation_bm25 = (
+            self.bm25 if everything else _bm25([chunk_tokens[n] for n in self.evaluation_rows])
+        )
         titles = record_titles(self.catalog)
         self.title_keys = [k for k, _ in titles]
         self.title_texts = [t for _, t in titles]
@@ -192,6 +201,27 @@ class Index:
         except Exception:  # noqa: BLE001 - an unreachable store degrades to lexical retrieval
             return []
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def dense_evaluation(
+        self, vector: np.ndarray, n: int, doc_type: str | None = None
+    ) -> list[tuple[str, float]]:
+        """The n evaluation chunks nearest the vector, by the ingest's stored vectors (a matrix product over
+        the evaluation alone: its cost does not grow with the notes beside it)."""
+        rows = [r for r in self.evaluation_rows if not doc_type or self.chunks[r].doc_type == doc_type]
+        if not rows:
+            return []
+        if self._evaluation_matrix is None or len(self._evaluation_matrix) != len(self.evaluation_rows):
+            self._evaluation_matrix = self.text_vectors([self.chunks[r].text for r in self.evaluation_rows])
+        position = {r: i for i, r in enumerate(self.evaluation_rows)}
+        sims = self._evaluation_matrix[[position[r] for r in rows]] @ vector
+        top = np.argsort(-sims, kind="stable")[:n]
+        return [(self.chunks[rows[i]].id, float(sims[i])) for i in top]
+
+    def lexical_evaluation(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every evaluation chunk (in evaluation_rows order), over the evaluation alone."""
+        if not tokens or self.evaluation_bm25 is None:
+            return np.zeros(len(self.evaluation_rows))
+        return np.asarray(self.evaluation_bm25.get_scores(tokens))
 
     def lexical(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk, in chunk order."""

@@ -79,16 +79,36 @@ def retrieve(
     pool = len(index.chunks) if filters is not None and (filters.objective or filters.measure) else POOL
     scores: dict[str, float] = {}
     cosine: dict[str, float] = {}
-    for rank, (cid, sim) in enumerate(index.dense(vector, pool, filters.doc_type if filters else None)):
+    doc_type = filters.doc_type if filters else None
+    # The evaluation's chunks are ranked among themselves, a note's or upload's among all chunks: adding
+    # notes never reorders the evaluation's evidence, and a note never ranks higher than it did alone.
+    own = index.dense_evaluation(vector, pool, doc_type)
+    for rank, (cid, sim) in enumerate(own):
         cosine[cid] = sim
         scores[cid] = scores.get(cid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank)
+    if len(index.evaluation_rows) < len(index.chunks):
+        for rank, (cid, sim) in enumerate(index.dense(vector, pool, doc_type)):
+            found = index.by_id.get(cid)
+            if found is not None and not is_evaluation(found):
+                cosine[cid] = sim
+                scores[cid] = scores.get(cid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank)
 
-    lex = index.lexical(tokens)
-    order = np.argsort(-lex)[:pool]
-    bm25 = {index.chunks[i].id: float(lex[i]) for i in order if lex[i] > 0}
-    for rank, i in enumerate(o for o in order if lex[o] > 0):
-        cid = index.chunks[i].id
+    bm25: dict[str, float] = {}
+    own_lex = index.lexical_evaluation(tokens)
+    own_order = [o for o in np.argsort(-own_lex)[:pool] if own_lex[o] > 0]
+    for rank, o in enumerate(own_order):
+        cid = index.chunks[index.evaluation_rows[o]].id
+        bm25[cid] = float(own_lex[o])
         scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
+    if len(index.evaluation_rows) < len(index.chunks):
+        lex = index.lexical(tokens)
+        order = [o for o in np.argsort(-lex)[:pool] if lex[o] > 0]
+        for rank, i in enumerate(order):
+            if is_evaluation(index.chunks[i]):
+                continue
+            cid = index.chunks[i].id
+            bm25[cid] = float(lex[i])
+            scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
 
     record_chunks = index.record_chunks
     for rank, (key, _) in enumerate(index.title_scores(tokens)[:pool]):

@@ -86,3 +86,31 @@ def test_the_evaluation_comes_before_a_note_that_repeats_it(tmp_settings: Settin
     assert "140 public services" in answer.answer, answer.answer
     assert "The interviewee said that" not in answer.answer, answer.answer  # the note's copy adds nothing
     assert re.search(r"report", intro_of(answer.answer, "The data centre in Kragujevac hosts"))
+
+
+def test_notes_added_beside_the_evaluation_never_reorder_its_evidence(tmp_settings: Settings) -> None:
+    """The evaluation's chunks rank among themselves: fifty memos on the same words, added later (more than
+    retrieval's pool of candidates), leave their order as it was and the best of them first (a weak one may
+    fall below the notes)."""
+    from rag.index import get_index
+    from rag.retrieve import retrieve
+
+    corpus(tmp_settings)
+    question = "Was training of local staff in cloud administration delayed?"
+
+    def evaluation_order() -> tuple[list[str], list[str]]:
+        index = get_index(tmp_settings)
+        hits = retrieve(index, question, k=20)
+        own = [h.chunk.id for h in hits if h.chunk.document == "report.txt"]
+        return own, [h.chunk.document for h in hits]
+
+    before, _ = evaluation_order()
+    for n in range(50):
+        memo = f"Role: Analyst {n}\n---\n# Memo {n:03}\n\n" + (
+            f"Training of local staff in cloud administration was discussed at meeting {n}. " * 3
+        )
+        (tmp_settings.corpus_dir / "interviews" / f"memo_{n:03}.md").write_text(memo, encoding="utf-8")
+    ingest(settings=tmp_settings, quiet=True)
+    after, documents = evaluation_order()
+    assert after and after == before[: len(after)], (before, after)  # the same order; the weakest may yield
+    assert documents[0] == "report.txt", documents
