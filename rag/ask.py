@@ -255,7 +255,7 @@ SERBIAN_NOTICE = (
 def _from_serbian(text: str, index: Index) -> str:
     """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
     latin = to_latin(text)
-    english = to_english(text, index.idf, tokenize)
+    english = to_english(text, index.idf, tokenize, index.cognates().find)
     named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
     terms = [
         means

@@ -23,6 +23,7 @@ from ingest.sentences import Sentence
 from ingest.store import IndexFiles, make_client, merge_catalogs, open_collection
 from ingest.vectors import VectorStore, quotable, record_titles, vectors_path
 from rag.names import Names
+from rag.serbian import Cognates
 
 COMMON_SHARE = 0.5
 
@@ -60,6 +61,7 @@ class Index:
     _extra: dict[str, np.ndarray] = field(default_factory=dict)
     _queries: dict[str, np.ndarray] = field(default_factory=dict)
     _evaluation_matrix: np.ndarray | None = None
+    _cognates: Cognates | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.chunks}
@@ -222,6 +224,12 @@ class Index:
         if not tokens or self.evaluation_bm25 is None:
             return np.zeros(len(self.evaluation_rows))
         return np.asarray(self.evaluation_bm25.get_scores(tokens))
+
+    def cognates(self) -> Cognates:
+        """English words of the evaluation a Serbian word may spell nearly alike (built once, on first use)."""
+        if self._cognates is None:
+            self._cognates = Cognates(self.chunks[r].text for r in self.evaluation_rows)
+        return self._cognates
 
     def lexical(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk, in chunk order."""

@@ -73,3 +73,17 @@ def test_a_body_named_in_serbian_lists_its_activities(indexed: Settings) -> None
     ):
         answer = ask(question, settings=indexed)
         assert {"1.1.6.2", "1.1.6.5"} <= {c.id for c in answer.citations}, answer.answer
+
+
+def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> None:
+    from rag.serbian import Cognates
+
+    corpus = Cognates(
+        ["The Metaregister and the electronic concept of a pilot portal.", "Registrar of data."]
+    )
+    assert corpus.find("metaregistra") == "metaregister"  # inflected, Latin
+    assert corpus.find("elektronski") == "electronic"  # k for c
+    assert corpus.find("koncept") == "concept"
+    assert corpus.find("Пилотира") == "pilot"  # Cyrillic
+    assert corpus.find("jednošalterskih") is None  # nothing in the corpus spells like it
+    assert corpus.find("sto") is None  # too short to tell
