@@ -17,7 +17,8 @@ STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
         "abandoned",
     ),
     (
-        r"not (?:even |yet )?(?:been )?(?:initiated|started|begun|launched)|never (?:even |yet )?(?:started|began|begun|initiated)"
+        r"not (?:even |yet )?(?:been |got |gotten )?(?:initiated|started|begun|launched)"
+        r"|never (?:even |yet )?(?:been |got |gotten |get )?(?:started|began|begun|initiated)"
         r"|didn'?t (?:even )?start|did not (?:even )?start|no progress",
         "not initiated",
     ),
@@ -38,7 +39,7 @@ _STATUS = tuple((re.compile(p, re.I), s) for p, s in STATUS_WORDS)
 def statuses_named(question: str) -> list[str]:
     """Canonical statuses a question names ('dropped' -> abandoned), in order, first match wins per status."""
     found: list[str] = []
-    text = question
+    text = re.sub(r"n['’]t\b", " not", question)  # "hasn't been started": "has not been started"
     for pattern, named in _STATUS:
         if pattern.search(text):
             found.extend(s for s in ((named,) if isinstance(named, str) else named) if s not in found)

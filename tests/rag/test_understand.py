@@ -521,3 +521,12 @@ def test_the_next_measure_is_asked_about_as_a_whole() -> None:
 def test_an_ordinal_picks_that_one_of_the_ids_just_named(question: str, expected: str) -> None:
     history = conversation("Which activities were abandoned?", "1.3.5.1, 1.4.1.1 and 1.4.2.1 were abandoned.")
     assert q(question, history).ids == [expected]
+
+
+def test_a_status_asked_with_a_contraction_or_got_reads_as_asked() -> None:
+    from rag.vocabulary import statuses_named
+
+    assert statuses_named("Give me every activity that hasn't been started at all.") == ["not initiated"]
+    assert statuses_named("what never even got started?") == ["not initiated"]
+    assert statuses_named("what isn't finished yet?") == ["ongoing"]
+    assert statuses_named("what was finished?") == ["completed"]
