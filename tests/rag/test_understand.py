@@ -524,8 +524,6 @@ def test_an_ordinal_picks_that_one_of_the_ids_just_named(question: str, expected
 
 
 def test_a_status_asked_with_a_contraction_or_got_reads_as_asked() -> None:
-    from rag.vocabulary import statuses_named
-
     assert statuses_named("Give me every activity that hasn't been started at all.") == ["not initiated"]
     assert statuses_named("what never even got started?") == ["not initiated"]
     assert statuses_named("what isn't finished yet?") == ["ongoing"]
