@@ -252,7 +252,7 @@ SERBIAN_NOTICE = (
 )
 
 
-def _from_serbian(text: str, index: Index) -> str:
+def from_serbian(text: str, index: Index) -> str:
     """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
     latin = to_latin(text)
     english = to_english(text, index.idf, tokenize, index.cognates().find)
@@ -311,9 +311,9 @@ def ask(
     notice = None
     if is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:]):
         # the evaluation is in English: a Serbian question is read into the engine's English, answered in English
-        text = _from_serbian(text, index)
+        text = from_serbian(text, index)
         turns = [
-            Turn(role=t.role, content=_from_serbian(t.content, index)) if t.role == "user" else t
+            Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t
             for t in turns
         ]
         notice = SERBIAN_NOTICE
