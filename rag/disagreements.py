@@ -1,5 +1,5 @@
 """Figures the evaluation's own parts give differently: the same count of the same thing in two quoted
-sources ("19 one stop shops" in the findings, "14 one-stop shops" in the matrix). An answer that quotes
+sources ("19 service centres" in the findings, "14 service centres" in the matrix). An answer that quotes
 both says so, each side with where it comes from, so the reader does not take one for the whole story."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ MAX_PHRASE = 3  # words of the counted thing, up to the first stop word
 
 @dataclass(frozen=True)
 class Claim:
-    """'19 one stop shops' in one citation's quote: the number, the thing as written, its comparable key."""
+    """'19 service centres' in one citation's quote: the number, the thing as written, its comparable key."""
 
     number: int
     thing: str
@@ -47,7 +47,7 @@ def claims(citation: Citation) -> list[Claim]:
 
 
 def _where(c: Citation) -> str:
-    """'section 3.2.3' or 'Annex 7: Evaluation Matrix, activity 1.3.5.2': the part of the document."""
+    """'section 3.2' or '<the matrix's heading>, activity 2.1.4.3': the part of the document."""
     part = c.source.split(", ", 1)[1] if ", " in c.source else c.source
     part = re.sub(r",\s*line \d+$", "", part)
     if part.startswith("section "):

@@ -209,15 +209,17 @@ class Index:
     ) -> list[tuple[str, float]]:
         """The n evaluation chunks nearest the vector, by the ingest's stored vectors (a matrix product over
         the evaluation alone: its cost does not grow with the notes beside it)."""
-        rows = [r for r in self.evaluation_rows if not doc_type or self.chunks[r].doc_type == doc_type]
-        if not rows:
+        if not self.evaluation_rows:
             return []
-        if self._evaluation_matrix is None or len(self._evaluation_matrix) != len(self.evaluation_rows):
+        if self._evaluation_matrix is None:
             self._evaluation_matrix = self.text_vectors([self.chunks[r].text for r in self.evaluation_rows])
-        position = {r: i for i, r in enumerate(self.evaluation_rows)}
-        sims = self._evaluation_matrix[[position[r] for r in rows]] @ vector
-        top = np.argsort(-sims, kind="stable")[:n]
-        return [(self.chunks[rows[i]].id, float(sims[i])) for i in top]
+        sims = self._evaluation_matrix @ vector
+        if doc_type:  # the other document types never rank
+            sims = np.where(
+                [self.chunks[r].doc_type == doc_type for r in self.evaluation_rows], sims, -np.inf
+            )
+        top = [i for i in np.argsort(-sims, kind="stable")[:n] if np.isfinite(sims[i])]
+        return [(self.chunks[self.evaluation_rows[i]].id, float(sims[i])) for i in top]
 
     def lexical_evaluation(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every evaluation chunk (in evaluation_rows order), over the evaluation alone."""

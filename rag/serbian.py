@@ -160,7 +160,7 @@ def to_english(
     """The question with its Serbian words read as the engine's English; IDs, numbers and names kept.
 
     With `known` (the corpus's vocabulary) and its `tokenize`, a word left in Serbian that the corpus never uses
-    is read as the corpus's English word spelt nearly alike (`cognate`: "metaregistra" -> "metaregister"), or
+    is read as the corpus's English word spelt nearly alike (`cognate`: "registra" -> "register"), or
     dropped.
     """
     plain = fold(to_latin(text))

@@ -247,7 +247,7 @@ def _summary(e: MeasureEntry, refs: _Refs) -> str:
 
 def _differing_figures(entry: MeasureEntry, m: Measure, refs: _Refs) -> list[Statement]:
     """An open point for each thing of the measure that the entry's sources count differently (the findings'
-    19 one stop shops against the matrix's 14), each figure cited."""
+    19 service centres against the matrix's 14), each figure cited."""
     numbers = set(entry.refs) | {n for st in entry.rationale + entry.open_points for n in st.refs}
     for item in entry.activities + entry.left_out:
         numbers |= set(item.refs) | {n for st in item.notes for n in st.refs}
