@@ -39,9 +39,11 @@ serve: ingest
 ui: ingest
 	$(BIN)/egov ui
 
-## Debian's Chromium (the real-browser test) and nginx (the reverse-proxy test), installed only where missing.
+## Debian's Chromium (the real-browser test), nginx (the reverse-proxy test) and PostgreSQL (the feedback
+## database test), installed only where missing.
 system:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)
 
 ## Lint, format and types (ruff, mypy; configured in pyproject.toml), then the suite.

@@ -1,4 +1,7 @@
-"""Feedback on answers (thumbs up or down, a comment), kept in SQLite under EGOV_DATA_DIR.
+"""Feedback on answers (thumbs up or down, a comment), kept in a database through SQLAlchemy.
+
+The database is Settings.database_url: a SQLite file in EGOV_DATA_DIR when unset, PostgreSQL (or any
+database SQLAlchemy speaks) by URL, so that several API instances keep one record of ratings.
 
 Bounded: each row keeps at most MAX_COMMENT characters of comment and MAX_TEXT of question and
 answer; rows older than Settings.feedback_days or beyond the newest Settings.feedback_max_rows are
@@ -7,26 +10,66 @@ dropped on each insert; the API limits how often one client or key may post (app
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 import time
-from pathlib import Path
 from typing import Literal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    select,
+)
 
 from core.settings import Settings, get_settings
 
 MAX_COMMENT = 2000  # characters kept of a comment
 MAX_TEXT = 4000  # characters kept of the rated question and answer
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL, answer_id TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')), comment TEXT, question TEXT, answer TEXT)"""
+metadata = MetaData()
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created", Float, nullable=False),
+    Column("answer_id", String(64), nullable=False),
+    Column("rating", String(4), CheckConstraint("rating IN ('up', 'down')"), nullable=False),
+    Column("comment", Text),
+    Column("question", Text),
+    Column("answer", Text),
+)
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
 
 
-def _connect(data_dir: Path) -> sqlite3.Connection:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(data_dir / "feedback.sqlite3", timeout=10)
-    conn.execute(SCHEMA)
-    return conn
+def database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{settings.data_dir / 'feedback.sqlite3'}"
+
+
+def engine_for(settings: Settings) -> Engine:
+    """One engine (and connection pool) per database URL, its table created on first use."""
+    url = database_url(settings)
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            args = {"timeout": 10} if url.startswith("sqlite") else {}
+            engine = create_engine(url, connect_args=args, pool_pre_ping=True)
+            metadata.create_all(engine)
+            _engines[url] = engine
+        return engine
 
 
 def record_feedback(
@@ -42,29 +85,28 @@ def record_feedback(
         raise ValueError("rating must be 'up' or 'down'")
     settings = settings or get_settings()
     now = time.time()
-    with _connect(settings.data_dir) as conn:
-        cur = conn.execute(
-            "INSERT INTO feedback (created, answer_id, rating, comment, question, answer) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                now,
-                answer_id,
-                rating,
-                (comment or "")[:MAX_COMMENT] or None,
-                question[:MAX_TEXT],
-                answer[:MAX_TEXT],
-            ),
-        )
-        row = int(cur.lastrowid or 0)
+    with engine_for(settings).begin() as conn:
+        row = conn.execute(
+            insert(feedback)
+            .values(
+                created=now,
+                answer_id=answer_id[:64],
+                rating=rating,
+                comment=(comment or "")[:MAX_COMMENT] or None,
+                question=question[:MAX_TEXT],
+                answer=answer[:MAX_TEXT],
+            )
+            .returning(feedback.c.id)
+        ).scalar_one()
         # retention: nothing older than feedback_days, and no more than feedback_max_rows rows
-        conn.execute("DELETE FROM feedback WHERE created < ?", (now - settings.feedback_days * 86400,))
-        conn.execute("DELETE FROM feedback WHERE id <= ?", (row - settings.feedback_max_rows,))
-        return row
+        conn.execute(delete(feedback).where(feedback.c.created < now - settings.feedback_days * 86400))
+        conn.execute(delete(feedback).where(feedback.c.id <= row - settings.feedback_max_rows))
+        return int(row)
 
 
 def list_feedback(limit: int = 100, settings: Settings | None = None) -> list[dict]:
     """The latest feedback rows, newest first."""
     settings = settings or get_settings()
-    with _connect(settings.data_dir) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = conn.execute("SELECT * FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    with engine_for(settings).connect() as conn:
+        rows = conn.execute(select(feedback).order_by(feedback.c.id.desc()).limit(limit)).mappings().all()
     return [dict(r) for r in rows]

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
 
     chroma_host: str | None = None
     chroma_port: int = 8000
+    # how often (seconds) a request may check which index version is live in the store; an ingest in the
+    # same process is seen at once
+    index_check_seconds: float = 1.0
+    lease_seconds: float = 120.0  # an ingest's lease on the index (ingest/lease.py), renewed while it runs
 
     top_k: int = 8
     # how ask decides to abstain: "model" (rag/answerability.json when fitted, else rules), "rules", or "open"
@@ -51,6 +55,9 @@ class Settings(BaseSettings):
     rate_limit: str = "240/minute"  # questions, search, records
     write_rate_limit: str = "20/minute"  # uploads and deletes
     feedback_rate_limit: str = "30/minute"
+    # where ratings are kept (SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db); unset: a SQLite
+    # file in data_dir
+    database_url: str | None = None
     feedback_max_rows: int = 20_000  # the oldest ratings beyond this are dropped
     feedback_days: int = 365  # ratings older than this are dropped
 
