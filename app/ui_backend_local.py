@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from app.feedback import record_feedback
@@ -13,10 +12,9 @@ from app.ui_backend_base import BackendError, DraftView, Mode, Passage, coerce_c
 from core.settings import Settings, get_settings
 from ingest.records import Catalog
 from ingest.stats import index_stats
-from ingest.store import IndexFiles
 from rag.ask import ask
 from rag.draft import draft
-from rag.index import get_index
+from rag.index import IndexMissing, get_index
 from rag.models import Answer
 from rag.stream import stream_answer
 
@@ -46,33 +44,14 @@ class LocalBackend:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.label = f"In-process, index in {self.settings.data_dir}"
-        self._memo: dict[str, tuple[tuple, Any]] = {}
-        self._lock = threading.Lock()
         self._warming: threading.Thread | None = None
 
-    # files on disk, re-read only when an ingest changed them
-    def _files(self) -> Any:
-        return IndexFiles(self.settings.data_dir)
-
-    def _cached(self, name: str, path: Path, load: Any) -> Any:
-        try:
-            st = path.stat()
-            stamp: tuple = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = ()
-        with self._lock:
-            hit = self._memo.get(name)
-            if hit is not None and hit[0] == stamp:
-                return hit[1]
-        value = load()
-        with self._lock:
-            self._memo[name] = (stamp, value)
-        return value
-
+    # the index this process has loaded (rag.index keeps it in step with the live version in the store)
     def catalog(self) -> Catalog:
-        files = self._files()
         try:
-            return self._cached("catalog", files.catalog, files.load_catalog)
+            return get_index(self.settings).catalog
+        except IndexMissing:
+            return Catalog()
         except Exception as exc:  # noqa: BLE001
             log.exception("catalog")
             raise BackendError(
@@ -81,8 +60,10 @@ class LocalBackend:
             ) from exc
 
     def _chunks(self) -> list:
-        files = self._files()
-        return self._cached("chunks", files.chunks, files.load_chunks)
+        try:
+            return get_index(self.settings).chunks
+        except IndexMissing:
+            return []
 
     def stats(self) -> dict:
         try:
@@ -102,7 +83,7 @@ class LocalBackend:
 
     def warm(self) -> None:
         """Load the index and embedding model in the background so the first question is quick."""
-        if self._warming is not None or not self._files().active_collection():
+        if self._warming is not None:
             return
 
         def run() -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import free_port, percentile, start_server, stop_server  # noqa: E402
+from server import free_port, percentile, rss_kb, start_server, stop_server  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 GOLD = PROJECT / "evals" / "gold" / "gold.jsonl"
@@ -55,28 +55,6 @@ def questions() -> list[str]:
                 except (ValueError, KeyError):
                     continue
     return out + MIX
-
-
-def rss_kb(pid: int) -> int:
-    """Resident memory of a process and its descendants, in kB (from /proc)."""
-    total = 0
-    pids = [pid]
-    seen: set[int] = set()
-    while pids:
-        p = pids.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pids.extend(int(c) for c in children)
-        except (OSError, ValueError):
-            continue
-    return total
 
 
 async def soak(

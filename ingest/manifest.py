@@ -13,8 +13,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ingest.store import write_atomic
-
 PACKAGE = Path(__file__).resolve().parent
 CORE = PACKAGE.parent / "core"  # the sentence splitter and the ID grammar parse documents too
 
@@ -55,23 +53,18 @@ class Manifest:
     documents: dict[str, Stamp] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
+    def from_json(cls, text: str) -> Manifest:
+        """The manifest a JSON text holds; an empty one (everything is read again) when it cannot be read."""
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(text)
             return cls(raw["reader"], {k: Stamp(**v) for k, v in raw["documents"].items()})
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return cls()
 
-    def save(self, path: Path) -> None:
-        write_atomic(
-            path,
-            json.dumps(
-                {
-                    "reader": self.reader,
-                    "documents": {k: asdict(v) for k, v in sorted(self.documents.items())},
-                },
-                indent=1,
-            ),
+    def to_json(self) -> str:
+        return json.dumps(
+            {"reader": self.reader, "documents": {k: asdict(v) for k, v in sorted(self.documents.items())}},
+            sort_keys=True,
         )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,14 @@ from core.settings import Settings, get_settings
 from ingest.chunks import Chunk, chunk_document
 from ingest.embed import get_embedder
 from ingest.glossary import Glossary, load_glossary
+from ingest.lease import IngestLocked, Lease, held
 from ingest.loaders import LoadError, discover, doc_name, load
 from ingest.manifest import Manifest, Stamp, reader_stamp, stamp_of
+from ingest.originals import Originals
+from ingest.provenance import UPLOADS
 from ingest.records import Catalog
+from ingest.state import IndexState, Live, state_collection, write_version
 from ingest.store import (
-    IndexFiles,
     batches,
     make_client,
     merge_catalogs,
@@ -28,7 +30,14 @@ from ingest.store import (
     open_collection,
     stored_hashes,
 )
-from ingest.vectors import VectorStore, unit_texts, updated_store, vectors_path
+from ingest.vectors import VectorStore, unit_texts, updated_store
+
+__all__ = ["FileError", "IngestLocked", "IngestSummary", "ingest", "ingest_lock", "load_corpus"]
+
+NOT_SHARED = (
+    "this machine's uploads/ folder has it, but the shared upload store does not: "
+    "upload it through the API (POST /documents) to index it"
+)
 
 
 class FileError(BaseModel):
@@ -54,30 +63,39 @@ class IngestSummary(BaseModel):
     seconds: float = 0.0
 
 
-class IngestLocked(RuntimeError):
-    """Another ingest holds the lock on this data folder."""
+def ingest_lock(settings: Settings, wait_seconds: float = 30.0) -> AbstractContextManager[Lease]:
+    """The ingest lease on the index these settings name, held for a block as an ingest holds it."""
+    return held(
+        state_collection(make_client(settings), settings.collection), settings.lease_seconds, wait_seconds
+    )
 
 
-@contextmanager
-def ingest_lock(data_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
-    """One ingest at a time per data folder; a second waits up to wait_seconds, then refuses."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "ingest.lock").open("a") as fh:  # "a": taking the lock writes nothing
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IngestLocked(
-                        f"another ingest is running on {data_dir}; try again when it has finished"
-                    ) from None
-                time.sleep(0.2)
+def is_upload(doc: str) -> bool:
+    return doc.startswith(UPLOADS + "/")
+
+
+def own(settings: Settings) -> set[str]:
+    """The collections that are not a version of the chunk collection."""
+    return {f"{settings.collection}_state", f"{settings.collection}_files"}
+
+
+def restage(originals: Originals, shared: dict[str, str], corpus_dir: Path) -> None:
+    """Write into the corpus folder's uploads/ the shared originals it lacks or holds another version of:
+    the folder only stages files for this machine's ingest, the store holds them."""
+    folder = (corpus_dir / UPLOADS).resolve()
+    for doc, sha in shared.items():
+        path = corpus_dir / doc
+        if not is_upload(doc) or path.resolve().parent != folder:
+            continue  # only plain file names directly in uploads/
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            if hashlib.sha256(path.read_bytes()).hexdigest() == sha:
+                continue
+        except OSError:
+            pass
+        data = originals.get(doc)
+        if data is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
 
 
 def load_corpus(
@@ -137,26 +155,41 @@ def ingest(
     settings: Settings | None = None,
     quiet: bool = False,
     wait_seconds: float = 30.0,
+    drop: list[str] | None = None,
 ) -> IngestSummary:
     """Ingest the corpus folder (or the given files and folders) into the index; see IngestSummary.
 
     Only documents whose content changed since the last ingest are read again (ingest.manifest);
-    when none did, nothing is written. wait_seconds: how long to wait for another ingest on the
-    same data folder before IngestLocked.
+    when none did, nothing is written. `drop`: uploaded documents to remove (their original too).
+    wait_seconds: how long to wait for another ingest on the same index (ingest.lease) before
+    IngestLocked.
     """
     settings = settings or get_settings()
     started = time.perf_counter()
-    files = IndexFiles(settings.data_dir)
     glossary = load_glossary(
         settings.corpus_dir
     )  # GlossaryError, naming the entry at fault, before anything is written
     model_path = settings.model_path()
-    with ingest_lock(settings.data_dir, wait_seconds):
-        full = not paths
-        manifest = Manifest.load(files.manifest)
+    client = make_client(settings)
+    state = IndexState(client, settings.collection)
+    originals = Originals(client, settings.collection)
+    with ingest_lock(settings, wait_seconds):
+        dropped = set(drop or ())
+        full = not paths and not dropped
+        snapshot = state.read()
+        manifest = snapshot.manifest if snapshot else Manifest()
         reader = reader_stamp(glossary.model_dump_json(), model_path)
         same_reader = manifest.reader == reader and not rebuild
-        found = discover(list(paths) if paths else [settings.corpus_dir])
+        shared = originals.names()
+        if full:
+            restage(originals, shared, settings.corpus_dir)
+        found = discover(list(paths) if paths else [settings.corpus_dir]) if not dropped else []
+        errors: list[FileError] = []
+        if full:  # an upload is indexed from the shared store; a file only this machine's uploads/ has is not
+            for path in [p for p in found if is_upload(doc_name(p, settings.corpus_dir))]:
+                if doc_name(path, settings.corpus_dir) not in shared:
+                    found.remove(path)
+                    errors.append(FileError(file=str(path), reason=NOT_SHARED))
         stamps: dict[str, Stamp] = {}
         todo: list[Path] = []
         for path in found:
@@ -169,15 +202,15 @@ def ingest(
             last = manifest.documents.get(name)
             if not same_reader or last is None or last.sha256 != stamps[name].sha256:
                 todo.append(path)
-        loaded, catalogs, errors = load_corpus(todo, settings.corpus_dir, glossary)
-        failed = {doc_name(Path(e.file), settings.corpus_dir) for e in errors}
-        old_chunks = files.load_chunks()
-        old_catalogs = files.load_catalogs()
-        vectors_file = vectors_path(settings.data_dir, model_path)
+        loaded, catalogs, load_errors = load_corpus(todo, settings.corpus_dir, glossary)
+        errors += load_errors
+        failed = {doc_name(Path(e.file), settings.corpus_dir) for e in load_errors}
+        old_chunks = snapshot.chunks if snapshot else []
+        old_catalogs = snapshot.catalogs if snapshot else {}
 
         def kept(doc: str) -> bool:
-            # A document not loaded this time stays, unless a full ingest no longer finds it.
-            if doc in loaded:
+            # A document not loaded this time stays, unless dropped or a full ingest no longer finds it.
+            if doc in loaded or doc in dropped:
                 return False
             if not full:
                 return True
@@ -191,31 +224,32 @@ def ingest(
         summary = IngestSummary(errors=errors, documents=sorted({c.document for c in final}))
         summary.skipped_documents = len(found) - len(todo)
 
-        client = make_client(settings)
-        active = files.active_collection()
+        live = snapshot.live if snapshot else None
         existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
         nothing_changed = (
             same_reader
             and not loaded
             and len(final) == len(old_chunks)
-            and active in existing
-            and vectors_file.exists()
+            and live is not None
+            and live.collection in existing
         )
         if nothing_changed:
+            for doc in dropped:
+                originals.delete(doc)
             summary.unchanged = len(final)
             summary.wrote = False
             summary.seconds = round(time.perf_counter() - started, 3)
             return summary
 
         before = {c.id: c.hash for c in old_chunks}
-        if rebuild or active is None or active not in existing:
+        if rebuild or live is None or live.collection not in existing:
             name = new_collection_name(settings.collection)
             collection = open_collection(client, name, model_path)
             known = _embed_into(collection, final, model_path, quiet, "embedding")
             summary.rebuilt = True
             stored = before
         else:
-            name = active
+            name = live.collection
             collection = open_collection(client, name, model_path)
             stored = stored_hashes(collection)
             changed = [c for c in final if stored.get(c.id) != c.hash]
@@ -231,25 +265,37 @@ def ingest(
         summary.unchanged = sum(1 for c in final if stored.get(c.id) == c.hash)
         summary.deleted = sum(1 for i in stored if i not in final_ids)
 
-        texts = unit_texts(final, merge_catalogs(final_catalogs.values()))
-        store, summary.embedded_texts = updated_store(
-            VectorStore.load(vectors_file), texts, get_embedder(model_path).embed, known
+        catalog = merge_catalogs(final_catalogs.values())
+        vectors, summary.embedded_texts = updated_store(
+            snapshot.vectors if snapshot else VectorStore(),
+            unit_texts(final, catalog),
+            get_embedder(model_path).embed,
+            known,
         )
-        store.save(vectors_file)
-        files.save_chunks(final)
-        files.save_catalogs(final_catalogs)
-        files.save_glossary(glossary)
-        files.set_active(name, model_path)
         read = dict(manifest.documents) if same_reader else {}
         if full:
             read = {d: st for d, st in read.items() if d in stamps}
         read.update({d: st for d, st in stamps.items() if d not in failed})
-        for d in failed:
+        for d in failed | dropped:
             read.pop(d, None)
-        Manifest(reader, read).save(files.manifest)
+        for doc in loaded:  # an upload's original, where every instance can read it again
+            if is_upload(doc) and doc in stamps and shared.get(doc) != stamps[doc].sha256:
+                originals.put(doc, (settings.corpus_dir / doc).read_bytes())
+        write_version(
+            state,
+            Live(collection=name, model=model_path),
+            final,
+            final_catalogs,
+            vectors,
+            glossary,
+            Manifest(reader, read),
+            live if same_reader else None,
+        )
+        for doc in dropped:
+            originals.delete(doc)
         if summary.rebuilt:
             for old in existing:
-                if old != name and old.startswith(settings.collection + "_"):
+                if old != name and old.startswith(settings.collection + "_") and old not in own(settings):
                     try:
                         client.delete_collection(old)
                     except Exception:  # noqa: BLE001 - a stale collection left behind is harmless

@@ -1,18 +1,21 @@
-"""Counts of what the index holds, read from the files beside the collection."""
+"""Counts of what the index holds, read from the live version in the store."""
 
 from __future__ import annotations
 
 from core.settings import Settings, get_settings
 from ingest.chunks import Chunk
 from ingest.records import Catalog
-from ingest.store import IndexFiles
+from ingest.state import IndexState
+from ingest.store import make_client, merge_catalogs
 
 
 def index_stats(settings: Settings | None = None) -> dict:
     """Documents, chunks, objectives, measures, activities, indicators and activities per status."""
     settings = settings or get_settings()
-    files = IndexFiles(settings.data_dir)
-    return stats_of(files.load_chunks(), files.load_catalog())
+    snapshot = IndexState(make_client(settings), settings.collection).read()
+    if snapshot is None:
+        return stats_of([], Catalog())
+    return stats_of(snapshot.chunks, merge_catalogs(snapshot.catalogs.values()))
 
 
 def stats_of(chunks: list[Chunk], catalog: Catalog) -> dict:

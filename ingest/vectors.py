@@ -5,17 +5,14 @@ title. An ingest embeds only the texts it has no vector for yet and drops the on
 any more; a question then looks vectors up and never embeds a text of the index, and a server
 never embeds the index at start-up.
 
-The file is `vectors-<model>.npz` in the data folder (texts and a float32 matrix, one row each),
-written atomically; one per model, so switching models never mixes vector spaces.
+They are kept in the store with the index's other parts (ingest/state.py), per document, so a
+document that did not change keeps its vectors; a model change re-embeds everything.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -52,11 +49,6 @@ def unit_texts(chunks: Iterable[Chunk], catalog: Catalog) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def vectors_path(data_dir: Path, model_path: str) -> Path:
-    tag = hashlib.sha1(model_path.encode()).hexdigest()[:10]
-    return data_dir / f"vectors-{tag}.npz"
-
-
 @dataclass
 class VectorStore:
     """Texts and their unit vectors; `get` is a dictionary lookup."""
@@ -64,7 +56,6 @@ class VectorStore:
     texts: list[str] = field(default_factory=list)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype="float32"))
     row: dict[str, int] = field(default_factory=dict)
-    stamp: tuple[int, int] | None = None  # the file's (mtime, size) when loaded, to tell a reload is needed
 
     def __post_init__(self) -> None:
         if not self.row:
@@ -76,28 +67,6 @@ class VectorStore:
     def get(self, text: str) -> np.ndarray | None:
         i = self.row.get(text)
         return None if i is None else self.matrix[i]
-
-    @classmethod
-    def load(cls, path: Path) -> VectorStore:
-        """The stored vectors, or an empty store when the file is missing or unreadable."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                blob, ends = data["blob"].tobytes(), data["ends"].tolist()
-                matrix = np.ascontiguousarray(data["vectors"], dtype="float32")
-        except (OSError, KeyError, ValueError):
-            return cls()
-        starts = [0, *ends[:-1]]
-        return cls([blob[a:b].decode("utf-8") for a, b in zip(starts, ends)], matrix)
-
-    def save(self, path: Path) -> None:
-        """Texts as one UTF-8 blob with end offsets (a fixed-width string array would pad every text
-        to the longest), vectors as float32; written atomically."""
-        encoded = [t.encode("utf-8") for t in self.texts]
-        ends = np.cumsum([len(b) for b in encoded], dtype="int64")
-        blob = np.frombuffer(b"".join(encoded), dtype="uint8")
-        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, blob=blob, ends=ends, vectors=self.matrix)
-        os.replace(tmp, path)
 
 
 def updated_store(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +21,9 @@ from ingest.glossary import Glossary
 from ingest.provenance import SUPPLEMENTARY_SENTENCE_WEIGHT, is_evaluation, supplementary_document
 from ingest.records import Activity, Catalog
 from ingest.sentences import Sentence
-from ingest.store import IndexFiles, make_client, merge_catalogs, open_collection
-from ingest.vectors import VectorStore, quotable, record_titles, vectors_path
+from ingest.state import IndexState, Live, PartMissing, local_publishes
+from ingest.store import make_client, merge_catalogs, open_collection
+from ingest.vectors import VectorStore, quotable, record_titles
 from rag.names import Names
 from rag.serbian import Cognates
 
@@ -41,7 +43,7 @@ class Index:
     catalog: Catalog
     collection: Any
     embedder: Embedder
-    version: tuple
+    version: str  # the live version this index was read from (ingest/state.py)
     by_id: dict[str, Chunk] = field(default_factory=dict)
     bm25: Any = None
     title_bm25: Any = None
@@ -67,7 +69,6 @@ class Index:
         self.by_id = {c.id: c for c in self.chunks}
         self.order = {c.id: n for n, c in enumerate(self.chunks)}
         self.names = Names(self.glossary, self.catalog)
-        self.vectors = _load_vectors(self.settings, self.previous)
         chunk_tokens = [tokenize(c.text) for c in self.chunks]
         self.bm25 = _bm25(chunk_tokens)
         # the evaluation's own chunks are also ranked apart, so that notes and memos added beside it never
@@ -248,21 +249,6 @@ class Index:
         return [(self.title_keys[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
-def _load_vectors(settings: Settings, previous: Index | None) -> VectorStore:
-    """The ingest's vectors; the previous index's copy when the file has not changed since."""
-    path = vectors_path(settings.data_dir, settings.model_path())
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return VectorStore()
-    if previous is not None and previous.vectors.stamp == stamp:
-        return previous.vectors
-    store = VectorStore.load(path)
-    store.stamp = stamp
-    return store
-
-
 def _bm25(corpus: list[list[str]]) -> Any:
     if not corpus or not any(corpus):
         return None
@@ -272,9 +258,13 @@ def _bm25(corpus: list[list[str]]) -> Any:
 
 
 _cache: dict[str, Index] = {}
+_states: dict[str, IndexState] = {}
+_checked: dict[
+    str, tuple[float, int]
+] = {}  # store -> (when its pointer was last read, this process's publishes then)
 _lock = threading.Lock()
-_failed: dict[str, tuple] = {}  # data folder -> the version on disk that could not be read
-_problems: dict[str, str] = {}  # data folder -> what is wrong with it, while the last good index answers
+_failed: dict[str, str] = {}  # store -> the live version that could not be read
+_problems: dict[str, str] = {}  # store -> what is wrong with it, while the last good index answers
 log = logging.getLogger("egov.index")
 
 
@@ -290,66 +280,114 @@ def restatements(catalogs: dict[str, Catalog]) -> dict[str, list[Activity]]:
 
 
 class IndexCorrupt(RuntimeError):
-    """The index files on disk cannot be read, and no earlier index was loaded."""
+    """The index's state cannot be read, and no earlier index was loaded."""
+
+
+def store_key(settings: Settings) -> str:
+    """Which index the settings name: a Chroma server's, or the embedded store's in the data folder."""
+    where = (
+        f"{settings.chroma_host}:{settings.chroma_port}"
+        if settings.chroma_host
+        else str(settings.data_dir.resolve())
+    )
+    return f"{where}/{settings.collection}"
 
 
 def index_problem(settings: Settings) -> str | None:
-    """What is wrong with the index files on disk, when the last good index is answering instead."""
-    return _problems.get(str(settings.data_dir.resolve()))
+    """What is wrong with the index in the store, when the last good index is answering instead."""
+    return _problems.get(store_key(settings))
 
 
-def _version(files: IndexFiles) -> tuple:
-    stamps: list[tuple[int, int] | None] = []
-    for path in (files.active, files.chunks, files.catalog, files.glossary, files.manifest):
-        try:
-            st = path.stat()
-            stamps.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamps.append(None)
-    return tuple(stamps)
+def forget_indexes() -> None:
+    """Drop every loaded index and store client (tests that delete a store folder call this)."""
+    with _lock:
+        _cache.clear()
+        _states.clear()
+        _checked.clear()
+        _failed.clear()
+        _problems.clear()
 
 
 def get_index(settings: Settings | None = None) -> Index:
-    """The loaded index for these settings, reloaded when an ingest has changed it on disk."""
+    """The loaded index for these settings, read again when another version has gone live in the store.
+
+    The pointer is read at most every `index_check_seconds` (an ingest in this process is seen at once);
+    the index built from it is this instance's cache, never the truth.
+    """
     settings = settings or get_settings()
-    files = IndexFiles(settings.data_dir)
-    key = str(settings.data_dir.resolve())
-    version = _version(files)
+    key = store_key(settings)
     cached = _cache.get(key)
-    if cached is not None and cached.version == version:
+    checked = _checked.get(key)
+    if (
+        cached is not None
+        and checked is not None
+        and checked[1] == local_publishes()
+        and time.monotonic() - checked[0] < settings.index_check_seconds
+    ):
         return cached
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and (cached.version == version or _failed.get(key) == version):
-            return cached
-        name = files.active_collection()
-        if name is None:
-            raise IndexMissing(f"no index in {settings.data_dir}: run `egov ingest` first")
-        model_path = settings.model_path()
+        publishes = local_publishes()
         try:
-            chunks, catalogs, glossary = files.load_chunks(), files.load_catalogs(), files.load_glossary()
-        except (OSError, ValueError, TypeError, KeyError) as exc:  # json, pydantic and field errors
+            state = _states.get(key)
+            if state is None:
+                state = _states[key] = IndexState(make_client(settings), settings.collection)
+            live = state.live()
+        except Exception as exc:  # noqa: BLE001 - an unreachable store: the last good index keeps answering
+            if cached is not None:
+                _problems[key] = (
+                    f"the vector store cannot be reached ({type(exc).__name__}: {str(exc)[:200]})"
+                )
+                log.error("%s; the last good index keeps answering", _problems[key])
+                return cached
+            raise IndexCorrupt(f"the vector store cannot be reached ({type(exc).__name__}: {exc})") from exc
+        _checked[key] = (time.monotonic(), publishes)
+        if live is None:
+            raise IndexMissing(f"no index in the store for {settings.collection!r}: run `egov ingest` first")
+        if cached is not None and cached.version == live.version:
+            _failed.pop(key, None)  # a bad version replaced by the good one again
+            _problems.pop(key, None)
+            return cached
+        if cached is not None and _failed.get(key) == live.version:
+            return cached
+        try:
+            index = _load(settings, state, live, cached)
+        except (PartMissing, ValueError, TypeError, KeyError) as exc:  # json, pydantic and field errors
             problem = (
-                f"the index files in {settings.data_dir} cannot be read ({type(exc).__name__}: "
-                f"{str(exc)[:200]}); run `egov ingest` to rewrite them"
+                f"the index in the store cannot be read ({type(exc).__name__}: {str(exc)[:200]}); "
+                "run `egov ingest --rebuild` to rewrite it"
             )
             log.error("%s%s", problem, "; the last good index keeps answering" if cached else "")
-            _failed[key], _problems[key] = version, problem
+            _failed[key], _problems[key] = live.version, problem
             if cached is not None:
                 return cached
             raise IndexCorrupt(problem) from exc
-        index = Index(
-            settings=settings,
-            chunks=chunks,
-            catalog=merge_catalogs(catalogs.values()),
-            restated=restatements(catalogs),
-            collection=open_collection(make_client(settings), name, model_path),
-            embedder=get_embedder(model_path),
-            version=version,
-            glossary=glossary,
-            previous=cached,
-        )
         _cache[key] = index
         _failed.pop(key, None)
         _problems.pop(key, None)
         return index
+
+
+def _load(settings: Settings, state: IndexState, live: Live, cached: Index | None) -> Index:
+    for attempt in range(3):
+        try:
+            snapshot = state.snapshot(live)
+            break
+        except PartMissing:
+            fresh = state.live()
+            if attempt == 2 or fresh is None:
+                raise
+            live = fresh
+    model_path = settings.model_path()
+    return Index(
+        settings=settings,
+        chunks=snapshot.chunks,
+        catalog=merge_catalogs(snapshot.catalogs.values()),
+        restated=restatements(snapshot.catalogs),
+        collection=open_collection(state.client, live.collection, model_path),
+        embedder=get_embedder(model_path),
+        version=live.version,
+        glossary=snapshot.glossary,
+        vectors=snapshot.vectors,
+        previous=cached,
+    )

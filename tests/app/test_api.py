@@ -685,12 +685,12 @@ def test_chat_errors_of_the_api_itself_keep_their_own_shape(client) -> None:
 def test_index_and_model_load_at_start_up_not_per_request(indexed: Settings) -> None:
     from rag import index as rag_index
 
-    rag_index._cache.pop(str(indexed.data_dir.resolve()), None)
+    rag_index._cache.pop(rag_index.store_key(indexed), None)
     app = create_app(indexed)
-    assert str(indexed.data_dir.resolve()) not in rag_index._cache  # creating the app loads nothing
+    assert rag_index.store_key(indexed) not in rag_index._cache  # creating the app loads nothing
     with TestClient(app) as c:
-        loaded = rag_index._cache[str(indexed.data_dir.resolve())]
+        loaded = rag_index._cache[rag_index.store_key(indexed)]
         assert loaded.embedder._model is not None  # the model is warm before the first question
         for q in ("What is Measure 1.3.5?", "Which activities were abandoned?"):
             assert c.post("/ask", json={"question": q}).status_code == 200
-        assert rag_index._cache[str(indexed.data_dir.resolve())] is loaded  # the same Index served both
+        assert rag_index._cache[rag_index.store_key(indexed)] is loaded  # the same Index served both

@@ -377,7 +377,7 @@ def test_content_problem_unit() -> None:
 
 def test_upload_during_another_ingest_is_409_and_leaves_nothing(client, corpus_settings, monkeypatch) -> None:
     monkeypatch.setattr(documents_routes, "INGEST_WAIT", 0.3)
-    with ingest_lock(corpus_settings.data_dir):
+    with ingest_lock(corpus_settings):
         error(upload(client, ("late.txt", b"Too late about Measure 1.3.5")), 409, "another ingest")
     assert not (corpus_settings.corpus_dir / "uploads" / "late.txt").exists()
     assert upload(client, ("late.txt", b"Now in time about Measure 1.3.5")).status_code == 201
@@ -420,7 +420,7 @@ def test_delete_errors(client, corpus_settings) -> None:
 def test_delete_during_another_ingest_is_409_and_keeps_the_file(client, corpus_settings, monkeypatch) -> None:
     assert upload(client, ("busy.txt", b"Busy notes about Measure 1.3.5")).status_code == 201
     monkeypatch.setattr(documents_routes, "INGEST_WAIT", 0.3)
-    with ingest_lock(corpus_settings.data_dir):
+    with ingest_lock(corpus_settings):
         error(client.delete("/documents/uploads/busy.txt", headers=ADMIN), 409)
     assert (corpus_settings.corpus_dir / "uploads" / "busy.txt").exists()
     assert "uploads/busy.txt" in documents(client)
@@ -530,28 +530,49 @@ def test_an_uploaded_note_is_never_quoted_as_the_report(client) -> None:
 # ---------------------------------------------------------------- a corrupt index file
 
 
-def test_a_corrupt_index_file_is_reported_and_the_last_good_index_answers(client, corpus_settings) -> None:
-    from ingest.store import IndexFiles
+def _publish_a_corrupt_catalog(settings):
+    """Make live a version whose record catalog part cannot be parsed; returns a function that puts the good
+    version back."""
+    import dataclasses
 
-    files = IndexFiles(corpus_settings.data_dir)
+    from ingest.state import IndexState
+    from ingest.store import make_client
+
+    state = IndexState(make_client(settings), settings.collection)
+    good = state.live()
+    assert good is not None
+    texts = state.texts(good.parts())
+    bad = dataclasses.replace(good, version="corrupt", documents=dict(good.documents))
+    doc = next(d for d, p in good.documents.items() if p.catalog)
+    bad.documents[doc] = dataclasses.replace(good.documents[doc], catalog=state.put("catalog", "[1, 2"))
+    state.publish(bad)
+
+    def restore() -> None:
+        for part, text in texts.items():
+            state.items.add(ids=[part], documents=[text], metadatas=[{"kind": "part"}], embeddings=[[1.0]])
+        state.publish(good)
+
+    return restore
+
+
+def test_a_corrupt_index_is_reported_and_the_last_good_index_answers(client, corpus_settings) -> None:
     before = client.get("/stats", headers=AUTH).json()
     assert client.get("/health").json()["status"] == "ok"
-    for path in (files.chunks, files.catalog):
-        good = path.read_bytes()
-        path.write_text('{"not": "what it should be"\n', encoding="utf-8")
-        assert client.get("/stats", headers=AUTH).json() == before  # no 500, the same index
-        answer = client.post("/ask", json={"question": "What happened to 1.4.2.2?"}, headers=AUTH)
-        assert answer.status_code == 200 and "abandoned" in answer.json()["answer"]
-        health = client.get("/health").json()
-        assert health["status"] == "degraded" and "egov ingest" in health["detail"], health
-        path.write_bytes(good)
-        assert client.get("/health").json()["status"] == "ok"
+    restore = _publish_a_corrupt_catalog(corpus_settings)
+    assert client.get("/stats", headers=AUTH).json() == before  # no 500, the same index
+    answer = client.post("/ask", json={"question": "What happened to 1.4.2.2?"}, headers=AUTH)
+    assert answer.status_code == 200 and "abandoned" in answer.json()["answer"]
+    health = client.get("/health").json()
+    assert health["status"] == "degraded" and "egov ingest" in health["detail"], health
+    restore()
+    assert client.get("/health").json()["status"] == "ok"
 
 
-def test_a_corrupt_index_file_before_any_load_is_a_clear_503(corpus_settings) -> None:
-    from ingest.store import IndexFiles
+def test_a_corrupt_index_before_any_load_is_a_clear_503(corpus_settings) -> None:
+    from rag.index import forget_indexes
 
-    IndexFiles(corpus_settings.data_dir).catalog.write_text("[1, 2", encoding="utf-8")
+    _publish_a_corrupt_catalog(corpus_settings)
+    forget_indexes()
     with TestClient(create_app(corpus_settings)) as c:
         error(c.get("/stats", headers=AUTH), 503, "cannot be read", "egov ingest")
         assert c.get("/health").json()["status"] == "no_index"

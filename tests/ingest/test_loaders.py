@@ -9,7 +9,8 @@ import pytest
 from core.settings import Settings
 from ingest.loaders import LoadError, decode_text, load
 from ingest.pipeline import IngestSummary, ingest
-from ingest.store import IndexFiles, make_client, open_collection
+from ingest.state import read_index
+from ingest.store import make_client, open_collection
 
 SERBIAN = "Ministarstvo državne uprave i lokalne samouprave"
 SERBIAN_TEXT = (
@@ -78,7 +79,7 @@ def run(settings: Settings) -> IngestSummary:
 
 
 def chunks_of(settings: Settings, document: str) -> list:
-    return [c for c in IndexFiles(settings.data_dir).load_chunks() if c.document == document]
+    return [c for c in read_index(settings).chunks if c.document == document]
 
 
 def reasons(summary: IngestSummary) -> dict[str, str]:
@@ -108,9 +109,7 @@ def test_two_page_pdf_keeps_page_numbers(tmp_settings: Settings) -> None:
     assert "Belgrade" in one.text and "No funds" in two.text
     # The page number reaches the vector store's metadata too.
     client = make_client(tmp_settings)
-    coll = open_collection(
-        client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path()
-    )
+    coll = open_collection(client, read_index(tmp_settings).live.collection, tmp_settings.model_path())
     got = coll.get(ids=[two.id], include=["metadatas"])
     assert got["metadatas"][0]["page"] == 2
     assert got["metadatas"][0]["document"] == "report.pdf"
@@ -134,7 +133,7 @@ def test_bad_pdfs_are_skipped_with_reasons_and_good_text_ingests(tmp_settings: S
     for e in summary.errors:
         assert "Traceback" not in e.reason
     assert summary.documents == ["good.txt"]
-    chunks = IndexFiles(tmp_settings.data_dir).load_chunks()
+    chunks = read_index(tmp_settings).chunks
     assert chunks and {c.document for c in chunks} == {"good.txt"}
     assert summary.added == len(chunks)
 
@@ -317,9 +316,7 @@ def test_interview_header_becomes_metadata(tmp_settings: Settings) -> None:
         assert meta["date"] == "2022-03-14"
     assert {"1.3.5", "1.4.2.2"} <= {i for c in chunks for i in c.ids}
     client = make_client(tmp_settings)
-    coll = open_collection(
-        client, IndexFiles(tmp_settings.data_dir).active_collection(), tmp_settings.model_path()
-    )
+    coll = open_collection(client, read_index(tmp_settings).live.collection, tmp_settings.model_path())
     stored = coll.get(where={"doc_type": "interview"}, include=["metadatas"])
     assert stored["ids"] and all(
         m["institution"] == "Office for IT and e-Government" for m in stored["metadatas"]

@@ -11,9 +11,10 @@ import ingest.pipeline as pipeline
 from core.settings import Settings
 from ingest import store
 from ingest.embed import get_embedder
-from ingest.pipeline import IngestLocked, IngestSummary, ingest, ingest_lock
+from ingest.pipeline import IngestLocked, IngestSummary, ingest, ingest_lock, own
+from ingest.state import IndexState, Snapshot, read_index
 from ingest.stats import index_stats
-from ingest.store import IndexFiles, make_client, open_collection
+from ingest.store import make_client, merge_catalogs, open_collection
 from ingest.vectors import unit_texts
 
 ALPHA = """1. INTRODUCTION
@@ -71,8 +72,23 @@ def run(settings: Settings, **kwargs) -> IngestSummary:
     return ingest(settings=settings, quiet=True, **kwargs)
 
 
+def snapshot(settings: Settings) -> Snapshot:
+    got = read_index(settings)
+    assert got is not None
+    return got
+
+
+def chunks_of(settings: Settings) -> list:
+    return snapshot(settings).chunks
+
+
+def active_of(settings: Settings) -> str | None:
+    got = read_index(settings)
+    return got.live.collection if got else None
+
+
 def collection_of(settings: Settings):
-    name = IndexFiles(settings.data_dir).active_collection()
+    name = active_of(settings)
     assert name
     return open_collection(make_client(settings), name, settings.model_path())
 
@@ -85,7 +101,7 @@ def stored(settings: Settings) -> dict[str, str]:
 
 def assert_consistent(settings: Settings) -> None:
     """The chunk list beside the collection and the collection hold the same chunks."""
-    chunks = IndexFiles(settings.data_dir).load_chunks()
+    chunks = chunks_of(settings)
     assert stored(settings) == {c.id: c.text for c in chunks}
     hashes = store.stored_hashes(collection_of(settings))
     assert hashes == {c.id: c.hash for c in chunks}
@@ -110,25 +126,25 @@ def test_first_ingest_then_idempotent(tmp_settings: Settings, embed_calls: list[
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     first = run(tmp_settings)
-    n = len(IndexFiles(tmp_settings.data_dir).load_chunks())
+    n = len(chunks_of(tmp_settings))
     assert n == 5
     assert (first.added, first.updated, first.deleted, first.unchanged) == (n, 0, 0, 0)
     assert first.errors == [] and first.documents == ["alpha.txt", "beta.md"]
     assert first.rebuilt  # the first ingest creates the collection
-    chunks = IndexFiles(tmp_settings.data_dir).load_chunks()
-    units = unit_texts(chunks, IndexFiles(tmp_settings.data_dir).load_catalog())
+    chunks = chunks_of(tmp_settings)
+    units = unit_texts(chunks, merge_catalogs(snapshot(tmp_settings).catalogs.values()))
     assert sorted(embed_calls) == sorted(units)  # every chunk, sentence and title once
     assert first.embedded_texts == len(units) - n  # the chunks' own vectors came from the collection's
     assert_consistent(tmp_settings)
 
-    active = IndexFiles(tmp_settings.data_dir).active_collection()
+    active = active_of(tmp_settings)
     embed_calls.clear()
     second = run(tmp_settings)
     assert (second.added, second.updated, second.deleted, second.unchanged) == (0, 0, 0, n)
     assert not second.rebuilt
     assert embed_calls == []  # nothing re-embedded
     assert not second.wrote and second.skipped_documents == 2  # nothing re-read, nothing rewritten
-    assert IndexFiles(tmp_settings.data_dir).active_collection() == active
+    assert active_of(tmp_settings) == active
     assert_consistent(tmp_settings)
 
 
@@ -148,9 +164,7 @@ def test_changed_file_replaces_only_its_own_chunks(tmp_settings: Settings, embed
     summary = run(tmp_settings)
     assert (summary.added, summary.updated, summary.deleted) == (1, 1, 0)
     assert summary.unchanged == len(before) - 1
-    changed = [
-        c.text for c in IndexFiles(tmp_settings.data_dir).load_chunks() if c.text not in before.values()
-    ]
+    changed = [c.text for c in chunks_of(tmp_settings) if c.text not in before.values()]
     assert len(changed) == 2
     assert set(changed) <= set(embed_calls)  # the changed and the new chunk ...
     assert not set(before.values()) & set(embed_calls)  # ... and no chunk that stayed the same
@@ -176,7 +190,7 @@ def test_removed_file_chunks_are_deleted(tmp_settings: Settings) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     beta = write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    n_beta = sum(1 for c in IndexFiles(tmp_settings.data_dir).load_chunks() if c.document == "beta.md")
+    n_beta = sum(1 for c in chunks_of(tmp_settings) if c.document == "beta.md")
     assert n_beta == 2
     beta.unlink()
     summary = run(tmp_settings)
@@ -203,20 +217,21 @@ def test_rebuild_reembeds_everything(tmp_settings: Settings, embed_calls: list[s
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    files = IndexFiles(tmp_settings.data_dir)
-    old = files.active_collection()
-    n = len(files.load_chunks())
+    old = active_of(tmp_settings)
+    n = len(chunks_of(tmp_settings))
 
     embed_calls.clear()
     summary = run(tmp_settings, rebuild=True)
     assert summary.rebuilt
-    assert sorted(embed_calls) == sorted(c.text for c in files.load_chunks())  # sentences kept their vectors
+    assert sorted(embed_calls) == sorted(
+        c.text for c in chunks_of(tmp_settings)
+    )  # sentences kept their vectors
     assert summary.embedded_texts == 0
     assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (0, 0, 0, n)
-    new = files.active_collection()
+    new = active_of(tmp_settings)
     assert new and new != old
     names = {c.name for c in make_client(tmp_settings).list_collections()}
-    assert names == {new}  # the old collection was dropped after the swap
+    assert names - own(tmp_settings) == {new}  # the old collection was dropped after the swap
     assert_consistent(tmp_settings)
 
 
@@ -256,10 +271,8 @@ def test_failed_rebuild_leaves_the_previous_index_answering(
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    files = IndexFiles(tmp_settings.data_dir)
-    active = files.active_collection()
-    chunks_before = files.chunks.read_text(encoding="utf-8")
-    catalog_before = files.catalog.read_text(encoding="utf-8")
+    active = active_of(tmp_settings)
+    before = snapshot(tmp_settings)
 
     write(
         tmp_settings, "gamma.txt", "1. GAMMA\nA third document about e-Government services and the portal.\n"
@@ -271,9 +284,9 @@ def test_failed_rebuild_leaves_the_previous_index_answering(
         run(tmp_settings, rebuild=True)
     assert len(calls) == 2
 
-    assert files.active_collection() == active
-    assert files.chunks.read_text(encoding="utf-8") == chunks_before
-    assert files.catalog.read_text(encoding="utf-8") == catalog_before
+    after = snapshot(tmp_settings)
+    assert after.live.collection == active and after.live.version == before.live.version
+    assert after.chunks == before.chunks and after.catalogs == before.catalogs
     client = make_client(tmp_settings)
     old = open_collection(client, active, tmp_settings.model_path())
     assert old.count() == 5
@@ -286,7 +299,8 @@ def test_failed_rebuild_leaves_the_previous_index_answering(
     monkeypatch.undo()
     summary = run(tmp_settings, rebuild=True)
     assert summary.rebuilt and summary.added == 1
-    assert {c.name for c in make_client(tmp_settings).list_collections()} == {files.active_collection()}
+    names = {c.name for c in make_client(tmp_settings).list_collections()}
+    assert names - own(tmp_settings) == {active_of(tmp_settings)}
     assert_consistent(tmp_settings)
 
 
@@ -296,8 +310,7 @@ def test_failed_upsert_during_rebuild_keeps_the_old_index(
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    files = IndexFiles(tmp_settings.data_dir)
-    active = files.active_collection()
+    active = active_of(tmp_settings)
     _small_batches(monkeypatch)
     real_open = pipeline.open_collection
 
@@ -310,7 +323,7 @@ def test_failed_upsert_during_rebuild_keeps_the_old_index(
     monkeypatch.setattr(pipeline, "open_collection", open_flaky)
     with pytest.raises(RuntimeError, match="simulated"):
         run(tmp_settings, rebuild=True)
-    assert files.active_collection() == active
+    assert active_of(tmp_settings) == active
     old = open_collection(make_client(tmp_settings), active, tmp_settings.model_path())
     hits = old.query(query_texts=["one stop shop"], n_results=1, include=["documents"])
     assert "one stop shop" in hits["documents"][0][0]
@@ -321,14 +334,14 @@ def test_failed_incremental_ingest_recovers_on_the_next_run(
 ) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     run(tmp_settings)
-    files = IndexFiles(tmp_settings.data_dir)
-    chunks_before = files.chunks.read_text(encoding="utf-8")
+    before = snapshot(tmp_settings)
     write(tmp_settings, "beta.md", BETA + "\n3. MORE\nA third section so that there are two batches.\n")
     _small_batches(monkeypatch)
     _fail_on_call(monkeypatch, get_embedder(tmp_settings.model_path()), "embed", at=2)
     with pytest.raises(RuntimeError, match="simulated"):
         run(tmp_settings)
-    assert files.chunks.read_text(encoding="utf-8") == chunks_before  # the chunk list was not half-written
+    after = snapshot(tmp_settings)  # the live version is the old one, whole
+    assert after.live.version == before.live.version and after.chunks == before.chunks
     monkeypatch.undo()
     summary = run(tmp_settings)
     assert summary.errors == []
@@ -338,10 +351,10 @@ def test_failed_incremental_ingest_recovers_on_the_next_run(
 
 def test_lock_refuses_a_concurrent_ingest(tmp_settings: Settings) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
-    with ingest_lock(tmp_settings.data_dir):
+    with ingest_lock(tmp_settings):
         with pytest.raises(IngestLocked, match="another ingest is running"):
             run(tmp_settings, wait_seconds=0.3)
-    assert not (tmp_settings.data_dir / "active.json").exists()
+    assert read_index(tmp_settings) is None
     # Released: the next ingest goes through.
     assert run(tmp_settings, wait_seconds=0.3).added == 3
 
@@ -352,7 +365,7 @@ def test_lock_waits_for_a_short_ingest_to_finish(tmp_settings: Settings) -> None
     release = threading.Event()
 
     def holder() -> None:
-        with ingest_lock(tmp_settings.data_dir):
+        with ingest_lock(tmp_settings):
             held.set()
             release.wait(5)
 
@@ -370,8 +383,7 @@ def test_file_that_fails_to_load_keeps_its_indexed_chunks(tmp_settings: Settings
     beta = write(tmp_settings, "beta.md", BETA)
     annex = write(tmp_settings, "annex.txt", MATRIX)
     run(tmp_settings)
-    files = IndexFiles(tmp_settings.data_dir)
-    before = {c.id: c.text for c in files.load_chunks()}
+    before = {c.id: c.text for c in chunks_of(tmp_settings)}
     stats_before = index_stats(tmp_settings)
 
     beta.write_bytes(b"\x00\x01\x02 broken \x00" * 100)
@@ -380,7 +392,7 @@ def test_file_that_fails_to_load_keeps_its_indexed_chunks(tmp_settings: Settings
     assert {Path(e.file).name for e in summary.errors} == {"beta.md", "annex.txt"}
     assert (summary.added, summary.updated, summary.deleted) == (0, 0, 0)
     assert summary.documents == ["alpha.txt", "annex.txt", "beta.md"]
-    assert {c.id: c.text for c in files.load_chunks()} == before
+    assert {c.id: c.text for c in chunks_of(tmp_settings)} == before
     assert stored(tmp_settings) == before
     assert index_stats(tmp_settings) == stats_before  # the matrix records stay too
 
@@ -401,12 +413,12 @@ def test_ingest_of_given_paths_leaves_other_documents(tmp_settings: Settings) ->
     write(tmp_settings, "alpha.txt", ALPHA)
     beta = write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    n = len(IndexFiles(tmp_settings.data_dir).load_chunks())
+    n = len(chunks_of(tmp_settings))
     write(tmp_settings, "beta.md", BETA.replace("abandoned", "dropped"))
     (tmp_settings.corpus_dir / "alpha.txt").unlink()  # not among the given paths: stays indexed
     summary = run(tmp_settings, paths=[beta])
     assert (summary.added, summary.updated, summary.deleted) == (0, 1, 0)
-    assert len(IndexFiles(tmp_settings.data_dir).load_chunks()) == n
+    assert len(chunks_of(tmp_settings)) == n
     assert summary.documents == ["alpha.txt", "beta.md"]
     assert_consistent(tmp_settings)
 
@@ -442,7 +454,7 @@ def test_shipped_corpus_through_the_pipeline(tmp_settings: Settings) -> None:
         "no data": 6,
         "unknown": 3,
     }
-    catalog = IndexFiles(tmp_settings.data_dir).load_catalog()
+    catalog = merge_catalogs(snapshot(tmp_settings).catalogs.values())
     assert catalog.record("1.4.2.2").status == "abandoned"  # type: ignore[union-attr]
     again = run(tmp_settings)
     assert (again.added, again.updated, again.deleted) == (0, 0, 0)
@@ -452,11 +464,11 @@ def test_a_no_change_ingest_writes_nothing(tmp_settings: Settings) -> None:
     write(tmp_settings, "alpha.txt", ALPHA)
     write(tmp_settings, "beta.md", BETA)
     run(tmp_settings)
-    data = tmp_settings.data_dir
-    before = {p: p.stat().st_mtime_ns for p in data.iterdir() if p.is_file()}
+    state = IndexState(make_client(tmp_settings), tmp_settings.collection)
+    before, items = state.live(), state.items.count()
     summary = run(tmp_settings)
     assert not summary.wrote and summary.skipped_documents == 2
-    assert {p: p.stat().st_mtime_ns for p in data.iterdir() if p.is_file()} == before
+    assert state.live() == before and state.items.count() == items
 
 
 def test_a_touched_but_unchanged_file_is_not_read_again(tmp_settings: Settings) -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ingest.chunks import Chunk
 from ingest.records import Catalog, Measure
@@ -45,20 +41,3 @@ def test_unit_texts_hold_chunks_their_sentences_and_titles_once() -> None:
     assert "Improving the portal" in texts and record_titles(catalog) == [("1.1", "Improving the portal")]
     assert "Summary:" not in texts  # too short to be quoted on its own (MIN_SENTENCE)
     assert MIN_SENTENCE > len("Summary:")
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.text(min_size=0, max_size=300), max_size=12, unique=True))
-def test_save_and_load_give_back_every_text_and_vector(tmp_path_factory, texts: list[str]) -> None:
-    path = Path(tmp_path_factory.mktemp("v")) / "vectors.npz"
-    store = VectorStore(texts, np.arange(len(texts) * 3, dtype="float32").reshape(len(texts), 3))
-    store.save(path)
-    back = VectorStore.load(path)
-    assert back.texts == texts
-    assert np.array_equal(back.matrix, store.matrix)
-
-
-def test_a_missing_or_broken_file_is_an_empty_store(tmp_path: Path) -> None:
-    assert len(VectorStore.load(tmp_path / "none.npz")) == 0
-    (tmp_path / "bad.npz").write_bytes(b"not a zip")
-    assert len(VectorStore.load(tmp_path / "bad.npz")) == 0

@@ -282,7 +282,7 @@ def test_a_broken_glossary_is_refused_with_the_entry_at_fault(tmp_path: Path) ->
         and "term entry 1" in message
         and "regular expression" in message
     )
-    assert not (settings.data_dir / "chunks.jsonl").exists()
+    assert not settings.data_dir.exists()  # nothing written, not even the store
 
 
 # ---------------------------------------------------------------- the shipped report, renumbered and retitled

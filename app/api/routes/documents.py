@@ -9,7 +9,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import BODY, COMMON, INGEST_WAIT, INGESTED_FILE, JOB_WAIT, errors, examples, ingest_counts
 from app.api.uploads import (
@@ -37,8 +37,17 @@ from app.service import (
     load_index,
     not_found,
 )
+from ingest.originals import Originals
 from ingest.pipeline import IngestLocked, ingest
 from ingest.provenance import UPLOADS
+from ingest.store import make_client
+
+MEDIA = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
 
 
 def router() -> APIRouter:
@@ -79,10 +88,11 @@ def router() -> APIRouter:
             return []
         counts = Counter(c.document for c in index.chunks)
         types = {c.document: c.doc_type for c in index.chunks}
+        shared = Originals(make_client(settings), settings.collection).sizes()
         out = []
         for name, n in sorted(counts.items()):
             path = settings.corpus_dir / name
-            size = path.stat().st_size if path.is_file() else None
+            size = shared.get(name) or (path.stat().st_size if path.is_file() else None)
             out.append(
                 DocumentInfo(
                     name=name,
@@ -247,6 +257,33 @@ def router() -> APIRouter:
             raise ApiError(404, f"No upload job {job_id} on this server (jobs are kept in its memory).")
         return job
 
+    @router.get(
+        "/documents/{name:path}",
+        summary="The original file of an uploaded document",
+        response_class=Response,
+        responses={
+            **errors(*COMMON, 404),
+            200: {"content": {"application/octet-stream": {}}, "description": "The file as it was uploaded."},
+        },
+    )
+    def original(
+        request: Request, name: str = Path(..., max_length=300, examples=["uploads/notes.md"])
+    ) -> Response:
+        """The file an upload was made from, as uploaded, from the store every instance shares (any instance
+        serves it, whichever took the upload)."""
+        settings = app_settings(request)
+        raw = name.strip().lstrip("/")
+        originals = Originals(make_client(settings), settings.collection)
+        data = originals.get(raw) if raw.startswith(UPLOADS + "/") else None
+        if data is None:
+            raise not_found("uploaded document", raw, sorted(originals.names()))
+        filename = raw.rsplit("/", 1)[-1]
+        return Response(
+            data,
+            media_type=MEDIA.get(FilePath(filename).suffix.lower(), "application/octet-stream"),
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
     @router.delete(
         "/documents/{name:path}",
         response_model=DeleteResponse,
@@ -257,8 +294,9 @@ def router() -> APIRouter:
     def delete_document(
         request: Request, name: str = Path(..., max_length=300, examples=["uploads/notes.md"])
     ) -> DeleteResponse:
-        """Remove an uploaded document (under uploads/) and re-ingest, which drops its chunks. Documents of the
-        corpus folder itself cannot be deleted through the API. Needs the admin key (EGOV_ADMIN_API_KEY)."""
+        """Remove an uploaded document (under uploads/): its chunks, its records and its original in the shared
+        store. Documents of the corpus folder itself cannot be deleted through the API. Needs the admin key
+        (EGOV_ADMIN_API_KEY)."""
 
         settings = app_settings(request)
         try:
@@ -286,7 +324,9 @@ def router() -> APIRouter:
             backup = folder / f".{base}.{uuid.uuid4().hex[:8]}.deleted"
             os.replace(path, backup)
         try:
-            summary = ingest(None, settings=settings, quiet=True, wait_seconds=INGEST_WAIT)
+            summary = ingest(
+                settings=settings, quiet=True, wait_seconds=INGEST_WAIT, drop=[f"{UPLOADS}/{base}"]
+            )
         except IngestLocked as exc:
             if backup is not None:
                 os.replace(backup, path)
