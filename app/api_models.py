@@ -102,6 +102,13 @@ class AskRequest(BaseModel):
         None, description="Restrict retrieval to an objective, a measure or a document type."
     )
     k: Limit | None = Field(None, description="How many sources to retrieve, 1-50 (default: EGOV_TOP_K).")
+    language: Literal["auto", "en", "sr-Latn", "sr-Cyrl"] | None = Field(
+        None,
+        description=(
+            "The language of the answer's own sentences: English, Serbian in Latin or in Cyrillic letters; absent "
+            'or "auto": the question\'s (detected). Quotes stay as the evaluation wrote them.'
+        ),
+    )
 
     model_config = ConfigDict(
         json_schema_extra={

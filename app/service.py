@@ -227,13 +227,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def answer_stream(
-    question: str, history: list[dict] | None, filters: Any, settings: Settings, k: int | None = None
+    question: str,
+    history: list[dict] | None,
+    filters: Any,
+    settings: Settings,
+    k: int | None = None,
+    language: str | None = None,
 ) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the final Answer (always last)."""
 
     final: Answer | None = None
     pieces: list[str] = []
-    for item in stream_answer(question, history, filters, settings, k=k):
+    for item in stream_answer(question, history, filters, settings, k=k, language=language):
         if isinstance(item, Answer):
             final = item
         elif isinstance(item, str) and item:

@@ -50,6 +50,17 @@ def to_latin(text: str) -> str:
     return "".join(CYRILLIC.get(ch, ch) for ch in text)
 
 
+_LATIN = {latin: cyr for cyr, latin in CYRILLIC.items()}
+_LATIN.update({"LJ": "Љ", "NJ": "Њ", "DŽ": "Џ"})  # digraphs written in capitals
+_LATIN_LETTERS = re.compile("|".join(sorted(map(re.escape, _LATIN), key=len, reverse=True)))
+
+
+def to_cyrillic(text: str) -> str:
+    """Serbian Latin written in Cyrillic letters (digraphs lj, nj, dž as one letter); other characters as they
+    are. Only for Serbian text: IDs, numbers and English words must be kept out of it by the caller."""
+    return _LATIN_LETTERS.sub(lambda m: _LATIN[m.group(0)], text)
+
+
 def fold(text: str) -> str:
     """Latin Serbian without diacritics ('zašto' -> 'zasto', 'Đ' -> 'Dj'); other accents removed too."""
     text = text.translate(_FOLD)

@@ -9,6 +9,7 @@ from ingest.provenance import describe_document, is_evaluation, supplementary_do
 from ingest.records import Activity, Catalog, Indicator, IndicatorValue, Measure, Objective, ValueRole
 from ingest.sentences import Sentence
 from rag.citations import (
+    according,
     cap,
     cite_indicator,
     cite_record,
@@ -16,12 +17,12 @@ from rag.citations import (
     first_sentences,
     norm,
     quote_or,
-    source_label,
-    who_says,
+    quoted,
 )
 from rag.index import Index
+from rag.language import Language
+from rag.messages import Msg, Seq, msg, render
 from rag.models import Citation, Intent
-from rag.retrieve import Hit
 from rag.sentence_rank import content_terms
 from rag.understand import Query
 
@@ -35,15 +36,18 @@ class Draft:
     intent: Intent | None = None
     confidence: float | None = None
     breaks: set[int] = field(default_factory=set)  # parts that start a new paragraph
+    messages: dict[int, Msg] = field(default_factory=dict)  # parts said from the catalogue, by position
 
-    def say(self, text: str, paragraph: bool = False) -> None:
+    def say(self, text: str | Msg, paragraph: bool = False) -> None:
         """Add a sentence (as a new paragraph when asked); one that ends without punctuation gets a full
-        stop."""
-        text = text.strip()
-        if text:
+        stop. A message of the catalogue (rag/messages.py) is kept too, to be said in another language."""
+        said = _stop(render(text))
+        if said:
             if paragraph and self.parts:
                 self.breaks.add(len(self.parts))
-            self.parts.append(text if text[-1] in ".!?…”:;)" else text + ".")
+            if isinstance(text, Msg):
+                self.messages[len(self.parts)] = text
+            self.parts.append(said)
 
     def cite(self, citation: Citation) -> None:
         """Once per ID and kind from the evaluation, and once more from each note or upload that restates
@@ -58,7 +62,20 @@ class Draft:
 
     @property
     def text(self) -> str:
-        return "".join(("\n\n" if i in self.breaks else " ") + p for i, p in enumerate(self.parts)).strip()
+        return self.render(Language.EN)
+
+    def render(self, language: Language) -> str:
+        """The answer in the language: its catalogue sentences said in it, quotes and other parts as they are."""
+        parts = [
+            _stop(self.messages[i].render(language)) if i in self.messages and language.serbian else p
+            for i, p in enumerate(self.parts)
+        ]
+        return "".join(("\n\n" if i in self.breaks else " ") + p for i, p in enumerate(parts)).strip()
+
+
+def _stop(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…”:;)" else text + "."
 
 
 # ---------------------------------------------------------------- prose support
@@ -112,7 +129,7 @@ def add_prose(
     for s in prose_about(index, ids, question, limit, topic):
         if any(s.text in p for p in draft.parts):
             continue
-        draft.say(f"{who_says(s.chunk)}: “{s.text}”")
+        draft.say(quoted(s.chunk, s.text))
         for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)
 
@@ -120,27 +137,35 @@ def add_prose(
 # ---------------------------------------------------------------- structured answers
 
 
-def _status_phrase(a: Activity, catalog: Catalog) -> str:
-    if not a.status_raw:
-        return f"has no status in {catalog.matrix_name} (the status cell is blank)"
-    return f"is marked “{norm(a.status_raw)}” in {catalog.matrix_name}"
-
-
 def answer_activity_status(
     draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True
 ) -> None:
     catalog = index.catalog
-    lead = ""
+    lead: str | Msg = ""
     if query.statuses and query.intent == Intent.STATUS and a.status != "unknown":
-        lead = "Yes. " if a.status in query.statuses else "No. "
+        lead = msg("yes" if a.status in query.statuses else "no")
     m = catalog.record(a.measure)
-    under = (
-        f", under {catalog.label(m.id).lower()} ({first_sentences(m.title, 1, 120)}),"
-        if isinstance(m, Measure)
-        else ""
-    )
+    under: str | Msg = ""
+    if isinstance(m, Measure):
+        under = msg(
+            "status.under",
+            label_lower=catalog.label(m.id).lower(),
+            kind="measure",
+            id=m.id,
+            title=first_sentences(m.title, 1, 120),
+        )
     draft.say(
-        f"{lead}{catalog.label(a.id)} ({first_sentences(a.title, 1, 160)}){under} {_status_phrase(a, catalog)}."
+        msg(
+            "status.marked" if a.status_raw else "status.blank",
+            lead=lead,
+            label=catalog.label(a.id),
+            id=a.id,
+            title=first_sentences(a.title, 1, 160),
+            under=under,
+            raw=norm(a.status_raw),
+            status=a.status,
+            matrix=catalog.matrix_name,
+        )
     )
     draft.cite(cite_record(a, catalog, quote_or(a.status_raw, a.title)))
     if isinstance(m, Measure):
@@ -148,51 +173,95 @@ def answer_activity_status(
     for other in index.restated.get(a.id, []):  # a note or upload that states it differently, as what it is
         if other.status != a.status and other.status_raw:
             draft.say(
-                f"{describe_document(other.document)[:1].upper() + describe_document(other.document)[1:]} marks it "
-                f"“{norm(other.status_raw)}”; this answer follows {catalog.matrix_name}, the evaluation's own record."
+                msg(
+                    "status.restated",
+                    Document=cap(describe_document(other.document)),
+                    raw=norm(other.status_raw),
+                    matrix=catalog.matrix_name,
+                )
             )
             draft.cite(cite_record(other, catalog, norm(other.status_raw)))
     if detail and a.responsible:  # who answers for it belongs with where it stands
-        draft.say(f"Responsible: {index.names.spell_out(a.responsible)}.")
+        draft.say(msg("responsible", body=index.names.spell_out(a.responsible)))
     if detail and a.reasoning and a.reasoning != "/":
-        draft.say(f"Reasoning given: {first_sentences(a.reasoning, 2)}")
+        draft.say(msg("reasoning.given", text=first_sentences(a.reasoning, 2)))
     if detail and a.relevance and query.intent == Intent.WHY:
-        draft.say(f"Relevance: {first_sentences(a.relevance, 1)}")
+        draft.say(msg("relevance", text=first_sentences(a.relevance, 1)))
     if detail and a.next_steps:
-        draft.say(f"Possible next steps: {first_sentences(a.next_steps, 1)}")
+        draft.say(msg("next_steps", text=first_sentences(a.next_steps, 1)))
 
 
 def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index: Index) -> None:
     catalog = index.catalog
-    label = catalog.level_name(catalog.kind_of(rec.id))
+    kind = catalog.kind_of(rec.id)
+    label = catalog.level_name(kind)
     if rec.responsible:
         draft.say(
-            f"{label} {rec.id} ({first_sentences(rec.title, 1, 160)}) is the responsibility of "
-            f"{index.names.spell_out(rec.responsible)}, according to {catalog.matrix_name}."
+            msg(
+                "responsible.named",
+                label=label,
+                kind=kind,
+                id=rec.id,
+                title=first_sentences(rec.title, 1, 160),
+                body=index.names.spell_out(rec.responsible),
+                matrix=catalog.matrix_name,
+            )
         )
         draft.cite(cite_record(rec, catalog, rec.responsible))
     else:
         draft.say(
-            f"{catalog.matrix_name[:1].upper() + catalog.matrix_name[1:]} does not name a responsible entity for {label.lower()} {rec.id}."
+            msg(
+                "responsible.none",
+                Matrix=cap(catalog.matrix_name),
+                matrix=catalog.matrix_name,
+                label_lower=label.lower(),
+                kind=kind,
+                id=rec.id,
+            )
         )
         draft.cite(cite_record(rec, catalog, norm(rec.title)[:200]))
     if isinstance(rec, Activity):
         m = catalog.record(rec.measure)
         if isinstance(m, Measure) and m.responsible:
-            draft.say(f"Its {catalog.label(m.id).lower()} is led by {index.names.spell_out(m.responsible)}.")
+            draft.say(
+                msg(
+                    "responsible.parent",
+                    label_lower=catalog.label(m.id).lower(),
+                    kind="measure",
+                    id=m.id,
+                    body=index.names.spell_out(m.responsible),
+                )
+            )
             draft.cite(cite_record(m, catalog, m.responsible))
 
 
-def indicator_sentence(ind: Indicator, catalog: Catalog) -> str:
+def indicator_sentence(ind: Indicator, catalog: Catalog) -> Msg:
     """Every value of an indicator row under its column's own label."""
-    owner = "the overall objective" if ind.owner == "0" else catalog.label(ind.owner).lower()
-    listed = "; ".join(
-        f"{_value_label(v)} {first_sentences(v.raw, 1, 200)}"
-        + (" (none)" if v.role == ValueRole.ACHIEVED and v.number == 0 else "")
-        for v in ind.values
-        if norm(v.raw) and norm(v.raw) not in {"/", "-"}
+    owner = (
+        msg("owner.overall")
+        if ind.owner == "0"
+        else msg(
+            "owner.record",
+            label_lower=catalog.label(ind.owner).lower(),
+            kind=catalog.kind_of(ind.owner),
+            id=ind.owner,
+        )
     )
-    return f"For the indicator “{norm(ind.name)}” ({owner}), {catalog.matrix_name} gives: {listed}."
+    listed = Seq(
+        tuple(
+            msg(
+                "indicator.value",
+                label=_value_label(v),
+                role=v.role.value,
+                year=v.year or "",
+                raw=first_sentences(v.raw, 1, 200),
+                none=msg("indicator.none") if v.role == ValueRole.ACHIEVED and v.number == 0 else "",
+            )
+            for v in ind.values
+            if norm(v.raw) and norm(v.raw) not in {"/", "-"}
+        )
+    )
+    return msg("indicator", name=norm(ind.name), owner=owner, matrix=catalog.matrix_name, values=listed)
 
 
 def _value_label(v: IndicatorValue) -> str:
@@ -211,7 +280,7 @@ def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: I
             )
         )
         if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
-            draft.say(f"Reasoning: {first_sentences(ind.reasoning, 1, 300)}")
+            draft.say(msg("reasoning", text=first_sentences(ind.reasoning, 1, 300)))
     owners = [i.owner for i in inds if i.owner != "0"]
     add_prose(draft, index, [], query.text, topic=inds[0].name if inds else "")
     if owners and len(draft.parts) < 3:
@@ -226,26 +295,37 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
     if isinstance(rec, Measure):
         o = catalog.record(rec.objective)
         under = (
-            f" falls under {catalog.label(rec.objective).lower()}{f' ({o.title})' if o else ''};"
+            msg(
+                "measure.under",
+                label_lower=catalog.label(rec.objective).lower(),
+                kind="objective",
+                id=rec.objective,
+                title=f" ({o.title})" if o else "",
+            )
             if rec.objective
-            else ":"
+            else msg("measure.top")
         )
         draft.say(
-            f"{catalog.label(rec.id)} ({norm(rec.title)}){under} the responsible entity is "
-            f"{index.names.spell_out(rec.responsible) if rec.responsible else 'not named'}."
+            msg(
+                "measure.about",
+                label=catalog.label(rec.id),
+                id=rec.id,
+                title=norm(rec.title),
+                under=under,
+                body=index.names.spell_out(rec.responsible) if rec.responsible else msg("body.unnamed"),
+            )
         )
         draft.cite(cite_record(rec, catalog, norm(rec.title)))
         if rec.relevance:
-            draft.say(f"Relevance: {first_sentences(rec.relevance, 1)}")
+            draft.say(msg("relevance", text=first_sentences(rec.relevance, 1)))
         acts = [a for a in catalog.activities if a.measure == rec.id]
         if acts:
             draft.say(
-                f"It has {len(acts)} {catalog.level_plural('activity')}: "
-                + "; ".join(
-                    f"{a.id} {first_sentences(a.title, 1, 90)} ({norm(a.status_raw) or 'no status given'})"
-                    for a in acts
+                msg(
+                    "children",
+                    count=count_of(len(acts), catalog.level_plural("activity"), "activity"),
+                    items=Seq(tuple(list_item(a, with_status=True) for a in acts)),
                 )
-                + "."
             )
             for a in acts:
                 draft.cite(
@@ -257,151 +337,40 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
         return
     measures = [m for m in catalog.measures if m.objective == rec.id]
     draft.say(
-        f"{catalog.label(rec.id)} ({rec.title}) is led by {index.names.spell_out(rec.responsible) if rec.responsible else 'an entity the matrix does not name'}"
-        f"{f'; indicator achievement: {rec.achievement}' if rec.achievement else ''}."
+        msg(
+            "objective.about",
+            label=catalog.label(rec.id),
+            kind="objective",
+            id=rec.id,
+            title=rec.title,
+            body=index.names.spell_out(rec.responsible) if rec.responsible else msg("objective.unnamed"),
+            achievement=msg("objective.achievement", text=rec.achievement) if rec.achievement else "",
+        )
     )
     draft.cite(cite_record(rec, catalog, rec.achievement or norm(rec.title)))
     if measures:
         draft.say(
-            f"It has {len(measures)} {catalog.level_plural('measure')}: "
-            + "; ".join(f"{m.id} {first_sentences(m.title, 1, 90)}" for m in measures)
-            + "."
+            msg(
+                "children",
+                count=count_of(len(measures), catalog.level_plural("measure"), "measure"),
+                items=Seq(tuple(f"{m.id} {first_sentences(m.title, 1, 90)}" for m in measures)),
+            )
         )
 
 
-def _scope(query: Query, catalog: Catalog) -> list[str]:
-    return [i for i in query.ids if catalog.kind_of(i) in ("objective", "measure")]
+def count_of(n: int, plural: str, kind: str) -> Msg:
+    """'12 activities' in the document's words, '12 aktivnosti' in Serbian."""
+    return msg("count", n=n, plural=plural, kind=kind)
 
 
-def _in_scope(record_id: str, scope: list[str]) -> bool:
-    return not scope or any(record_id == s or record_id.startswith(s + ".") for s in scope)
-
-
-def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) -> None:
-    catalog = index.catalog
-    scope = _scope(query, catalog)
-    where = f" under {' and '.join(catalog.label(s).lower() for s in scope)}" if scope else ""
-    unit = query.unit or "activities"
-    for sid in scope:
-        rec = catalog.record(sid)
-        if rec is not None:
-            draft.cite(cite_record(rec, catalog, norm(rec.title)))
-    if unit == "objectives" or (query.group_by == "objective" and unit in {"measures", "activities"}):
-        rows = []
-        for o in catalog.objectives:
-            n_m = sum(1 for m in catalog.measures if m.objective == o.id)
-            n_a = sum(
-                1
-                for a in catalog.activities
-                if a.objective == o.id and (not query.statuses or a.status in query.statuses)
-            )
-            rows.append(
-                f"{o.id} ({o.title}): {n_m} {catalog.level_plural('measure')}, {n_a} {catalog.level_plural('activity')}"
-                + (f" {'/'.join(query.statuses)}" if query.statuses else "")
-            )
-            draft.cite(cite_record(o, catalog, norm(o.title)))
-        draft.say(
-            f"The Programme has {len(catalog.objectives)} {catalog.level_plural('objective')}, {len(catalog.measures)} "
-            f"{catalog.level_plural('measure')} and {len(catalog.activities)} {catalog.level_plural('activity')}. "
-            f"Per {catalog.level_name('objective').lower()}: " + "; ".join(rows) + "."
-        )
-        return
-    if unit == "measures":
-        measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
-        listing = "; ".join(f"{m.id} {first_sentences(m.title, 1, 100)}" for m in measures)
-        said = f"There are {len(measures)} {catalog.level_plural('measure')}{where}"
-        if len(measures) > LONG_LIST:
-            split = _breakdown(measures)
-            draft.say(f"{said}: {split}." if split else f"{said}.")
-            draft.say(f"{listing}.", paragraph=True)
-        else:
-            draft.say(f"{said}: {listing}.")
-        for m in measures:
-            draft.cite(cite_record(m, catalog, norm(m.title)))
-        return
-    if unit == "indicators":
-        inds = [i for i in catalog.indicators if _in_scope(i.owner, scope) and i.owner != "0"]
-        draft.say(
-            f"{cap(catalog.matrix_name)} lists {len(inds)} indicators{where}: "
-            + "; ".join(norm(i.name) for i in inds[:25])
-            + "."
-        )
-        for i in inds[:25]:
-            draft.cite(cite_indicator(i, catalog, norm(i.name)))
-        return
-    acts = [a for a in catalog.activities if _in_scope(a.id, scope)]
-    if query.entities:
-        acts = [a for a in acts if any(index.names.is_responsible(a.responsible, e) for e in query.entities)]
-        where += f" for which {' or '.join(index.names.spell_out(e) for e in query.entities)} is responsible"
-    if query.statuses:
-        noted = [
-            a
-            for a in acts
-            if a.status == "unknown"
-            and any(
-                s != "unknown" and s in (a.reasoning + " " + a.next_steps).lower() for s in query.statuses
-            )
-        ]
-        acts = [a for a in acts if a.status in query.statuses]
-    else:
-        noted = []
-    if not query.statuses and not scope and not query.entities:  # the activities the question is about
-        keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
-        acts = [a for a in catalog.activities if a.id in keys[:8]]
-    status_words = " or ".join(
-        "with a blank status" if s == "unknown" else f"“{s}”" for s in query.statuses
-    ).replace("marked with", "with")
-    desc = (
-        f"{len(acts)} {catalog.level_name('activity').lower() if len(acts) == 1 else catalog.level_plural('activity')}{where}"
-        + (f" {'is' if len(acts) == 1 else 'are'} marked {status_words}" if query.statuses else "")
+def list_item(a: Activity, with_status: bool, length: int = 90) -> str | Msg:
+    """'1.1.1.1 Title' of a list, with the status as the matrix writes it (in Serbian, its Serbian word)."""
+    title = first_sentences(a.title, 1, length)
+    if not with_status:
+        return f"{a.id} {title}"
+    return msg(
+        "item.status", id=a.id, title=title, raw=norm(a.status_raw) or "no status given", status=a.status
     )
-    if not acts:
-        draft.say(
-            f"No {catalog.level_plural('activity')}{where} are marked {status_words or 'that way'} in {catalog.matrix_name}."
-        )
-        return
-    listing = "; ".join(  # every record, cited each (a long list folds in the UI, its chips grouped)
-        f"{a.id} {first_sentences(a.title, 1, 90)}"
-        + ("" if query.statuses else f" ({norm(a.status_raw) or 'no status given'})")
-        for a in acts
-    )
-    long = len(acts) > LONG_LIST
-    if long:  # the count and its breakdown lead; the whole list follows in its own paragraph
-        split = _breakdown(acts)
-        draft.say(f"In {catalog.matrix_name}, {desc}" + (f": {split}." if split else "."))
-        draft.say(f"{listing}.", paragraph=True)
-    else:
-        draft.say(f"In {catalog.matrix_name}, {desc}: {listing}.")
-    for a in acts:
-        draft.cite(
-            cite_record(a, catalog, quote_or(a.status_raw, a.title) if a.status_raw else norm(a.title)[:200])
-        )
-    for a in noted:
-        draft.say(
-            f"{catalog.label(a.id)} has a blank status cell, but its text reads “{first_sentences(a.reasoning or a.next_steps, 1, 120)}”."
-        )
-        draft.cite(cite_record(a, catalog, quote_or(a.reasoning or a.next_steps, a.title)))
-    if query.intent == Intent.COUNT and query.statuses and not scope and not long:
-        per = "; ".join(f"{o.id}: {sum(1 for a in acts if a.objective == o.id)}" for o in catalog.objectives)
-        draft.say(f"Per {catalog.level_name('objective').lower()}: {per}.")
-
-
-LONG_LIST = 8  # more records than this: the answer leads with the count and its breakdown, the list follows
-
-
-def _breakdown(records: list[Activity] | list[Measure]) -> str:
-    """'17 under 1.1, 12 under 1.2 and 9 under 1.3': the records counted by the level above them that
-    splits them (objective, else measure); empty when they all sit under one."""
-    for level in ("objective", "measure"):
-        counts: dict[str, int] = {}
-        for r in records:
-            parent = getattr(r, level, "")
-            if parent:
-                counts[parent] = counts.get(parent, 0) + 1
-        if len(counts) > 1:
-            rows = [f"{n} under {parent}" for parent, n in counts.items()]
-            return ", ".join(rows[:-1]) + " and " + rows[-1]
-    return ""
 
 
 def say_sentences(
@@ -410,8 +379,8 @@ def say_sentences(
     """Add chosen sentences to the answer, each with where it comes from, and cite them."""
     for _, _, s in chosen:
         if says and s.chunk.kind == "section":  # "The report's text (…) says: …"
-            draft.say(f"{who_says(s.chunk)}: “{s.text}”")
+            draft.say(quoted(s.chunk, s.text))
         else:
-            draft.say(f"According to {source_label(s, index.catalog)}: “{s.text}”")
+            draft.say(according(s, index.catalog))
         for c in cite_sentence(s, index.catalog, index):
             draft.cite(c)

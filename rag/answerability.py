@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from rag.messages import Msg, msg
+
 MODEL_FILE = Path(__file__).resolve().parent / "answerability.json"
 
 
@@ -108,17 +110,19 @@ def load_model(path: Path = MODEL_FILE) -> Model | None:
 
 def reason(signals: Signals) -> str:
     """The plain sentence an abstention says, from the clearest missing piece."""
+    return reason_message(signals).render()
+
+
+def reason_message(signals: Signals) -> Msg:
+    """The abstention's sentence as a message of the catalogue, to be said in the answer's language."""
     if signals.amount_missing:
-        return "The evaluation does not give that amount: it states no budget, cost or other money figure for it."
+        return msg("no.amount")
     if signals.person_missing:
-        return "The evaluation does not name that person."
+        return msg("no.person")
     if signals.figure_missing or signals.thing_unknown:
-        return "The evaluation does not give that figure: neither the report nor its matrix states it."
+        return msg("no.figure")
     if signals.year_missing:
-        return "The evaluation does not report that for the year asked: its matrix and text give no result for it."
+        return msg("no.year")
     if signals.unknown_name:
-        return "The evaluation does not mention what the question names."
-    return (
-        "The evaluation does not answer this question: neither the report nor its matrix says anything "
-        "specific about it."
-    )
+        return msg("no.name")
+    return msg("no.answer")

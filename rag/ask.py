@@ -11,13 +11,17 @@ from core.settings import Settings, get_settings
 from core.text import fold, to_latin
 from core.tokenize import tokenize
 from ingest.records import Activity
-from rag.answer import Draft, answer_activity_status, answer_aggregate, say_sentences
-from rag.answerability import Signals, load_model, reason
+from rag.aggregate import answer_aggregate
+from rag.answer import Draft, answer_activity_status, say_sentences
+from rag.answerability import Signals, load_model, reason_message
 from rag.decompose import split_question
-from rag.disagreements import disagreement_note, disagreements
+from rag.disagreements import disagreement_message, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
+from rag.language import Language, resolve
 from rag.llm import llm_answer
+from rag.messages import TEMPLATES, Msg, msg
+from rag.messages import notice as notice_for
 from rag.models import Answer, Filters, Intent, Source, Turn
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
@@ -49,7 +53,7 @@ from rag.understand import DRAFT, Query, understand
 MAX_QUESTION = 2000
 
 
-def _abstain(text: str, intent: Intent) -> Draft:
+def _abstain(text: str | Msg, intent: Intent) -> Draft:
     d = Draft(intent=intent)
     d.say(text)
     return d
@@ -64,18 +68,13 @@ def _compose(
     bad = unknown_ids(query.text, catalog.all_ids())
     if bad and not query.ids:
         if not catalog.has_matrix:
-            return (
-                _abstain(
-                    f"The evaluation has no {bad[0]}: no matrix of objectives, measures and activities was found in "
-                    "its documents.",
-                    Intent.UNKNOWN_ID,
-                ),
-                True,
-                None,
-            )
+            return _abstain(msg("no_id.no_matrix", id=bad[0]), Intent.UNKNOWN_ID), True, None
+        span = catalog.id_range()
+        first, _, last = span.partition(" to ")
         return (
             _abstain(
-                f"The evaluation has no {bad[0]}: its IDs run from {catalog.id_range()}.", Intent.UNKNOWN_ID
+                msg("no_id", id=bad[0], range=span, first=first.split()[-1], last=last.split()[-1]),
+                Intent.UNKNOWN_ID,
             ),
             True,
             None,
@@ -87,15 +86,7 @@ def _compose(
     intent = query.intent
     if intent in {Intent.LIST, Intent.COUNT}:
         if not catalog.has_matrix:
-            return (
-                _abstain(
-                    "The evaluation's documents hold no matrix of objectives, measures and activities (no table of "
-                    "numbered records with statuses was found), so they cannot be listed or counted.",
-                    Intent.NO_MATRIX,
-                ),
-                True,
-                None,
-            )
+            return _abstain(msg("no_matrix"), Intent.NO_MATRIX), True, None
         answer_aggregate(d, query, index, hits)
         return d, False, None
     if (
@@ -119,7 +110,7 @@ def _compose(
         or sig.thing_unknown
         or sig.unknown_name
     ):
-        return _abstain(reason(sig), Intent.NOT_IN_EVALUATION), True, sig
+        return _abstain(reason_message(sig), Intent.NOT_IN_EVALUATION), True, sig
     if (
         MONEY_Q.search(query.text) and not sig.amount_missing
     ):  # the amounts themselves, from the sentences that state them
@@ -176,7 +167,7 @@ def _compose(
             sig.year_missing = float(year_missing(query.text, [c.quote for c in about.citations]))
             return about, False, sig
     if not chosen or free_conf < floor_free:
-        return _abstain(reason(sig), Intent.NOT_IN_EVALUATION), True, sig
+        return _abstain(reason_message(sig), Intent.NOT_IN_EVALUATION), True, sig
     d.confidence = sig.confidence = free_conf
     sig.type_missing = float(bool(wants and not any(wants.search(s.text) for _, _, s in chosen)))
     sig.year_missing = float(year_missing(query.text, [s.text for _, _, s in chosen]))
@@ -204,12 +195,13 @@ def _ask_parts(
     settings: Settings,
     k: int | None,
     answer_id: str,
+    language: Language = Language.EN,
 ) -> Answer:
     """Answer each part in turn, each later part as a follow-up of the earlier ones, and join the answers."""
     answers: list[Answer] = []
     history = list(turns)
     for part in parts:
-        got = ask(part, history=history, filters=flt, settings=settings, k=k, split=False)
+        got = ask(part, history=history, filters=flt, settings=settings, k=k, split=False, language=language)
         answers.append(got)
         history += [Turn(role="user", content=part), Turn(role="assistant", content=got.answer)]
     said: list[str] = []
@@ -235,6 +227,7 @@ def _ask_parts(
         answer_id=answer_id,
         notice=next((a.notice for a in answers if a.notice), None),
         confidence=min(confidences) if confidences else None,
+        language=language,
     )
 
 
@@ -247,9 +240,7 @@ def _sources(hits: list[Hit]) -> list[Source]:
     return out
 
 
-SERBIAN_NOTICE = (
-    "Odgovor je na engleskom, jeziku evaluacije (the answer is in English, the evaluation's language)."
-)
+SERBIAN_NOTICE = TEMPLATES["notice"][0]  # a Serbian question answered in English (the language asked for)
 
 
 def from_serbian(text: str, index: Index) -> str:
@@ -281,10 +272,13 @@ def ask(
     settings: Settings | None = None,
     k: int | None = None,
     split: bool = True,
+    language: str | Language | None = None,
 ) -> Answer:
     """Answer a question about the evaluation, citing the IDs it rests on, or abstain plainly.
 
-    A question that asks two things is answered part by part (split=False answers it whole).
+    A question that asks two things is answered part by part (split=False answers it whole). `language`
+    ("en", "sr-Latn", "sr-Cyrl"; None or "auto": the question's own) is the language of the sentences built
+    from records and of abstentions; quotes stay as the evaluation wrote them.
     """
     settings = settings or get_settings()
     turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in (history or [])]
@@ -292,34 +286,37 @@ def ask(
     text = " ".join((question or "").split())[:MAX_QUESTION]
     text = "".join(ch for ch in text if ch.isprintable())
     answer_id = uuid.uuid4().hex[:12]
+    lang = resolve(language, text, [t.content for t in reversed(turns[-2:]) if t.role == "user"])
     if not text.strip(" ?!.,;:"):
         return Answer(
-            answer="Please ask a question about the evaluation.",
+            answer=msg("empty").render(lang),
             abstained=True,
             intent=Intent.EMPTY,
             answer_id=answer_id,
+            language=lang,
         )
     try:
         index = get_index(settings)
     except (IndexMissing, IndexCorrupt) as exc:
         return Answer(
-            answer=f"The index is not built yet ({exc}).",
+            answer=msg("no_index", error=exc).render(lang),
             abstained=True,
             intent=Intent.NO_INDEX,
             answer_id=answer_id,
+            language=lang,
         )
-    notice = None
-    if is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:]):
+    serbian = is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:])
+    notice = notice_for(lang, serbian)
+    if serbian:
         # the evaluation is in English: a Serbian question is read into the engine's English, answered in English
         text = from_serbian(text, index)
         turns = [
             Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t
             for t in turns
         ]
-        notice = SERBIAN_NOTICE
     parts = split_question(text) if split and not DRAFT.search(text) else [text]
     if len(parts) > 1:
-        got = _ask_parts(parts, turns, flt, settings, k, answer_id)
+        got = _ask_parts(parts, turns, flt, settings, k, answer_id, lang)
         got.notice = got.notice or notice
         return got
     query = understand(text, turns, index.catalog, index.names)
@@ -342,12 +339,12 @@ def ask(
     draft, abstained, signals = _compose(query, hits, index, vector, settings)
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
-        draft, abstained = _abstain(reason(signals), Intent.NOT_IN_EVALUATION), True
+        draft, abstained = _abstain(reason_message(signals), Intent.NOT_IN_EVALUATION), True
     if not abstained:
         for pair in disagreements(draft.citations, query.text):
-            draft.say(disagreement_note(pair))
+            draft.say(disagreement_message(pair))
     result = Answer(
-        answer=draft.text,
+        answer=draft.render(lang),
         abstained=abstained,
         citations=[] if abstained else draft.citations,
         sources=_sources(hits),
@@ -356,6 +353,7 @@ def ask(
         confidence=None if draft.confidence is None else round(draft.confidence, 3),
         signals=signals.as_dict() if signals is not None else None,
         notice=notice,
+        language=lang,
     )
     if settings.llm_provider != "none" and not abstained:
         result = llm_answer(query, result, turns, settings)

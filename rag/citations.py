@@ -11,6 +11,7 @@ from ingest.provenance import describe, is_evaluation
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 from ingest.sentences import Sentence
 from rag.index import Index
+from rag.messages import Msg, msg
 from rag.models import Citation
 from rag.sentence_rank import GENERIC
 
@@ -146,3 +147,25 @@ def who_says(chunk: Chunk) -> str:
         return f"The report's text ({section}) says" if section else f"“{chunk.document}” says"
     name = describe(chunk)
     return name[0].upper() + name[1:] + " say" + ("" if name.startswith("the interview notes") else "s")
+
+
+def quoted(chunk: Chunk, text: str) -> Msg:
+    """ "The report's text (Summary) says: “…”": a quote with who says it, in the answer's language."""
+    who = who_says(chunk)
+    if not is_evaluation(chunk):
+        return msg("says.note", who=who, name=describe(chunk), text=text)
+    section = chunk.section.split(" > ")[-1]
+    if section:
+        return msg("says.report", who=who, section=section, text=text)
+    return msg("says.document", who=who, document=chunk.document, text=text)
+
+
+def according(s: Sentence, catalog: Catalog) -> Msg:
+    """ "According to <where it stands>: “…”", in the answer's language: the report's, the matrix's or a note's."""
+    chunk, label = s.chunk, source_label(s, catalog)
+    if not is_evaluation(chunk):
+        return msg("according.note", label=label, text=s.text)
+    if chunk.kind != "section":
+        return msg("according.matrix", label=label, text=s.text)
+    section = chunk.section.split(" > ")[-1] or chunk.document
+    return msg("according.report", label=label, section=section, text=s.text)

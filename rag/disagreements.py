@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from core.tokenize import STOPWORDS, tokenize
+from rag.messages import Msg, msg
 from rag.models import Citation
 from rag.sentence_rank import content_terms
 
@@ -73,8 +74,16 @@ def disagreements(citations: list[Citation], question: str) -> list[tuple[Claim,
 
 def disagreement_note(pair: tuple[Claim, Claim]) -> str:
     """One sentence stating the two figures, each with its source."""
+    return disagreement_message(pair).render()
+
+
+def disagreement_message(pair: tuple[Claim, Claim]) -> Msg:
+    """The sentence of `disagreement_note` as a message of the catalogue, to be said in the answer's language."""
     a, b = pair
-    return (
-        f"The sources give different figures: {_where(a.citation)} says {a.number} {a.thing}, "
-        f"{_where(b.citation)} says {b.number} {b.thing}."
+    return msg(
+        "disagreement",
+        where_a=_where(a.citation),
+        a=f"{a.number} {a.thing}",
+        where_b=_where(b.citation),
+        b=f"{b.number} {b.thing}",
     )

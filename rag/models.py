@@ -81,5 +81,7 @@ class Answer(BaseModel):
     answer_id: str = ""
     notice: str | None = None
     confidence: float | None = None
+    # the language of the answer's own sentences ("en", "sr-Latn", "sr-Cyrl"); quotes stay as written
+    language: str = "en"
     # what the answerability model weighed (rag/answerability.py); kept out of the API's JSON
     signals: dict[str, float] | None = Field(default=None, exclude=True)

@@ -14,6 +14,7 @@ from ingest.sentences import Sentence
 from rag.answer import Draft
 from rag.citations import cite_sentence
 from rag.index import Index
+from rag.messages import msg
 from rag.models import Intent
 from rag.sentence_rank import content_terms
 from rag.vocabulary import KINDS, RECOMMEND, asked_kind
@@ -78,7 +79,7 @@ def answer_overview(index: Index, stem: str) -> Draft | None:
         return None
     heading = sections[0][1]
     d = Draft(intent=Intent.OVERVIEW, confidence=1.0)
-    d.say(f"The evaluation's {KINDS[stem]} ({heading}), in its own words:")
+    d.say(msg("overview", kinds=KINDS[stem], stem=stem, heading=heading))
     for s in points:
         d.say(f"• “{s.text}”")
         for c in cite_sentence(s, index.catalog, index)[:1]:

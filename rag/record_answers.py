@@ -19,6 +19,7 @@ from rag.answer import (
 )
 from rag.citations import cite_record
 from rag.index import Index
+from rag.messages import msg
 from rag.models import Intent
 from rag.retrieve import Hit
 from rag.scope import YEAR
@@ -125,7 +126,14 @@ def answer_subject(query: Query, subject: Subject, index: Index, vector: np.ndar
         answer_activity_status(d, rec, query, index, detail=False)
     else:
         d.say(
-            f"{_label(rec, index)} {rec.id} of {index.catalog.matrix_name} is “{' '.join(rec.title.split())}”."
+            msg(
+                "record.is",
+                label=_label(rec, index),
+                kind=index.catalog.kind_of(rec.id),
+                id=rec.id,
+                matrix=index.catalog.matrix_name,
+                title=" ".join(rec.title.split()),
+            )
         )
         d.cite(cite_record(rec, index.catalog, " ".join(rec.title.split())))
     say_sentences(d, index, chosen[:3])
@@ -145,8 +153,15 @@ def name_subject(d: Draft, subject: Subject, index: Index, question: str) -> Non
         return
     title = " ".join(rec.title.split())
     d.say(
-        f"{index.catalog.matrix_name[:1].upper()}{index.catalog.matrix_name[1:]} covers this under "
-        f"{_label(rec, index).lower()} {rec.id} (“{title}”)."
+        msg(
+            "record.covers",
+            Matrix=index.catalog.matrix_name[:1].upper() + index.catalog.matrix_name[1:],
+            matrix=index.catalog.matrix_name,
+            label_lower=_label(rec, index).lower(),
+            kind=index.catalog.kind_of(rec.id),
+            id=rec.id,
+            title=title,
+        )
     )
     d.cite(cite_record(rec, index.catalog, title))
 

@@ -14,6 +14,7 @@ from core.tokenize import tokenize
 from ingest.sentences import Sentence, chunk_sentences
 from rag.answerability import Signals
 from rag.index import Index
+from rag.messages import Msg, msg
 from rag.models import Intent
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
@@ -215,7 +216,7 @@ def year_missing(question: str, texts: list[str]) -> float:
     return missing / len(years) if years else 0.0
 
 
-def out_of_period(query: Query, index: Index) -> str | None:
+def out_of_period(query: Query, index: Index) -> Msg | None:
     """The abstention sentence for results of a year after the programme period (plans for it are answered)."""
     q = query.text
     years = [int(y) for y in YEAR.findall(q)]
@@ -225,10 +226,7 @@ def out_of_period(query: Query, index: Index) -> str | None:
     )
     late = [y for y in years if period and y > period[1]]
     if late and not plan and period:
-        return (
-            f"The evaluation covers the Programme's implementation in {period[0]}-{period[1]} and does not report "
-            f"results for {max(late)}."
-        )
+        return msg("out_of_period", start=period[0], end=period[1], year=max(late))
     return None
 
 

@@ -46,6 +46,7 @@ def stream_answer(
     filters: Any = None,
     settings: Settings | None = None,
     k: int | None = None,
+    language: str | None = None,
 ) -> Iterator[str | Answer]:
     """Text pieces of the answer as they are produced, then the full Answer (always last).
 
@@ -63,6 +64,7 @@ def stream_answer(
         filters=filters,
         settings=settings.model_copy(update={"llm_provider": "none"}),
         k=k,
+        language=language,
     )
     if settings.llm_provider == "none" or base.abstained or not base.sources or base.intent == Intent.DRAFT:
         yield from sentence_pieces(base.answer)

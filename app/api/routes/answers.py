@@ -76,6 +76,7 @@ def router() -> APIRouter:
             filters=body.filters,
             settings=app_settings(request),
             k=body.k,
+            language=body.language,
         )
 
     @router.post(
@@ -98,7 +99,12 @@ def router() -> APIRouter:
         settings = app_settings(request)
         try:
             for item in answer_stream(
-                body.question, [t.model_dump() for t in body.history], body.filters, settings, k=body.k
+                body.question,
+                [t.model_dump() for t in body.history],
+                body.filters,
+                settings,
+                k=body.k,
+                language=body.language,
             ):
                 if isinstance(item, Answer):
                     yield ServerSentEvent(event="answer", data=item.model_dump(mode="json"))
