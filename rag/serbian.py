@@ -139,16 +139,19 @@ _PHRASES = tuple((re.compile(rf"\b(?:{p})\b", re.I), e) for p, e in PHRASES)
 _WORDS = tuple((re.compile(rf"^(?:{p})$", re.I), e) for p, e in WORDS)
 # words that only Serbian has among a question's first words: enough to read the question as Serbian
 MARKERS = re.compile(
-    r"\b(?:sta|zasto|koliko|koj[aeiou]\w*|da li|je li|kada|gde|kako|sa|je|su|za|od|nije|nisu|li|ima|bilo|bila)\b",
+    r"\b(?:sta|zasto|koliko|koliki\w*|kakv\w*|kakav|koj[aeiou]\w*|ko|da li|je li|kada|gde|kako|sa|je|su|za|od|"
+    r"nije|nisu|li|ima|bilo|bila|bio|bili|bile|moze|mogu|ce|se|u|iz|kod|ili|jos|vec|nema|zbog|prema|pri|po)\b",
     re.I,
 )
+# Serbian Latin letters: in an English question only in a place's name, so they count as one marker at most
+SERBIAN_LETTERS = re.compile(r"[šđčćžŠĐČĆŽ]")
 
 
 def is_serbian(text: str) -> bool:
-    """Cyrillic letters, or at least two Serbian function words."""
+    """Cyrillic letters, or at least two Serbian function words (Serbian Latin letters count as one)."""
     if any(ch in CYRILLIC for ch in text):
         return True
-    return len(MARKERS.findall(fold(text))) >= 2
+    return len(MARKERS.findall(fold(text))) + bool(SERBIAN_LETTERS.search(text)) >= 2
 
 
 def to_english(

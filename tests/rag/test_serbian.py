@@ -27,6 +27,11 @@ def test_scripts_and_diacritics() -> None:
         ("zasto je odustano od aktivnosti 1.4.2.2", True),
         ("What is the status of activity 1.4.2.2?", False),
         ("Why was the e-Paper programme dropped, and who ran it?", False),
+        ("Ko je bio nosilac mere 1.3.5?", True),  # "ko", "bio": function words of Serbian grammar
+        ("Kakav je rezultat u 2021?", True),
+        ("A zašto?", True),  # one question word, and a Serbian letter
+        ("What happened to the centres in Čačak and Niš?", False),  # place names alone are not Serbian
+        ("Which pilots ran in Šid, Bečej and Petrovac na Mlavi?", False),
     ],
 )
 def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
@@ -62,7 +67,9 @@ def test_a_serbian_question_is_answered_from_the_english_record(
 ) -> None:
     answer = ask(question, settings=indexed)
     assert not answer.abstained and answer.citations[0].id == id_ and status in answer.answer.lower()
-    assert answer.notice and "engleskom" in to_latin(answer.notice)  # in the question's script (rag/language.py)
+    assert answer.notice and "engleskom" in to_latin(
+        answer.notice
+    )  # in the question's script (rag/language.py)
 
 
 def test_a_body_named_in_serbian_lists_its_activities(indexed: Settings) -> None:
