@@ -17,6 +17,10 @@ from ingest.structure import defined_abbreviations, programme_period
 
 MIN_WORDS, MAX_WORDS = 80, 300
 MAX_CHARS = 4000  # a piece with no sentence end (a pasted blob, a 10 MB line) is cut to this size
+# A section is a questionnaire (an interview guide, a survey form) when at least this share of its sentences
+# are questions: its lines are what was asked, not what was found. The share is read from the document: in
+# the shipped report one annex's sentences are 55% questions and no other section's more than 15%.
+QUESTIONNAIRE_SHARE = 0.4
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Chunk:
     line_end: int = 0
     page: int | None = None
     meta: dict[str, str] = field(default_factory=dict)  # a document's header (interview notes)
+    asks: bool = False  # part of a questionnaire (QUESTIONNAIRE_SHARE): retrieved, never quoted as a finding
 
     @property
     def hash(self) -> str:
@@ -287,7 +292,22 @@ def prose_chunks(paras: list[Paragraph], document: str, doc_type: str) -> list[C
                     page=group[0].page,
                 )
             )
-    return out
+    return mark_questionnaires(out)
+
+
+def mark_questionnaires(chunks: list[Chunk]) -> list[Chunk]:
+    """Mark the chunks of every top-level section whose sentences are mostly questions (QUESTIONNAIRE_SHARE)."""
+    asked: dict[str, list[int]] = {}
+    for c in chunks:
+        top = c.section.split(" > ")[0]
+        found = [t for t in split_sentences(c.text.split("\n", 1)[-1]) if len(t) > 20]
+        tally = asked.setdefault(top, [0, 0])
+        tally[0] += sum(t.rstrip(" ”\"')").endswith("?") for t in found)
+        tally[1] += len(found)
+    for c in chunks:
+        questions, total = asked[c.section.split(" > ")[0]]
+        c.asks = bool(c.section) and total > 0 and questions / total >= QUESTIONNAIRE_SHARE
+    return chunks
 
 
 def chunk_document(doc: Document, glossary: Glossary | None = None) -> tuple[list[Chunk], Catalog]:

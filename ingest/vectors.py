@@ -36,7 +36,9 @@ def record_titles(catalog: Catalog) -> list[tuple[str, str]]:
 
 
 def quotable(chunk: Chunk) -> list:
-    """The sentences of a chunk that answers may quote (long enough to stand alone)."""
+    """The sentences of a chunk that answers may quote (long enough to stand alone; none of a questionnaire's)."""
+    if chunk.asks:
+        return []
     return [s for s in chunk_sentences(chunk) if len(s.text) >= MIN_SENTENCE]
 
 
