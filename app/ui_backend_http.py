@@ -17,8 +17,10 @@ from app.ui_backend_base import (
     find_passage,
     fold,
 )
+from app.ui_words import language_of
 from core.settings import get_settings
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
+from rag.language import resolve
 from rag.models import Answer, Source
 
 
@@ -175,7 +177,7 @@ class HttpBackend:
     ) -> Answer:
         body = self._json("POST", "/ask", json=self._body(question, history, filters, k))
         try:
-            return Answer.model_validate(body)
+            return answer_from_json(body)
         except Exception as exc:  # noqa: BLE001
             raise BackendError("Unexpected reply from the assistant's API (not an answer).") from exc
 
@@ -213,8 +215,9 @@ class HttpBackend:
             raise
         except Exception as exc:  # noqa: BLE001
             raise self._error(exc) from exc
-        if final is None:
-            final = Answer(answer="".join(text))
+        if final is None:  # no final event: the text as the answer, in the language the engine answers in
+            earlier = [t.get("content", "") for t in reversed(history) if t.get("role") == "user"]
+            final = Answer(answer="".join(text), language=resolve(None, question, earlier).value)
         yield final
 
     def draft(self, request: str) -> DraftView:
@@ -284,6 +287,14 @@ class HttpBackend:
         return find_passage(chunks, quote, ids, section)
 
 
+def answer_from_json(obj: Any) -> Answer:
+    """An Answer from the API's JSON; its `language` one of en, sr-Latn, sr-Cyrl ("en" when absent or null, as
+    from an API that predates it)."""
+    if not isinstance(obj, dict):
+        raise ValueError("an answer is a JSON object")
+    return Answer.model_validate({**obj, "language": language_of(obj.get("language")).value})
+
+
 def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event, data) pairs of a Server-Sent Events stream."""
     event, data = "message", list[str]()
@@ -321,7 +332,7 @@ def parse_stream_event(event: str, data: str) -> str | Answer | None:
         if "answer" in obj and (
             "citations" in obj or "abstained" in obj or event in {"final", "done", "answer", "end"}
         ):
-            return Answer.model_validate(obj)
+            return answer_from_json(obj)
         for key in ("text", "delta", "token", "content", "piece"):
             if isinstance(obj.get(key), str):
                 return obj[key]

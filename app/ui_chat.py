@@ -13,6 +13,8 @@ from app.ui_client import BackendError
 from app.ui_common import backend, open_source, ref_from_citation, ref_from_source, source_label
 from app.ui_export import conversation_markdown
 from app.ui_text import KIND_ICON, chip_groups, lead_and_rest, md_escape, short
+from app.ui_words import language_of, word
+from rag.language import resolve
 from rag.models import Answer
 
 PASTE_LIMIT = (
@@ -93,35 +95,38 @@ def _open_clicked(refs: list, key: str) -> None:
 
 
 def _feedback(i: int, msg: dict[str, Any]) -> None:
-    """A thumb saves the rating at once, with a confirmation; a comment can then be added to it."""
+    """A thumb saves the rating at once, with a confirmation; a comment can then be added to it (its words in
+    the answer's language)."""
     ans = msg.get("answer") or {}
+    lang = language_of(ans)
     aid = ans.get("answer_id") or f"msg{i}"
     sent = st.session_state.setdefault("feedback_sent", {})
     commented = st.session_state.setdefault("feedback_commented", set())
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         rating = st.feedback("thumbs", key=f"fb_{aid}", disabled=aid in sent)
         if aid in sent:
-            st.caption(
-                f"Thanks, your {'👍' if sent[aid] == 'up' else '👎'} was saved"
-                + (" with your comment." if aid in commented else ".")
-            )
+            saved = "feedback.saved_comment" if aid in commented else "feedback.saved"
+            st.caption(word(saved, lang, thumb="👍" if sent[aid] == "up" else "👎"))
     if rating is not None and aid not in sent:
         verdict = "up" if rating == 1 else "down"
         if _save_feedback(aid, verdict, None, msg, ans):
             sent[aid] = verdict
-            st.toast("Thanks for your feedback: it was saved.", icon=":material/thumb_up:")
+            st.toast(word("feedback.thanks", lang), icon=":material/thumb_up:")
             st.rerun()
         return
     if aid not in sent or aid in commented:
         return
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         comment = st.text_input(
-            "Add a comment (optional)", key=f"fbc_{aid}", placeholder="What was right or wrong?", width=420
+            word("feedback.comment", lang),
+            key=f"fbc_{aid}",
+            placeholder=word("feedback.placeholder", lang),
+            width=420,
         )
-        send = st.button("Send comment", key=f"fbs_{aid}", icon=":material/send:")
+        send = st.button(word("feedback.send", lang), key=f"fbs_{aid}", icon=":material/send:")
     if send and comment.strip() and _save_feedback(aid, sent[aid], comment.strip(), msg, ans):
         commented.add(aid)
-        st.toast("Thanks: your comment was saved.", icon=":material/thumb_up:")
+        st.toast(word("feedback.comment_saved", lang), icon=":material/thumb_up:")
         st.rerun()
 
 
@@ -131,29 +136,31 @@ def _save_feedback(
     try:
         backend().feedback(aid, verdict, comment, msg.get("question", ""), ans.get("answer", ""))
     except BackendError as exc:
-        st.error(f"Your feedback could not be saved. {exc}", icon=":material/error:")
+        st.error(word("feedback.failed", language_of(ans), error=exc), icon=":material/error:")
         return False
     return True
 
 
 def render_answer(i: int, msg: dict[str, Any]) -> None:
-    """One assistant turn: the answer (or plain abstention), its citation chips, the feedback row."""
+    """One assistant turn: the answer (or plain abstention), its citation chips, the feedback row; the words
+    around the answer in its language (app/ui_words.py)."""
     if msg.get("error"):
         st.error(msg["error"], icon=":material/error:")
         return
     ans = msg.get("answer") or {}
+    lang = language_of(ans)
     if ans.get("intent") in {"no_index", "empty"}:  # not an abstention: nothing to search yet, or no question
         st.info(ans.get("answer", ""), icon=":material/info:")
         return
     if ans.get("abstained"):
-        st.markdown("**Not in the evaluation.** " + md_escape(ans.get("answer", "")))
+        st.markdown(f"**{word('not_in_evaluation', lang)}** " + md_escape(ans.get("answer", "")))
         sources = ans.get("sources") or []
         if sources:
-            st.caption("The nearest sources it has, in case they help:")
+            st.caption(word("nearest_sources", lang))
             cat = backend().catalog() if sources else None
             refs, seen = [], set()
             for s in sources:
-                ref = ref_from_source(s, cat)
+                ref = ref_from_source(s, cat, lang)
                 if (ref.kind, ref.id) not in seen:
                     seen.add((ref.kind, ref.id))
                     refs.append(ref)
@@ -164,11 +171,11 @@ def render_answer(i: int, msg: dict[str, Any]) -> None:
         lead, rest = lead_and_rest(ans.get("answer", ""))
         st.markdown(md_escape(lead))
         if rest:  # a long list follows its count: folded, one click away
-            with st.expander("Show all", icon=":material/list:"):
+            with st.expander(word("show_all", lang), icon=":material/list:"):
                 st.markdown(md_escape(rest))
         cites = ans.get("citations") or []
-        refs = [ref_from_citation(c) for c in cites]
-        groups = chip_groups(cites)
+        refs = [ref_from_citation(c, lang) for c in cites]
+        groups = chip_groups(cites, language=lang)
         if len(groups) == 1:
             _chips(refs, f"cite_{i}")
         else:  # many citations: one button per group, the chips inside it
@@ -180,9 +187,9 @@ def render_answer(i: int, msg: dict[str, Any]) -> None:
                 _open_clicked([refs[p] for p in positions], f"cite_{i}_{g}")
         notes = []
         if ans.get("mode") and ans["mode"] != "extractive":
-            notes.append(f"Answer written by {ans['mode']}")
+            notes.append(word("written_by", lang, mode=ans["mode"]))
         if cites:
-            notes.append(f"{len(cites)} source{'s' if len(cites) != 1 else ''} cited · click one to open it")
+            notes.append(word("cited.one" if len(cites) == 1 else "cited.many", lang, n=len(cites)))
         if notes:
             st.caption(" · ".join(notes))
     if ans.get("notice"):
@@ -203,6 +210,9 @@ def ask(question: str) -> None:
     """Ask, showing the answer as it is produced, then store the turn and redraw."""
     messages = _messages()
     history = _history(messages)
+    earlier = [m.get("content", "") for m in reversed(messages) if m["role"] == "user"]
+    # the language the engine answers in: the words said while it works, and when it fails
+    lang = resolve(None, question, earlier)
     messages.append({"role": "user", "content": question})
     with st.chat_message("user", avatar=AVATAR["user"]):
         st.markdown(md_escape(question))
@@ -210,7 +220,7 @@ def ask(question: str) -> None:
         sink: dict[str, Any] = {}
         b = backend()
         try:
-            with st.spinner("Searching the evaluation…"):
+            with st.spinner(word("searching", lang)):
                 stream = b.stream(
                     question,
                     history,
@@ -231,7 +241,7 @@ def ask(question: str) -> None:
                 st.write_stream(_pieces(chain(), sink))
             answer: Answer | None = sink.get("answer")
             if answer is None:
-                raise BackendError("The assistant returned no answer.")
+                raise BackendError(word("no_answer", lang))
             messages.append(
                 {
                     "role": "assistant",
@@ -241,13 +251,16 @@ def ask(question: str) -> None:
                 }
             )
         except BackendError as exc:
-            messages.append({"role": "assistant", "question": question, "error": str(exc)})
+            messages.append(
+                {"role": "assistant", "question": question, "error": str(exc), "language": lang.value}
+            )
         except Exception as exc:  # noqa: BLE001 - a clear message, never a traceback
             messages.append(
                 {
                     "role": "assistant",
                     "question": question,
-                    "error": f"The assistant failed to answer ({exc.__class__.__name__}). Please try again.",
+                    "error": word("failed", lang, error=exc.__class__.__name__),
+                    "language": lang.value,
                 }
             )
     _keep(messages)

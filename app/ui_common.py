@@ -24,6 +24,7 @@ from app.ui_text import (
     record_heading,
     short,
 )
+from app.ui_words import word
 from ingest.records import Catalog
 from rag.models import Citation
 
@@ -115,23 +116,25 @@ class SourceRef:
     source: str
     quote: str = ""
     text: str = ""  # the retrieved chunk's text, when known
+    language: str = "en"  # of the answer that cites it: its label's language (app/ui_words.py)
 
     @property
     def label(self) -> str:
-        return citation_label({"kind": self.kind, "id": self.id})
+        return citation_label({"kind": self.kind, "id": self.id}, self.language)
 
 
-def ref_from_citation(c: dict) -> SourceRef:
+def ref_from_citation(c: dict, language: str = "en") -> SourceRef:
     return SourceRef(
         kind=c.get("kind", ""),
         id=str(c.get("id", "")),
         title=c.get("title", ""),
         source=c.get("source", ""),
         quote=c.get("quote", ""),
+        language=language,
     )
 
 
-def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
+def ref_from_source(s: dict, cat: Catalog | None, language: str = "en") -> SourceRef:
     """A retrieved chunk as something to open: its record when it is one, else its report section."""
     meta = s.get("metadata") or {}
     kind = str(meta.get("kind") or "section")
@@ -152,6 +155,7 @@ def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
             title=title,
             source=f"{document}, {section}, line {meta.get('line_start', '')}",
             text=s.get("text", ""),
+            language=language,
         )
     number = section.split(" ", 1)[0].rstrip(".") if section[:1].isdigit() else (section or document)
     return SourceRef(
@@ -160,12 +164,15 @@ def ref_from_source(s: dict, cat: Catalog | None) -> SourceRef:
         title=section or document,
         source=f"{document}, section {section}",
         text=s.get("text", ""),
+        language=language,
     )
 
 
 def source_label(ref: SourceRef) -> str:
     if ref.kind == "indicator":
-        return f"Indicator: {short(ref.title, 34)}" if ref.title else "Indicator"
+        if ref.title:
+            return word("indicator.named", ref.language, title=short(ref.title, 34))
+        return word("indicator", ref.language)
     return ref.label
 
 

@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 from app.ui_text import citation_label
+from app.ui_words import language_of, word
+from rag.language import Language
 
 # emphasis as CommonMark reads it: an underscore inside a word ("egov_expost_2020.txt") is a letter, not markup
 _INLINE = re.compile(
@@ -29,29 +31,38 @@ def conversation_markdown(
         "the e-Government Development Programme 2020-2022._",
         "",
     ]
-    for m in messages:
+    for n, m in enumerate(messages):
         if m.get("role") == "user":
-            lines += ["## Question", "", m.get("content", ""), ""]
+            lang = _turn_language(messages[n + 1 : n + 2])  # the question's words: its answer's language
+            lines += ["## " + word("export.question", lang), "", m.get("content", ""), ""]
             continue
+        lang = _turn_language([m])
         if m.get("error"):
-            lines += ["**Answer:** _(not available: " + m["error"] + ")_", ""]
+            lines += [
+                f"**{word('export.answer', lang)}** _({word('export.unavailable', lang, error=m['error'])})_",
+                "",
+            ]
             continue
         ans = m.get("answer") or {}
-        if ans.get("abstained"):
-            lines += ["**Answer (not in the evaluation):** " + ans.get("answer", ""), ""]
-        else:
-            lines += ["**Answer:** " + ans.get("answer", ""), ""]
+        label = word("export.answer_abstained" if ans.get("abstained") else "export.answer", lang)
+        lines += [f"**{label}** " + ans.get("answer", ""), ""]
         cites = ans.get("citations") or []
         if cites:
-            lines += ["**Sources:**", ""]
+            lines += [f"**{word('export.sources', lang)}**", ""]
             for i, c in enumerate(cites, 1):
                 quote = " ".join(str(c.get("quote", "")).split())
                 lines.append(
-                    f"{i}. {citation_label(c)}: {c.get('title', '')} ({c.get('source', '')})"
+                    f"{i}. {citation_label(c, lang)}: {c.get('title', '')} ({c.get('source', '')})"
                     + (f" — “{quote}”" if quote else "")
                 )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _turn_language(turns: list[dict[str, Any]]) -> Language:
+    """The language of an assistant turn (its answer's, or the one its error was said in); English if none."""
+    m = turns[0] if turns else {}
+    return language_of(m.get("answer") or m.get("language"))
 
 
 def _add_inline(paragraph: Any, text: str) -> None:

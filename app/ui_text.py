@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from app.ui_words import WORDS, word
 from core.ids import depth, is_id, parent
 from ingest.records import Activity, Catalog, Indicator, Measure, Objective
 
@@ -29,18 +30,23 @@ def _get(obj: Any, name: str, default: Any = "") -> Any:
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
-def citation_label(c: Any) -> str:
-    """'Activity 1.4.2.2', 'Measure 1.3.5', 'Indicator of 1.3.1', 'Section 3.2.4', 'Report: Executive summary'."""
+def citation_label(c: Any, language: Any = "en") -> str:
+    """'Activity 1.4.2.2', 'Measure 1.3.5', 'Indicator of Measure 1.3.1', 'Section 3.2.4', 'Report: Executive
+    summary'; in Serbian ('Aktivnost 1.4.2.2', 'Pokazatelj mere 1.3.1') for an answer in Serbian."""
     kind, id_ = _get(c, "kind"), str(_get(c, "id"))
     if kind == "indicator":
-        owner = {1: "Objective", 2: "Measure"}.get(id_.count("."), "")
-        return (
-            f"Indicator of {owner} {id_}".replace("  ", " ")
-            if id_ != "0"
-            else "Indicator of the overall objective"
-        )
+        if id_ == "0":
+            return word("indicator.overall", language)
+        owner = {1: "indicator.of_objective", 2: "indicator.of_measure"}.get(id_.count("."), "indicator.of")
+        return word(owner, language, id=id_)
     if kind == "section":
-        return f"Section {id_}" if id_[:1].isdigit() else f"Report: {short(id_, 40)}"
+        return (
+            word("kind.section", language, id=id_)
+            if id_[:1].isdigit()
+            else word("report", language, title=short(id_, 40))
+        )
+    if f"kind.{kind}" in WORDS:
+        return word(f"kind.{kind}", language, id=id_).strip()
     return f"{KIND_LABEL.get(kind, kind.capitalize())} {id_}".strip()
 
 
@@ -221,10 +227,12 @@ def lead_and_rest(answer: str, limit: int = LEAD_REST_CHARS) -> tuple[str, str]:
     return lead, rest
 
 
-def chip_groups(citations: list[Any], limit: int = CHIPS_IN_A_ROW) -> list[tuple[str, list[int]]]:
+def chip_groups(
+    citations: list[Any], limit: int = CHIPS_IN_A_ROW, language: Any = "en"
+) -> list[tuple[str, list[int]]]:
     """Citations in groups to show: one unnamed group when there are few; else one per top-level record
     (an objective: the ID's first two parts), passages of the text in their own group. Each group is
-    (label, positions in the list), in order of first appearance."""
+    (label, positions in the list), in order of first appearance; labels in the answer's language."""
     if len(citations) <= limit:
         return [("", list(range(len(citations))))]
     groups: dict[str, list[int]] = {}
@@ -236,6 +244,11 @@ def chip_groups(citations: list[Any], limit: int = CHIPS_IN_A_ROW) -> list[tuple
             key = parent(key)
         groups.setdefault(key, []).append(i)
     return [
-        (f"{'Passages of the text' if key == 'the text' else 'Under ' + key} · {len(pos)}", pos)
+        (
+            word("group.text", language, n=len(pos))
+            if key == "the text"
+            else word("group.under", language, id=key, n=len(pos)),
+            pos,
+        )
         for key, pos in groups.items()
     ]
