@@ -1,4 +1,5 @@
-"""`chroma run` (the chromadb package's server) on a free loopback port over a temporary folder, for tests."""
+"""`chroma run` (the chromadb package's server) on a free loopback port over a temporary folder, and stopping a
+server process the tests started."""
 
 from __future__ import annotations
 

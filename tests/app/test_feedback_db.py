@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chroma_run import free_port
+from chroma_run import free_port, stop
 from fastapi.testclient import TestClient
 
 from app.api import create_app
@@ -85,12 +85,7 @@ def postgres() -> Iterator[str]:
             time.sleep(0.2)
         yield f"postgresql+psycopg://egov@127.0.0.1:{port}/postgres"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
         shutil.rmtree(root, ignore_errors=True)
 
 
