@@ -6,6 +6,7 @@ from __future__ import annotations
 from ingest.records import Activity, Catalog, Measure
 from rag.answer import Draft, count_of, list_item
 from rag.citations import cap, cite_indicator, cite_record, first_sentences, norm, quote_or
+from rag.decompose import status_of_the_listed
 from rag.index import Index
 from rag.messages import Msg, Seq, msg
 from rag.models import Intent
@@ -110,7 +111,10 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         acts = [a for a in acts if any(index.names.is_responsible(a.responsible, e) for e in query.entities)]
         bodies = Seq(tuple(index.names.spell_out(e) for e in query.entities), sep=msg("or"))
         where.append(msg("where.responsible", bodies=bodies))
-    if query.statuses:
+    shares = bool(query.statuses) and bool(query.entities or scope) and status_of_the_listed(query.text)
+    if shares:  # every record listed, with how many have each status
+        noted = []
+    elif query.statuses:
         noted = [
             a
             for a in acts
@@ -141,7 +145,7 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         ),
         where=within,
         marked=msg("marked", n=n, is_are="is" if n == 1 else "are", words=status_words)
-        if query.statuses
+        if query.statuses and not shares
         else "",
     )
     if not acts:
@@ -160,10 +164,13 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         )
         return
     records = Seq(  # every record, cited each (a long list folds in the UI, its chips grouped)
-        tuple(list_item(a, with_status=not query.statuses) for a in acts)
+        tuple(list_item(a, with_status=shares or not query.statuses) for a in acts)
     )
     long = len(acts) > LONG_LIST
-    if long:  # the count and its breakdown lead; the whole list follows in its own paragraph
+    if shares:
+        draft.say(msg("activities.split", matrix=catalog.matrix_name, desc=desc, split=_by_status(acts)))
+        draft.say(msg("listing", items=records), paragraph=True)
+    elif long:  # the count and its breakdown lead; the whole list follows in its own paragraph
         split = _breakdown(acts)
         draft.say(
             msg("activities.split", matrix=catalog.matrix_name, desc=desc, split=split)
@@ -194,6 +201,20 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
 
 
 LONG_LIST = 8  # more records than this: the answer leads with the count and its breakdown, the list follows
+
+
+def _by_status(acts: list[Activity]) -> Seq:
+    """'2 “completed” and 2 “not initiated”': the activities counted by status, the most common first."""
+    counts: dict[str, int] = {}
+    for a in acts:
+        counts[a.status] = counts.get(a.status, 0) + 1
+    rows = [
+        msg(
+            "status.n", n=n, word=msg("status.blank_word") if s == "unknown" else msg("status.word", status=s)
+        )
+        for s, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    ]
+    return Seq(tuple(rows), sep=", ", last=msg("and"))
 
 
 def _breakdown(records: list[Activity] | list[Measure]) -> Seq | None:

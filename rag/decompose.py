@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from core.tokenize import tokenize
+from rag.vocabulary import statuses_named
 
 SPLIT = re.compile(
     r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"
@@ -51,3 +52,16 @@ def split_question(text: str) -> list[str]:
     if len(parts) < 2:
         return [text]
     return [p if p.endswith("?") else p + "?" for p in parts]
+
+
+def status_of_the_listed(text: str) -> bool:
+    """Whether a list question asks the status of what it lists in a later part that refers back to it
+    ("Which activities is the academy responsible for, and how many of them are done?"): then every listed
+    record is wanted, with how many have the status, not only the records of that status."""
+    pieces = [p for p in SPLIT.split(text) if p.strip(" ,;?")]
+    if len(pieces) < 2 or statuses_named(pieces[0]):
+        return False
+    return any(statuses_named(p) and (PRONOUN.search(p) or OF_THEM.search(p)) for p in pieces[1:])
+
+
+OF_THEM = re.compile(r"(?:of (?:it|them|those|these)|which ones?)", re.I)

@@ -134,6 +134,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "scope": ("{label_lower}", "{kind_gen} {id}"),
     "where.responsible": (" for which {bodies} is responsible", " za koje je odgovoran {bodies}"),
     "under": ("{n} under {parent}", "{n} u okviru {parent}"),
+    "status.n": ("{n} {word}", "{n} {word}"),
     "measures.split": ("There are {count}{where}: {split}.", "Ima {count}{where}: {split}."),
     "measures.count": ("There are {count}{where}.", "Ima {count}{where}."),
     "measures.list": ("There are {count}{where}: {items}.", "Ima {count}{where}: {items}."),

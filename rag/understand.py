@@ -45,6 +45,8 @@ UNIT_WORDS: dict[str, str] = {
     "objectives": "objectives",
     "objective": "objectives",
     "goals": "objectives",
+    "things": "activities",  # "how many things under 1.3 are in progress": the matrix's smallest records
+    "tasks": "activities",
 }
 _KIND_UNIT = {"activity": "activities", "measure": "measures", "objective": "objectives"}
 

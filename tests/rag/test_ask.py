@@ -314,6 +314,22 @@ def test_a_long_list_leads_with_its_count_and_breakdown(indexed: Settings) -> No
     assert "\n\n" not in short.answer and "1.3.5.1" in short.answer
 
 
+def test_a_body_s_list_with_the_status_asked_of_it_lists_every_record_with_the_count(
+    indexed: Settings,
+) -> None:
+    """'Which activities is X responsible for, and how many of them are done?' lists all of X's activities, each
+    with its status, led by how many have each; 'Which completed activities ...' lists the completed ones."""
+    answer = ask(
+        "Which activities is the Judicial Academy responsible for, and how many of them are done?",
+        settings=indexed,
+    )
+    lead = answer.answer.split("\n\n")[0]
+    assert "4 activities" in lead and "2 “completed”" in lead and "2 “not initiated”" in lead, answer.answer
+    assert all(i in answer.answer for i in ("1.2.4.2", "1.2.4.5", "1.2.4.6", "1.2.4.7"))
+    only = ask("Which completed activities is the Judicial Academy responsible for?", settings=indexed)
+    assert "1.2.4.5" in only.answer and "1.2.4.2" not in only.answer
+
+
 def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed: Settings) -> None:
     """'What did the report recommend about open data?' leads with the recommendations chapter's sentence on
     open data, not a finding about it."""

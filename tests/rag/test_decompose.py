@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.decompose import split_question
+from rag.decompose import split_question, status_of_the_listed
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,19 @@ def test_splitting_never_loses_words(question: str) -> None:
         for word in question.replace(",", " ").split():
             if word.lower() not in {"and", "but", "also"}:
                 assert word.strip(",;?") in joined
+
+
+@pytest.mark.parametrize(
+    "question, asked_of_them",
+    [
+        ("Which activities is the academy responsible for, and how many of them are done?", True),
+        ("What was the ministry on the hook for, and which of it is finished?", True),
+        ("Which completed activities is the academy responsible for?", False),  # the status filters the list
+        ("Which activities were abandoned, and why?", False),
+        ("Which activities does ITE run?", False),
+    ],
+)
+def test_a_status_asked_of_the_listed_records_is_told_from_a_status_filter(
+    question: str, asked_of_them: bool
+) -> None:
+    assert status_of_the_listed(question) is asked_of_them
