@@ -6,6 +6,7 @@ from __future__ import annotations
 from ingest.records import Activity, Catalog, Measure
 from rag.answer import Draft, count_of, list_item
 from rag.citations import cap, cite_indicator, cite_record, first_sentences, norm, quote_or
+from rag.deadlines import stated
 from rag.decompose import status_of_the_listed
 from rag.index import Index
 from rag.messages import Msg, Seq, msg
@@ -126,7 +127,16 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         acts = [a for a in acts if a.status in query.statuses]
     else:
         noted = []
-    if not query.statuses and not scope and not query.entities:  # the activities the question is about
+    if query.deadline is not None:  # by the deadlines their rows state
+        when = query.deadline
+        # the matrix's deadline cell ends the reasoning column; a new deadline stands in the next steps
+        acts = [a for a in acts if any(when.covers(w) for w in stated(f"{a.reasoning} {a.next_steps}"))]
+        where.append(
+            msg(
+                "due", when=msg("when.quarter", q=when.quarter, year=when.year) if when.quarter else when.year
+            )
+        )
+    if not query.statuses and not scope and not query.entities and query.deadline is None:
         keys = [h.chunk.record_id for h in hits if h.chunk.kind == "activity"]
         acts = [a for a in catalog.activities if a.id in keys[:8]]
     status_words = Seq(

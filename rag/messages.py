@@ -135,6 +135,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "where.responsible": (" for which {bodies} is responsible", " za koje je odgovoran {bodies}"),
     "under": ("{n} under {parent}", "{n} u okviru {parent}"),
     "status.n": ("{n} {word}", "{n} {word}"),
+    "due": (" with a deadline in {when}", " sa rokom u {when}"),
+    "when.quarter": ("quarter {q} of {year}", "{q}. kvartalu {year}."),
     "measures.split": ("There are {count}{where}: {split}.", "Ima {count}{where}: {split}."),
     "measures.count": ("There are {count}{where}.", "Ima {count}{where}."),
     "measures.list": ("There are {count}{where}: {items}.", "Ima {count}{where}: {items}."),

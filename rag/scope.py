@@ -219,6 +219,8 @@ def year_missing(question: str, texts: list[str]) -> float:
 def out_of_period(query: Query, index: Index) -> Msg | None:
     """The abstention sentence for results of a year after the programme period (plans for it are answered)."""
     q = query.text
+    if query.deadline is not None:  # a list by deadline: the matrix states deadlines after the period
+        return None
     years = [int(y) for y in YEAR.findall(q)]
     period, upcoming = index.catalog.period, index.catalog.next_period
     plan = PLAN.search(q) or (

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from core.ids import ID_MENTION, ID_TEXT, find_ids, normalise_id
 from ingest.records import Catalog
+from rag.deadlines import DUE, When, asked
 from rag.models import Intent, Turn
 from rag.names import Names
 from rag.vocabulary import statuses_named
@@ -175,6 +176,7 @@ class Query:
     inherited_by_length: bool = False
     entities: list[str] = field(default_factory=list)
     context: str = ""  # the earlier question a follow-up leans on, for retrieval
+    deadline: When | None = None  # "which activities were pushed back to 2024?": a list or count by deadline
 
 
 def _ids_in_history(history: list[Turn], known: set[str]) -> list[str]:
@@ -251,7 +253,11 @@ def understand(
     each = EACH.search(text)
     entities = (names or Names(catalog=catalog)).bodies_named(text)
     single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
-    if DRAFT.search(text):
+    deadline = asked(text) if catalog.activities and not single_activity else None
+    if deadline and not DRAFT.search(text) and (unit_m or LISTING.search(text)):
+        intent, unit = (Intent.COUNT if COUNT.search(text) else Intent.LIST), unit or "activities"
+        statuses = statuses_named(DUE.sub(" ", text))  # "a completion date" names no status
+    elif DRAFT.search(text):
         intent = Intent.DRAFT
     elif COUNT.search(text) and unit:
         intent = Intent.COUNT
@@ -299,4 +305,5 @@ def understand(
         inherited_by_length=by_length,
         entities=entities,
         context=context,
+        deadline=deadline if intent in (Intent.LIST, Intent.COUNT) else None,
     )

@@ -330,6 +330,19 @@ def test_a_body_s_list_with_the_status_asked_of_it_lists_every_record_with_the_c
     assert "1.2.4.5" in only.answer and "1.2.4.2" not in only.answer
 
 
+def test_activities_are_listed_by_the_deadline_their_rows_state(indexed: Settings) -> None:
+    """'Which activities were due in the last quarter of 2022?' is a list by deadline (the matrix's deadline
+    cells and new deadlines), not an abstention for a year or a status filter for 'completion'."""
+    due = ask("Which activities were due in the last quarter of 2022?", settings=indexed)
+    assert "7 activities" in due.answer and all(i in due.answer for i in ("1.1.1.7", "1.1.6.7", "1.3.4.1"))
+    later = ask(
+        "Which activities now have a completion date in the second quarter of 2023?", settings=indexed
+    )
+    assert not later.abstained and all(i in later.answer for i in ("1.1.9.5", "1.3.1.1", "1.3.3.3")), (
+        later.answer
+    )
+
+
 def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed: Settings) -> None:
     """'What did the report recommend about open data?' leads with the recommendations chapter's sentence on
     open data, not a finding about it."""
