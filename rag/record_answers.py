@@ -18,6 +18,7 @@ from rag.answer import (
     say_sentences,
 )
 from rag.citations import cite_record
+from rag.decompose import SPLIT
 from rag.index import Index
 from rag.messages import msg
 from rag.models import Intent
@@ -25,7 +26,7 @@ from rag.retrieve import Hit
 from rag.scope import YEAR
 from rag.sentence_rank import best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
-from rag.understand import Query
+from rag.understand import FATE, STATUS, Query
 
 
 def _record_of(chunk, index: Index):
@@ -251,6 +252,12 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_indicator(d, [rec], query, index)
     elif query.intent == Intent.RESPONSIBLE:
         answer_responsible(d, rec, index)
+        if isinstance(rec, Activity) and any(
+            STATUS.search(p) or FATE.search(p) for p in SPLIT.split(query.text)
+        ):
+            answer_activity_status(
+                d, rec, query, index, detail=False
+            )  # "who runs X, and where does it stand?"
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)
         add_prose(d, index, [rec.id], search_text, topic=rec.title)

@@ -20,6 +20,7 @@ from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.understand import Query
+from rag.vocabulary import ROLES
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar",
@@ -33,7 +34,6 @@ PLAN = re.compile(
     r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target|\bgoals?\b|\baims?\b",
     re.I,
 )
-ROLES = r"(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)"
 # "who is the director of X", "the name of the minister": a person, whom an evaluation rarely names
 WHO_ROLE = re.compile(
     rf"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}"

@@ -11,7 +11,7 @@ from ingest.records import Catalog
 from rag.deadlines import DUE, When, asked
 from rag.models import Intent, Turn
 from rag.names import Names
-from rag.vocabulary import statuses_named
+from rag.vocabulary import ROLES, statuses_named
 
 _WRITING = r"(?:entry|entries|item|items|action plan|text|section|paragraphs?|sentences|note|brief|briefing|proposal|summary|draft)"
 # A request for text to edit, in any wording: a writing verb before something written ("draft the entry",
@@ -123,7 +123,10 @@ FATE = re.compile(
 )
 RESPONSIBLE = re.compile(
     r"\bwho\b.{0,40}\b(?:responsible|in charge|lead|leads|leading|implement|runs?|own|owns|charge)\b"
-    r"|\bresponsib|\bwhich (?:institution|body|ministry|authority|agency|office|organisation|organization)\b",
+    r"|\bresponsib|\bwhich (?:institution|body|ministry|authority|agency|office|organisation|organization)\b"
+    # any other question that opens with "who" asks who does it: the matrix's responsible body ("who is behind
+    # X", "who is setting up X"), unless it asks for a person by office ("who is the director of X")
+    rf"|^\s*(?:and\s+)?who\b(?!.*\b{ROLES}\b)",
     re.I | re.S,
 )
 INDICATOR = re.compile(

@@ -77,3 +77,7 @@ def asked_kind(question: str) -> tuple[str | None, str]:
         return None, ""
     word = "find" if m.group(1).lower() == "found" else m.group(1).lower()
     return next((k for k in KINDS if word.startswith(k)), None), m.group(1)
+
+
+# offices a person holds: "who is the director of X" asks for a person, not for the body responsible
+ROLES = r"(?:minister|director|head|chief|president|prime minister|secretary|coordinator|co-ordinator|manager|leader|chair)"

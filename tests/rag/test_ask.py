@@ -343,6 +343,12 @@ def test_activities_are_listed_by_the_deadline_their_rows_state(indexed: Setting
     )
 
 
+def test_who_runs_a_thing_and_where_it_stands_gets_both(indexed: Settings) -> None:
+    """A 'who' question names the record in words and asks its status too: the body and the status."""
+    answer = ask("Who is running the Metaregister work, and where does it stand?", settings=indexed)
+    assert "1.1.5.1" in answer.answer and "ITE" in answer.answer and "ongoing" in answer.answer, answer.answer
+
+
 def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed: Settings) -> None:
     """'What did the report recommend about open data?' leads with the recommendations chapter's sentence on
     open data, not a finding about it."""

@@ -165,6 +165,8 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("What prevented activity 1.4.2.1 from going ahead?", "why"),
         ("Who is responsible for measure 1.4.1?", "responsible"),
         ("Which institution implements activity 1.3.5.2?", "responsible"),
+        ("Who is behind activity 1.3.5.2?", "responsible"),  # any "who" about a record asks for its body
+        ("Who is setting up measure 1.1.9, and when is it due?", "responsible"),
         ("What was the baseline for measure 1.4.2?", "indicator"),
         ("What is the target for 2022 for 1.4.2?", "indicator"),
         ("Which activities were abandoned?", "list"),
@@ -185,6 +187,10 @@ def test_query_text_is_whitespace_normalised() -> None:
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
     """Each kind of question gets the intent the answerer dispatches on."""
     assert q(question).intent == intent
+
+
+def test_a_person_asked_by_office_is_not_the_responsible_body() -> None:
+    assert q("Who was the director of the office in 2021?").intent != "responsible"
 
 
 def test_compare_needs_two_ids() -> None:
