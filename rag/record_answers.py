@@ -18,6 +18,7 @@ from rag.answer import (
     say_sentences,
 )
 from rag.citations import cite_record
+from rag.deadlines import DUE
 from rag.decompose import SPLIT
 from rag.index import Index
 from rag.messages import msg
@@ -26,7 +27,7 @@ from rag.retrieve import Hit
 from rag.scope import YEAR
 from rag.sentence_rank import best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
-from rag.understand import FATE, STATUS, Query
+from rag.understand import FATE, STATUS, WHEN, WHY, Query
 
 
 def _record_of(chunk, index: Index):
@@ -252,12 +253,11 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_indicator(d, [rec], query, index)
     elif query.intent == Intent.RESPONSIBLE:
         answer_responsible(d, rec, index)
-        if isinstance(rec, Activity) and any(
-            STATUS.search(p) or FATE.search(p) for p in SPLIT.split(query.text)
-        ):
-            answer_activity_status(
-                d, rec, query, index, detail=False
-            )  # "who runs X, and where does it stand?"
+        later = SPLIT.split(query.text)[1:]  # the parts after the 'who': "..., and where does it stand?"
+        if isinstance(rec, Activity) and any(WHY.search(p) or WHEN.search(p) or DUE.search(p) for p in later):
+            answer_activity_status(d, rec, query, index)  # its status, reasoning and next steps (deadlines)
+        elif isinstance(rec, Activity) and any(STATUS.search(p) or FATE.search(p) for p in later):
+            answer_activity_status(d, rec, query, index, detail=False)
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)
         add_prose(d, index, [rec.id], search_text, topic=rec.title)

@@ -105,7 +105,8 @@ def _patterns(catalog: Catalog) -> UnitPatterns:
 
 
 WHY = re.compile(
-    r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle",
+    r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle"
+    r"|\bwhat(?:'s| is| was) (?:holding|keeping|stopping|blocking)\b",
     re.I,
 )
 STATUS = re.compile(

@@ -347,6 +347,10 @@ def test_who_runs_a_thing_and_where_it_stands_gets_both(indexed: Settings) -> No
     """A 'who' question names the record in words and asks its status too: the body and the status."""
     answer = ask("Who is running the Metaregister work, and where does it stand?", settings=indexed)
     assert "1.1.5.1" in answer.answer and "ITE" in answer.answer and "ongoing" in answer.answer, answer.answer
+    due = ask(
+        "Who is setting up the security operations centre and CERT, and when is it now due?", settings=indexed
+    )
+    assert "1.1.9.5" in due.answer and "2nd quarter of 2023" in due.answer, due.answer  # its next steps
 
 
 def test_a_recommendation_question_on_a_topic_quotes_the_recommendations(indexed: Settings) -> None:
