@@ -26,8 +26,12 @@ MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar",
     re.I,
 )
-MONEY_A = re.compile(
-    r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)", re.I
+MONEY_A = (
+    re.compile(  # "2 million dinars", "70 million of RSD", and the currency first: "RSD 510 million", "€33m"
+        r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)"
+        r"|(?:\bRSD|\bEUR|\bUSD|€|\$)\s?\d[\d.,]*",
+        re.I,
+    )
 )
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
 PLAN = re.compile(

@@ -9,7 +9,7 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.scope import year_missing
+from rag.scope import MONEY_A, year_missing
 
 
 def _model(**weights: float) -> Model:
@@ -105,3 +105,18 @@ def test_fit_keeps_false_abstention_under_the_bar_and_catches_the_rest() -> None
 )
 def test_year_missing(question: str, texts: list[str], missing: bool) -> None:
     assert (year_missing(question, texts) == 1.0) is missing
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("Funds have not been secured (RSD 510 million)", True),  # the currency first
+        ("saving €33 million so far", True),
+        ("2 million dinars - (donor funds planned)", True),
+        ("70 million of RSD - (planned to be secured from donations)", True),
+        ("235 procedures were optimised and 13 abolished", False),
+        ("RSD was planned", False),
+    ],
+)
+def test_an_amount_of_money_is_read_with_its_currency_either_side(text: str, amount: bool) -> None:
+    assert bool(MONEY_A.search(text)) is amount
