@@ -138,8 +138,10 @@ def add_prose(
 
 
 def answer_activity_status(
-    draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True
+    draft: Draft, a: Activity, query: Query, index: Index, detail: bool = True, body: bool = True
 ) -> None:
+    """Where an activity stands; with `detail` its body, reasoning and next steps (`body=False` when the answer
+    has just said who is responsible)."""
     catalog = index.catalog
     lead: str | Msg = ""
     if query.statuses and query.intent == Intent.STATUS and a.status != "unknown":
@@ -181,7 +183,7 @@ def answer_activity_status(
                 )
             )
             draft.cite(cite_record(other, catalog, norm(other.status_raw)))
-    if detail and a.responsible:  # who answers for it belongs with where it stands
+    if detail and body and a.responsible:  # who answers for it belongs with where it stands
         draft.say(msg("responsible", body=index.names.spell_out(a.responsible)))
     if detail and a.reasoning and a.reasoning != "/":
         draft.say(msg("reasoning.given", text=first_sentences(a.reasoning, 2)))

@@ -255,7 +255,7 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_responsible(d, rec, index)
         later = SPLIT.split(query.text)[1:]  # the parts after the 'who': "..., and where does it stand?"
         if isinstance(rec, Activity) and any(WHY.search(p) or WHEN.search(p) or DUE.search(p) for p in later):
-            answer_activity_status(d, rec, query, index)  # its status, reasoning and next steps (deadlines)
+            answer_activity_status(d, rec, query, index, body=False)  # status, reasoning, next steps
         elif isinstance(rec, Activity) and any(STATUS.search(p) or FATE.search(p) for p in later):
             answer_activity_status(d, rec, query, index, detail=False)
     elif isinstance(rec, Activity):
