@@ -14,13 +14,14 @@ import base64
 import hashlib
 from typing import Any
 
+FILES = "_files"  # the collection's name after the prefix
 PART_BYTES = 1_500_000
 _DUMMY = [1.0]
 
 
 class Originals:
     def __init__(self, client: Any, prefix: str) -> None:
-        self.items = client.get_or_create_collection(f"{prefix}_files", embedding_function=None)
+        self.items = client.get_or_create_collection(prefix + FILES, embedding_function=None)
 
     def put(self, name: str, data: bytes) -> str:
         """Store a file under its document name (replacing an older one); returns its SHA-256."""

@@ -18,10 +18,10 @@ from ingest.glossary import Glossary, load_glossary
 from ingest.lease import IngestLocked, Lease, held
 from ingest.loaders import LoadError, discover, doc_name, load
 from ingest.manifest import Manifest, Stamp, reader_stamp, stamp_of
-from ingest.originals import Originals
+from ingest.originals import FILES, Originals
 from ingest.provenance import UPLOADS
 from ingest.records import Catalog
-from ingest.state import IndexState, Live, state_collection, write_version
+from ingest.state import STATE, IndexState, Live, state_collection, write_version
 from ingest.store import (
     batches,
     make_client,
@@ -76,7 +76,7 @@ def is_upload(doc: str) -> bool:
 
 def own(settings: Settings) -> set[str]:
     """The collections that are not a version of the chunk collection."""
-    return {f"{settings.collection}_state", f"{settings.collection}_files"}
+    return {settings.collection + STATE, settings.collection + FILES}
 
 
 def restage(originals: Originals, shared: dict[str, str], corpus_dir: Path) -> None:

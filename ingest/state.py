@@ -43,8 +43,11 @@ PAGE = 200  # items per `get` when reading parts
 _DUMMY = [1.0]  # the state items are read by ID, never searched: a one-number embedding each
 
 
+STATE = "_state"  # the collection's name after the prefix
+
+
 def state_collection(client: Any, prefix: str) -> Any:
-    return client.get_or_create_collection(f"{prefix}_state", embedding_function=None)
+    return client.get_or_create_collection(prefix + STATE, embedding_function=None)
 
 
 def _sha(text: str) -> str:
