@@ -46,8 +46,6 @@ UNIT_WORDS: dict[str, str] = {
     "objectives": "objectives",
     "objective": "objectives",
     "goals": "objectives",
-    "things": "activities",  # "how many things under 1.3 are in progress": the matrix's smallest records
-    "tasks": "activities",
 }
 _KIND_UNIT = {"activity": "activities", "measure": "measures", "objective": "objectives"}
 
@@ -105,8 +103,7 @@ def _patterns(catalog: Catalog) -> UnitPatterns:
 
 
 WHY = re.compile(
-    r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle"
-    r"|\bwhat(?:'s| is| was) (?:holding|keeping|stopping|blocking)\b",
+    r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bexplain\b|\bwhat (?:stopped|prevented|held|blocked)\b|\bobstacle",
     re.I,
 )
 STATUS = re.compile(
