@@ -13,8 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from core.text import CYRILLIC, fold, to_latin
+from rag.lexicon import load as load_lexicon
 
-# (folded Serbian pattern, English) — phrases first, then word stems; matched on whole words, case-insensitively
+# (folded Serbian pattern, English): the grammar of questions, matched on whole words, case-insensitively.
+# The vocabulary (nouns, verbs, adjectives) is the word list `rag/sr_en.tsv` (rag/lexicon.py).
 PHRASES: tuple[tuple[str, str], ...] = (
     (
         r"(?:nije|nisu) (?:(?:jos|ni|uopste) )*(?:pokrenut\w*|zapocet\w*|zapoce\w*|realizovan\w*|inicir\w*)",
@@ -23,23 +25,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"nema podataka|bez podataka", "no data"),
     (r"u toku|u realizaciji|u izradi|u pripremi", "ongoing"),
     (r"da li|je li|dal'?", ""),
-    (r"akcion\w* plan\w*", "action plan"),
-    (r"otvoren\w* podat\w*", "open data"),
-    (r"skup\w* podat\w*", "datasets"),
-    (r"lokaln\w* samouprav\w*", "local self-governments"),
-    (r"ciljn\w* vrednost\w*", "target"),
-    (r"pocetn\w* vrednost\w*|bazn\w* vrednost\w*", "baseline"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),
     (r"ko je|ko su", "who is"),
+    (r"kako se zov\w*", "what is the name of"),
     (r"posebn\w* cilj\w*", "specific objective"),
     (r"dokle (?:se )?(?:stiglo|je stiglo|su stigli)|dokle", "how far progress"),
     (r"da li radi|radi li", "is it working"),
-    (r"lic\w* podat\w*", "personal data"),
-    (r"pametn\w* grad\w*", "smart city"),
-    (r"elektronsk\w* sanduc\w*|sanduc\w*", "electronic mailbox"),
-    (r"sistematizovan\w* mest\w*|radn\w* mest\w*", "classified jobs"),
     (r"e-?uprav\w*", "e-Government"),
 )
 WORDS: tuple[tuple[str, str], ...] = (
@@ -66,75 +59,35 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"preporu\w*", "recommendations"),
     (r"nalaz\w*", "findings"),
     (r"zakljuc\w*", "conclusions"),
-    (r"podat\w*", "data"),
-    (r"portal\w*", "portal"),
-    (r"registr\w*|registar|evidencij\w*", "register"),
-    (r"uslug\w*|servis\w*", "services"),
-    (r"elektronsk\w*|digitaln\w*", "electronic"),
-    (r"obuk\w*|trening\w*", "training"),
-    (r"sluzbeni\w*|zaposlen\w*", "civil servants"),
-    (r"opstin\w*", "municipalities"),
-    (r"gradjan\w*", "citizens"),
-    (r"grad|grada|gradu|gradovi|gradova|gradovima", "cities"),
-    (r"bezbednost\w*|sigurnost\w*", "security"),
-    (r"informacion\w*|informatick\w*", "information"),
-    (r"sistem\w*", "system"),
-    (r"drzavn\w*", "state"),
-    (r"uprav[aeiu]", "administration"),
-    (r"kancelarij\w*", "office"),
-    (r"ministarstv\w*", "ministry"),
     (r"nacrt\w*|napis\w*|priprem\w*|sastav\w*", "draft"),
-    (r"predlog\w*", "proposal"),
-    (r"programa?|programu", "programme"),
-    (r"jedinstven\w*", "single"),
-    (r"centar|centr\w*", "centre"),
-    (r"razlog\w*", "reason"),
-    (r"sledec\w*|naredn\w*", "next"),
-    (r"prethodn\w*", "previous"),
     (r"ukupno", "in total"),
-    (r"platform\w*", "platform"),
-    (r"mrez\w*", "network"),
-    (r"kvalitet\w*", "quality"),
-    (r"korisni\w*", "users"),
-    (r"studij\w*", "study"),
-    (r"uvodjenj\w*|uspostavljanj\w*|uspostav\w*|izgradnj\w*|izrad\w*", "establishment development"),
-    (r"pravosudj\w*|sud\w*", "judicial courts"),
-    (r"dokument\w*|spis\w*", "documents"),
-    (r"analiz\w*", "analysis"),
-    (r"potreb\w*", "needs"),
-    (r"profil\w*|kadr\w*|informaticar\w*", "IT staff"),
-    (r"projek\w*", "projects"),
-    (r"metodologij\w*", "methodology"),
-    (r"standard\w*", "standards"),
-    (r"otvaranj\w*", "opening"),
-    (r"prioritet\w*", "priority"),
-    (r"kvalifikovan\w*", "qualified"),
-    (r"pecat\w*", "seals"),
-    (r"potpis\w*", "signature"),
-    (r"izdat\w*|izdal\w*", "issued"),
-    (r"intervju\w*|razgovar\w*", "interviews interviewees"),
-    (r"ljud\w*|osob\w*", "people"),
-    (r"instituci\w*|organ\w*", "institutions"),
-    (r"usted\w*|ustedjen\w*", "saved savings"),
-    (r"pilot\w*", "pilot"),
-    (r"aktivn\w*", "active"),
-    (r"parnic\w*|postupk\w*|predmet\w*", "proceedings cases"),
-    (r"internet\w*|onlajn|online", "online"),
-    (r"rezervn\w*", "redundant backup"),
-    (r"skladist\w*|server\w*", "data centre servers"),
-    (r"domacinstv\w*|gazdinstv\w*", "farms"),
-    (r"poljoprivred\w*", "agricultural"),
-    (r"direktor\w*", "director"),
-    (r"ministar|ministra|ministru", "minister"),
     (r"koliki|kolika|koliko", "how much"),
     (r"vec", "already"),
     (r"nijedn\w*|nema", "none"),
-    (r"zakon\w*", "law"),
-    (r"resen\w*|rjesen\w*", "solution"),
-    (r"softver\w*", "software"),
-    (r"upravn\w* sud\w*", "Administrative Court"),
+    (r"nije|nisu|ne|nece", "not"),
+    (r"svi|sve|sva|svih|svim|svaki|svaka|svako", "all"),
+    (r"samo", "only"),
 )
-ENGLISH = frozenset(w.lower() for _, e in (*PHRASES, *WORDS) for w in e.split())  # what a translation writes
+# Serbian function words: nothing to search for. Those also in MARKERS tell Serbian from English.
+FUNCTION_WORDS = frozenset(
+    "sa je su za od li ima bilo bila bio bili bile moze mogu ce se u iz kod ili jos zbog prema pri po "
+    "na o do kroz preko ka tokom oko pod nad izmedju to taj ta te tog toga tome tom ovaj ova ovo ovog ove ovih "
+    "ovim taj tih oni one ona ono on njih njega nje njegov njegova njen njena njihov njihova njihove svoj svoja "
+    "svoje svog mi vi ja smo ste sam si bi biti bude budu cu ces cemo hoce jesu jeste jesam i a ali pa ni niti "
+    "kakav kakva kakvo kakve kakvi kakvih neki neka neko nesto tako onda sada sad tada ovde tamo tu ga joj im "
+    "ih mu kog kome cemu cega jel".split()
+)
+LEXICON = load_lexicon()
+ENGLISH = frozenset(  # what a translation writes
+    w.lower()
+    for e in (
+        *(e for _, e in (*PHRASES, *WORDS)),
+        *LEXICON.exact.values(),
+        *LEXICON.stems.values(),
+        *(e for group in LEXICON.phrases.values() for _, e in group),
+    )
+    for w in e.split()
+)
 _PHRASES = tuple((re.compile(rf"\b(?:{p})\b", re.I), e) for p, e in PHRASES)
 _WORDS = tuple((re.compile(rf"^(?:{p})$", re.I), e) for p, e in WORDS)
 # words that only Serbian has among a question's first words: enough to read the question as Serbian
@@ -170,25 +123,37 @@ def to_english(
     for pattern, english in _PHRASES:
         plain = pattern.sub(f" {english} " if english else " ", plain)
     out: list[str] = []
-    for token in re.findall(r"\d+(?:[.,]\d+)*\.?|[\w'-]+|[?!.,;:]", plain):
+    tokens = re.findall(r"\d+(?:[.,]\d+)*\.?|[\w'-]+|[?!.,;:]", plain)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (phrase := LEXICON.phrase(tokens, i)) is not None:
+            out.append(phrase[1])
+            i += phrase[0]
+            continue
+        i += 1
         word = next((e for p, e in _WORDS if p.match(token)), None)
         if word is not None:
             out.append(word)
-        elif (
-            token.lower() in ENGLISH
-            or token[0].isdigit()
-            or not token[0].isalnum()
-            or known is None
-            or tokenize is None
-        ):
+        elif token.lower() in ENGLISH or token[0].isdigit() or not token[0].isalnum():
+            out.append(token)
+        elif token.lower() in FUNCTION_WORDS:
+            continue
+        elif (reading := LEXICON.word(token)) is not None:
+            out.append(reading)
+        elif known is None or tokenize is None:
             out.append(token)
         elif any(t in known for t in tokenize(token)):
             out.append(token)  # a word the corpus uses
+        elif "-" in token.strip("-"):  # "hardversko-softverskog": each part on its own
+            tokens[i:i] = [part for part in token.split("-") if part]
         elif token[:1].isupper():  # a name (the glossary reads its aliases), and the English it may spell
             out.extend([token, (cognate(token) if cognate is not None else None) or ""])
         elif cognate is not None and (spelt := cognate(token)):
             out.append(spelt)
-    return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(w for w in out if w)).strip()
+    words = " ".join(out).split()
+    kept = [w for n, w in enumerate(words) if n == 0 or w.lower() != words[n - 1].lower()]  # "IT IT staff"
+    return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(kept)).strip()
 
 
 # Serbian inflectional endings, longest first: what a word sheds before it is compared with English

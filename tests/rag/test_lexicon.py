@@ -1,0 +1,58 @@
+"""rag.lexicon: the bilingual word list's format and its matching of inflected words."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rag.lexicon import MAX_ENDING, load, parse, spelling
+
+SMALL = parse(
+    [
+        "# a comment",
+        "ugovor\tcontract",
+        "ugovorn\tcontractual",
+        "=rok\tdeadline",
+        "nije obezbedjen\tnot secured",
+        "nije obezbedjen sredstv\tfunds not secured",
+    ]
+)
+
+
+def test_a_stem_matches_its_inflections_and_the_longest_wins() -> None:
+    assert SMALL.word("ugovori") == "contract"
+    assert SMALL.word("Уговором") == "contract"
+    assert SMALL.word("ugovornih") == "contractual"
+    assert SMALL.word("ugovorizacijama") is None  # more than an ending
+    assert SMALL.word("rok") == "deadline" and SMALL.word("roku") is None  # exact entries are exact
+
+
+def test_a_phrase_takes_its_words_and_the_longest_phrase_wins() -> None:
+    tokens = "sredstva nisu obezbeđena".split()
+    assert SMALL.phrase(tokens, 0) is None
+    assert SMALL.phrase("nije obezbeđeno".split(), 0) == (2, "not secured")
+    assert SMALL.phrase("nije obezbeđeno sredstvo za".split(), 0) == (3, "funds not secured")
+
+
+@pytest.mark.parametrize("line", ["no tab here", "ugovor\t", "\tcontract", "abc\tshort stem"])
+def test_a_broken_line_is_named(line: str) -> None:
+    with pytest.raises(ValueError, match="line 2"):
+        parse(["# header", line])
+
+
+def test_the_shipped_list_loads_and_has_no_short_stems() -> None:
+    lexicon = load()
+    assert len(lexicon.stems) + len(lexicon.exact) > 100
+    assert all(len(stem) >= 4 for stem in lexicon.stems)
+
+
+@given(
+    st.text(alphabet="abcdefghiklmnoprstuvz", min_size=4, max_size=10),  # no "j": "dj" is spelt "d",
+    st.text(alphabet="aeiou", max_size=MAX_ENDING),
+)
+def test_any_stem_matches_itself_with_any_short_ending(stem: str, ending: str) -> None:
+    lexicon = parse([f"{stem}\tthing"])
+    assert lexicon.word(stem + ending) == "thing"
+    assert lexicon.word((stem + ending).upper()) == "thing"
+    assert spelling(stem + ending) == stem + ending
