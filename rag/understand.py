@@ -268,6 +268,7 @@ def understand(
         not ids
         and (statuses or entities and TASKS.search(text))
         and LISTING.search(text)
+        and not FATE.search(text)  # "what happened to X, is it completed?" asks about X, not for a list
         and catalog.activities
     ):
         intent, unit = Intent.LIST, "activities"

@@ -170,6 +170,11 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("What was the baseline for measure 1.4.2?", "indicator"),
         ("What is the target for 2022 for 1.4.2?", "indicator"),
         ("Which activities were abandoned?", "list"),
+        ("What was abandoned?", "list"),  # a status and no unit: a list of activities
+        (
+            "What happened to the e-democracy study, is it completed?",
+            "status",
+        ),  # ... unless it asks about one
         ("List the measures of objective 1.4", "list"),
         ("Which activities did MPALSG lead?", "list"),
         ("How many activities were completed?", "count"),
