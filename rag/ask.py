@@ -41,6 +41,7 @@ from rag.scope import (
     has_terms,
     money_sentences,
     out_of_period,
+    person_missing,
     scope_signals,
     unknown_names,
     year_missing,
@@ -81,6 +82,10 @@ def _compose(
         )
     if (late := out_of_period(query, index)) is not None:
         return _abstain(late, Intent.OUT_OF_SCOPE), True, None
+    if not query.ids and person_missing(
+        query, hits
+    ):  # the answer is a person's name, and no evidence has one
+        return _abstain(msg("no.person"), Intent.NOT_IN_EVALUATION), True, None
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent

@@ -38,13 +38,16 @@ PLAN = re.compile(
     r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target|\bgoals?\b|\baims?\b",
     re.I,
 )
-# "who is the director of X", "the name of the minister": a person, whom an evaluation rarely names
+# "who is the director of X", "who's the project manager", "the names of the consultants", "who chaired it":
+# a person, whom an evaluation rarely names
 WHO_ROLE = re.compile(
-    rf"^\s*who (?:is|was|are|were) (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}"
-    rf"|\bnames? of (?:the )?(?:current |former |new )?(?:assistant )?{ROLES}",
+    rf"^\s*(?:and\s+)?who(?:'s|’s| (?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{ROLES}s?\b"
+    rf"|\bnames? of (?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{ROLES}s?|consultants?|experts?|people|persons|members)\b"
+    r"|^\s*(?:and\s+)?who (?:chaired|presided)\b",
     re.I,
 )
-PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|vić|ović|ski|ac|an|in)\b")
+# a first name and a surname of the region's forms ("Action Plan" and "Centre Kragujevac" are not people)
+PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|ski|ska)\b")
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
 COMMON_CAPS = {
     c.lower()
@@ -236,15 +239,29 @@ def out_of_period(query: Query, index: Index) -> Msg | None:
     return None
 
 
+ROLE = re.compile(rf"{ROLES}|consultant|expert|chair|presid", re.I)
+
+
+def person_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks for a person (by office, by name, who chaired) and no sentence of the best evidence names one
+    in that office."""
+    asked = WHO_ROLE.search(query.text)
+    if not asked:
+        return False
+    office = ROLE.search(asked.group(0))
+    stem = office.group(0).lower()[:5] if office else ""
+    return not any(
+        PERSON.search(s.text) and stem in s.text.lower() for h in hits[:3] for s in chunk_sentences(h.chunk)
+    )
+
+
 def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence) -> Signals:
     """What the question asks for that the evidence lacks (the part of the signals read before answering)."""
     q = query.text
     sig = Signals()
     if MONEY_Q.search(q) and not money_sentences(query, index, evidence):
         sig.amount_missing = 1.0
-    if WHO_ROLE.search(q) and not any(
-        PERSON.search(s.text) for h in hits[:3] for s in chunk_sentences(h.chunk)
-    ):
+    if person_missing(query, hits):
         sig.person_missing = 1.0
     for name in named_entities(q):
         if index.names.expand(name) != name or in_corpus(name, index):

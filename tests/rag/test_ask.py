@@ -367,3 +367,24 @@ def test_the_text_and_the_matrix_counting_one_thing_differently_is_said_with_bot
     answer = ask("How many one-stop shops were opened?", settings=indexed)
     assert "different figures" in answer.answer and "19" in answer.answer and "14" in answer.answer
     assert "1.3.5.2" in [c.id for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the director of the Office for IT and eGovernment?",
+        "who's the director of the IT office?",
+        "Ко је директор Канцеларије за ИТ и еУправу?",  # read as "who is director office IT e-Government"
+    ],
+)
+def test_a_person_asked_by_office_is_not_answered_without_a_name_in_that_office(
+    indexed: Settings, question: str
+) -> None:
+    """The evaluation names interviewees (Annex 1-2), none of them as that director: abstain, saying so."""
+    answer = ask(question, settings=indexed)
+    assert answer.abstained and not answer.citations
+
+
+def test_the_body_responsible_is_still_answered(indexed: Settings) -> None:
+    answer = ask("Who is responsible for the Kragujevac data centre?", settings=indexed)
+    assert not answer.abstained and answer.citations
