@@ -96,6 +96,8 @@ def require_api_key(
     settings: Settings = request.app.state.settings
     if not settings.api_key:
         return
+    if bearer is None and request.headers.get("authorization"):  # present but not "Bearer KEY": refused
+        raise ApiError(401, BAD_KEY, headers={"WWW-Authenticate": "Bearer"})
     token = bearer.credentials if bearer else None
     if not (
         _presents(settings.api_key, x_api_key, token) or _presents(settings.admin_api_key, x_api_key, token)
@@ -109,6 +111,8 @@ def require_admin_key(
     bearer: HTTPAuthorizationCredentials | None = Security(BEARER),
 ) -> None:
     """Dependency on uploads and deletes: the admin key, or 401/403 (see write_refusal)."""
+    if bearer is None and request.headers.get("authorization"):  # present but not "Bearer KEY": refused
+        raise ApiError(401, BAD_KEY, headers={"WWW-Authenticate": "Bearer"})
     refusal = write_refusal(request.app.state.settings, x_api_key, bearer.credentials if bearer else None)
     if refusal is not None:
         status, detail = refusal

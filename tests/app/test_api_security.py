@@ -137,6 +137,7 @@ def test_health_needs_no_key_everything_else_does(client) -> None:
         ({"Authorization": f"Basic {KEY}"}, False),
         ({"Authorization": KEY}, False),
         ({"X-API-Key": "ключ"}, False),
+        ({"X-API-Key": KEY, "Authorization": "Basic x"}, False),  # a malformed credential is not ignored
     ],
 )
 def test_key_in_header_or_bearer(client, headers: dict, ok: bool) -> None:
