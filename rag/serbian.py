@@ -141,6 +141,8 @@ def to_english(
             continue
         elif (reading := LEXICON.word(token)) is not None:
             out.append(reading)
+        elif (e_named := _electronic(token)) is not None:
+            out.extend([token, e_named])  # the name as written (the glossary may know it), and its English
         elif known is None or tokenize is None:
             out.append(token)
         elif any(t in known for t in tokenize(token)):
@@ -154,6 +156,16 @@ def to_english(
     words = " ".join(out).split()
     kept = [w for n, w in enumerate(words) if n == 0 or w.lower() != words[n - 1].lower()]  # "IT IT staff"
     return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(kept)).strip()
+
+
+def _electronic(token: str) -> str | None:
+    """'eDostava', 'e-Pisarnica', 'ePapir': Serbian names an electronic service by prefixing its noun with e;
+    read as the English the word list gives the noun ('e-delivery', 'e-registry office')."""
+    m = re.fullmatch(r"e-?(\w{4,})", token)
+    if not m or not (token[1:2].isupper() or token[1:2] == "-"):
+        return None
+    reading = LEXICON.word(m.group(1))
+    return f"e-{reading.split()[0]} {' '.join(reading.split()[1:])}".strip() if reading else None
 
 
 # Serbian inflectional endings, longest first: what a word sheds before it is compared with English

@@ -70,6 +70,13 @@ def test_the_word_list_reads_words_in_any_form(question: str, english: str) -> N
     assert to_english(question) == english
 
 
+def test_an_electronic_service_named_with_e_is_read_as_its_english() -> None:
+    """'eDostava' is e + 'dostava' (delivery): kept as written for the glossary, and read as 'e-delivery'."""
+    assert "eDostava e-delivery" in to_english("Koliko korisnika ima eDostava?")
+    assert "e-paper" in to_english("Šta je sa programom ePapir?")
+    assert "e-" not in to_english("Šta je sa evaluacijom?")  # an ordinary word that starts with e
+
+
 @pytest.mark.parametrize(
     "question, id_, status",
     [
