@@ -143,6 +143,10 @@ ORDINAL = re.compile(
     r"\bthe (first|second|third|fourth|fifth|last)(?: one| of them| activity| measure| item)?\b", re.I
 )
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+# the record beside the one just discussed, no kind named: "the next one", "the one after it"
+NEXT_ONE = re.compile(
+    r"\b(next|following|previous|preceding) one\b|\bthe one (after|before) (?:it|that|this)\b", re.I
+)
 FOLLOWUP = re.compile(
     r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
     r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b",
@@ -231,7 +235,19 @@ def understand(
         carried = _ids_in_history(history, known)
         m = NEXT.search(text)
         nth = ORDINAL.search(words)
-        if carried and nth and not m:  # "the first one", "the last of them": that one of the IDs just named
+        one = NEXT_ONE.search(text)
+        # "the one after it", "the previous one": the record beside it, of the same kind
+        if carried and one and not m:
+            step = 1 if (one.group(1) or one.group(2)).lower() in {"next", "following", "after"} else -1
+            beside = catalog.kind_of(carried[0])
+            shifted = (
+                _shift(carried[0], step, catalog, beside)
+                if beside in ("measure", "activity", "objective")
+                else None
+            )
+            ids, inherited = ([shifted] if shifted else []), True
+            shifted_to = shifted or ""
+        elif carried and nth and not m:  # "the first one", "the last of them": that one of the IDs just named
             pick = ORDINALS[nth.group(1).lower()]
             ids, inherited = ([carried[pick]] if -len(carried) <= pick < len(carried) else carried[:1]), True
         elif carried and m:

@@ -539,3 +539,11 @@ def test_a_status_asked_with_a_contraction_or_got_reads_as_asked() -> None:
     assert statuses_named("what never even got started?") == ["not initiated"]
     assert statuses_named("what isn't finished yet?") == ["ongoing"]
     assert statuses_named("what was finished?") == ["completed"]
+
+
+def test_the_one_after_it_is_the_next_record_of_the_same_kind() -> None:
+    history = conversation("What is activity 1.3.5.2 about?", "Activity 1.3.5.2 is ...")
+    after = q("what about the one after it?", history).ids
+    before = q("and the previous one?", history).ids
+    assert after and before and after[0] != before[0] and after[0] != "1.3.5.2"
+    assert [CATALOG.kind_of(i) for i in (after[0], before[0])] == ["activity", "activity"]
