@@ -24,6 +24,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"nema podataka|bez podataka", "no data"),
     (r"u toku|u realizaciji|u izradi|u pripremi", "ongoing"),
+    (r"(?:da li|je li) (?:je|su|se)|jesu li|da li su|da li je", "was"),  # a yes-no question about a fact
     (r"da li|je li|dal'?", ""),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
@@ -75,7 +76,7 @@ FUNCTION_WORDS = frozenset(
     "ovim taj tih oni one ona ono on njih njega nje njegov njegova njen njena njihov njihova njihove svoj svoja "
     "svoje svog mi vi ja smo ste sam si bi biti bude budu cu ces cemo hoce jesu jeste jesam i a ali pa ni niti "
     "kakav kakva kakvo kakve kakvi kakvih neki neka neko nesto tako onda sada sad tada ovde tamo tu ga joj im "
-    "ih mu kog kome cemu cega jel".split()
+    "ih mu kog kome cemu cega jel da".split()
 )
 LEXICON = load_lexicon()
 ENGLISH = frozenset(  # what a translation writes

@@ -70,6 +70,12 @@ def test_the_word_list_reads_words_in_any_form(question: str, english: str) -> N
     assert to_english(question) == english
 
 
+def test_a_yes_no_question_reads_as_one_about_a_fact() -> None:
+    """'Jesu li održane obuke?' asks whether something happened: a status question, as 'Were ... held?' is."""
+    assert to_english("Jesu li održane obuke?") == "was held training?"
+    assert to_english("Da li građani mogu da vide podatke?") == "citizen citizens see data?"  # "da": no word
+
+
 def test_an_electronic_service_named_with_e_is_read_as_its_english() -> None:
     """'eDostava' is e + 'dostava' (delivery): kept as written for the glossary, and read as 'e-delivery'."""
     assert "eDostava e-delivery" in to_english("Koliko korisnika ima eDostava?")

@@ -159,6 +159,7 @@ def test_query_text_is_whitespace_normalised() -> None:
     [
         ("What is the status of activity 1.4.2.2?", "status"),
         ("Was activity 1.3.5.1 completed?", "status"),
+        ("Were the trainings for judges held?", "status"),
         ("How far has measure 1.3.5 come?", "status"),
         ("Where is activity 1.3.5.2?", "status"),
         ("Why was activity 1.4.2.2 abandoned?", "why"),
