@@ -96,7 +96,9 @@ COMMON_CAPS = {
 }
 WHAT_IS = re.compile(r"\bwhat (?:is|was|are|were) the ([\w\s-]{3,40}?)\s+(?:of|for|in|at|on)\b", re.I)
 COMPARE_WITH = re.compile(
-    r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b", re.I
+    r"\bcompared? (?:with|to)\b|\bcompares? (?:with|to)\b|\bthan\b|\bversus\b|\bvs\.?\b|\brelative to\b"
+    r"|\bcomparison\b",
+    re.I,
 )
 
 

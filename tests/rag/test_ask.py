@@ -388,3 +388,11 @@ def test_a_person_asked_by_office_is_not_answered_without_a_name_in_that_office(
 def test_the_body_responsible_is_still_answered(indexed: Settings) -> None:
     answer = ask("Who is responsible for the Kragujevac data centre?", settings=indexed)
     assert not answer.abstained and answer.citations
+
+
+def test_a_comparison_with_a_country_the_evaluation_never_names_abstains(indexed: Settings) -> None:
+    """'in comparison with Estonia': a name the corpus never uses, in a comparison, is not answered."""
+    answer = ask(
+        "How does Serbia's e-government development look in comparison with Estonia?", settings=indexed
+    )
+    assert answer.abstained
