@@ -77,8 +77,7 @@ def parse(lines: list[str]) -> Lexicon:
         english = english.strip()
         if not tab or not serbian.strip() or not english:
             raise ValueError(f"line {number}: expected 'stem<TAB>english', got {line!r}")
-        parts = [p if p.startswith("=") else spelling(p) for p in serbian.split()]
-        parts = ["=" + spelling(p[1:]) if p.startswith("=") else p for p in parts]
+        parts = ["=" + spelling(p[1:]) if p.startswith("=") else spelling(p) for p in serbian.split()]
         if len(parts) > 1:
             key = parts[0].lstrip("=")
             phrases.setdefault(key, []).append((tuple(parts), english))

@@ -46,7 +46,8 @@ WHO_ROLE = re.compile(
     r"|^\s*(?:and\s+)?who (?:chaired|presided)\b",
     re.I,
 )
-# a first name and a surname of the region's forms ("Action Plan" and "Centre Kragujevac" are not people)
+# a first name and a surname with a South Slavic surname ending (-ić, -ski, -ska); two capitalised words that
+# merely end in -an or -ac ("Action Plan", a centre named after a town) are not people
 PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|ski|ska)\b")
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
 COMMON_CAPS = {
