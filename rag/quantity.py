@@ -130,6 +130,30 @@ def counted_phrase(question: str) -> str:
     return (m.group("count") or "").strip() if m else ""
 
 
+MEASURE = re.compile(
+    r"^(?:the\s+)?(?:number|share|percentage|proportion|per ?cent|rate|amount)\s+of\s+(?:the\s+)?(?P<what>.+)$",
+    re.I,
+)
+
+
+def measured(name: str) -> set[str]:
+    """What an indicator counts, as word tokens: the noun phrase its name measures ("Number of active users of
+    services at the Portal" -> {activ, user}); empty when the name does not say "number/share/... of"."""
+    m = MEASURE.match(" ".join(re.sub(r"\([^)]*\)", " ", name).split()))
+    return {t for t in tokenize(noun_phrase(m.group("what"))) if t not in _FILLER} if m else set()
+
+
+def counts_what(question: str, name: str) -> float:
+    """How much of what a "how many"/"what share of" question counts the indicator's name counts (0-1): the
+    share of the question's counted noun phrase in the noun phrase the name measures."""
+    m = QUANTITY.search(question)
+    phrase = (m.group("count") or m.group("whole") or "") if m else ""
+    wanted = {t for t in tokenize(noun_phrase(phrase)) if t not in _FILLER} if phrase.strip() else set()
+    if not wanted:
+        return 0.0
+    return len(wanted & measured(name)) / len(wanted)
+
+
 def asked(question: str) -> str:
     """The quantity the question asks for, in its own words ("how many citizens were served at ...")."""
     m = QUANTITY.search(question)

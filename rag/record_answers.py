@@ -23,6 +23,7 @@ from rag.decompose import SPLIT
 from rag.index import Index
 from rag.messages import msg
 from rag.models import Intent
+from rag.quantity import counts_what
 from rag.retrieve import Hit
 from rag.scope import YEAR
 from rag.sentence_rank import best_sentences, content_terms, coverage
@@ -70,7 +71,9 @@ def _subject_indicators(query: Query, hits: list[Hit], index: Index, search_text
     q = content_terms(search_text)
 
     def match(ind: Indicator) -> float:
-        return sum(index.idf.get(t, 1.0) for t in q & set(tokenize(ind.name)))
+        return sum(index.idf.get(t, 1.0) for t in q & set(tokenize(ind.name))) + counts_what(
+            search_text, ind.name
+        )
 
     if query.ids:
         owners = set()
@@ -100,12 +103,16 @@ def _best_indicators(index: Index, search_text: str, hits: list[Hit]) -> list[In
         (
             0.5 * float(sim)
             + 0.5 * sum(index.idf.get(t, 1.0) for t in q & set(tokenize(i.name))) / weight
-            + (0.1 if i.id in retrieved else 0.0),
+            + (0.1 if i.id in retrieved else 0.0)
+            + COUNTS_WHAT * counts_what(search_text, i.name),
             n,
         )
         for n, (i, sim) in enumerate(zip(inds, sims))
     ]
     return [inds[n] for _, n in sorted(scored, key=lambda t: -t[0])]
+
+
+COUNTS_WHAT = 0.35  # (fit on dev) what an indicator counts, matching what a "how many" question counts, weighs this much
 
 
 def answer_subject(query: Query, subject: Subject, index: Index, vector: np.ndarray) -> Draft | None:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.tokenize import tokenize
-from rag.quantity import Counted, Passage, Row, asked, counted, states_count
+from rag.quantity import Counted, Passage, Row, asked, counted, counts_what, measured, states_count
 
 KNOWN = set(
     tokenize(
@@ -228,3 +228,40 @@ def test_head_word_is_the_noun_counted(phrase: str, head: str) -> None:
 def test_people_are_counted_under_any_name_for_them() -> None:
     (people,) = counted("How many people were interviewed?", KNOWN | set(tokenize("people interviewees")))
     assert states_count([people], say("Interviews were held with 51 interviewees from 32 institutions."))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Number of active users of services at the Portal (Number)", "active users"),
+        ("Percentage of users with positive experience using services (%)", "users"),
+        (
+            "The number of inspection controls carried out by the inspections",
+            "inspection controls carried out",
+        ),
+        ("EU benchmark of the e-Government (%)", ""),
+    ],
+)
+def test_an_indicator_measures_the_noun_phrase_its_name_counts(name: str, expected: str) -> None:
+    assert measured(name) == set(tokenize(expected))
+
+
+def test_the_indicator_that_counts_the_asked_thing_matches_best() -> None:
+    q = "How many active users did the portal have in 2021, compared with the target?"
+    active = counts_what(q, "Number of active users of services at the Portal (Number)")
+    satisfied = counts_what(
+        q, "Percentage of users with positive experience using services at the Portal (%)"
+    )
+    share = counts_what(q, "Share of level-four services available on the Portal compared to the total (%)")
+    assert active == 1.0 and satisfied == 0.5 and share == 0.0
+
+
+def test_a_question_that_counts_nothing_matches_no_indicator_by_what_it_counts() -> None:
+    assert counts_what("Who runs the portal?", "Number of users of the portal") == 0.0
+    assert counts_what("What share of the users were satisfied?", "Number of users of the portal") == 1.0
+
+
+@given(st.text(max_size=80), st.text(max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_counts_what_is_a_share(question: str, name: str) -> None:
+    assert 0.0 <= counts_what(question, name) <= 1.0
