@@ -140,7 +140,7 @@ class Evidence:
 
 def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
     """Sentences stating an amount of money for what the question is about, best first."""
-    rest = " ".join(content_terms(MONEY_Q.sub(" ", query.text)))
+    rest = MONEY_Q.sub(" ", query.text)  # in its own order: the synonyms of a phrase are read in order
     scored = []
     for s in evidence.sentences:
         if MONEY_A.search(s.text):
