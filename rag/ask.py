@@ -15,6 +15,7 @@ from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
 from rag.decompose import split_question
+from rag.details import detail_missing, person_missing
 from rag.disagreements import disagreement_message, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
@@ -41,7 +42,6 @@ from rag.scope import (
     has_terms,
     money_sentences,
     out_of_period,
-    person_missing,
     scope_signals,
     unknown_names,
     year_missing,
@@ -86,6 +86,10 @@ def _compose(
         query, hits
     ):  # the answer is a person's name, and no evidence has one
         return _abstain(msg("no.person"), Intent.NOT_IN_EVALUATION), True, None
+    if not query.ids and detail_missing(
+        query, hits
+    ):  # a phone number, an address, a company: none in the evidence
+        return _abstain(msg("no.detail"), Intent.NOT_IN_EVALUATION), True, None
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent

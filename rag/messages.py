@@ -198,6 +198,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Evaluacija ne navodi taj iznos: za to ne daje budžet, trošak niti drugi novčani podatak.",
     ),
     "no.person": ("The evaluation does not name that person.", "Evaluacija ne navodi ime te osobe."),
+    "no.detail": (
+        "The evaluation does not give that detail: no passage about it states one.",
+        "Evaluacija ne navodi taj podatak: nijedan deo o tome ga ne sadrži.",
+    ),
     "no.figure": (
         "The evaluation does not give that figure: neither the report nor its matrix states it.",
         "Evaluacija ne navodi taj podatak: ne navode ga ni izveštaj ni njegova matrica.",

@@ -11,8 +11,9 @@ import re
 from functools import cached_property
 
 from core.tokenize import tokenize
-from ingest.sentences import Sentence, chunk_sentences
+from ingest.sentences import Sentence
 from rag.answerability import Signals
+from rag.details import person_missing
 from rag.index import Index
 from rag.messages import Msg, msg
 from rag.models import Intent
@@ -20,7 +21,6 @@ from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.understand import Query
-from rag.vocabulary import ROLES
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar",
@@ -38,17 +38,6 @@ PLAN = re.compile(
     r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target|\bgoals?\b|\baims?\b",
     re.I,
 )
-# "who is the director of X", "who's the project manager", "the names of the consultants", "who chaired it":
-# a person, whom an evaluation rarely names
-WHO_ROLE = re.compile(
-    rf"^\s*(?:and\s+)?who(?:'s|’s| (?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{ROLES}s?\b"
-    rf"|\bnames? of (?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{ROLES}s?|consultants?|experts?|people|persons|members)\b"
-    r"|^\s*(?:and\s+)?who (?:chaired|presided)\b",
-    re.I,
-)
-# a first name and a surname with a South Slavic surname ending (-ić, -ski, -ska); two capitalised words that
-# merely end in -an or -ac ("Action Plan", a centre named after a town) are not people
-PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|ski|ska)\b")
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
 COMMON_CAPS = {
     c.lower()
@@ -240,22 +229,6 @@ def out_of_period(query: Query, index: Index) -> Msg | None:
     if late and not plan and period:
         return msg("out_of_period", start=period[0], end=period[1], year=max(late))
     return None
-
-
-ROLE = re.compile(rf"{ROLES}|consultant|expert|chair|presid", re.I)
-
-
-def person_missing(query: Query, hits: list[Hit]) -> bool:
-    """It asks for a person (by office, by name, who chaired) and no sentence of the best evidence names one
-    in that office."""
-    asked = WHO_ROLE.search(query.text)
-    if not asked:
-        return False
-    office = ROLE.search(asked.group(0))
-    stem = office.group(0).lower()[:5] if office else ""
-    return not any(
-        PERSON.search(s.text) and stem in s.text.lower() for h in hits[:3] for s in chunk_sentences(h.chunk)
-    )
 
 
 def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence) -> Signals:

@@ -1,0 +1,93 @@
+"""Details an evaluation rarely holds, asked for by kind: a person in an office, a phone number, an e-mail or
+web address, the company that did the work. When the question asks for one and none of the best evidence holds
+one, the evaluation does not answer it, however well the rest of the question matches: the nearest figure or
+sentence about the same topic is not the detail asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.sentences import chunk_sentences
+from rag.retrieve import Hit
+from rag.understand import Query
+from rag.vocabulary import ROLES
+
+# "who is the director of X", "who's the project manager", "the names of the consultants", "who chaired it":
+# a person, whom an evaluation rarely names
+WHO_ROLE = re.compile(
+    rf"^\s*(?:and\s+)?who(?:'s|’s| (?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{ROLES}s?\b"
+    rf"|\bnames? of (?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{ROLES}s?|consultants?|experts?|people|persons|members)\b"
+    r"|^\s*(?:and\s+)?who (?:chaired|presided)\b",
+    re.I,
+)
+# a first name and a surname with a South Slavic surname ending (-ić, -ski, -ska); two capitalised words that
+# merely end in -an or -ac ("Action Plan", a centre named after a town) are not people
+PERSON = re.compile(r"\b[A-ZŠĐČĆŽ][a-zšđčćž]+ [A-ZŠĐČĆŽ][a-zšđčćž]+(?:ić|ski|ska)\b")
+ROLE = re.compile(rf"{ROLES}|consultant|expert|chair|presid", re.I)
+
+# (what the question asks for, what a text that gives it holds)
+DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "phone": (
+        re.compile(
+            r"\b(?:tele)?phone numbers?\b|\bnumbers? (?:of (?:the )?)?(?:tele)?phone\b|\bnumber to call\b",
+            re.I,
+        ),
+        re.compile(
+            r"(?:\+\d{2,3}|\(0\d{1,3}\)|\b0\d{1,3})[\s/-]?\d{2,4}[\s/-]?\d{2,4}\b|\b(?:tel|phone)\.?:?\s*\+?\d",
+            re.I,
+        ),
+    ),
+    "email": (
+        re.compile(
+            r"\be-?mail address(?:es)?\b|\bwhich e-?mail\b|\bwhat(?:'s| is) (?:the|its|their) e-?mail\b", re.I
+        ),
+        re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    ),
+    "web": (
+        re.compile(
+            r"\bweb ?(?:site )?address\b|\burl\b|\bwhich (?:web)?site\b|\bwhat(?:'s| is) the (?:web)?site\b",
+            re.I,
+        ),
+        re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:gov\.rs|rs|срб|com|org|eu|net)\b", re.I),
+    ),
+    "company": (
+        re.compile(
+            r"\b(?:which|what|name of the|who was the|who is the) (?:private )?(?:firms?|compan(?:y|ies)|vendors?|"
+            r"contractors?|suppliers?|developers?)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:compan(?:y|ies)|firms?|Ltd|d\.o\.o|Inc|LLC|GmbH|vendors?|contractors?|suppliers?|consorti\w+|"
+            r"corporation)\b",
+            re.I,
+        ),
+    ),
+}
+REACH = 5  # how many of the best hits are searched for the detail
+
+
+def person_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks for a person (by office, by name, who chaired) and no sentence of the best evidence names one
+    in that office."""
+    asked = WHO_ROLE.search(query.text)
+    if not asked:
+        return False
+    office = ROLE.search(asked.group(0))
+    stem = office.group(0).lower()[:5] if office else ""
+    return not any(
+        PERSON.search(s.text) and stem in s.text.lower() for h in hits[:3] for s in chunk_sentences(h.chunk)
+    )
+
+
+def details_asked(question: str) -> list[str]:
+    """The kinds of detail the question asks for ("phone", "email", "web", "company")."""
+    return [kind for kind, (asks, _) in DETAILS.items() if asks.search(question)]
+
+
+def detail_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks for a detail of a kind and none of the best hits holds one of that kind."""
+    return any(
+        not any(DETAILS[kind][1].search(h.chunk.text) for h in hits[:REACH])
+        for kind in details_asked(query.text)
+    )

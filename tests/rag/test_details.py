@@ -1,0 +1,65 @@
+"""rag.details: a detail asked for by kind (a person, a phone number, an address, a company) and whether the
+best evidence holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.chunks import Chunk
+from rag.details import detail_missing, details_asked, person_missing
+from rag.models import Intent
+from rag.retrieve import Hit
+from rag.understand import Query
+
+
+def _hits(*texts: str) -> list[Hit]:
+    return [
+        Hit(Chunk(id=f"c{n}", text=t, document="d.txt", doc_type="report", kind="section"), score=1.0)
+        for n, t in enumerate(texts)
+    ]
+
+
+def _q(text: str) -> Query:
+    return Query(text=text, intent=Intent.FREE)
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What is the phone number of the contact centre?", ["phone"]),
+        ("which number telephone contact centre support?", ["phone"]),
+        ("What is the e-mail address of the help desk?", ["email"]),
+        ("What is the web address of the consultation portal?", ["web"]),
+        ("Which company developed the registry software?", ["company"]),
+        ("which firm built the data centre?", ["company"]),
+        ("Is there a phone line where citizens can get help?", []),
+        ("How many e-mail accounts do officials have?", []),
+        ("How many companies use the e-mailbox?", []),
+    ],
+)
+def test_the_kind_of_detail_a_question_asks_for(question: str, kinds: list[str]) -> None:
+    assert details_asked(question) == kinds
+
+
+def test_a_detail_no_evidence_holds_is_missing() -> None:
+    hits = _hits("The contact centre was established in 2021 and resolves 85% of requests.")
+    assert detail_missing(_q("What is the phone number of the contact centre?"), hits)
+    assert detail_missing(_q("Which company built the contact centre?"), hits)
+
+
+def test_a_detail_the_evidence_holds_is_not_missing() -> None:
+    hits = _hits(
+        "The contact centre can be reached at 011 735 8400 or at info@example.gov.rs.",
+        "The project is carried out with the Example company in three towns.",
+    )
+    assert not detail_missing(_q("What is the phone number of the contact centre?"), hits)
+    assert not detail_missing(_q("What is the e-mail address of the contact centre?"), hits)
+    assert not detail_missing(_q("Which company carries out the project?"), hits)
+    assert not detail_missing(_q("How many requests does the contact centre resolve?"), hits)
+
+
+def test_a_person_asked_for_by_office_needs_a_named_person_in_that_office() -> None:
+    question = _q("Who is the director of the office?")
+    assert person_missing(question, _hits("The office is responsible for the portal."))
+    assert not person_missing(question, _hits("The office's director Ana Petrović opened the centre."))
+    assert not person_missing(_q("Who is responsible for the portal?"), _hits("The office is responsible."))
