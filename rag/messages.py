@@ -120,6 +120,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{Matrix} covers this under {label_lower} {id} (“{title}”).",
         "Matrica ({matrix}) ovo obuhvata u okviru {kind_gen} {id} (“{title}”).",
     ),
+    "record.covers_status": (
+        "{Matrix} covers this under {label_lower} {id} (“{title}”), marked “{raw}”.",
+        "Matrica ({matrix}) ovo obuhvata u okviru {kind_gen} {id} (“{title}”), sa statusom {status_sr} (u matrici: “{raw}”).",
+    ),
     # lists and counts
     "programme": (
         "The Programme has {objectives}, {measures} and {activities}. Per {level_lower}: {rows}.",

@@ -26,7 +26,7 @@ from rag.models import Intent
 from rag.quantity import counts_what
 from rag.retrieve import Hit
 from rag.scope import YEAR
-from rag.sentence_rank import best_sentences, content_terms, coverage
+from rag.sentence_rank import NAME, answer_type, best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
 
@@ -154,25 +154,44 @@ def _label(rec, index: Index) -> str:
 
 
 def name_subject(d: Draft, subject: Subject, index: Index, question: str) -> None:
-    """Cite the record the question names in plain words when the answer speaks of it."""
+    """Cite the record the question names in plain words when the answer speaks of it, with what its row says:
+    an activity's status, and the row's sentence holding the date or figure the question asks for when the answer
+    quoted it from elsewhere (the findings and the matrix do not always agree, and the reader should see both)."""
     rec = subject.record
     if any(c.id == rec.id for c in d.citations) or not mentions(
         index, subject, question, " ".join(c.quote for c in d.citations)
     ):
         return
     title = " ".join(rec.title.split())
+    status = isinstance(rec, Activity) and bool(rec.status_raw)
     d.say(
         msg(
-            "record.covers",
+            "record.covers_status" if status else "record.covers",
             Matrix=index.catalog.matrix_name[:1].upper() + index.catalog.matrix_name[1:],
             matrix=index.catalog.matrix_name,
             label_lower=_label(rec, index).lower(),
             kind=index.catalog.kind_of(rec.id),
             id=rec.id,
             title=title,
+            raw=" ".join(rec.status_raw.split()) if isinstance(rec, Activity) else "",
+            status=rec.status if isinstance(rec, Activity) else "",
         )
     )
     d.cite(cite_record(rec, index.catalog, title))
+    wants = answer_type(question)
+    if wants is None or wants is NAME:
+        return
+    said = " ".join(c.quote for c in d.citations)
+    asked = content_terms(question)
+    row = [
+        s
+        for cid in index.record_chunks.get(rec.id, [])
+        for s in index.chunk_sentences.get(cid, [])
+        if wants.search(s.text) and s.text not in said and asked & s.tokens
+    ]
+    if row:
+        best = max(row, key=lambda s: sum(index.idf.get(t, 0.0) for t in asked & s.tokens))
+        say_sentences(d, index, [(0.0, 0.0, best)])
 
 
 def cover_years(

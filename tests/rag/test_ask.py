@@ -396,3 +396,12 @@ def test_a_comparison_with_a_country_the_evaluation_never_names_abstains(indexed
         "How does Serbia's e-government development look in comparison with Estonia?", settings=indexed
     )
     assert answer.abstained
+
+
+def test_a_date_the_findings_and_the_matrix_give_differently_is_given_from_both(indexed: Settings) -> None:
+    """The findings date the register's start one way, its activity's row another: the answer quotes both and
+    says where each comes from."""
+    answer = ask("When did the Central Population Register go live?", settings=indexed)
+    assert "1 September 2020" in answer.answer and "20 November 2020" in answer.answer, answer.answer
+    kinds = {c.kind for c in answer.citations}
+    assert "activity" in kinds and len(kinds) > 1  # the row, and the findings (cited by section or by level)
