@@ -24,7 +24,7 @@ from rag.language import Language
 from rag.messages import Msg, Seq, msg, render
 from rag.models import Citation, Intent
 from rag.sentence_rank import content_terms
-from rag.understand import Query
+from rag.understand import YESNO, Query
 
 
 @dataclass
@@ -144,7 +144,12 @@ def answer_activity_status(
     has just said who is responsible)."""
     catalog = index.catalog
     lead: str | Msg = ""
-    if query.statuses and query.intent == Intent.STATUS and a.status != "unknown":
+    if (
+        query.statuses
+        and query.intent == Intent.STATUS
+        and a.status != "unknown"
+        and YESNO.search(query.text)
+    ):
         lead = msg("yes" if a.status in query.statuses else "no")
     m = catalog.record(a.measure)
     under: str | Msg = ""

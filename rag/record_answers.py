@@ -26,7 +26,7 @@ from rag.models import Intent
 from rag.quantity import counts_what
 from rag.retrieve import Hit
 from rag.scope import YEAR
-from rag.sentence_rank import NAME, answer_type, best_sentences, content_terms, coverage
+from rag.sentence_rank import DATE, NAME, answer_type, best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
 
@@ -178,20 +178,31 @@ def name_subject(d: Draft, subject: Subject, index: Index, question: str) -> Non
         )
     )
     d.cite(cite_record(rec, index.catalog, title))
+    add_row_statement(d, rec, index, question)
+
+
+def add_row_statement(d: Draft, rec, index: Index, question: str) -> None:
+    """Quote the sentence of the record's row that holds the date or figure the question asks for ("when is the
+    second phase due?": the row's "A new date has been set ... the 3rd quarter of 2022"), unless already said."""
     wants = answer_type(question)
     if wants is None or wants is NAME:
         return
-    said = " ".join(c.quote for c in d.citations)
+    said = " ".join(" ".join(d.parts + [c.quote for c in d.citations]).split())
     asked = content_terms(question)
+
+    def weight(s) -> float:  # the question's words it carries; for "when", a deadline it states counts as one
+        deadline = 1.0 if wants is DATE and DUE.search(s.text) else 0.0
+        return sum(index.idf.get(t, 0.0) for t in asked & s.tokens) + deadline
+
     row = [
-        s
+        (weight(s), -n, s)
         for cid in index.record_chunks.get(rec.id, [])
-        for s in index.chunk_sentences.get(cid, [])
-        if wants.search(s.text) and s.text not in said and asked & s.tokens
+        for n, s in enumerate(index.chunk_sentences.get(cid, []))
+        if wants.search(s.text) and " ".join(s.text.split()) not in said
     ]
+    row = [r for r in row if r[0] > 0]
     if row:
-        best = max(row, key=lambda s: sum(index.idf.get(t, 0.0) for t in asked & s.tokens))
-        say_sentences(d, index, [(0.0, 0.0, best)])
+        say_sentences(d, index, [(0.0, 0.0, max(row, key=lambda r: (r[0], r[1]))[2])])
 
 
 def cover_years(
@@ -286,6 +297,7 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
             answer_activity_status(d, rec, query, index, detail=False)
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)
+        add_row_statement(d, rec, index, query.text)
         add_prose(d, index, [rec.id], search_text, topic=rec.title)
     else:
         answer_about(d, rec, query, index)

@@ -405,3 +405,10 @@ def test_a_date_the_findings_and_the_matrix_give_differently_is_given_from_both(
     assert "1 September 2020" in answer.answer and "20 November 2020" in answer.answer, answer.answer
     kinds = {c.kind for c in answer.citations}
     assert "activity" in kinds and len(kinds) > 1  # the row, and the findings (cited by section or by level)
+
+
+def test_a_when_question_gets_the_rows_date_and_no_yes_or_no(indexed: Settings) -> None:
+    """'When will X be finished?' is not a yes/no question; the row's sentence with the date answers it."""
+    answer = ask("When is activity 1.1.2.2 supposed to be finished?", settings=indexed)
+    assert not answer.answer.startswith(("Yes", "No")), answer.answer
+    assert "3rd quarter of 2022" in answer.answer
