@@ -23,7 +23,7 @@ from rag.language import Language, resolve
 from rag.llm import llm_answer
 from rag.messages import TEMPLATES, Msg, msg
 from rag.messages import notice as notice_for
-from rag.models import Answer, Filters, Intent, Source, Turn
+from rag.models import Answer, Citation, Filters, Intent, Source, Turn
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
     add_support,
@@ -34,7 +34,7 @@ from rag.record_answers import (
     named_subjects,
     record_answer,
 )
-from rag.retrieve import Hit, retrieve, unknown_ids
+from rag.retrieve import Hit, allowed, retrieve, unknown_ids
 from rag.scope import (
     MONEY_Q,
     Evidence,
@@ -240,12 +240,30 @@ def _ask_parts(
     )
 
 
-def _sources(hits: list[Hit]) -> list[Source]:
+def _sources(
+    hits: list[Hit], index: Index, citations: list[Citation] | None = None, filters: Filters | None = None
+) -> list[Source]:
+    """What the answer rests on, then what else was retrieved: the chunks its quotes come from (a quoted
+    sentence's chunk, a cited record's row; those retrieved in rank order, then those found by their sentence),
+    ahead of the other hits in rank order; as many as were retrieved, all within the filters."""
+    used: list[str] = []
+    for c in citations or []:
+        chunk_id = index.sentence_chunk.get(c.quote) or next(iter(index.record_chunks.get(c.id, [])), None)
+        if chunk_id and chunk_id not in used and chunk_id in index.by_id:
+            used.append(chunk_id)
+    scores = {h.chunk.id: h.score for h in hits}
+    retrieved = [h.chunk for h in hits if h.chunk.id in used]
+    found = [index.by_id[i] for i in used if i not in scores and allowed(index.by_id[i], filters)]
+    chunks = (retrieved + found + [h.chunk for h in hits if h.chunk.id not in used])[: len(hits)]
     out = []
-    for h in hits:
-        meta: dict[str, object] = dict(h.chunk.metadata())
-        meta["ids"] = h.chunk.ids
-        out.append(Source(chunk_id=h.chunk.id, text=h.chunk.text, score=round(h.score, 6), metadata=meta))
+    for chunk in chunks:
+        meta: dict[str, object] = dict(chunk.metadata())
+        meta["ids"] = chunk.ids
+        out.append(
+            Source(
+                chunk_id=chunk.id, text=chunk.text, score=round(scores.get(chunk.id, 0.0), 6), metadata=meta
+            )
+        )
     return out
 
 
@@ -356,7 +374,7 @@ def ask(
         answer=draft.render(lang),
         abstained=abstained,
         citations=[] if abstained else draft.citations,
-        sources=_sources(hits),
+        sources=_sources(hits, index, [] if abstained else draft.citations, flt),
         intent=draft.intent or query.intent,
         answer_id=answer_id,
         confidence=None if draft.confidence is None else round(draft.confidence, 3),

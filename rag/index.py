@@ -108,6 +108,7 @@ class Index:
             self.chunk_sentences[c.id] = own
         self.previous = None  # not kept alive by its successor
         self.sentences = [s for c in self.chunks for s in self.chunk_sentences[c.id]]
+        self.sentence_chunk = {s.text: s.chunk.id for s in reversed(self.sentences)}  # a quote's first chunk
         self.sentence_bm25 = _bm25([list(s.tokens) for s in self.sentences])
         self.sentence_weight = np.array(
             [1.0 if is_evaluation(s.chunk) else SUPPLEMENTARY_SENTENCE_WEIGHT for s in self.sentences]

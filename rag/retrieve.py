@@ -49,7 +49,8 @@ def unknown_ids(text: str, known: set[str]) -> list[str]:
     return out
 
 
-def _allowed(chunk: Chunk, filters: Filters | None) -> bool:
+def allowed(chunk: Chunk, filters: Filters | None) -> bool:
+    """Whether a chunk lies within the filters (document type, objective, measure)."""
     if filters is None:
         return True
     if filters.doc_type and chunk.doc_type != filters.doc_type:
@@ -134,7 +135,7 @@ def retrieve(
     hits: list[Hit] = []
     for cid, score in ranked:
         found = index.by_id.get(cid)
-        if found is None or not _allowed(found, filters):
+        if found is None or not allowed(found, filters):
             continue
         hits.append(Hit(found, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), cid in exact))
         if len(hits) >= k:

@@ -19,4 +19,5 @@ def search(
     text = "".join(ch for ch in text if ch.isprintable())  # as rag.ask: lone surrogates crash the tokenizer
     if not text.strip():
         return []
-    return _sources(retrieve(get_index(settings), text, k=k, filters=flt))
+    index = get_index(settings)
+    return _sources(retrieve(index, text, k=k, filters=flt), index)

@@ -412,3 +412,22 @@ def test_a_when_question_gets_the_rows_date_and_no_yes_or_no(indexed: Settings) 
     answer = ask("When is activity 1.1.2.2 supposed to be finished?", settings=indexed)
     assert not answer.answer.startswith(("Yes", "No")), answer.answer
     assert "3rd quarter of 2022" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was activity 1.4.2.2 abandoned?",
+        "When did the Central Population Register go live?",
+        "How many datasets were on the open data portal in 2021?",
+    ],
+)
+def test_every_quote_of_an_answer_is_in_one_of_its_sources(indexed: Settings, question: str) -> None:
+    """The sources lead with what the answer rests on: each quote's chunk is among them, ahead of the hits it
+    did not use."""
+    answer = ask(question, settings=indexed)
+    texts = [_norm(s.text) for s in answer.sources]
+    quoted = [_norm(c.quote).rstrip(" …") for c in answer.citations if c.quote]
+    assert quoted and all(any(q in t for t in texts) for q in quoted), question
+    first = texts[: len(quoted)]  # the chunks it quotes come first
+    assert all(any(q in t for t in first) for q in quoted), question

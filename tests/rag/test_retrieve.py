@@ -6,7 +6,7 @@ import pytest
 
 from ingest.chunks import Chunk
 from rag.models import Filters
-from rag.retrieve import Hit, _allowed, named_ids, retrieve, unknown_ids
+from rag.retrieve import Hit, allowed, named_ids, retrieve, unknown_ids
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_doc_type_filter_only_returns_that_type(index, doc_type: str) -> None:
 def test_measure_filter_fills_k_from_the_measures_chunks(index) -> None:
     """Filtering to measure 1.1.7 (7 activities, its measure and indicator chunks) still yields k hits."""
     filters = Filters(measure="1.1.7")
-    available = [c for c in index.chunks if _allowed(c, filters)]
+    available = [c for c in index.chunks if allowed(c, filters)]
     assert len(available) >= 8
     assert len(retrieve(index, "What was achieved?", k=8, filters=filters)) == 8
 
@@ -119,7 +119,7 @@ def _chunk(ids: list[str], doc_type: str = "annex") -> Chunk:
 
 
 @pytest.mark.parametrize(
-    "ids, filters, allowed",
+    "ids, filters, expected",
     [
         (["1.4.2.2", "1.4.2", "1.4"], None, True),
         (["1.4.2.2", "1.4.2", "1.4"], Filters(), True),
@@ -136,9 +136,9 @@ def _chunk(ids: list[str], doc_type: str = "annex") -> Chunk:
         (["1.4.2"], Filters(objective="1.4", measure="1.4.1"), False),  # both must hold
     ],
 )
-def test_allowed(ids: list[str], filters: Filters | None, allowed: bool) -> None:
-    """_allowed admits a chunk only when its IDs lie under every filter given and its type matches."""
-    assert _allowed(_chunk(ids), filters) is allowed
+def test_allowed(ids: list[str], filters: Filters | None, expected: bool) -> None:
+    """allowed admits a chunk only when its IDs lie under every filter given and its type matches."""
+    assert allowed(_chunk(ids), filters) is expected
 
 
 # --- named and unknown IDs ------------------------------------------------------------------------------
