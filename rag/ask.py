@@ -61,7 +61,7 @@ def _abstain(text: str | Msg, intent: Intent) -> Draft:
 
 
 def _compose(
-    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, settings: Settings
+    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, settings: Settings, own: str = ""
 ) -> tuple[Draft, bool, Signals | None]:
     """The answer draft, whether it abstains, and the signals the answerability model weighs (None for answers
     that are exact by construction: named IDs, lists and counts of the matrix)."""
@@ -138,7 +138,8 @@ def _compose(
     sig.subject = subject.score if subject is not None else 0.0
     record = record_answer(query, hits, index, search_text, subject)
     chosen = best_sentences(index, query, hits, vector, search_text=search_text)
-    names = entity_terms(query.text, index)
+    # the names the question itself uses (not the glossary meanings a Serbian reading adds) the evidence must carry
+    names = entity_terms(own if own and query.text.startswith(own) else query.text, index)
     if names and chosen and not has_terms(names, [s.text + " " + s.chunk.text for _, _, s in chosen]):
         chosen = best_sentences(index, query, hits, vector, search_text=search_text, require=names) or chosen
     chosen = cover_years(query, hits, index, vector, search_text, chosen)
@@ -272,6 +273,11 @@ SERBIAN_NOTICE = TEMPLATES["notice"][0]  # a Serbian question answered in Englis
 
 def from_serbian(text: str, index: Index) -> str:
     """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
+    return " ".join(serbian_reading(text, index)).strip()
+
+
+def serbian_reading(text: str, index: Index) -> tuple[str, str]:
+    """A Serbian question's English reading, and apart from it what the glossary says its names mean."""
     latin = to_latin(text)
     english = to_english(text, index.idf, tokenize, index.cognates().find)
     named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
@@ -280,7 +286,7 @@ def from_serbian(text: str, index: Index) -> str:
         for pattern, means in index.names.term_patterns()
         if pattern.search(latin) or pattern.search(fold(latin))
     ]
-    return " ".join([english, *named, *terms]).strip()
+    return english, " ".join([*named, *terms])
 
 
 def _within_filters(query: Query, flt: Filters | None, index: Index) -> Query:
@@ -333,10 +339,12 @@ def ask(
             language=lang,
         )
     serbian = is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:])
+    own = text  # the question's own words: a Serbian reading's glossary meanings are not names it uses
     notice = notice_for(lang, serbian)
     if serbian:
         # the evaluation is in English: a Serbian question is read into the engine's English, answered in English
-        text = from_serbian(text, index)
+        own, meanings = serbian_reading(text, index)
+        text = f"{own} {meanings}".strip()
         turns = [
             Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t
             for t in turns
@@ -363,7 +371,7 @@ def ask(
         ids=query.ids,
         vector=vector if not query.context else index.embed_query(search_text),
     )
-    draft, abstained, signals = _compose(query, hits, index, vector, settings)
+    draft, abstained, signals = _compose(query, hits, index, vector, settings, own)
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason_message(signals), Intent.NOT_IN_EVALUATION), True

@@ -431,3 +431,9 @@ def test_every_quote_of_an_answer_is_in_one_of_its_sources(indexed: Settings, qu
     assert quoted and all(any(q in t for t in texts) for q in quoted), question
     first = texts[: len(quoted)]  # the chunks it quotes come first
     assert all(any(q in t for t in first) for q in quoted), question
+
+
+def test_a_serbian_question_naming_an_activity_by_its_acronyms_gets_its_record(indexed: Settings) -> None:
+    """The glossary's meanings of 'SOC' and 'CERT' help find the record; the record need not repeat them."""
+    answer = ask("Šta je sa uspostavljanjem SOC-a i CERT-a?", settings=indexed)
+    assert not answer.abstained and answer.citations[0].id == "1.1.9.5", answer.answer
