@@ -53,7 +53,7 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "company": (
         re.compile(
-            r"\b(?:which|what|name of the|who was the|who is the) (?:private )?(?:firms?|compan(?:y|ies)|vendors?|"
+            r"\b(?:which|what|name of the|who was the|who is the) (?:[\w-]+ ){0,2}?(?:firms?|compan(?:y|ies)|vendors?|"
             r"contractors?|suppliers?|developers?)\b",
             re.I,
         ),

@@ -32,6 +32,7 @@ def _q(text: str) -> Query:
         ("What is the web address of the consultation portal?", ["web"]),
         ("Which company developed the registry software?", ["company"]),
         ("which firm built the data centre?", ["company"]),
+        ("which construction company built the data centre?", ["company"]),
         ("Is there a phone line where citizens can get help?", []),
         ("How many e-mail accounts do officials have?", []),
         ("How many companies use the e-mailbox?", []),
