@@ -49,7 +49,9 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"\bweb ?(?:site )?address\b|\burl\b|\bwhich (?:web)?site\b|\bwhat(?:'s| is) the (?:web)?site\b",
             re.I,
         ),
-        re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:gov\.rs|rs|срб|com|org|eu|net)\b", re.I),
+        re.compile(
+            r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6}|[а-я]{2,6})\b(?![.\w])"
+        ),  # a domain
     ),
     "company": (
         re.compile(
