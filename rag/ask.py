@@ -250,7 +250,7 @@ def _sources(
     used: list[str] = []
     for c in citations or []:
         chunk_id = index.sentence_chunk.get(c.quote) or next(iter(index.record_chunks.get(c.id, [])), None)
-        if chunk_id and chunk_id not in used and chunk_id in index.by_id:
+        if chunk_id and chunk_id not in used:
             used.append(chunk_id)
     scores = {h.chunk.id: h.score for h in hits}
     retrieved = [h.chunk for h in hits if h.chunk.id in used]

@@ -163,18 +163,19 @@ def name_subject(d: Draft, subject: Subject, index: Index, question: str) -> Non
     ):
         return
     title = " ".join(rec.title.split())
-    status = isinstance(rec, Activity) and bool(rec.status_raw)
+    activity = rec if isinstance(rec, Activity) else None
+    raw = " ".join(activity.status_raw.split()) if activity else ""
     d.say(
         msg(
-            "record.covers_status" if status else "record.covers",
+            "record.covers_status" if raw else "record.covers",
             Matrix=index.catalog.matrix_name[:1].upper() + index.catalog.matrix_name[1:],
             matrix=index.catalog.matrix_name,
             label_lower=_label(rec, index).lower(),
             kind=index.catalog.kind_of(rec.id),
             id=rec.id,
             title=title,
-            raw=" ".join(rec.status_raw.split()) if isinstance(rec, Activity) else "",
-            status=rec.status if isinstance(rec, Activity) else "",
+            raw=raw,
+            status=activity.status if activity else "",
         )
     )
     d.cite(cite_record(rec, index.catalog, title))
