@@ -249,7 +249,9 @@ def _sources(
     ahead of the other hits in rank order; as many as were retrieved, all within the filters."""
     used: list[str] = []
     for c in citations or []:
-        chunk_id = index.sentence_chunk.get(c.quote) or next(iter(index.record_chunks.get(c.id, [])), None)
+        chunk_id = index.sentence_chunk.get(c.quote) or next(
+            iter(index.record_chunks.get(_row_of(c, index), [])), None
+        )
         if chunk_id and chunk_id not in used:
             used.append(chunk_id)
     scores = {h.chunk.id: h.score for h in hits}
@@ -266,6 +268,15 @@ def _sources(
             )
         )
     return out
+
+
+def _row_of(citation: Citation, index: Index) -> str:
+    """The record whose row a citation quotes: an indicator's own row, not its owner's."""
+    if citation.kind == "indicator":
+        for ind in index.catalog.indicators:
+            if ind.name == citation.title and (ind.owner == citation.id or ind.owner == "0"):
+                return ind.id
+    return citation.id
 
 
 SERBIAN_NOTICE = TEMPLATES["notice"][0]  # a Serbian question answered in English (the language asked for)

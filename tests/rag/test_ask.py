@@ -433,6 +433,18 @@ def test_every_quote_of_an_answer_is_in_one_of_its_sources(indexed: Settings, qu
     assert all(any(q in t for t in first) for q in quoted), question
 
 
+def test_an_indicator_answer_lists_the_indicators_own_row_among_its_first_sources(indexed: Settings) -> None:
+    """An indicator is cited by its owner's ID; its source is its own row, not its owner's record."""
+    answer = ask("How many apps or software solutions have been built on open data?", settings=indexed)
+    rows = [c.title for c in answer.citations if c.kind == "indicator"]
+    assert rows, answer.answer
+    texts = [s.text for s in answer.sources]
+    row = next(n for n, t in enumerate(texts) if t.startswith(f"Indicator: {rows[0]}"))
+    quotes = [_norm(c.quote).rstrip(" …") for c in answer.citations]
+    unused = [n for n, t in enumerate(texts) if not any(q in _norm(t) for q in quotes)]
+    assert row < unused[0], texts  # ahead of every source the answer does not rest on
+
+
 def test_a_serbian_question_naming_an_activity_by_its_acronyms_gets_its_record(indexed: Settings) -> None:
     """The glossary's meanings of 'SOC' and 'CERT' help find the record; the record need not repeat them."""
     answer = ask("Šta je sa uspostavljanjem SOC-a i CERT-a?", settings=indexed)
