@@ -433,6 +433,13 @@ def test_every_quote_of_an_answer_is_in_one_of_its_sources(indexed: Settings, qu
     assert all(any(q in t for t in first) for q in quoted), question
 
 
+def test_a_names_glossary_meaning_does_not_outweigh_the_questions_own_words(indexed: Settings) -> None:
+    """The glossary reads the portal's name as its datasets too; the question asks about its users."""
+    answer = ask("Open Data Portal users: baseline, the 2021 result and the target for 2022?", settings=indexed)
+    rows = [c.title for c in answer.citations if c.kind == "indicator"]
+    assert rows and rows[0].startswith("Number of users"), rows
+
+
 def test_an_indicator_answer_lists_the_indicators_own_row_among_its_first_sources(indexed: Settings) -> None:
     """An indicator is cited by its owner's ID; its source is its own row, not its owner's record."""
     answer = ask("How many apps or software solutions have been built on open data?", settings=indexed)
