@@ -300,10 +300,9 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
     elif query.intent == Intent.RESPONSIBLE:
         answer_responsible(d, rec, index)
         later = SPLIT.split(query.text)[1:]  # the parts after the 'who': "..., and where does it stand?"
-        if isinstance(rec, Activity) and any(WHY.search(p) or WHEN.search(p) or DUE.search(p) for p in later):
+        asks = (WHY, WHEN, DUE, STATUS, FATE)
+        if isinstance(rec, Activity) and any(a.search(p) for a in asks for p in later):
             answer_activity_status(d, rec, query, index, body=False)  # status, reasoning, next steps
-        elif isinstance(rec, Activity) and any(STATUS.search(p) or FATE.search(p) for p in later):
-            answer_activity_status(d, rec, query, index, detail=False)
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)
         add_row_statement(d, rec, index, query.text)

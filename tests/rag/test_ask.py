@@ -435,7 +435,9 @@ def test_every_quote_of_an_answer_is_in_one_of_its_sources(indexed: Settings, qu
 
 def test_a_names_glossary_meaning_does_not_outweigh_the_questions_own_words(indexed: Settings) -> None:
     """The glossary reads the portal's name as its datasets too; the question asks about its users."""
-    answer = ask("Open Data Portal users: baseline, the 2021 result and the target for 2022?", settings=indexed)
+    answer = ask(
+        "Open Data Portal users: baseline, the 2021 result and the target for 2022?", settings=indexed
+    )
     rows = [c.title for c in answer.citations if c.kind == "indicator"]
     assert rows and rows[0].startswith("Number of users"), rows
 
@@ -456,3 +458,16 @@ def test_a_serbian_question_naming_an_activity_by_its_acronyms_gets_its_record(i
     """The glossary's meanings of 'SOC' and 'CERT' help find the record; the record need not repeat them."""
     answer = ask("Šta je sa uspostavljanjem SOC-a i CERT-a?", settings=indexed)
     assert not answer.abstained and answer.citations[0].id == "1.1.9.5", answer.answer
+
+
+def test_who_and_what_happened_gets_the_body_the_status_and_why(indexed: Settings, index) -> None:
+    """A two-in-one 'who is responsible, and what happened to it?' answers both, with the row's reasoning."""
+    answer = ask(
+        "Who is responsible for the Open Data Portal software upgrade, and what happened to it?",
+        settings=indexed,
+    )
+    rec = index.catalog.record(answer.citations[0].id)
+    assert rec is not None and rec.responsible and rec.reasoning
+    reason = " ".join(rec.reasoning.split()[:4])
+    assert "is the responsibility of" in answer.answer and f"“{rec.status_raw.strip()}”" in answer.answer
+    assert reason in " ".join(answer.answer.split()), answer.answer
