@@ -26,6 +26,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"u toku|u realizaciji|u izradi|u pripremi", "ongoing"),
     (r"(?:da li|je li) (?:je|su|se)|jesu li|da li su|da li je", "was"),  # a yes-no question about a fact
     (r"da li|je li|dal'?", ""),
+    (r"(?:kog|kojeg|koga|kojega) datuma|koji (?:je )?datum|kojim datumom", "on what date"),
+    (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
+    (r"od kada|odkad|otkad|otkada", "since when"),
+    (r"koliko dugo", "how long"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),

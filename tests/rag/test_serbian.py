@@ -123,3 +123,15 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
     assert corpus.find("Пилотира") == "pilot"  # Cyrillic
     assert corpus.find("jednošalterskih") is None  # nothing in the corpus spells like it
     assert corpus.find("sto") is None  # too short to tell
+
+
+@pytest.mark.parametrize(
+    ("question", "reading"),
+    [
+        ("Kog datuma je potpisan ugovor?", "on what date"),
+        ("Do kada će biti završeno?", "by when"),
+        ("Од када ради портал?", "since when"),
+    ],
+)
+def test_serbian_date_questions_read_as_english_date_questions(question: str, reading: str) -> None:
+    assert to_english(question).startswith(reading), to_english(question)
