@@ -299,9 +299,9 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_indicator(d, [rec], query, index)
     elif query.intent == Intent.RESPONSIBLE:
         answer_responsible(d, rec, index)
-        later = SPLIT.split(query.text)[1:]  # the parts after the 'who': "..., and where does it stand?"
+        parts = SPLIT.split(query.text)  # "who ..., and where does it stand?", "is it live, and who runs it?"
         asks = (WHY, WHEN, DUE, STATUS, FATE)
-        if isinstance(rec, Activity) and any(a.search(p) for a in asks for p in later):
+        if isinstance(rec, Activity) and any(a.search(p) for a in asks for p in parts):
             answer_activity_status(d, rec, query, index, body=False)  # status, reasoning, next steps
     elif isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index)

@@ -471,3 +471,13 @@ def test_who_and_what_happened_gets_the_body_the_status_and_why(indexed: Setting
     reason = " ".join(rec.reasoning.split()[:4])
     assert "is the responsibility of" in answer.answer and f"“{rec.status_raw.strip()}”" in answer.answer
     assert reason in " ".join(answer.answer.split()), answer.answer
+
+
+def test_is_it_running_and_who_runs_it_gets_both(indexed: Settings, index) -> None:
+    """The status asked before the 'who' is answered too."""
+    answer = ask(
+        "Is the Open Data Portal software upgrade running, and who is responsible for it?", settings=indexed
+    )
+    rec = index.catalog.record(answer.citations[0].id)
+    assert rec is not None and rec.status_raw
+    assert "is the responsibility of" in answer.answer and f"“{rec.status_raw.strip()}”" in answer.answer
