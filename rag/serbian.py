@@ -30,6 +30,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
     (r"od kada|odkad|otkad|otkada", "since when"),
     (r"koliko dugo", "how long"),
+    (r"u odnosu na|u poredjenju sa?|naspram", "compared to"),
+    (r"(?:bolj|losij|slabij|jac|brz|sporij|vec|manj|vis)\w* od", "more than"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),

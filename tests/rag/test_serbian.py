@@ -131,7 +131,14 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Kog datuma je potpisan ugovor?", "on what date"),
         ("Do kada će biti završeno?", "by when"),
         ("Од када ради портал?", "since when"),
+        ("Kako stojimo u odnosu na Hrvatsku?", "how stojimo compared to"),
+        ("Da li smo bolji od Slovenije?", "more than"),
     ],
 )
-def test_serbian_date_questions_read_as_english_date_questions(question: str, reading: str) -> None:
+def test_serbian_date_and_comparison_questions_read_as_english_ones(question: str, reading: str) -> None:
     assert to_english(question).startswith(reading), to_english(question)
+
+
+def test_a_serbian_comparison_with_a_country_the_evaluation_never_names_abstains(indexed: Settings) -> None:
+    answer = ask("Kako stojimo u odnosu na Mađarsku po broju elektronskih usluga?", settings=indexed)
+    assert answer.abstained, answer.answer
