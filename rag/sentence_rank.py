@@ -13,7 +13,7 @@ from ingest.provenance import is_evaluation
 from ingest.sentences import Sentence
 from rag.index import Index
 from rag.retrieve import Hit
-from rag.understand import Query
+from rag.understand import WHY, Query
 from rag.vocabulary import RECOMMEND, asked_kind
 
 GENERIC = frozenset(
@@ -52,6 +52,12 @@ DATE = re.compile(
 )
 NUMBER = re.compile(r"\b\d[\d.,]*\b")
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
+# a sentence that gives a reason: what a "why" question is answered by (ranked first, not required)
+REASON = re.compile(
+    r"\b(?:because|due to|owing to|on account of|as a result of|caused by|the reasons?|reasons? (?:is|are|was|were|for)"
+    r"|lack of|insufficient|inadequate|low (?:level|awareness)|not (?:been )?(?:secured|regulated|provided|made available))\b",
+    re.I,
+)
 
 
 def answer_type(question: str) -> re.Pattern | None:
@@ -94,7 +100,7 @@ def best_sentences(
     rank_of = {h.chunk.id: r for r, h in enumerate(hits)}
     pool: dict[str, tuple[float, Sentence]] = {}
 
-    wants = answer_type(query.text)
+    wants = answer_type(query.text) or (REASON if WHY.search(query.text) else None)
     kind, _ = asked_kind(query.text)  # "what did the report recommend about X": the recommendations first
 
     def consider(s: Sentence, bonus: float) -> None:

@@ -13,6 +13,7 @@ import pytest
 from core.settings import Settings
 from rag.ask import ask
 from rag.models import Answer
+from rag.sentence_rank import REASON
 
 
 def _norm(text: str) -> str:
@@ -481,3 +482,13 @@ def test_is_it_running_and_who_runs_it_gets_both(indexed: Settings, index) -> No
     rec = index.catalog.record(answer.citations[0].id)
     assert rec is not None and rec.status_raw
     assert "is the responsibility of" in answer.answer and f"“{rec.status_raw.strip()}”" in answer.answer
+
+
+def test_why_so_low_after_a_figure_is_answered_with_a_reason(indexed: Settings) -> None:
+    """A 'why' question is answered by a sentence that gives a reason, not by the figure again."""
+    history = [
+        {"role": "user", "content": "How many court proceedings were started electronically in 2021?"},
+        {"role": "assistant", "content": "Few."},
+    ]
+    answer = ask("Why so few?", history=history, settings=indexed)
+    assert not answer.abstained and REASON.search(answer.answer), answer.answer
