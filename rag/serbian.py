@@ -18,6 +18,11 @@ from rag.lexicon import load as load_lexicon
 # (folded Serbian pattern, English): the grammar of questions, matched on whole words, case-insensitively.
 # The vocabulary (nouns, verbs, adjectives) is the word list `rag/sr_en.tsv` (rag/lexicon.py).
 PHRASES: tuple[tuple[str, str], ...] = (
+    # (first, on Serbian words only) what a follow-up leans on: an opening "a"/"i"/"pa" (and, but) and the
+    # pronouns of what was said before
+    (r"^\s*(?:a|i|pa)\b", "and"),
+    (r"\b(?:to|tome|toga|taj|tog|njega|nje|njih|njegov\w*|njen\w*|njihov\w*|ga|ih|joj)\b", "it"),
+    (r"\b(?:tu|tamo|onde)\b", "there"),
     (
         r"(?:nije|nisu) (?:(?:jos|ni|uopste) )*(?:pokrenut\w*|zapocet\w*|zapoce\w*|realizovan\w*|inicir\w*)",
         "not initiated",

@@ -133,9 +133,11 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Од када ради портал?", "since when"),
         ("Kako stojimo u odnosu na Hrvatsku?", "how stojimo compared to"),
         ("Da li smo bolji od Slovenije?", "more than"),
+        ("A ko to sprovodi?", "and who it"),
+        ("Da li je to završeno?", "was it completed"),
     ],
 )
-def test_serbian_date_and_comparison_questions_read_as_english_ones(question: str, reading: str) -> None:
+def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(question: str, reading: str) -> None:
     assert to_english(question).startswith(reading), to_english(question)
 
 
