@@ -25,7 +25,7 @@ from rag.messages import msg
 from rag.models import Intent
 from rag.quantity import counts_what
 from rag.retrieve import Hit
-from rag.scope import YEAR
+from rag.scope import MONEY_Q, YEAR
 from rag.sentence_rank import DATE, NAME, answer_type, best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
@@ -315,7 +315,9 @@ def answer_named(
     d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str
 ) -> Draft:
     """Answer about the records a question names (or a follow-up inherits)."""
-    if query.intent == Intent.INDICATOR:
+    # "how much money did it need?" of an activity: its row states the amount, its indicators count other things
+    money_of_activity = MONEY_Q.search(query.text) and isinstance(named[0], Activity)
+    if query.intent == Intent.INDICATOR and not money_of_activity:
         inds = _subject_indicators(query, hits, index, search_text)
         if inds:
             answer_indicator(d, inds, query, index)

@@ -492,3 +492,12 @@ def test_why_so_low_after_a_figure_is_answered_with_a_reason(indexed: Settings) 
     ]
     answer = ask("Why so few?", history=history, settings=indexed)
     assert not answer.abstained and REASON.search(answer.answer), answer.answer
+
+
+def test_how_much_money_an_activity_needed_is_its_rows_amount_not_an_indicator(indexed: Settings) -> None:
+    history = [
+        {"role": "user", "content": "What happened to the Open Data Portal software upgrade?"},
+        {"role": "assistant", "content": "Activity 1.4.2.2 was abandoned: funds were not secured."},
+    ]
+    answer = ask("How much money would it have needed?", history=history, settings=indexed)
+    assert not answer.abstained and "2 million" in answer.answer and "For the indicator" not in answer.answer
