@@ -137,7 +137,9 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Da li je to završeno?", "was it completed"),
     ],
 )
-def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(question: str, reading: str) -> None:
+def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(
+    question: str, reading: str
+) -> None:
     assert to_english(question).startswith(reading), to_english(question)
 
 
