@@ -80,6 +80,37 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"svi|sve|sva|svih|svim|svaki|svaka|svako", "all"),
     (r"samo", "only"),
 )
+# "koliko X Y ..." counts the noun phrase right after it (adjectives, then its noun): it ends at a function word,
+# a number, or a verb (a participle or adverb in -o, an l-participle, a present tense in -uje/-uju, a common verb).
+_COUNTED_SKIP = frozenset(
+    "je su ima imaju bilo ukupno tacno otprilike trenutno stvarno sada uopste li".split()
+)
+_VERB = re.compile(r"(?:o|[iaeu]l[aie]|uje|uju)$")
+_COMMON_VERBS = frozenset(
+    "ima imaju nema koristi koriste radi rade postoji postoje iznosi iznose kosta kostaju treba preuzima".split()
+)
+
+
+def counted_noun(text: str) -> str:
+    """The word a Serbian "koliko" question counts: the last word of the noun phrase after it ("Koliko je
+    sajber napada zabeleženo?" -> "napada"); '' when it counts none."""
+    tokens = re.findall(r"[\w-]+|[^\w\s]", fold(to_latin(text)).lower())
+    for n, token in enumerate(tokens):
+        if token != "koliko":
+            continue
+        i = n + 1
+        while i < len(tokens) and tokens[i] in _COUNTED_SKIP:
+            i += 1
+        start = i
+        while i < len(tokens) and i - start < 3:
+            word = tokens[i]
+            if not word.isalpha() or word in FUNCTION_WORDS or word in _COMMON_VERBS or _VERB.search(word):
+                break
+            i += 1
+        return tokens[i - 1] if i > start else ""
+    return ""
+
+
 # Serbian function words: nothing to search for. Those also in MARKERS tell Serbian from English.
 FUNCTION_WORDS = frozenset(
     "sa je su za od li ima bilo bila bio bili bile moze mogu ce se u iz kod ili jos zbog prema pri po "

@@ -8,7 +8,7 @@ import pytest
 from core.settings import Settings
 from core.text import fold, to_latin
 from rag.ask import ask
-from rag.serbian import is_serbian, to_english
+from rag.serbian import counted_noun, is_serbian, to_english
 
 
 def test_scripts_and_diacritics() -> None:
@@ -146,3 +146,24 @@ def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(
 def test_a_serbian_comparison_with_a_country_the_evaluation_never_names_abstains(indexed: Settings) -> None:
     answer = ask("Kako stojimo u odnosu na Mađarsku po broju elektronskih usluga?", settings=indexed)
     assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Koliko je sajber napada zabeleženo tokom 2021?", "napada"),
+        ("Колико је корисника имао портал?", "korisnika"),
+        ("Koliko je otvorenih skupova podataka objavljeno?", "podataka"),
+        ("Koliko košta projekat?", ""),
+    ],
+)
+def test_the_noun_a_koliko_counts(question: str, noun: str) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_koliko_counting_a_thing_the_evaluation_never_names_is_flagged(indexed: Settings) -> None:
+    open_gate = indexed.model_copy(update={"answer_gate": "open"})
+    unknown = ask("Koliko je sajber napada zabeleženo u 2021?", settings=open_gate)
+    known = ask("Koliko je korisnika imao portal otvorenih podataka u 2021?", settings=open_gate)
+    assert (unknown.signals or {}).get("thing_unknown") == 1.0
+    assert not (known.signals or {}).get("thing_unknown")
