@@ -38,6 +38,7 @@ from rag.retrieve import Hit, allowed, retrieve, unknown_ids
 from rag.scope import (
     MONEY_Q,
     Evidence,
+    counts_unknown,
     entity_terms,
     has_terms,
     money_sentences,
@@ -47,7 +48,7 @@ from rag.scope import (
     year_missing,
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
-from rag.serbian import counted_noun, is_serbian, to_english
+from rag.serbian import is_serbian, to_english
 from rag.subject import find_subject
 from rag.understand import DRAFT, Query, understand
 
@@ -309,17 +310,6 @@ def _within_filters(query: Query, flt: Filters | None, index: Index) -> Query:
     return query if own else replace(query, ids=[*query.ids, scope[0]])
 
 
-def _counts_unknown(question: str, index: Index) -> bool:
-    """Whether the noun a Serbian "koliko" counts reads only as English words the corpus never uses."""
-    noun = counted_noun(question)
-    readings = [
-        w for w in to_english(noun, index.idf, tokenize, index.cognates().find).split() if tokenize(w)
-    ]
-    return bool(readings) and all(
-        all(t not in index.idf for t in tokenize(w)) and index.names.expand(w) == w for w in readings
-    )
-
-
 def ask(
     question: str,
     history: list[Turn] | list[dict] | None = None,
@@ -394,10 +384,8 @@ def ask(
         vector=vector if not query.context else index.embed_query(search_text),
     )
     draft, abstained, signals = _compose(query, hits, index, vector, settings, own)
-    if serbian and signals is not None and _counts_unknown(question, index):
-        signals.thing_unknown = (
-            1.0  # what a "koliko" counts, in every English reading, is a word the corpus never uses
-        )
+    if serbian and signals is not None and counts_unknown(question, index):
+        signals.thing_unknown = 1.0
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason_message(signals), Intent.NOT_IN_EVALUATION), True

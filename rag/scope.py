@@ -20,6 +20,7 @@ from rag.models import Intent
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
+from rag.serbian import counted_noun, to_english
 from rag.understand import Query
 
 MONEY_Q = re.compile(
@@ -273,12 +274,7 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     if words and [
         w
         for w in words
-        if w
-        and "-" not in w
-        and tokenize(w)
-        and tokenize(w)[0] not in GENERIC
-        and all(t not in index.idf for t in tokenize(w))
-        and index.names.expand(w) == w
+        if "-" not in w and tokenize(w) and tokenize(w)[0] not in GENERIC and unknown_word(w, index)
     ]:
         sig.thing_unknown = 1.0
     terms = content_terms(q)
@@ -310,3 +306,19 @@ def has_terms(terms: set[str], texts: list[str]) -> bool:
     for t in texts:
         have.update(tokenize(t))
     return terms <= have
+
+
+def unknown_word(word: str, index: Index) -> bool:
+    """A word the corpus never uses, and that the glossary does not read as a name it defines."""
+    tokens = tokenize(word)
+    return bool(tokens) and all(t not in index.idf for t in tokens) and index.names.expand(word) == word
+
+
+def counts_unknown(question: str, index: Index) -> bool:
+    """Whether the noun a Serbian "koliko" question counts reads only as words the corpus never uses
+    (the English reading of the whole question is a bag of words, so its own counted phrase cannot tell)."""
+    noun = counted_noun(question)
+    readings = [
+        w for w in to_english(noun, index.idf, tokenize, index.cognates().find).split() if tokenize(w)
+    ]
+    return bool(readings) and all(unknown_word(w, index) for w in readings)
