@@ -40,7 +40,9 @@ class Signals:
     thing_unknown: float = (
         0.0  # 1 when the thing asked about ("the average waiting time") uses a word the corpus never does
     )
-    year_missing: float = 0.0  # 1 when the question asks about a year the evidence gives no result for (only a target, or nothing)
+    # 1 when the question asks about a year the evidence gives no result for (only a target, or nothing), or
+    # about one occasion by its ordinal ("the first meeting") the evidence names only with others
+    year_missing: float = 0.0
 
     def vector(self) -> list[float]:
         return [float(getattr(self, f.name)) for f in fields(self)]

@@ -42,10 +42,10 @@ from rag.scope import (
     entity_terms,
     has_terms,
     money_sentences,
+    occasion_missing,
     out_of_period,
     scope_signals,
     unknown_names,
-    year_missing,
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
 from rag.serbian import is_serbian, to_english
@@ -166,7 +166,7 @@ def _compose(
         if strength >= floor_record and names_ok and (structured or strength + RECORD_MARGIN >= free_conf):
             rd.confidence = sig.confidence = strength
             sig.type_missing = float(bool(wants and not any(wants.search(t) for t in [rd.text, *texts])))
-            sig.year_missing = float(year_missing(query.text, texts))
+            sig.year_missing = float(occasion_missing(query.text, texts))
             add_support(rd, index, chosen)
             if subject is not None:
                 name_subject(rd, subject, index, search_text)
@@ -175,13 +175,13 @@ def _compose(
         about = answer_subject(query, subject, index, vector)
         if about is not None:
             sig.confidence = subject.score
-            sig.year_missing = float(year_missing(query.text, [c.quote for c in about.citations]))
+            sig.year_missing = float(occasion_missing(query.text, [c.quote for c in about.citations]))
             return about, False, sig
     if not chosen or free_conf < floor_free:
         return _abstain(reason_message(sig), Intent.NOT_IN_EVALUATION), True, sig
     d.confidence = sig.confidence = free_conf
     sig.type_missing = float(bool(wants and not any(wants.search(s.text) for _, _, s in chosen)))
-    sig.year_missing = float(year_missing(query.text, [s.text for _, _, s in chosen]))
+    sig.year_missing = float(occasion_missing(query.text, [s.text for _, _, s in chosen]))
     top = chosen[0][2].chunk
     if top.kind == "activity" and intent in {Intent.STATUS, Intent.WHY, Intent.FREE}:
         a = catalog.record(top.record_id)

@@ -211,8 +211,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Evaluacija ne navodi taj podatak: ne navode ga ni izveštaj ni njegova matrica.",
     ),
     "no.year": (
-        "The evaluation does not report that for the year asked: its matrix and text give no result for it.",
-        "Evaluacija to ne navodi za traženu godinu: ni matrica ni tekst ne daju rezultat za nju.",
+        "The evaluation does not report that for the year or the occasion asked: its matrix and text give no result"
+        " for it.",
+        "Evaluacija to ne navodi za traženu godinu ili priliku: ni matrica ni tekst ne daju rezultat za nju.",
     ),
     "no.name": (
         "The evaluation does not mention what the question names.",

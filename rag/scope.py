@@ -217,6 +217,33 @@ def year_missing(question: str, texts: list[str]) -> float:
     return missing / len(years) if years else 0.0
 
 
+# an ordinal picks one of several occasions ("the first meeting"); "last" is left out: "last year" is a date
+ORDINAL = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I
+)
+
+
+def ordinal_missing(question: str, texts: list[str]) -> float:
+    """1 when the question asks about one occasion by its ordinal ("the first meeting") and the evidence names
+    that thing only with other ordinals ("the second meeting"); 0 otherwise, and when it names none."""
+    for asked in ORDINAL.finditer(question):
+        words = set(tokenize(asked.group(2)))
+        said = [
+            m.group(1).lower()
+            for text in texts
+            for m in ORDINAL.finditer(text)
+            if words & set(tokenize(m.group(2)))
+        ]
+        if said and asked.group(1).lower() not in said:
+            return 1.0
+    return 0.0
+
+
+def occasion_missing(question: str, texts: list[str]) -> float:
+    """What the evidence lacks of the occasions a question names: its years, or the one its ordinal picks."""
+    return max(year_missing(question, texts), ordinal_missing(question, texts))
+
+
 def out_of_period(query: Query, index: Index) -> Msg | None:
     """The abstention sentence for results of a year after the programme period (plans for it are answered)."""
     q = query.text

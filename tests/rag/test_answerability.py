@@ -9,7 +9,7 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.scope import MONEY_A, year_missing
+from rag.scope import MONEY_A, occasion_missing, ordinal_missing, year_missing
 
 
 def _model(**weights: float) -> Model:
@@ -55,7 +55,7 @@ def test_a_model_fit_for_other_signals_is_not_used(tmp_path: Path) -> None:
     [
         (Signals(amount_missing=1.0), "The evaluation does not give that amount"),
         (Signals(person_missing=1.0), "The evaluation does not name that person"),
-        (Signals(year_missing=1.0), "The evaluation does not report that for the year asked"),
+        (Signals(year_missing=1.0), "The evaluation does not report that for the year or the occasion asked"),
         (Signals(), "The evaluation does not answer this question"),
     ],
 )
@@ -120,3 +120,42 @@ def test_year_missing(question: str, texts: list[str], missing: bool) -> None:
 )
 def test_an_amount_of_money_is_read_with_its_currency_either_side(text: str, amount: bool) -> None:
     assert bool(MONEY_A.search(text)) is amount
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        (
+            "When was the first meeting of the council held?",
+            ["The second meeting of the council was held in May."],
+            True,
+        ),
+        (
+            "When was the second meeting of the council held?",
+            ["The second meeting of the council was held in May."],
+            False,
+        ),
+        ("When was the first session meeting held?", ["The second meeting was held in May."], True),
+        (
+            "Was the first phase of the centre completed?",
+            ["The first phase of the centre is completed."],
+            False,
+        ),
+        (
+            "When was the first meeting held?",
+            ["The council met in 2018."],
+            False,
+        ),  # no ordinal: nothing to judge
+        ("How many calls came in the last year?", ["In the first year, the second meeting ..."], False),
+        ("Was the first study done?", ["The second phase started."], False),  # another thing with an ordinal
+    ],
+)
+def test_ordinal_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert (ordinal_missing(question, texts) == 1.0) is missing
+
+
+def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:
+    second = ["The second meeting of the council was held on 23 December 2021."]
+    assert occasion_missing("When did the first meeting of the council take place?", second) == 1.0
+    assert occasion_missing("What did the second meeting of the council discuss in 2020?", second) == 1.0
+    assert occasion_missing("What did the second meeting of the council discuss in 2021?", second) == 0.0
