@@ -160,6 +160,8 @@ QUANT = re.compile(
     r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b",
     re.I,
 )
+# "how many" inside a noun phrase ("the study on how many IT staff are needed") is not what the question asks
+EMBEDDED_HOW = re.compile(r"[\w’'-]+\s+(?:on|about|of|into|regarding)\s+how (?:many|much)\b", re.I)
 WHEN = re.compile(
     r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I
 )  # asks for a date
@@ -271,6 +273,7 @@ def understand(
     entities = (names or Names(catalog=catalog)).bodies_named(text)
     single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
     deadline = asked(text) if catalog.activities and not single_activity else None
+    asks = EMBEDDED_HOW.sub(" ", text)  # the question without the quantities its noun phrases mention
     if deadline and not DRAFT.search(text) and (unit_m or LISTING.search(text)):
         intent, unit = (Intent.COUNT if COUNT.search(text) else Intent.LIST), unit or "activities"
         statuses = statuses_named(DUE.sub(" ", text))  # "a completion date" names no status
@@ -294,7 +297,7 @@ def understand(
         intent = Intent.WHY
     elif FATE.search(text):
         intent = Intent.STATUS
-    elif QUANT.search(text):
+    elif QUANT.search(asks):
         intent = Intent.INDICATOR
     elif (STATUS.search(text) or statuses or YESNO.search(text)) and not (WHEN.search(text) and not statuses):
         intent = Intent.STATUS
@@ -302,7 +305,7 @@ def understand(
         intent = Intent.COMPARE
     elif ABOUT.search(text) and ids:
         intent = Intent.ABOUT
-    elif INDICATOR.search(text):
+    elif INDICATOR.search(asks):
         intent = Intent.INDICATOR
     else:
         intent = Intent.FREE

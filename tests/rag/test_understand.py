@@ -188,6 +188,10 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Please write the action plan text for activities on open data", "draft"),
         ("What did the evaluation recommend for open data?", "free"),
         ("Tell me a joke about cats", "free"),
+        # a "how many" inside a noun phrase is not what the question asks; one that opens it, or its clause, is
+        ("Was the study on how many IT people the administration needs ever done?", "status"),
+        ("In how many courts were the trainings held?", "indicator"),
+        ("Can you tell me how many datasets there are?", "indicator"),
     ],
 )
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
