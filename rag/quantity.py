@@ -21,9 +21,10 @@ _ASKS = (
 )
 QUANTITY = re.compile(
     _ASKS
-    + r"(?P<ask>how many\s+(?P<count>[\w\s'’-]{2,60}?)"
+    + r"(?P<ask>how many\s+(?!of\b)(?P<count>[\w\s'’-]{2,60}?)"
     + _END
-    + r"|what (?:share|percentage|proportion|per ?cent|fraction) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)"
+    # "how many of the X were Y" counts the Y among the X, as "what share of the X were Y" does
+    + r"|(?:what (?:share|percentage|proportion|per ?cent|fraction)|how many) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)"
     + _END
     + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?)",
     re.I,

@@ -32,6 +32,7 @@ def say(*texts: str) -> list[Passage]:
         ("How many official e-mail accounts are active?", ["account"]),
         ("How many apps or software solutions have been built on open data?", ["solut"]),
         ("What share of the civil servants trained by NAPA were women?", ["servant", "women"]),
+        ("How many of the civil servants trained by NAPA were women?", ["servant", "women"]),
         ("What percentage of users rate the portal well?", ["user"]),
         ("how many datasets", ["dataset"]),
     ],
