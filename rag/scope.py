@@ -21,7 +21,7 @@ from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.serbian import counted_noun, to_english
-from rag.understand import Query
+from rag.understand import ORDINALS, Query
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar"
@@ -222,7 +222,7 @@ def year_missing(question: str, texts: list[str]) -> float:
 
 # an ordinal picks one of several occasions ("the first meeting"); "last" is left out: "last year" is a date
 ORDINAL = re.compile(
-    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I
+    rf"\b({'|'.join(w for w in ORDINALS if w != 'last')})\s+((?:[\w-]+\s+){{0,2}}[\w-]+)", re.I
 )
 
 
