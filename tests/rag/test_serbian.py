@@ -8,6 +8,7 @@ import pytest
 from core.settings import Settings
 from core.text import fold, to_latin
 from rag.ask import ask
+from rag.decompose import split_question
 from rag.serbian import counted_noun, is_serbian, to_english
 
 
@@ -135,6 +136,7 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Da li smo bolji od Slovenije?", "more than"),
         ("A ko to sprovodi?", "and who it"),
         ("Da li je to završeno?", "was it completed"),
+        ("Ko je predsedavao sednicom?", "who is chaired"),
     ],
 )
 def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(
@@ -167,3 +169,20 @@ def test_a_koliko_counting_a_thing_the_evaluation_never_names_is_flagged(indexed
     known = ask("Koliko je korisnika imao portal otvorenih podataka u 2021?", settings=open_gate)
     assert (unknown.signals or {}).get("thing_unknown") == 1.0
     assert not (known.signals or {}).get("thing_unknown")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Koliko je aktiviranih sandučića građana, a koliko privrede u 2021?",
+        "Колико органа власти, а колико локалних самоуправа користи центре?",
+        "Ko vodi portal, i kada je pokrenut?",
+    ],
+)
+def test_a_serbian_question_that_asks_two_things_is_split_like_an_english_one(question: str) -> None:
+    # ", a koliko ..." opens a second question: read as ", and how many ...", which the splitter knows
+    assert len(split_question(to_english(question))) == 2, to_english(question)
+
+
+def test_a_comma_before_a_word_that_asks_nothing_new_joins_nothing() -> None:
+    assert " and " not in to_english("Građani, a i privreda, koriste sanduče?")
