@@ -64,3 +64,10 @@ def test_a_person_asked_for_by_office_needs_a_named_person_in_that_office() -> N
     assert person_missing(question, _hits("The office is responsible for the portal."))
     assert not person_missing(question, _hits("The office's director Ana Petrović opened the centre."))
     assert not person_missing(_q("Who is responsible for the portal?"), _hits("The office is responsible."))
+
+
+def test_who_chaired_asks_for_a_person_also_as_a_serbian_reading_words_it() -> None:
+    # "Ko je predsedavao sednicom?" reads "who is chaired session"
+    for question in ("Who chaired the session?", "who is chaired session meeting council?"):
+        assert person_missing(_q(question), _hits("The session was dedicated to e-Government."))
+    assert not person_missing(_q("Who is in charge of the session?"), _hits("The council held a session."))
