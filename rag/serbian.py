@@ -22,7 +22,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     # pronouns of what was said before
     (r"^\s*(?:a|i|pa)\b", "and"),
     # ... and one after a comma that opens a new question (", a koliko ...": ", and how many ...")
-    (r"(?<=,\s)(?:a|i|ali|pa)(?=\s+(?:koliko|kolik\w*|ko|sta|kada|kad|gde|zasto|kako|koj\w*|da li)\b)", "and"),
+    (
+        r"(?<=,\s)(?:a|i|ali|pa)(?=\s+(?:koliko|kolik\w*|ko|sta|kada|kad|gde|zasto|kako|koj\w*|da li)\b)",
+        "and",
+    ),
     (r"\b(?:to|tome|toga|taj|tog|njega|nje|njih|njegov\w*|njen\w*|njihov\w*|ga|ih|joj)\b", "it"),
     (r"\b(?:tu|tamo|onde)\b", "there"),
     (
