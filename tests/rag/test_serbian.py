@@ -186,3 +186,9 @@ def test_a_serbian_question_that_asks_two_things_is_split_like_an_english_one(qu
 
 def test_a_comma_before_a_word_that_asks_nothing_new_joins_nothing() -> None:
     assert " and " not in to_english("Građani, a i privreda, koriste sanduče?")
+
+
+def test_karta_in_any_case_reads_as_card() -> None:
+    # "Registar socijalnih karata": the genitive plural is not the stem with an ending
+    assert "card" in to_english("registar socijalnih karata")
+    assert "card" in to_english("Zakon o socijalnoj karti")
