@@ -192,3 +192,19 @@ def test_karta_in_any_case_reads_as_card() -> None:
     # "Registar socijalnih karata": the genitive plural is not the stem with an ending
     assert "card" in to_english("registar socijalnih karata")
     assert "card" in to_english("Zakon o socijalnoj karti")
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Koliko je građana aktiviralo sanduče?", "activated"),
+        ("Koliko je službenika NAJU obučila?", "trained"),
+        ("Da li je gotov registar?", "completed"),
+        ("Da li je premašen cilj?", "exceeded"),
+        ("Koliko je službenika prošlo sajber vežbe?", "exercises"),
+        ("Ko je preuzeo ulogu saveta?", "role"),
+        ("Koliki je zajam Svetske banke?", "world bank"),
+    ],
+)
+def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
+    assert word in to_english(question), to_english(question)
