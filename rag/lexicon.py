@@ -14,6 +14,7 @@ diacritics write đ either way).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,10 @@ from core.text import fold, to_latin
 LEXICON_FILE = Path(__file__).resolve().parent / "sr_en.tsv"
 MAX_ENDING = 5  # letters an inflected word may add to its stem
 MIN_STEM = 4  # a shorter entry must be written as an exact word ("=rok")
+
+
+# a genitive plural that puts an "a" between a stem's last two consonants: "incident" -> "incidenata"
+FLEETING_A = re.compile(r"([^aeiou])a([^aeiou])a$")
 
 
 def spelling(word: str) -> str:
@@ -38,13 +43,15 @@ class Lexicon:
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
     def word(self, token: str) -> str | None:
-        """The English of one word, or None when the list does not have it."""
+        """The English of one word, or None when the list does not have it. A genitive plural with a fleeting
+        "a" ("incidenata", "dokumenata") is also read without it ("incidenta": the stem "incident")."""
         w = spelling(token)
-        if w in self.exact:
-            return self.exact[w]
-        for n in range(len(w), max(MIN_STEM, len(w) - MAX_ENDING) - 1, -1):
-            if (english := self.stems.get(w[:n])) is not None:
-                return english
+        for form in (w, *([FLEETING_A.sub(r"\1\2a", w)] if FLEETING_A.search(w) else [])):
+            if form in self.exact:
+                return self.exact[form]
+            for n in range(len(form), max(MIN_STEM, len(form) - MAX_ENDING) - 1, -1):
+                if (english := self.stems.get(form[:n])) is not None:
+                    return english
         return None
 
     def phrase(self, tokens: list[str], start: int) -> tuple[int, str] | None:

@@ -35,6 +35,15 @@ def test_a_phrase_takes_its_words_and_the_longest_phrase_wins() -> None:
     assert SMALL.phrase("nije obezbeđeno sredstvo za".split(), 0) == (3, "funds not secured")
 
 
+def test_a_genitive_plural_with_a_fleeting_a_is_read_without_it() -> None:
+    fleeting = parse(["incident\tincident", "dokument\tdocument", "podat\tdata"])
+    assert fleeting.word("incidenata") == "incident"  # incident-a-ta: the "a" before the last consonant goes
+    assert fleeting.word("Инцидената") == "incident"  # in Cyrillic too
+    assert fleeting.word("dokumenata") == "document"
+    assert fleeting.word("podataka") == "data"  # the stem matches as written first
+    assert fleeting.word("incidentalnosti") is None  # more than an ending, and no fleeting "a"
+
+
 @pytest.mark.parametrize("line", ["no tab here", "ugovor\t", "\tcontract", "abc\tshort stem"])
 def test_a_broken_line_is_named(line: str) -> None:
     with pytest.raises(ValueError, match="line 2"):
