@@ -204,6 +204,8 @@ def test_karta_in_any_case_reads_as_card() -> None:
         ("Koliko je službenika prošlo sajber vežbe?", "exercises"),
         ("Ko je preuzeo ulogu saveta?", "role"),
         ("Koliki je zajam Svetske banke?", "world bank"),
+        ("Koliko je polaznika završilo kurseve?", "participant"),  # not "baseline" (polazna vrednost)
+        ("Koliko je polaznika završilo kurseve?", "course"),
     ],
 )
 def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
