@@ -206,6 +206,10 @@ def test_karta_in_any_case_reads_as_card() -> None:
         ("Koliki je zajam Svetske banke?", "world bank"),
         ("Koliko je polaznika završilo kurseve?", "participant"),  # not "baseline" (polazna vrednost)
         ("Koliko je polaznika završilo kurseve?", "course"),
+        ("Da li je rok pomeren?", "deadline postponed"),
+        ("Koliko je građana usluženo?", "served"),
+        ("Koliko opština uopšte nema sistematizovano radno mesto?", "at all none classified"),
+        ("Koliko je žena bilo među polaznicima?", "women among participants"),
     ],
 )
 def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
