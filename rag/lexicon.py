@@ -46,7 +46,7 @@ class Lexicon:
         """The English of one word, or None when the list does not have it. A genitive plural with a fleeting
         "a" ("incidenata", "dokumenata") is also read without it ("incidenta": the stem "incident")."""
         w = spelling(token)
-        for form in (w, *([FLEETING_A.sub(r"\1\2a", w)] if FLEETING_A.search(w) else [])):
+        for form in dict.fromkeys((w, FLEETING_A.sub(r"\1\2a", w))):  # as written first
             if form in self.exact:
                 return self.exact[form]
             for n in range(len(form), max(MIN_STEM, len(form) - MAX_ENDING) - 1, -1):

@@ -221,7 +221,7 @@ def year_missing(question: str, texts: list[str]) -> float:
 
 
 # an ordinal picks one of several occasions ("the first meeting"); "last" is left out: "last year" is a date
-ORDINAL = re.compile(
+OCCASION = re.compile(
     rf"\b({'|'.join(w for w in ORDINALS if w != 'last')})\s+((?:[\w-]+\s+){{0,2}}[\w-]+)", re.I
 )
 
@@ -229,12 +229,12 @@ ORDINAL = re.compile(
 def ordinal_missing(question: str, texts: list[str]) -> float:
     """1 when the question asks about one occasion by its ordinal ("the first meeting") and the evidence names
     that thing only with other ordinals ("the second meeting"); 0 otherwise, and when it names none."""
-    for asked in ORDINAL.finditer(question):
+    for asked in OCCASION.finditer(question):
         words = set(tokenize(asked.group(2)))
         said = [
             m.group(1).lower()
             for text in texts
-            for m in ORDINAL.finditer(text)
+            for m in OCCASION.finditer(text)
             if words & set(tokenize(m.group(2)))
         ]
         if said and asked.group(1).lower() not in said:
