@@ -23,6 +23,13 @@ def _in_scope(record_id: str, scope: list[str]) -> bool:
     return not scope or any(record_id == s or record_id.startswith(s + ".") for s in scope)
 
 
+def _of_bodies(record: Activity | Measure, query: Query, index: Index) -> bool:
+    """Whether the record's responsible cell names a body the question names (any record when it names none)."""
+    return not query.entities or any(
+        index.names.is_responsible(record.responsible, e) for e in query.entities
+    )
+
+
 def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) -> None:
     catalog = index.catalog
     scope = _scope(query, catalog)
@@ -75,8 +82,11 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
             )
         )
         return
+    if query.entities:  # records of the bodies named: a measure's or an activity's responsible cell
+        bodies = Seq(tuple(index.names.spell_out(e) for e in query.entities), sep=msg("or"))
+        where.append(msg("where.responsible", bodies=bodies))
     if unit == "measures":
-        measures = [m for m in catalog.measures if _in_scope(m.id, scope)]
+        measures = [m for m in catalog.measures if _in_scope(m.id, scope) and _of_bodies(m, query, index)]
         listing = "; ".join(f"{m.id} {first_sentences(m.title, 1, 100)}" for m in measures)
         said = {
             "count": count_of(len(measures), plural["measure"], "measure"),
@@ -107,11 +117,7 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         for i in inds[:25]:
             draft.cite(cite_indicator(i, catalog, norm(i.name)))
         return
-    acts = [a for a in catalog.activities if _in_scope(a.id, scope)]
-    if query.entities:
-        acts = [a for a in acts if any(index.names.is_responsible(a.responsible, e) for e in query.entities)]
-        bodies = Seq(tuple(index.names.spell_out(e) for e in query.entities), sep=msg("or"))
-        where.append(msg("where.responsible", bodies=bodies))
+    acts = [a for a in catalog.activities if _in_scope(a.id, scope) and _of_bodies(a, query, index)]
     shares = bool(query.statuses) and bool(query.entities or scope) and status_of_the_listed(query.text)
     if shares:  # every record listed, with how many have each status
         noted = []

@@ -207,6 +207,8 @@ def test_lists_and_counts_by_status_body_and_scope(other: Settings) -> None:
     assert "3.2.1.1" in by_long_name and "3.1.1.1" not in by_long_name
     scoped = ask("Which activities under priority 3.1 are ongoing?", settings=other).answer
     assert "3.1.1.1" in scoped and "3.2.1.2" not in scoped
+    lines = ask("Which lines is the digital agency responsible for?", settings=other).answer
+    assert "3.1.1" in lines and "3.1.2" not in lines and "3.2.1" not in lines
 
 
 def test_responsible_body_is_spelled_out_from_the_glossary(other: Settings) -> None:
