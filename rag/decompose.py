@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from core.tokenize import tokenize
+from rag.quantity import QUANTITY, VERBS
 from rag.vocabulary import statuses_named
 
 SPLIT = re.compile(
@@ -51,7 +52,22 @@ def split_question(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]} and {piece}"
     if len(parts) < 2:
         return [text]
-    return [p if p.endswith("?") else p + "?" for p in parts]
+    return [p if p.endswith("?") else p + "?" for p in _shared_predicate(parts)]
+
+
+def _shared_predicate(parts: list[str]) -> list[str]:
+    """"How many authorities and how many municipalities use the data centres?": a part that counts a thing
+    and says nothing of it takes the predicate of the next part that counts ("... use the data centres")."""
+    out = list(parts)
+    for n in range(len(out) - 2, -1, -1):
+        this, after = QUANTITY.search(out[n]), QUANTITY.search(out[n + 1])
+        if not (this and after and this.group("count") and after.group("count")):
+            continue
+        if not re.match(rf"\s+(?:{VERBS})\b", out[n + 1][after.end("count") :], re.I):  # ends at a verb
+            continue
+        if not out[n][this.end("count") :].strip(" ?,;"):
+            out[n] = out[n][: this.end("count")] + out[n + 1][after.end("count") :]
+    return out
 
 
 def status_of_the_listed(text: str) -> bool:

@@ -74,3 +74,27 @@ def test_a_status_asked_of_the_listed_records_is_told_from_a_status_filter(
     question: str, asked_of_them: bool
 ) -> None:
     assert status_of_the_listed(question) is asked_of_them
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        (
+            "How many public authorities and how many municipalities use the state data centres?",
+            [
+                "How many public authorities use the state data centres?",
+                "how many municipalities use the state data centres?",
+            ],
+        ),
+        (  # the first part says what it counts: nothing is borrowed
+            "How many posts are filled centrally and how many municipalities have none?",
+            ["How many posts are filled centrally?", "how many municipalities have none?"],
+        ),
+        (  # the second part's count ends at a preposition, not a verb: its rest is not a predicate to share
+            "How many bodies and how many municipalities at the local level?",
+            ["How many bodies?", "how many municipalities at the local level?"],
+        ),
+    ],
+)
+def test_a_bare_count_takes_the_predicate_of_the_count_after_it(question: str, parts: list[str]) -> None:
+    assert split_question(question) == parts
