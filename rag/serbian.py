@@ -21,9 +21,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     # (first, on Serbian words only) what a follow-up leans on: an opening "a"/"i"/"pa" (and, but) and the
     # pronouns of what was said before
     (r"^\s*(?:a|i|pa)\b", "and"),
-    # ... and one after a comma that opens a new question (", a koliko ...": ", and how many ...")
+    # ... and one that opens a new question ("koliko X i koliko Y ...", ", a kada ...": "and how many ...")
     (
-        r"(?<=,\s)(?:a|i|ali|pa)(?=\s+(?:koliko|kolik\w*|ko|sta|kada|kad|gde|zasto|kako|koj\w*|da li)\b)",
+        r"(?<!ko )(?<!ko je )(?<!sta )(?<!sta je )(?<!kada )(?<!gde )(?<!kako )(?<!zasto )"  # not "ko i kako"
+        r"(?:a|i|ali|pa)(?=\s+(?:koliko|kolik\w*|ko|sta|kada|kad|gde|zasto|kako|koj\w*|da li)\b)",
         "and",
     ),
     (r"\b(?:to|tome|toga|taj|tog|njega|nje|njih|njegov\w*|njen\w*|njihov\w*|ga|ih|joj)\b", "it"),

@@ -177,6 +177,8 @@ def test_a_koliko_counting_a_thing_the_evaluation_never_names_is_flagged(indexed
         "Koliko je aktiviranih sandučića građana, a koliko privrede u 2021?",
         "Колико органа власти, а колико локалних самоуправа користи центре?",
         "Ko vodi portal, i kada je pokrenut?",
+        "Koliko registara i koliko softverskih rešenja je prebačeno u data centre?",  # no comma needed
+        "Kada je otvoren portal otvorenih podataka i koliko skupova podataka ima?",
     ],
 )
 def test_a_serbian_question_that_asks_two_things_is_split_like_an_english_one(question: str) -> None:
@@ -186,6 +188,11 @@ def test_a_serbian_question_that_asks_two_things_is_split_like_an_english_one(qu
 
 def test_a_comma_before_a_word_that_asks_nothing_new_joins_nothing() -> None:
     assert " and " not in to_english("Građani, a i privreda, koriste sanduče?")
+
+
+def test_two_question_words_joined_by_i_are_one_question() -> None:
+    # "ko je i kako koristio" (who and how used): "i" joins the question words, it opens no second question
+    assert len(split_question(to_english("Da li građanin vidi ko je i kako koristio njegove podatke?"))) == 1
 
 
 def test_karta_in_any_case_reads_as_card() -> None:
