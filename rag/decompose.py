@@ -56,7 +56,7 @@ def split_question(text: str) -> list[str]:
 
 
 def _shared_predicate(parts: list[str]) -> list[str]:
-    """"How many authorities and how many municipalities use the data centres?": a part that counts a thing
+    """ "How many authorities and how many municipalities use the data centres?": a part that counts a thing
     and says nothing of it takes the predicate of the next part that counts ("... use the data centres")."""
     out = list(parts)
     for n in range(len(out) - 2, -1, -1):

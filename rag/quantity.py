@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from core.tokenize import same_stem, tokenize
 
-VERBS = "were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated"
+VERBS = (
+    "were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated"
+)
 _VERBS = VERBS + "|in|at|on|for|by|per|under|from|with|through|within|across|compared|according"
 _END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
 _ASKS = (
