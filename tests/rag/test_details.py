@@ -71,3 +71,9 @@ def test_who_chaired_asks_for_a_person_also_as_a_serbian_reading_words_it() -> N
     for question in ("Who chaired the session?", "who is chaired session meeting council?"):
         assert person_missing(_q(question), _hits("The session was dedicated to e-Government."))
     assert not person_missing(_q("Who is in charge of the session?"), _hits("The council held a session."))
+
+
+def test_what_only_a_person_does_asks_for_a_person_in_any_tense() -> None:
+    for question in ("Who chairs the council?", "Who heads the office?", "Who presided over the session?"):
+        assert person_missing(_q(question), _hits("The council took over the functions in 2021."))
+    assert not person_missing(_q("Who runs the portal?"), _hits("The office runs the portal."))
