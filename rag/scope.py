@@ -19,7 +19,7 @@ from rag.messages import Msg, msg
 from rag.models import Intent
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
-from rag.sentence_rank import GENERIC, content_terms, coverage
+from rag.sentence_rank import GENERIC, MONTHS, content_terms, coverage
 from rag.serbian import counted_noun, to_english
 from rag.understand import ORDINALS, Query
 
@@ -242,9 +242,24 @@ def ordinal_missing(question: str, texts: list[str]) -> float:
     return 0.0
 
 
+# a question that asks for the day something happened, and a date that gives a day ("4 June 2021", "04.06.2021")
+ASKS_DAY = re.compile(r"\b(?:on |by )?(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b", re.I)
+DAY = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b|\b(?:{MONTHS})\s+\d{{1,2}}\b"
+    r"|\b\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d\b",
+    re.I,
+)
+
+
+def day_missing(question: str, texts: list[str]) -> float:
+    """1 when the question asks on what date something happened and no evidence text gives a day."""
+    return float(bool(ASKS_DAY.search(question)) and not any(DAY.search(t) for t in texts))
+
+
 def occasion_missing(question: str, texts: list[str]) -> float:
-    """What the evidence lacks of the occasions a question names: its years, or the one its ordinal picks."""
-    return max(year_missing(question, texts), ordinal_missing(question, texts))
+    """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, or the
+    day it asks for."""
+    return max(year_missing(question, texts), ordinal_missing(question, texts), day_missing(question, texts))
 
 
 def out_of_period(query: Query, index: Index) -> Msg | None:

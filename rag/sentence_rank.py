@@ -46,10 +46,8 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
     return found / total if total else 0.0
 
 
-DATE = re.compile(
-    r"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
-    re.I,
-)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE = re.compile(rf"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:{MONTHS})\b", re.I)
 NUMBER = re.compile(r"\b\d[\d.,]*\b")
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
 # a sentence that gives a reason: what a "why" question is answered by (ranked first, not required)

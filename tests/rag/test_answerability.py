@@ -9,7 +9,7 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.scope import MONEY_A, occasion_missing, ordinal_missing, year_missing
+from rag.scope import MONEY_A, day_missing, occasion_missing, ordinal_missing, year_missing
 
 
 def _model(**weights: float) -> Model:
@@ -152,6 +152,24 @@ def test_an_amount_of_money_is_read_with_its_currency_either_side(text: str, amo
 )
 def test_ordinal_missing(question: str, texts: list[str], missing: bool) -> None:
     assert (ordinal_missing(question, texts) == 1.0) is missing
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        ("On what date did the centre open?", ["By the end of 2021, 19 centres were opened."], True),
+        ("On what date did the centre open?", ["The centre opened on 1 February 2022."], False),
+        ("Which day was the law adopted?", ["The law was adopted on 04.06.2021."], False),
+        (
+            "When did the centre open?",
+            ["By the end of 2021, 19 centres were opened."],
+            False,
+        ),  # a year answers
+        ("What was the exact date of the meeting?", ["The meeting took place in the 2nd quarter."], True),
+    ],
+)
+def test_day_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert (day_missing(question, texts) == 1.0) is missing
 
 
 def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:
