@@ -31,7 +31,8 @@ LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", 
 # what a body's listing asks: its tasks ("what did the academy have to do", "what was it supposed to deliver")
 TASKS = re.compile(
     r"\b(?:to do|deliver\w*|tasks?|supposed|had to|has to|have to|assigned|in charge of|charged with"
-    r"|work on|worked on|responsible for)\b|\b(?:do|did|done)\s*[?.!]*\s*$",
+    r"|work on|worked on|responsible for|responsibilit\w+|duties|remit|meant to|on (?:its|their|her|his) plate)\b"
+    r"|\b(?:do|did|done)\s*[?.!]*\s*$",
     re.I,
 )
 # The kinds of record a list or count asks for, in general English; a document's own level names are added

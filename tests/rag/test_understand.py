@@ -178,6 +178,8 @@ def test_query_text_is_whitespace_normalised() -> None:
         ),  # ... unless it asks about one
         ("List the measures of objective 1.4", "list"),
         ("Which activities did MPALSG lead?", "list"),
+        ("What does MPALSG have on its plate?", "list"),  # a body's tasks in everyday words
+        ("What are the responsibilities of MPALSG?", "list"),
         ("How many activities were completed?", "count"),
         ("How many measures does each objective have?", "count"),
         ("What is measure 1.3.5 about?", "about"),
