@@ -354,9 +354,14 @@ def has_terms(terms: set[str], texts: list[str]) -> bool:
 
 
 def unknown_word(word: str, index: Index) -> bool:
-    """A word the corpus never uses, and that the glossary does not read as a name it defines."""
+    """A word the corpus never uses, in any hyphenation ("email" for "e-mail"), and that the glossary does not
+    read as a name it defines."""
     tokens = tokenize(word)
-    return bool(tokens) and all(t not in index.idf for t in tokens) and index.names.expand(word) == word
+    return (
+        bool(tokens)
+        and all(t not in index.idf and t not in index.unhyphenated for t in tokens)
+        and index.names.expand(word) == word
+    )
 
 
 def counts_unknown(question: str, index: Index) -> bool:

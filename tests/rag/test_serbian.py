@@ -9,6 +9,8 @@ from core.settings import Settings
 from core.text import fold, to_latin
 from rag.ask import ask
 from rag.decompose import split_question
+from rag.index import get_index
+from rag.scope import unknown_word
 from rag.serbian import counted_noun, is_serbian, to_english
 
 
@@ -161,6 +163,13 @@ def test_a_serbian_comparison_with_a_country_the_evaluation_never_names_abstains
 )
 def test_the_noun_a_koliko_counts(question: str, noun: str) -> None:
     assert counted_noun(question) == noun
+
+
+def test_a_word_written_solid_is_the_corpus_word_written_with_a_hyphen(indexed: Settings) -> None:
+    # "imejl" reads "email"; the report writes "e-mail"
+    index = get_index(indexed)
+    assert not unknown_word("email", index) and not unknown_word("mailboxes", index)
+    assert unknown_word("emailx", index)
 
 
 def test_a_koliko_counting_a_thing_the_evaluation_never_names_is_flagged(indexed: Settings) -> None:
