@@ -13,6 +13,7 @@ from functools import cached_property
 from core.tokenize import tokenize
 from ingest.sentences import Sentence
 from rag.answerability import Signals
+from rag.deadlines import stated
 from rag.details import person_missing
 from rag.index import Index
 from rag.messages import Msg, msg
@@ -256,10 +257,35 @@ def day_missing(question: str, texts: list[str]) -> float:
     return float(bool(ASKS_DAY.search(question)) and not any(DAY.search(t) for t in texts))
 
 
+# a question about when something is still to happen, and a text that dates a plan ("will be ... by 2023")
+ASKS_WHEN_FUTURE = re.compile(
+    r"\bwhen\b(?:\s+[\w-]+){0,8}?\s+(?:will|shall|should|going to|supposed to|expected to|planned to|scheduled to)\b"
+    r"|\bwhen (?:is|are) (?:it|they|the\s+[\w\s-]{1,40}?) (?:due|expected|planned|scheduled)\b|\bby when\b",
+    re.I,
+)
+PLANNED = re.compile(
+    r"\b(?:will|planned|expected|scheduled|by|until|till|deadline|due|postponed|moved)\b[^.;]{0,60}?\b20\d\d\b",
+    re.I,
+)
+
+
+def deadline_missing(question: str, texts: list[str]) -> float:
+    """1 when the question asks when something will happen and no evidence text dates it (a deadline, a quarter,
+    a year a plan is set for): a programme period ("the plan for 2023-2025") dates nothing."""
+    if not ASKS_WHEN_FUTURE.search(question):
+        return 0.0
+    return float(not any(stated(t) or PLANNED.search(t) or DAY.search(t) for t in texts))
+
+
 def occasion_missing(question: str, texts: list[str]) -> float:
-    """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, or the
-    day it asks for."""
-    return max(year_missing(question, texts), ordinal_missing(question, texts), day_missing(question, texts))
+    """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, the
+    day it asks for, or the date of what is still to happen."""
+    return max(
+        year_missing(question, texts),
+        ordinal_missing(question, texts),
+        day_missing(question, texts),
+        deadline_missing(question, texts),
+    )
 
 
 def out_of_period(query: Query, index: Index) -> Msg | None:

@@ -41,6 +41,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
     (r"od kada|odkad|otkad|otkada", "since when"),
     (r"koliko dugo", "how long"),
+    # the future asked by "when": "kada će biti usvojen" (when will it be adopted)
+    (r"(?:(?<=kada)|(?<=kad)|(?<=when))\s+(?:ce|cemo|cete)", " will"),
     (r"u odnosu na|u poredjenju sa?|naspram", "compared to"),
     (r"(?:bolj|losij|slabij|jac|brz|sporij|vec|manj|vis)\w* od", "more than"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),

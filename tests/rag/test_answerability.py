@@ -9,7 +9,7 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.scope import MONEY_A, day_missing, occasion_missing, ordinal_missing, year_missing
+from rag.scope import MONEY_A, day_missing, deadline_missing, occasion_missing, ordinal_missing, year_missing
 
 
 def _model(**weights: float) -> Model:
@@ -170,6 +170,24 @@ def test_ordinal_missing(question: str, texts: list[str], missing: bool) -> None
 )
 def test_day_missing(question: str, texts: list[str], missing: bool) -> None:
     assert (day_missing(question, texts) == 1.0) is missing
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        (
+            "When will the new plan be adopted?",
+            ["Recommendations for the new plan for the period 2023-2025."],
+            True,
+        ),
+        ("When will the new plan be adopted?", ["The new deadline is the 2nd quarter of 2024."], False),
+        ("So when is the second phase due?", ["The second phase is planned to start in 2023."], False),
+        ("When should the register be finished?", ["The register was not set up."], True),
+        ("When was the register finished?", ["The register was not set up."], False),  # the past: not a plan
+    ],
+)
+def test_deadline_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert (deadline_missing(question, texts) == 1.0) is missing
 
 
 def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:

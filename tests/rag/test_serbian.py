@@ -199,6 +199,11 @@ def test_a_comma_before_a_word_that_asks_nothing_new_joins_nothing() -> None:
     assert " and " not in to_english("Građani, a i privreda, koriste sanduče?")
 
 
+def test_when_with_the_future_clitic_reads_when_will() -> None:
+    assert "when will" in to_english("Kada će biti usvojen novi akcioni plan?")
+    assert "when will" in to_english("Do kada ce biti gotov portal?")
+
+
 def test_two_question_words_joined_by_i_are_one_question() -> None:
     # "ko je i kako koristio" (who and how used): "i" joins the question words, it opens no second question
     assert len(split_question(to_english("Da li građanin vidi ko je i kako koristio njegove podatke?"))) == 1
