@@ -153,6 +153,12 @@ FOLLOWUP = re.compile(
     r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b",
     re.I,
 )
+# "and the plan for cyber exercises?", "what about the farm register?": the last question asked of another thing,
+# named in words; no pronoun points back
+ELLIPSIS = re.compile(
+    r"^\s*(?:and|what about|how about|also)\b(?!.*\b(?:it|its|that|this|these|those|they|them|there)\b)",
+    re.I | re.S,
+)
 YESNO = re.compile(
     r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I
 )
@@ -179,8 +185,8 @@ class Query:
     unit: str = ""  # activities | measures | indicators | objectives, for list and count questions
     group_by: str = ""  # objective | measure, for "how many measures does each objective have"
     inherited: bool = False
-    # inherited only because the question is short: it may still name its own subject in words
-    # ("what happened with the e-democracy activity?"), which ask() checks against the record titles
+    # inherited only because the question is short or elliptical ("and the plan for cyber exercises?"): it may
+    # still name its own subject in words, which ask() checks against the record titles
     inherited_by_length: bool = False
     entities: list[str] = field(default_factory=list)
     context: str = ""  # the earlier question a follow-up leans on, for retrieval
@@ -265,7 +271,7 @@ def understand(
             FOLLOWUP.search(words) or len(text.split()) <= 7 and not (COUNT.search(text) or LIST.search(text))
         ):
             ids, inherited = carried[:3], bool(carried)
-            by_length = inherited and not FOLLOWUP.search(words)
+            by_length = inherited and (not FOLLOWUP.search(words) or bool(ELLIPSIS.match(words)))
             context = next((t.content for t in reversed(history) if t.role == "user"), "")
     statuses = statuses_named(text)
     unit_m = COUNT.search(text) or LIST.search(text)

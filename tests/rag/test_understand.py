@@ -266,6 +266,13 @@ def test_short_followup_without_pronoun_inherits() -> None:
     assert (query.ids, query.inherited, query.intent) == (["1.4.2.2"], True, "responsible")
 
 
+def test_an_elliptical_followup_may_name_its_own_subject() -> None:
+    """'and the X?' asks the last question of another thing: ask() checks whether X names a record."""
+    assert q("And the plan for cyber exercises?", ABOUT_1422).inherited_by_length
+    assert q("What about the farm register?", ABOUT_1422).inherited_by_length
+    assert not q("And why was it abandoned?", ABOUT_1422).inherited_by_length  # "it" points back
+
+
 def test_followup_takes_the_latest_turn_naming_ids() -> None:
     """With two subjects in the history, the most recent one is inherited."""
     history = conversation(
