@@ -13,15 +13,15 @@ from rag.retrieve import unknown_ids
 DRAFT_NOISE = (
     re.compile(r"\b20\d\d\s*[-–/]\s*(?:20)?\d\d\b|\b(?:from|in|for|after|until) 20\d\d\b"),
     re.compile(
-        r"\b(?:please|kindly|can you|could you|would you|draft(?:ing)?|write|prepare|compose|propose|suggest|produce|"
-        r"create|give me|make|outline)\b",
+        r"\b(?:please|kindly|can you|could you|would you|draft(?:ing)?|write(?: up)?|prepare|compose|propose|suggest|"
+        r"produce|create|give me|make|outline|put together|pull together|draw up|sketch|jot down)\b",
         re.I,
     ),
     re.compile(r"\b(?:new|next|revised|updated|upcoming|future)\b", re.I),
     re.compile(
         r"\b(?:action plans?|APs?|programme cycle|programme period|programmes?|programs?|cycles?|period|plan|"
         r"entry|entries|section|paragraph|text|note|briefing|brief|proposal|measures?|"
-        r"(?:including|with) (?:the )?indicators|state secretary|short|one-pager)\b",
+        r"(?:including|with) (?:the )?indicators|state secretary|minister|short|one-pager)\b",
         re.I,
     ),
 )
@@ -32,7 +32,7 @@ DRAFT_VERB = re.compile(
 )
 EDGE_WORDS = frozenset(
     "a an the for on about of to in into go and with where how what that which stand stands "
-    "our its it be should is are from".split()
+    "our its it be should is are from under did does do went fared".split()
 )
 
 

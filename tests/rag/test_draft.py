@@ -282,6 +282,12 @@ def test_topic_of_strips_drafting_words() -> None:
     assert topic_of("Draft the 2023-2025 entry for the one-stop-shop measure") == "one-stop-shop"
     assert topic_of("information security") == "information security"
     assert topic_of("Please draft an entry on blockchain for the new AP") == "blockchain"
+    # drafting verbs and an audience in other words
+    assert (
+        topic_of("Put together a short briefing paragraph for the minister on how open data did")
+        == "open data"
+    )
+    assert topic_of("Could you sketch an entry on information security?") == "information security"
     assert topic_of("Draft the 2023-2025 action plan") == ""
 
 
