@@ -94,3 +94,39 @@ def detail_missing(query: Query, hits: list[Hit]) -> bool:
         not any(DETAILS[kind][1].search(h.chunk.text) for h in hits[:REACH])
         for kind in details_asked(query.text)
     )
+
+
+# "which 13 municipalities ...", "what are the three places ...", "which municipality among those 13 ...": the
+# names of a counted set of things (a count of the matrix's own records is a list question, not this)
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|fifty"
+)
+NUMBER_WORD = {w: n for n, w in enumerate(_NUMBER_WORDS.split("|")[:13], 2)} | {
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+}
+NAMES_ASKED = re.compile(
+    rf"\b(?:which|what)\s+(?:(?:are|were)\s+)?(?:(?:the|these|those|it)\s+)?(?P<n>\d+|{_NUMBER_WORDS})\s+[\w-]"
+    rf"|\bwhich\s+[\w-]+\s+(?:among|of|are|were)\s+(?:the\s+|those\s+|these\s+)?(?P<m>\d+|{_NUMBER_WORDS})\s+[\w-]"
+    rf"|\bnames? of (?:the\s+)?(?P<k>\d+|{_NUMBER_WORDS})\s+[\w-]",
+    re.I,
+)
+_NAME = r"[A-ZŠĐČĆŽ][\w’'.-]+(?: (?:na |de |of )?[A-ZŠĐČĆŽ][\w’'.-]+){0,3}"
+NAME_LIST = re.compile(rf"{_NAME}(?:\s*(?:,|;|\band\b|\bi\b)\s*{_NAME})+")
+RECORD_UNITS = re.compile(r"\b(?:activit|measure|objective|indicator)", re.I)
+
+
+def names_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks which N things (places, bodies) are meant, and no sentence of the best evidence lists that many
+    names (at least three for a larger set: the evaluation may count 13 municipalities and name none)."""
+    m = NAMES_ASKED.search(query.text)
+    if not m or RECORD_UNITS.search(query.text[m.start() : m.end() + 40]):
+        return False
+    said = (m.group("n") or m.group("m") or m.group("k")).lower()
+    wanted = min(3, int(said) if said.isdigit() else NUMBER_WORD.get(said, 3))
+    return not any(
+        len(re.findall(_NAME, found.group(0))) >= wanted
+        for h in hits[:REACH]
+        for found in NAME_LIST.finditer(h.chunk.text)
+    )

@@ -206,6 +206,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "The evaluation does not give that detail: no passage about it states one.",
         "Evaluacija ne navodi taj podatak: nijedan deo o tome ga ne sadrži.",
     ),
+    "no.names": (
+        "The evaluation does not name them: it gives how many there are, not which.",
+        "Evaluacija ih ne navodi poimence: daje njihov broj, a ne koji su.",
+    ),
     "no.figure": (
         "The evaluation does not give that figure: neither the report nor its matrix states it.",
         "Evaluacija ne navodi taj podatak: ne navode ga ni izveštaj ni njegova matrica.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunks import Chunk
-from rag.details import detail_missing, details_asked, person_missing
+from rag.details import detail_missing, details_asked, names_missing, person_missing
 from rag.models import Intent
 from rag.retrieve import Hit
 from rag.understand import Query
@@ -77,3 +77,14 @@ def test_what_only_a_person_does_asks_for_a_person_in_any_tense() -> None:
     for question in ("Who chairs the council?", "Who heads the office?", "Who presided over the session?"):
         assert person_missing(_q(question), _hits("The council took over the functions in 2021."))
     assert not person_missing(_q("Who runs the portal?"), _hits("The office runs the portal."))
+
+
+def test_names_of_a_counted_set_need_a_list_of_names_in_the_evidence() -> None:
+    counted = _hits("In 13 of 98 local self-governments there is no classified IT job.")
+    named = _hits("The pilots run in Šid, Bečej and Petrovac na Mlavi.")
+    assert names_missing(_q("Which 13 municipalities have no IT posts?"), counted)
+    assert names_missing(_q("which municipality among 13 local self-government has no IT post?"), counted)
+    assert names_missing(_q("Which towns are the 50 extra local governments joining?"), counted)
+    assert not names_missing(_q("Which three municipalities pilot the smart city?"), named)
+    assert not names_missing(_q("Which 13 activities were abandoned?"), counted)  # the matrix's own records
+    assert not names_missing(_q("What share of the 100 services was optimised?"), counted)  # not "which N"

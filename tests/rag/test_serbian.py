@@ -232,6 +232,7 @@ def test_karta_in_any_case_reads_as_card() -> None:
         ("Koliko opština uopšte nema sistematizovano radno mesto?", "at all none classified"),
         ("Koliko je žena bilo među polaznicima?", "women among participants"),
         ("A koliko je para za to trebalo?", "budget funds"),  # "pare", everyday for money
+        ("Koja tri grada su izabrana?", "which three"),  # numbers written as words
     ],
 )
 def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
