@@ -127,6 +127,7 @@ def names_missing(query: Query, hits: list[Hit]) -> bool:
     wanted = min(3, int(said) if said.isdigit() else NUMBER_WORD.get(said, 3))
     return not any(
         len(re.findall(_NAME, found.group(0))) >= wanted
+        and not re.search(r"\b(?:for|of)\s+$", h.chunk.text[max(0, found.start() - 5) : found.start()])
         for h in hits[:REACH]
         for found in NAME_LIST.finditer(h.chunk.text)
-    )
+    )  # "the Sector for Analytics, Telecommunications and IT" is one name, not a list

@@ -86,5 +86,9 @@ def test_names_of_a_counted_set_need_a_list_of_names_in_the_evidence() -> None:
     assert names_missing(_q("which municipality among 13 local self-government has no IT post?"), counted)
     assert names_missing(_q("Which towns are the 50 extra local governments joining?"), counted)
     assert not names_missing(_q("Which three municipalities pilot the smart city?"), named)
+    title = _hits(
+        "Assistant to the Head of the Sector for Analytics, Telecommunications and Information Technologies"
+    )
+    assert names_missing(_q("Which 35 local self-governments joined?"), title)  # one unit's name, not a list
     assert not names_missing(_q("Which 13 activities were abandoned?"), counted)  # the matrix's own records
     assert not names_missing(_q("What share of the 100 services was optimised?"), counted)  # not "which N"
