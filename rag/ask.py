@@ -24,6 +24,7 @@ from rag.llm import llm_answer
 from rag.messages import TEMPLATES, Msg, msg
 from rag.messages import notice as notice_for
 from rag.models import Answer, Citation, Filters, Intent, Source, Turn
+from rag.occasions import occasion_missing
 from rag.overview import answer_overview, broad_kind
 from rag.record_answers import (
     add_support,
@@ -42,7 +43,6 @@ from rag.scope import (
     entity_terms,
     has_terms,
     money_sentences,
-    occasion_missing,
     out_of_period,
     scope_signals,
     unknown_names,

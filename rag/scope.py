@@ -13,16 +13,16 @@ from functools import cached_property
 from core.tokenize import tokenize
 from ingest.sentences import Sentence
 from rag.answerability import Signals
-from rag.deadlines import stated
 from rag.details import person_missing
 from rag.index import Index
 from rag.messages import Msg, msg
 from rag.models import Intent
+from rag.occasions import PLAN
 from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
-from rag.sentence_rank import GENERIC, MONTHS, content_terms, coverage
+from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.serbian import counted_noun, to_english
-from rag.understand import ORDINALS, Query
+from rag.understand import Query
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar"
@@ -37,10 +37,6 @@ MONEY_A = (
     )
 )
 YEAR = re.compile(r"\b(20[2-3]\d)\b")
-PLAN = re.compile(
-    r"next (?:programme|period|action plan|cycle)|new (?:action plan|programme|deadline)|future|plan(?:ned|s)?\b|deadline|propos|recommend|will\b|should|expected|extend|postpon|target|\bgoals?\b|\baims?\b",
-    re.I,
-)
 ENTITY = re.compile(r"\b(?:[A-ZŠĐČĆŽ][\w’'-]+)(?:\s+(?:of|and|for|the)?\s*[A-ZŠĐČĆŽ][\w’'-]+)*")
 COMMON_CAPS = {
     c.lower()
@@ -193,99 +189,6 @@ def named_entities(text: str) -> list[str]:
             continue
         out.append(name)
     return out
-
-
-ANY_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# what stands before a year that makes it a plan, not a result: "Target value for 2022", "planned by 2023"
-TARGETISH = re.compile(
-    r"\b(?:target\w*|plann\w*|plans?|expected|forecast\w*|goals?|deadline|until|by)\W+(?:\w+\W+){0,3}$", re.I
-)
-
-
-def year_missing(question: str, texts: list[str]) -> float:
-    """The share of the years a question names that no evidence text states something for (a plan counts only
-    when the question asks about plans or targets); 0 when it names none."""
-    wants_plan = bool(PLAN.search(question))
-    years = list(dict.fromkeys(ANY_YEAR.findall(question)))
-    missing = 0
-    for year in years:
-        stated = False
-        for text in texts:
-            for m in re.finditer(rf"\b{year}\b", text):
-                if wants_plan or not TARGETISH.search(text[max(0, m.start() - 40) : m.start()]):
-                    stated = True
-                    break
-            if stated:
-                break
-        missing += not stated
-    return missing / len(years) if years else 0.0
-
-
-# an ordinal picks one of several occasions ("the first meeting"); "last" is left out: "last year" is a date
-OCCASION = re.compile(
-    rf"\b({'|'.join(w for w in ORDINALS if w != 'last')})\s+((?:[\w-]+\s+){{0,2}}[\w-]+)", re.I
-)
-
-
-def ordinal_missing(question: str, texts: list[str]) -> float:
-    """1 when the question asks about one occasion by its ordinal ("the first meeting") and the evidence names
-    that thing only with other ordinals ("the second meeting"); 0 otherwise, and when it names none."""
-    for asked in OCCASION.finditer(question):
-        words = set(tokenize(asked.group(2)))
-        said = [
-            m.group(1).lower()
-            for text in texts
-            for m in OCCASION.finditer(text)
-            if words & set(tokenize(m.group(2)))
-        ]
-        if said and asked.group(1).lower() not in said:
-            return 1.0
-    return 0.0
-
-
-# a question that asks for the day something happened, and a date that gives a day ("4 June 2021", "04.06.2021")
-ASKS_DAY = re.compile(r"\b(?:on |by )?(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b", re.I)
-DAY = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b|\b(?:{MONTHS})\s+\d{{1,2}}\b"
-    r"|\b\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d\b",
-    re.I,
-)
-
-
-def day_missing(question: str, texts: list[str]) -> float:
-    """1 when the question asks on what date something happened and no evidence text gives a day."""
-    return float(bool(ASKS_DAY.search(question)) and not any(DAY.search(t) for t in texts))
-
-
-# a question about when something is still to happen, and a text that dates a plan ("will be ... by 2023")
-ASKS_WHEN_FUTURE = re.compile(
-    r"\bwhen\b(?:\s+[\w-]+){0,8}?\s+(?:will|shall|should|going to|supposed to|expected to|planned to|scheduled to)\b"
-    r"|\bwhen (?:is|are) (?:it|they|the\s+[\w\s-]{1,40}?) (?:due|expected|planned|scheduled)\b|\bby when\b",
-    re.I,
-)
-PLANNED = re.compile(
-    r"\b(?:will|planned|expected|scheduled|by|until|till|deadline|due|postponed|moved)\b[^.;]{0,60}?\b20\d\d\b",
-    re.I,
-)
-
-
-def deadline_missing(question: str, texts: list[str]) -> float:
-    """1 when the question asks when something will happen and no evidence text dates it (a deadline, a quarter,
-    a year a plan is set for): a programme period ("the plan for 2023-2025") dates nothing."""
-    if not ASKS_WHEN_FUTURE.search(question):
-        return 0.0
-    return float(not any(stated(t) or PLANNED.search(t) or DAY.search(t) for t in texts))
-
-
-def occasion_missing(question: str, texts: list[str]) -> float:
-    """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, the
-    day it asks for, or the date of what is still to happen."""
-    return max(
-        year_missing(question, texts),
-        ordinal_missing(question, texts),
-        day_missing(question, texts),
-        deadline_missing(question, texts),
-    )
 
 
 def out_of_period(query: Query, index: Index) -> Msg | None:

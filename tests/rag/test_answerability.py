@@ -9,7 +9,8 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.scope import MONEY_A, day_missing, deadline_missing, occasion_missing, ordinal_missing, year_missing
+from rag.occasions import day_missing, deadline_missing, occasion_missing, ordinal_missing, year_missing
+from rag.scope import MONEY_A
 
 
 def _model(**weights: float) -> Model:
