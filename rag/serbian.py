@@ -34,6 +34,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "not initiated",
     ),
     (r"nema podataka|bez podataka", "no data"),
+    # the plural of a kind of record after a plural word ("koje mere": which measures, not "which measure")
+    (r"koje (?:su )?mere", "which measures"),
+    (r"sve mere|svih mera|svim merama", "all measures"),
+    (r"koliko (?:je |ima )?mera", "how many measures"),
     (r"u toku|u realizaciji|u izradi|u pripremi", "ongoing"),
     (r"(?:da li|je li) (?:je|su|se)|jesu li|da li su|da li je", "was"),  # a yes-no question about a fact
     (r"da li|je li|dal'?", ""),

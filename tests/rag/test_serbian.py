@@ -51,6 +51,8 @@ def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
             "which activities measure 1.3.5 not initiated?",
         ),
         ("Ko je odgovoran za meru 1.3.5?", "who is responsible for measure 1.3.5?"),
+        ("Koliko mera ima cilj 1.2?", "how many measures target 1.2?"),  # a plural after a plural word
+        ("Koje mere su završene?", "which measures completed?"),
     ],
 )
 def test_question_words_statuses_and_kinds_are_read(question: str, english: str) -> None:
