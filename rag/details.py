@@ -101,11 +101,6 @@ def detail_missing(query: Query, hits: list[Hit]) -> bool:
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|fifty"
 )
-NUMBER_WORD = {w: n for n, w in enumerate(_NUMBER_WORDS.split("|")[:13], 2)} | {
-    "twenty": 20,
-    "thirty": 30,
-    "fifty": 50,
-}
 NAMES_ASKED = re.compile(
     rf"\b(?:which|what)\s+(?:(?:are|were)\s+)?(?:(?:the|these|those|it)\s+)?(?P<n>\d+|{_NUMBER_WORDS})\s+[\w-]"
     rf"|\bwhich\s+[\w-]+\s+(?:among|of|are|were)\s+(?:the\s+|those\s+|these\s+)?(?P<m>\d+|{_NUMBER_WORDS})\s+[\w-]"
@@ -124,7 +119,7 @@ def names_missing(query: Query, hits: list[Hit]) -> bool:
     if not m or RECORD_UNITS.search(query.text[m.start() : m.end() + 40]):
         return False
     said = (m.group("n") or m.group("m") or m.group("k")).lower()
-    wanted = min(3, int(said) if said.isdigit() else NUMBER_WORD.get(said, 3))
+    wanted = min(3, int(said)) if said.isdigit() else 2 if said == "two" else 3  # three names show a list
     return not any(
         len(re.findall(_NAME, found.group(0))) >= wanted
         and not re.search(r"\b(?:for|of)\s+$", h.chunk.text[max(0, found.start() - 5) : found.start()])

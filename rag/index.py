@@ -54,9 +54,8 @@ class Index:
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
     common: frozenset[str] = frozenset()
-    unhyphenated: frozenset[str] = (
-        frozenset()
-    )  # the corpus's hyphenated words written solid ("e-mail": "email")
+    # the corpus's hyphenated words written solid ("e-mail": "email"), for the unknown-word checks
+    unhyphenated: frozenset[str] = frozenset()
     glossary: Glossary = field(default_factory=Glossary)
     names: Names = field(default_factory=Names)
     restated: dict[str, list[Activity]] = field(default_factory=dict)  # ID -> a note's or upload's copy

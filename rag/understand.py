@@ -148,17 +148,15 @@ ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 NEXT_ONE = re.compile(
     r"\b(next|following|previous|preceding) one\b|\bthe one (after|before) (?:it|that|this)\b", re.I
 )
+POINTS_BACK = r"\b(?:it|its|that|this|these|those|they|them|there)\b"  # pronouns of what was said before
 FOLLOWUP = re.compile(
-    r"^\s*(?:and|but|also|what about|how about|so|then)\b|\b(?:it|its|that|this|these|those|they|them|there)\b"
+    rf"^\s*(?:and|but|also|what about|how about|so|then)\b|{POINTS_BACK}"
     r"|\bthe (?:same|previous|next|last|above|former|latter)\b|\b(?:next|previous) (?:measure|activity|objective)\b",
     re.I,
 )
 # "and the plan for cyber exercises?", "what about the farm register?": the last question asked of another thing,
 # named in words; no pronoun points back
-ELLIPSIS = re.compile(
-    r"^\s*(?:and|what about|how about|also)\b(?!.*\b(?:it|its|that|this|these|those|they|them|there)\b)",
-    re.I | re.S,
-)
+ELLIPSIS = re.compile(rf"^\s*(?:and|what about|how about|also)\b(?!.*{POINTS_BACK})", re.I | re.S)
 YESNO = re.compile(
     r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I
 )
