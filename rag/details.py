@@ -18,7 +18,7 @@ from rag.vocabulary import ROLES
 WHO_ROLE = re.compile(
     rf"^\s*(?:and\s+)?who(?:'s|’s| (?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{ROLES}s?\b"
     rf"|\bnames? of (?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{ROLES}s?|consultants?|experts?|people|persons|members)\b"
-    # what only a person does: chairs, presides, heads ("ko je predsedavao" reads "who is chaired")
+    # what only a person does: chairs, presides, heads ("ko je predsedavao" reads "who chaired")
     r"|^\s*(?:and\s+)?who (?:(?:is|was|has|had) )?(?:chair(?:s|ed)?|presid(?:es|ed)|head(?:s|ed))\b",
     re.I,
 )

@@ -28,6 +28,8 @@ MIN_STEM = 4  # a shorter entry must be written as an exact word ("=rok")
 
 # a genitive plural that puts an "a" between a stem's last two consonants: "incident" -> "incidenata"
 FLEETING_A = re.compile(r"([^aeiou])a([^aeiou])a$")
+# the masculine past of a verb: "razvio", "uspostavio", "pokrenuo" (the feminine keeps the l: "razvila")
+MASCULINE_PAST = re.compile(r"([aeiu])o$")
 
 
 def spelling(word: str) -> str:
@@ -46,7 +48,9 @@ class Lexicon:
         """The English of one word, or None when the list does not have it. A genitive plural with a fleeting
         "a" ("incidenata", "dokumenata") is also read without it ("incidenta": the stem "incident")."""
         w = spelling(token)
-        for form in dict.fromkeys((w, FLEETING_A.sub(r"\1\2a", w))):  # as written first
+        # a masculine l-participle drops its l: "razvio" is the stem "razvil" of "razvila", "razvili"
+        forms = (w, FLEETING_A.sub(r"\1\2a", w), MASCULINE_PAST.sub(r"\1l", w))
+        for form in dict.fromkeys(forms):  # as written first
             if form in self.exact:
                 return self.exact[form]
             for n in range(len(form), max(MIN_STEM, len(form) - MAX_ENDING) - 1, -1):

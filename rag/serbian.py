@@ -27,6 +27,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"(?:a|i|ali|pa)(?=\s+(?:koliko|kolik\w*|ko|sta|kada|kad|gde|zasto|kako|koj\w*|da li)\b)",
         "and",
     ),
+    # "zbog čega", "iz kog razloga" (for what reason), "kako to da" (how come) ask why
+    (r"zbog cega|iz (?:kog|kojeg|koga) razloga|kako to da", "why"),
     (r"\b(?:to|tome|toga|taj|tog|njega|nje|njih|njegov\w*|njen\w*|njihov\w*|ga|ih|joj)\b", "it"),
     (r"\b(?:tu|tamo|onde)\b", "there"),
     (
@@ -44,7 +46,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(?:kog|kojeg|koga|kojega) datuma|koji (?:je )?datum|kojim datumom", "on what date"),
     (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
     (r"od kada|odkad|otkad|otkada", "since when"),
-    (r"koliko dugo", "how long"),
+    (r"koliko dugo|koliko(?= (?:je |su |ce )?traj)", "how long"),  # "koliko je trajala": how long did it last
+    (r"koliko(?= (?:je |su |ce )?(?:kost|iznos))", "how much"),  # "koliko košta / je iznosio": how much
     # the future asked by "when": "kada će biti usvojen" (when will it be adopted)
     (r"(?:(?<=kada)|(?<=kad)|(?<=when))\s+(?:ce|cemo|cete)", " will"),
     (r"u odnosu na|u poredjenju sa?|naspram", "compared to"),
@@ -52,6 +55,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),
+    # "ko je izradio" (who drew up): an l-participle after "ko je" asks who did it, not who someone is
+    (r"(?:ko je|ko su)(?! bi[lo])(?= (?:\w+ )?\w+(?:[aeiu]o|l[aie])\b)", "who"),
     (r"ko je|ko su", "who is"),
     (r"kako se zov\w*", "what is the name of"),
     (r"posebn\w* cilj\w*", "specific objective"),

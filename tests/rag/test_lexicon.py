@@ -65,3 +65,10 @@ def test_any_stem_matches_itself_with_any_short_ending(stem: str, ending: str) -
     assert lexicon.word(stem + ending) == "thing"
     assert lexicon.word((stem + ending).upper()) == "thing"
     assert spelling(stem + ending) == stem + ending
+
+
+def test_a_masculine_past_is_read_by_the_stem_of_its_l_forms() -> None:
+    verbs = parse(["razvil\tdeveloped", "pokrenul\tlaunched"])
+    assert verbs.word("razvila") == "developed"
+    assert verbs.word("razvio") == "developed" and verbs.word("pokrenuo") == "launched"
+    assert verbs.word("razvo") is None  # an o after a consonant is not the past's l

@@ -140,7 +140,14 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Da li smo bolji od Slovenije?", "more than"),
         ("A ko to sprovodi?", "and who it"),
         ("Da li je to završeno?", "was it completed"),
-        ("Ko je predsedavao sednicom?", "who is chaired"),
+        ("Ko je predsedavao sednicom?", "who chaired"),
+        ("Ko je izradio studiju?", "who "),
+        ("Ko je bio zadužen za portal?", "who is responsible"),
+        ("Zbog čega je odustano od strategije?", "why abandoned"),
+        ("Iz kog razloga nije završeno?", "why not"),
+        ("Kako to da nije završeno?", "why not"),
+        ("Koliko je koštala izgradnja?", "how much"),
+        ("Колико је трајала изградња?", "how long"),
     ],
 )
 def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(
