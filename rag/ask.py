@@ -386,8 +386,10 @@ def ask(
         vector=vector if not query.context else index.embed_query(search_text),
     )
     draft, abstained, signals = _compose(query, hits, index, vector, settings, own)
-    if serbian and signals is not None and counts_unknown(question, index):
-        signals.thing_unknown = 1.0
+    if serbian and signals is not None:
+        # what a Serbian question counts is its "koliko" noun: its English reading is a bag of words, whose last word
+        # (the second reading of a word: "sandučić" reads "mailbox box") is no head noun
+        signals.thing_unknown = float(counts_unknown(question, index))
     model = load_model() if settings.answer_gate == "model" else None
     if signals is not None and not abstained and model is not None and not model.answers(signals):
         draft, abstained = _abstain(reason_message(signals), Intent.NOT_IN_EVALUATION), True

@@ -189,6 +189,17 @@ def test_a_koliko_counting_a_thing_the_evaluation_never_names_is_flagged(indexed
     assert not (known.signals or {}).get("thing_unknown")
 
 
+def test_a_koliko_is_judged_by_its_own_noun_not_by_the_last_word_of_its_english_reading(
+    indexed: Settings,
+) -> None:
+    # "e-sandučić" reads "e-mailbox box": the evaluation never says "box", but it counts mailboxes
+    answer = ask(
+        "Koliko građana ima aktiviran e-sandučić?",
+        settings=indexed.model_copy(update={"answer_gate": "open"}),
+    )
+    assert not (answer.signals or {}).get("thing_unknown"), answer.signals
+
+
 @pytest.mark.parametrize(
     "question",
     [
