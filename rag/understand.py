@@ -17,7 +17,7 @@ _WRITING = r"(?:entry|entries|item|items|action plan|text|section|paragraphs?|se
 # A request for text to edit, in any wording: a writing verb before something written ("draft the entry",
 # "can you put together a paragraph", "need a few sentences on", "make a draft of an action plan item")
 DRAFT = re.compile(
-    r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest)\b"
+    r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest|sketch|outline|draw up|jot down)\b"
     rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
     r"|\b(?:make|put together|produce|give me|write up|need|want|prepare)\b.{0,30}?"
     r"\b(?:a |an |the |some |few |a few |short )*(?:draft|entry|item|paragraphs?|sentences|text|write-up|summary)\b"

@@ -20,7 +20,7 @@ DRAFT_NOISE = (
     re.compile(r"\b(?:new|next|revised|updated|upcoming|future)\b", re.I),
     re.compile(
         r"\b(?:action plans?|APs?|programme cycle|programme period|programmes?|programs?|cycles?|period|plan|"
-        r"entry|entries|section|paragraph|text|note|briefing|brief|proposal|measures?|"
+        r"entry|entries|section|paragraphs?|text|lines|sentences|words|note|briefing|brief|proposal|measures?|"
         r"(?:including|with) (?:the )?indicators|state secretary|minister|short|one-pager)\b",
         re.I,
     ),
@@ -31,7 +31,7 @@ DRAFT_VERB = re.compile(
     re.I,
 )
 EDGE_WORDS = frozenset(
-    "a an the for on about of to in into go and with where how what that which stand stands "
+    "a an the for on about of to in into go and with where how what that which stand stands me us few some couple "
     "our its it be should is are from under did does do went fared".split()
 )
 

@@ -289,6 +289,9 @@ def test_topic_of_strips_drafting_words() -> None:
     )
     assert topic_of("Could you sketch an entry on information security?") == "information security"
     assert topic_of("Draft the 2023-2025 action plan") == ""
+    # an amount of text asked for ("a few lines", "some sentences") is no subject
+    assert topic_of("Write me a few lines for the new plan about user satisfaction") == "user satisfaction"
+    assert topic_of("Jot down some sentences on e-Delivery") == "e-Delivery"
 
 
 def test_split_sentences_keeps_id_lists_together() -> None:

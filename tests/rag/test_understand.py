@@ -188,6 +188,8 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("What is the difference between 1.4.1 and 1.4.2?", "compare"),
         ("Draft an action plan entry for measure 1.3.5", "draft"),
         ("Please write the action plan text for activities on open data", "draft"),
+        ("Could you sketch an action plan entry on open data quality?", "draft"),
+        ("Can you outline a section of the new plan on e-Delivery?", "draft"),
         ("What did the evaluation recommend for open data?", "free"),
         ("Tell me a joke about cats", "free"),
         # a "how many" inside a noun phrase is not what the question asks; one that opens it, or its clause, is
