@@ -97,7 +97,8 @@ def _head(part: str, known: set[str] | dict, expand: Callable[[str], str]) -> Co
     word = ""
     for alternative in re.split(r"\s+or\s+", part):
         alternative = noun_phrase(alternative)
-        words = [t for t in tokenize(alternative) if t not in _FILLER and t in known]
+        # a number is no noun: "citizens served in 2021" counts citizens, not 2021
+        words = [t for t in tokenize(alternative) if t not in _FILLER and t in known and not t[0].isdigit()]
         if words:
             word = word or words[-1]
             options.add(words[-1])
