@@ -58,9 +58,21 @@ REASON = re.compile(
 )
 
 
+# what answers "since when": a date with a word that starts something ("started with its operations on 1 February
+# 2022", "taken over ... on 4 June 2021", "established in 2017"), not any date the sentence gives
+START = (
+    r"\b(?:since|as of|start\w*|began|begun|launch\w*|operational|in operation|establish\w*|set up|found(?:ed|ing)"
+    r"|opened|went live|took over|taken over|in force|effective|introduc\w*|creat(?:ed|ion))\b"
+)
+SINCE = re.compile(rf"^(?=[\s\S]*{START})(?=[\s\S]*(?:{DATE.pattern}))", re.I)
+
+
 def answer_type(question: str) -> re.Pattern | None:
-    """What kind of text answers the question: a date for 'when', a number for 'how many', a name for 'who/where'."""
+    """What kind of text answers the question: a date for 'when' (one that starts something for 'since when'), a
+    number for 'how many', a name for 'who/where'."""
     q = question.lower()
+    if re.search(r"\bsince when\b", q):
+        return SINCE
     if re.search(
         r"^\s*(?:and\s+)?when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b|\bdeadlines?\b|\bby when\b"
         r"|\bdue (?:date|by)\b|\btime ?(?:line|frame)\b|\bcompletion date\b",

@@ -1,0 +1,25 @@
+"""rag.sentence_rank: what kind of sentence answers a question."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from rag.ask import ask
+from rag.sentence_rank import DATE, answer_type
+
+
+def test_since_when_asks_for_the_date_something_started_not_any_date() -> None:
+    wants = answer_type("Since when has the council done this work?")
+    assert wants is not None and wants is not DATE
+    assert wants.search("Its functions were taken over by the council on 4 June 2021.")
+    assert wants.search("The office was established in 2017 as a government service.")
+    assert not wants.search("The second meeting of the council was held on 23 December 2021.")
+    assert answer_type("When did the council meet?") is DATE
+
+
+def test_a_since_when_question_quotes_the_start(indexed: Settings) -> None:
+    # the report dates the council's meetings too; the date it took over the functions is the one asked for
+    answer = ask(
+        "Since when has the PAR Council been doing the job the e-government coordination council used to do?",
+        settings=indexed,
+    )
+    assert "4 June 2021" in answer.answer, answer.answer
