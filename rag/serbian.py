@@ -161,10 +161,26 @@ SERBIAN_LETTERS = re.compile(r"[šđčćžŠĐČĆŽ]")
 
 
 def is_serbian(text: str) -> bool:
-    """Cyrillic letters, or at least two Serbian function words (Serbian Latin letters count as one)."""
+    """Cyrillic letters, or at least two Serbian function words (Serbian Latin letters count as one), or one and
+    a word the word list reads as English spelt otherwise ("Koliko košta uspostavljanje ...?")."""
     if any(ch in CYRILLIC for ch in text):
         return True
-    return len(MARKERS.findall(fold(text))) + bool(SERBIAN_LETTERS.search(text)) >= 2
+    markers = len(MARKERS.findall(fold(text))) + bool(SERBIAN_LETTERS.search(text))
+    return (
+        markers >= 2
+        or markers == 1
+        and any(_serbian_word(w) for w in re.findall(r"[^\W\d_]{4,}", fold(text)))
+    )
+
+
+def _serbian_word(word: str) -> bool:
+    """A word of the Serbian word list that English spells otherwise ("uspostavljanje", not "pilots" or "status")."""
+    reading = LEXICON.word(word)
+    return (
+        word.lower() not in ENGLISH
+        and reading is not None
+        and reading.split()[0].lower()[:4] != word.lower()[:4]
+    )
 
 
 def to_english(

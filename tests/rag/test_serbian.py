@@ -35,6 +35,10 @@ def test_scripts_and_diacritics() -> None:
         ("A zašto?", True),  # one question word, and a Serbian letter
         ("What happened to the centres in Čačak and Niš?", False),  # place names alone are not Serbian
         ("Which pilots ran in Šid, Bečej and Petrovac na Mlavi?", False),
+        # one question word without diacritics, and a word the word list reads as English spelt otherwise
+        ("Koliko kosta uspostavljanje registra?", True),
+        ("zasto tako malo?", True),
+        ("What is the status of the portal and its pilots?", False),
     ],
 )
 def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
