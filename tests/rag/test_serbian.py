@@ -140,7 +140,7 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
         ("Kog datuma je potpisan ugovor?", "on what date"),
         ("Do kada će biti završeno?", "by when"),
         ("Од када ради портал?", "since when"),
-        ("Kako stojimo u odnosu na Hrvatsku?", "how stojimo compared to"),
+        ("Kako stojimo u odnosu na Hrvatsku?", "how stand compared to"),
         ("Da li smo bolji od Slovenije?", "more than"),
         ("A ko to sprovodi?", "and who it"),
         ("Da li je to završeno?", "was it completed"),
