@@ -83,7 +83,10 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"odgovor\w*|nadlez\w*|zaduz\w*", "responsible"),
     (r"broj\w*", "number"),
     (r"godin\w*", "year"),
-    (r"budzet\w*|troskov\w*|kostal\w*|novac|novca|novcem|novcan\w*|pare|para|parama|sredstv\w*", "budget funds"),
+    (
+        r"budzet\w*|troskov\w*|kostal\w*|novac|novca|novcem|novcan\w*|pare|para|parama|sredstv\w*",
+        "budget funds",
+    ),
     (r"postignut\w*|ostvaren\w*|dostignut\w*", "achieved"),
     (r"preporu\w*", "recommendations"),
     (r"nalaz\w*", "findings"),

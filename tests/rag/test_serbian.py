@@ -256,7 +256,8 @@ def test_karta_in_any_case_reads_as_card() -> None:
         ("Koliko opština uopšte nema sistematizovano radno mesto?", "at all none classified"),
         ("Koliko je žena bilo među polaznicima?", "women among participants"),
         ("A koliko je para za to trebalo?", "budget funds"),  # "pare", everyday for money
-        ("Kolike su bile novčane nagrade?", "how much budget funds"),  # every form of "koliki"; "novčan": money
+        # every form of "koliki"; "novčan" (monetary) is money
+        ("Kolike su bile novčane nagrade?", "how much budget funds"),
         ("Koliku je ocenu dobila Srbija?", "how much"),
         ("Koja tri grada su izabrana?", "which three"),  # numbers written as words
     ],
