@@ -126,12 +126,27 @@ class Evidence:
         ]
 
 
+# a currency a question may ask an amount in ("in euros"), and how a text writes an amount in it
+CURRENCIES = (r"euros?|EUR|€", r"dinars?|RSD", r"dollars?|USD|\$")
+
+
+def asked_currency(question: str) -> str | None:
+    """The pattern of the one currency a question asks an amount in ("how much did it cost in euros?"), if any."""
+    named = [c for c in CURRENCIES if re.search(rf"(?<!\w)(?:{c})(?!\w)", question, re.I)]
+    return named[0] if len(named) == 1 else None
+
+
 def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
-    """Sentences stating an amount of money for what the question is about, best first."""
+    """Sentences stating an amount of money for what the question is about, best first; in the currency the
+    question asks for, when it names one (70 million dinars is no answer to "how much in euros")."""
     rest = MONEY_Q.sub(" ", query.text)  # in its own order: the synonyms of a phrase are read in order
+    currency = asked_currency(query.text)
     scored = []
     for s in evidence.sentences:
-        if MONEY_A.search(s.text):
+        amounts = [m.group(0) for m in MONEY_A.finditer(s.text)]
+        if currency is not None:
+            amounts = [a for a in amounts if re.search(rf"(?<!\w)(?:{currency})(?!\w)", a, re.I)]
+        if amounts:
             share = coverage(index, rest, [s.text + " " + s.chunk.text.split("\n")[0]])
             if share >= 0.5:
                 scored.append((share, s))

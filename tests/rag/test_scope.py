@@ -1,10 +1,13 @@
-"""rag.scope: the forms under which the corpus may use a name the question writes."""
+"""rag.scope: the forms under which the corpus may use a name the question writes, and the currency a question
+asks an amount in."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.scope import name_forms
+from core.settings import Settings
+from rag.ask import ask
+from rag.scope import asked_currency, name_forms
 
 
 @pytest.mark.parametrize(
@@ -24,3 +27,24 @@ def test_only_a_two_word_name_is_turned_round() -> None:
     assert name_forms("Tax") == ["Tax"]
     assert not any(" of " in form for form in name_forms("State Data Centre"))
     assert "Defence of Ministry" not in name_forms("Ministry of Defence")
+
+
+def test_the_currency_a_question_asks_an_amount_in() -> None:
+    assert asked_currency("How much did it cost in euros?") is not None
+    assert asked_currency("How many dinars were spent?") is not None
+    assert asked_currency("How much did it cost?") is None
+    assert asked_currency("Was it paid in euros or in dinars?") is None  # two: either answers
+
+
+def test_an_amount_in_another_currency_does_not_answer_how_much_in_euros(indexed: Settings) -> None:
+    # the matrix gives the cloud migration's missing funds in dinars only
+    dinars = ask(
+        "How much money was missing for migrating the authorities' systems to the cloud, in dinars?",
+        settings=indexed,
+    )
+    euros = ask(
+        "How much money was missing for migrating the authorities' systems to the cloud, in euros?",
+        settings=indexed,
+    )
+    assert not dinars.abstained and "70 million" in dinars.answer, dinars.answer
+    assert euros.abstained, euros.answer
