@@ -264,3 +264,9 @@ def test_karta_in_any_case_reads_as_card() -> None:
 )
 def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
     assert word in to_english(question), to_english(question)
+
+
+def test_vlast_reads_as_authority_in_a_public_body_s_name() -> None:
+    # "organ (javne) vlasti" is a public authority; read "power", its last word was taken for the thing counted
+    reading = to_english("Koliko organa javne vlasti koristi data centre?")
+    assert "public authority" in reading and "power" not in reading, reading
