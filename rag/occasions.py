@@ -100,12 +100,32 @@ def deadline_missing(question: str, texts: list[str]) -> float:
     return float(not any(stated(t) or PLANNED.search(t) or DAY.search(t) for t in texts))
 
 
+# a question about how long something took or lasts ("how long did the webinar last?"; "how long has it existed"
+# asks since when, which a date answers), and a text that gives a length or a span of time
+ASKS_DURATION = re.compile(
+    r"\bhow long (?:did|does|do|will|would|was|were|is|are|last\w*|take|takes|took|duration)\b|\bhow much time\b",
+    re.I,
+)
+DURATION = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many)[\s-]+"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|quarters?)\b"
+    r"|\bfrom\b[^.;]{0,60}?\b(?:to|until|till)\b|\bbetween\b[^.;]{0,40}?\band\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b",
+    re.I,
+)
+
+
+def duration_missing(question: str, texts: list[str]) -> float:
+    """1 when the question asks how long something took or lasts and no evidence text gives a length or span."""
+    return float(bool(ASKS_DURATION.search(question)) and not any(DURATION.search(t) for t in texts))
+
+
 def occasion_missing(question: str, texts: list[str]) -> float:
     """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, the
-    day it asks for, or the date of what is still to happen."""
+    day it asks for, the date of what is still to happen, or how long something took."""
     return max(
         year_missing(question, texts),
         ordinal_missing(question, texts),
         day_missing(question, texts),
         deadline_missing(question, texts),
+        duration_missing(question, texts),
     )

@@ -9,7 +9,14 @@ import pytest
 
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
-from rag.occasions import day_missing, deadline_missing, occasion_missing, ordinal_missing, year_missing
+from rag.occasions import (
+    day_missing,
+    deadline_missing,
+    duration_missing,
+    occasion_missing,
+    ordinal_missing,
+    year_missing,
+)
 from rag.scope import MONEY_A
 
 
@@ -189,6 +196,20 @@ def test_day_missing(question: str, texts: list[str], missing: bool) -> None:
 )
 def test_deadline_missing(question: str, texts: list[str], missing: bool) -> None:
     assert (deadline_missing(question, texts) == 1.0) is missing
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        ("How long did the webinar last?", ["One webinar was held with 48 participants."], True),
+        ("How long did the webinar last?", ["The webinar lasted three hours."], False),
+        ("how long last duration webinar?", ["One webinar was held in 2021."], True),  # a Serbian reading
+        ("How long did the works take?", ["Works ran from March 2021 to June 2022."], False),  # a span
+        ("How long has the office existed?", ["The office was established in 2017."], False),  # since when
+    ],
+)
+def test_duration_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert (duration_missing(question, texts) == 1.0) is missing
 
 
 def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:
