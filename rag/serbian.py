@@ -42,7 +42,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"koliko (?:je |ima )?mera", "how many measures"),
     (r"u toku|u realizaciji|u izradi|u pripremi", "ongoing"),
     (r"(?:da li|je li) (?:je|su|se)|jesu li|da li su|da li je", "was"),  # a yes-no question about a fact
-    (r"da li|je li|dal'?", ""),
+    (r"je li|jel|je l'?", "was"),  # "je li završeno" (is it finished), "jel proradio"
+    (r"(?:moze|mogu|mozemo|mozes|moci ce) li", "can"),  # "može li se pristupiti" (can one access)
+    (r"(?:ima|imaju|imamo) li", "is there"),  # "ima li eUprava aplikaciju" (is there an app)
+    (r"kakv\w*|kakav", "what"),  # "kakav je rezultat" (what is the result)
+    (r"da li|dal'?", ""),
     (r"(?:kog|kojeg|koga|kojega) datuma|koji (?:je )?datum|kojim datumom", "on what date"),
     (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
     (r"od kada|odkad|otkad|otkada", "since when"),
