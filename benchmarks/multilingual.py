@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.settings import get_settings  # noqa: E402
 from evals.gold import is_draft, is_unanswerable, load_gold, set_files  # noqa: E402
-from rag.ask import from_serbian  # noqa: E402
 from rag.index import get_index  # noqa: E402
+from rag.reading import from_serbian  # noqa: E402
 from rag.serbian import is_serbian  # noqa: E402
 
 K = 5

@@ -8,8 +8,6 @@ from dataclasses import replace
 import numpy as np
 
 from core.settings import Settings, get_settings
-from core.text import fold, to_latin
-from core.tokenize import tokenize
 from ingest.records import Activity
 from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
@@ -26,6 +24,7 @@ from rag.messages import notice as notice_for
 from rag.models import Answer, Citation, Filters, Intent, Source, Turn
 from rag.occasions import occasion_missing
 from rag.overview import answer_overview, broad_kind
+from rag.reading import read
 from rag.record_answers import (
     add_support,
     answer_named,
@@ -48,7 +47,6 @@ from rag.scope import (
     unknown_names,
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
-from rag.serbian import is_serbian, to_english
 from rag.subject import find_subject
 from rag.understand import DRAFT, Query, understand
 
@@ -285,24 +283,6 @@ def _row_of(citation: Citation, index: Index) -> str:
 SERBIAN_NOTICE = TEMPLATES["notice"][0]  # a Serbian question answered in English (the language asked for)
 
 
-def from_serbian(text: str, index: Index) -> str:
-    """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
-    return " ".join(serbian_reading(text, index)).strip()
-
-
-def serbian_reading(text: str, index: Index) -> tuple[str, str]:
-    """A Serbian question's English reading, and apart from it what the glossary says its names mean."""
-    latin = to_latin(text)
-    english = to_english(text, index.idf, tokenize, index.cognates().find)
-    named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
-    terms = [
-        means
-        for pattern, means in index.names.term_patterns()
-        if pattern.search(latin) or pattern.search(fold(latin))
-    ]
-    return english, " ".join([*named, *terms])
-
-
 def _within_filters(query: Query, flt: Filters | None, index: Index) -> Query:
     """A list or count that names no objective or measure of its own covers the filtered one."""
     scope = [i for i in ((flt.measure, flt.objective) if flt else ()) if i and index.catalog.record(i)]
@@ -352,17 +332,9 @@ def ask(
             answer_id=answer_id,
             language=lang,
         )
-    serbian = is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:])
-    own = text  # the question's own words: a Serbian reading's glossary meanings are not names it uses
+    reading = read(text, turns, index)  # a Serbian question in the engine's English
+    serbian, own, text, turns = reading.serbian, reading.own, reading.text, reading.turns
     notice = notice_for(lang, serbian)
-    if serbian:
-        # the evaluation is in English: a Serbian question is read into the engine's English, answered in English
-        own, meanings = serbian_reading(text, index)
-        text = f"{own} {meanings}".strip()
-        turns = [
-            Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t
-            for t in turns
-        ]
     parts = split_question(text) if split and not DRAFT.search(text) else [text]
     if len(parts) > 1:
         got = _ask_parts(parts, turns, flt, settings, k, answer_id, lang)

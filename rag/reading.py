@@ -1,0 +1,53 @@
+"""A question read into the engine's English: a Serbian one (or a follow-up to one) is read word by word
+(`rag/serbian.py`), and what the glossary says its Serbian names mean is added beside it. The evaluation is
+in English, so this is what ask() searches and answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.text import fold, to_latin
+from core.tokenize import tokenize
+from rag.index import Index
+from rag.models import Turn
+from rag.serbian import is_serbian, to_english
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What ask() works with: the question and earlier user turns in English, and the question's own words."""
+
+    text: str  # the question in English, with the meanings of the names it uses
+    own: str  # its own words: a Serbian reading's glossary meanings are not names the question uses
+    turns: list[Turn]
+    serbian: bool
+
+
+def read(text: str, turns: list[Turn], index: Index) -> Reading:
+    """The question as the engine reads it; an English one as it is."""
+    serbian = is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:])
+    if not serbian:
+        return Reading(text, text, turns, False)
+    own, meanings = serbian_reading(text, index)
+    english = [
+        Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t for t in turns
+    ]
+    return Reading(f"{own} {meanings}".strip(), own, english, True)
+
+
+def from_serbian(text: str, index: Index) -> str:
+    """A Serbian question in the engine's English, with the bodies and things its Serbian names name."""
+    return " ".join(serbian_reading(text, index)).strip()
+
+
+def serbian_reading(text: str, index: Index) -> tuple[str, str]:
+    """A Serbian question's English reading, and apart from it what the glossary says its names mean."""
+    latin = to_latin(text)
+    english = to_english(text, index.idf, tokenize, index.cognates().find)
+    named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
+    terms = [
+        means
+        for pattern, means in index.names.term_patterns()
+        if pattern.search(latin) or pattern.search(fold(latin))
+    ]
+    return english, " ".join([*named, *terms])
