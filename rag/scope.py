@@ -127,13 +127,18 @@ class Evidence:
 
 
 # a currency a question may ask an amount in ("in euros"), and how a text writes an amount in it
-CURRENCIES = (r"euros?|EUR|€", r"dinars?|RSD", r"dollars?|USD|\$")
+CURRENCIES = (r"\beuros?\b|\bEUR\b|€", r"\bdinars?\b|\bRSD\b", r"\bdollars?\b|\bUSD\b|\$")
 
 
 def asked_currency(question: str) -> str | None:
     """The pattern of the one currency a question asks an amount in ("how much did it cost in euros?"), if any."""
-    named = [c for c in CURRENCIES if re.search(rf"(?<!\w)(?:{c})(?!\w)", question, re.I)]
+    named = [c for c in CURRENCIES if re.search(c, question, re.I)]
     return named[0] if len(named) == 1 else None
+
+
+def in_currency(amount: str, currency: str) -> bool:
+    """Whether an amount as written ("€33", "70 million of RSD") is in the currency `asked_currency` gave."""
+    return bool(re.search(currency, amount, re.I))
 
 
 def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sentence]:
@@ -145,7 +150,7 @@ def money_sentences(query: Query, index: Index, evidence: Evidence) -> list[Sent
     for s in evidence.sentences:
         amounts = [m.group(0) for m in MONEY_A.finditer(s.text)]
         if currency is not None:
-            amounts = [a for a in amounts if re.search(rf"(?<!\w)(?:{currency})(?!\w)", a, re.I)]
+            amounts = [a for a in amounts if in_currency(a, currency)]
         if amounts:
             share = coverage(index, rest, [s.text + " " + s.chunk.text.split("\n")[0]])
             if share >= 0.5:

@@ -7,7 +7,7 @@ import pytest
 
 from core.settings import Settings
 from rag.ask import ask
-from rag.scope import asked_currency, name_forms
+from rag.scope import asked_currency, in_currency, name_forms
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,10 @@ def test_the_currency_a_question_asks_an_amount_in() -> None:
     assert asked_currency("How many dinars were spent?") is not None
     assert asked_currency("How much did it cost?") is None
     assert asked_currency("Was it paid in euros or in dinars?") is None  # two: either answers
+    # an amount written with the symbol is in that currency
+    euros = asked_currency("How much was saved, in euros?")
+    assert euros is not None and in_currency("€33", euros) and in_currency("EUR 33", euros)
+    assert not in_currency("70 million of RSD", euros)
 
 
 def test_an_amount_in_another_currency_does_not_answer_how_much_in_euros(indexed: Settings) -> None:
