@@ -30,6 +30,23 @@ def split_sentences(text: str, at_semicolons: bool = False) -> list[str]:
 
 # ---------------------------------------------------------------- scripts and diacritics
 
+_MINOR = frozenset("a an and at by for from in of on or the to with".split())
+_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|must|may|did|does|do|not|no)\b"
+    r"|\b[a-z][a-z-]+(?:ed|ing)\b|\d"
+)
+
+
+def is_label(sentence: str) -> bool:
+    """Whether a sentence only names something (a body, a person, a role: a line of a list of stakeholders or
+    contents) and states nothing: no figure, no verb, no closing stop or list comma, and mostly capitalised words."""
+    text = sentence.strip(" ·•-–*")
+    if not text or text[-1] in ".!?;:," or _PREDICATE.search(text):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if w.lower() not in _MINOR]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 CYRILLIC = dict(
     zip(
         "абвгдђежзијклљмнњопрстћуфхцчџшАБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШ",

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.text import split_sentences
+from core.text import is_label, split_sentences
 
 WORD = st.sampled_from(
     ["the", "portal", "Activity", "data", "was", "opened", "1.4.2.2.", "i.e.", "No.", "Measure"]
@@ -32,3 +32,22 @@ def test_a_dotted_id_or_an_abbreviation_does_not_end_the_sentence() -> None:
         "It stopped.",
     ]
     assert split_sentences("One; Two.", at_semicolons=True) == ["One;", "Two."]
+
+
+def test_a_line_that_only_names_someone_is_a_label() -> None:
+    for line in (
+        "· Ministry of Family Care and Demography",
+        "National Academy of Public Administration (NAJU)",
+        "• Head of ICT, lecturer at NAJU",
+        "Dragana Ćurčija Gligorijević",
+    ):
+        assert is_label(line), line
+    for sentence in (
+        "The Directive partly refers to the Law on Free Access.",  # a stop: it states something
+        "· Decree on the Manner of Operation of the Open Data Portal,",  # an item of a sentence's list
+        "In 2021 NAPA conducted 48 training sessions",  # a figure
+        "Project loan contracting in progress",  # a verb
+        "the register was not established",
+        "Technical specification is being drafted",
+    ):
+        assert not is_label(sentence), sentence

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.settings import Settings
+from core.text import is_label
 from rag.ask import ask
 from rag.sentence_rank import DATE, answer_type
 
@@ -23,3 +24,10 @@ def test_a_since_when_question_quotes_the_start(indexed: Settings) -> None:
         settings=indexed,
     )
     assert "4 June 2021" in answer.answer, answer.answer
+
+
+def test_a_line_that_only_names_someone_is_never_quoted(indexed: Settings) -> None:
+    # the annex lists the people interviewed by office; such a line says nothing they told the evaluators
+    answer = ask("What did the NAJU lecturer tell the evaluators?", settings=indexed)
+    quotes = [c.quote for c in answer.citations]
+    assert not [q for q in quotes if is_label(q)], quotes
