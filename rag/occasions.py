@@ -119,13 +119,30 @@ def duration_missing(question: str, texts: list[str]) -> float:
     return float(bool(ASKS_DURATION.search(question)) and not any(DURATION.search(t) for t in texts))
 
 
+# a quantity asked per month, week, day or hour ("how many visits per month"), and a text that gives one; a
+# year's figure is no answer to it (a rate per year is what an evaluation's yearly indicators give)
+RATE = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(?:month|week|day|hour|minute)\b|\b(?:monthly|weekly|daily|hourly)\b"
+    r"|/\s?(?:month|week|day|hour)\b",
+    re.I,
+)
+ASKS_QUANTITY = re.compile(r"\bhow (?:many|much|often)\b|\baverage\b|\bnumber of\b", re.I)
+
+
+def rate_missing(question: str, texts: list[str]) -> float:
+    """1 when the question asks for a quantity per month, week, day or hour and no evidence text gives one."""
+    asks = bool(ASKS_QUANTITY.search(question) and RATE.search(question))
+    return float(asks and not any(RATE.search(t) for t in texts))
+
+
 def occasion_missing(question: str, texts: list[str]) -> float:
     """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, the
-    day it asks for, the date of what is still to happen, or how long something took."""
+    day it asks for, the date of what is still to happen, how long something took, or a rate per month or day."""
     return max(
         year_missing(question, texts),
         ordinal_missing(question, texts),
         day_missing(question, texts),
         deadline_missing(question, texts),
         duration_missing(question, texts),
+        rate_missing(question, texts),
     )

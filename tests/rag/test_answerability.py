@@ -15,6 +15,7 @@ from rag.occasions import (
     duration_missing,
     occasion_missing,
     ordinal_missing,
+    rate_missing,
     year_missing,
 )
 from rag.scope import MONEY_A
@@ -210,6 +211,33 @@ def test_deadline_missing(question: str, texts: list[str], missing: bool) -> Non
 )
 def test_duration_missing(question: str, texts: list[str], missing: bool) -> None:
     assert (duration_missing(question, texts) == 1.0) is missing
+
+
+@pytest.mark.parametrize(
+    "question, texts, missing",
+    [
+        (
+            "How many visits does the portal get per month?",
+            ["The portal provided 2.253.547 services in 2021."],
+            True,
+        ),
+        ("How many visits does the portal get per month?", ["It has about 40.000 visits a month."], False),
+        (
+            "how many calls daily contact centre?",
+            ["The centre resolved 85% of requests."],
+            True,
+        ),  # a Serbian reading
+        ("How many services does the portal provide each year?", ["2.253.547 services in 2021."], False),
+        (
+            "Is the portal used daily?",
+            ["The portal provided 2.253.547 services in 2021."],
+            False,
+        ),  # no quantity
+    ],
+)
+def test_rate_missing(question: str, texts: list[str], missing: bool) -> None:
+    assert (rate_missing(question, texts) == 1.0) is missing
+    assert occasion_missing(question, texts) >= rate_missing(question, texts)
 
 
 def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:
