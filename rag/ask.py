@@ -13,7 +13,7 @@ from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
 from rag.decompose import split_question
-from rag.details import detail_missing, names_missing, person_missing
+from rag.details import detail_missing, names_missing, person_missing, said_missing
 from rag.disagreements import disagreement_message, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
@@ -91,6 +91,8 @@ def _compose(
         return _abstain(msg("no.detail"), Intent.NOT_IN_EVALUATION), True, None
     if not query.ids and names_missing(query, hits):  # "which 13 municipalities": counted, never named
         return _abstain(msg("no.names"), Intent.NOT_IN_EVALUATION), True, None
+    if not query.ids and said_missing(query, hits):  # "what did the minister say": no passage reports it
+        return _abstain(msg("no.said"), Intent.NOT_IN_EVALUATION), True, None
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from core.tokenize import same_stem, tokenize
 from ingest.sentences import chunk_sentences
 from rag.retrieve import Hit
 from rag.understand import Query
@@ -126,3 +127,49 @@ def names_missing(query: Query, hits: list[Hit]) -> bool:
         for h in hits[:REACH]
         for found in NAME_LIST.finditer(h.chunk.text)
     )  # "the Sector for Analytics, Telecommunications and IT" is one name, not a list
+
+
+# "what did the Prime Minister say about ...", "what did the council decide", "what was the ministry's view": what
+# a party said or decided, which an evaluation reports only where it sums up their words
+SAID_ASKED = re.compile(
+    r"\bwhat (?:did|does|do|has|have|had) (?P<who>[\w\s'’-]{2,60}?)\s+(?:say|said|tell|told|think|decide|feel|answer|"
+    r"reply|comment|complain)\b"
+    r"|\bwhat (?:was|were|is|are) (?P<whose>[\w\s-]{2,60}?)[’']s? (?:view|opinion|position|decision|answer)s?\b",
+    re.I,
+)
+# the authors are not a party whose words are reported: everything the evaluation says is theirs
+AUTHORS = re.compile(
+    r"\b(?:report|evaluat\w*|analys[ie]s|study|matrix|annex|document|findings|text|chapter|section|table|sources?|"
+    r"consultants?|authors?)\b",
+    re.I,
+)
+# "what does each one say", "what did they decide": a pronoun names no party the evidence could be searched for
+PRONOUNS = frozenset(
+    "the it its they them he she we you i each one ones both either other others this that these those".split()
+)
+REPORTED = re.compile(
+    r"\b(?:said|says|say|stated|states|told|noted|pointed out|points? out|according to|emphasi[sz]ed|stressed|"
+    r"believed?|believes|considers?|considered|expressed|highlighted|mentioned|underlined|agreed|decided|decisions?|"
+    r"concluded|opinions?|views?|complained|suggested|confirmed|argued|warned|explained|adopted)\b",
+    re.I,
+)
+
+
+def said_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks what a party (not the evaluation itself) said or decided, and no sentence of the best evidence
+    reports words or a decision beside that party's name."""
+    m = SAID_ASKED.search(query.text)
+    who = (m.group("who") or m.group("whose") or "") if m else ""
+    if not who or AUTHORS.search(who) or set(re.findall(r"[\w'-]+", who.lower())) <= PRONOUNS:
+        return False
+    names = [w for w in tokenize(who) if len(w) > 2]
+    if not names:
+        return False
+    for h in hits[:REACH]:
+        for s in chunk_sentences(h.chunk):
+            if not REPORTED.search(s.text):
+                continue
+            words = tokenize(s.text)
+            if all(any(same_stem(n, w) for w in words) for n in names):
+                return False
+    return True

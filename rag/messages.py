@@ -206,6 +206,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "The evaluation does not give that detail: no passage about it states one.",
         "Evaluacija ne navodi taj podatak: nijedan deo o tome ga ne sadrži.",
     ),
+    "no.said": (
+        "The evaluation does not report what they said or decided: no passage sums up their words.",
+        "Evaluacija ne navodi šta su rekli ili odlučili: nijedan deo ne prenosi njihove reči.",
+    ),
     "no.names": (
         "The evaluation does not name them: it gives how many there are, not which.",
         "Evaluacija ih ne navodi poimence: daje njihov broj, a ne koji su.",

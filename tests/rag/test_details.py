@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunks import Chunk
-from rag.details import detail_missing, details_asked, names_missing, person_missing
+from rag.details import detail_missing, details_asked, names_missing, person_missing, said_missing
 from rag.models import Intent
 from rag.retrieve import Hit
 from rag.understand import Query
@@ -92,3 +92,19 @@ def test_names_of_a_counted_set_need_a_list_of_names_in_the_evidence() -> None:
     assert names_missing(_q("Which 35 local self-governments joined?"), title)  # one unit's name, not a list
     assert not names_missing(_q("Which 13 activities were abandoned?"), counted)  # the matrix's own records
     assert not names_missing(_q("What share of the 100 services was optimised?"), counted)  # not "which N"
+
+
+def test_what_a_party_said_needs_a_passage_that_reports_their_words() -> None:
+    meeting = _hits(
+        "The second meeting of the Council held on 23 December 2021 was dedicated to e-Government."
+    )
+    assert said_missing(_q("What did the Council decide at its December meeting?"), meeting)
+    assert said_missing(_q("What did the Prime Minister say about e-Government?"), meeting)
+    decided = _hits("At its second meeting the Council decided to set up a working group on e-Government.")
+    assert not said_missing(_q("What did the Council decide at its December meeting?"), decided)
+    noted = _hits("During the interviews, the experts have noted a range of open data activities.")
+    assert not said_missing(_q("What did the interviewees say about open data?"), noted)
+    # the evaluation's own words are everything it says; a question that asks no party's words is not this
+    assert not said_missing(_q("What did the evaluation say about open data?"), meeting)
+    assert not said_missing(_q("What happened at the Council's December meeting?"), meeting)
+    assert not said_missing(_q("The text and the annex differ. What does each one say?"), meeting)  # no party
