@@ -50,6 +50,62 @@ def uk_spelling(word: str) -> str:
     return word
 
 
+# the past forms of irregular verbs, read as the verb (a stemmer leaves "took" and "taken" apart from "take");
+# forms that are also common nouns or adjectives ("left", "found", "saw", "lead", "rose", "felt") are left out
+IRREGULAR = {
+    form: verb
+    for verb, forms in {
+        "arise": "arose arisen",
+        "become": "became",
+        "begin": "began begun",
+        "break": "broke broken",
+        "bring": "brought",
+        "build": "built",
+        "buy": "bought",
+        "catch": "caught",
+        "choose": "chose chosen",
+        "come": "came",
+        "deal": "dealt",
+        "draw": "drew drawn",
+        "fight": "fought",
+        "forget": "forgot forgotten",
+        "get": "got gotten",
+        "give": "gave given",
+        "go": "went gone",
+        "grow": "grew grown",
+        "hear": "heard",
+        "hold": "held",
+        "keep": "kept",
+        "know": "knew known",
+        "lose": "lost",
+        "make": "made",
+        "mean": "meant",
+        "meet": "met",
+        "pay": "paid",
+        "run": "ran",
+        "say": "said",
+        "see": "seen",
+        "seek": "sought",
+        "sell": "sold",
+        "send": "sent",
+        "show": "shown",
+        "speak": "spoke spoken",
+        "spend": "spent",
+        "stand": "stood",
+        "take": "took taken",
+        "teach": "taught",
+        "tell": "told",
+        "think": "thought",
+        "throw": "threw thrown",
+        "understand": "understood",
+        "undertake": "undertook undertaken",
+        "withdraw": "withdrew withdrawn",
+        "win": "won",
+        "write": "wrote written",
+    }.items()
+    for form in forms.split()
+}
+
 JOINED_PREFIXES = frozenset({"co", "re", "pre", "non", "sub", "inter", "multi"})
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -58,7 +114,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of a word, after folding US to UK spellings the report uses."""
-    return _STEMMER.stemWord(uk_spelling(word))
+    return _STEMMER.stemWord(IRREGULAR.get(word) or uk_spelling(word))
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:

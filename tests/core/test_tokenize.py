@@ -214,3 +214,11 @@ def test_tokenize_ignores_case(text: str) -> None:
     """Upper-casing ASCII letters does not change the tokens."""
     ascii_upper = "".join(c.upper() if c.isascii() else c for c in text)
     assert tokenize(ascii_upper) == tokenize(text)
+
+
+def test_the_past_forms_of_an_irregular_verb_are_the_verb() -> None:
+    # "when did the council take over" finds "its functions were taken over by the council"
+    assert set(tokenize("taken took")) == set(tokenize("take")) == {stem("take")}
+    assert tokenize("built bought brought") == tokenize("build buy bring")
+    # forms that are also nouns or adjectives keep their own meaning
+    assert tokenize("left found") != tokenize("leave find")
