@@ -54,8 +54,8 @@ class Index:
     sentence_bm25: Any = None
     idf: dict[str, float] = field(default_factory=dict)
     common: frozenset[str] = frozenset()
-    # the corpus's hyphenated words written solid ("e-mail": "email"), for the unknown-word checks
-    unhyphenated: frozenset[str] = frozenset()
+    # the corpus's hyphenated words written solid, each with the corpus's spelling ("email" -> "e-mail")
+    unhyphenated: dict[str, str] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
     names: Names = field(default_factory=Names)
     restated: dict[str, list[Activity]] = field(default_factory=dict)  # ID -> a note's or upload's copy
@@ -144,7 +144,7 @@ class Index:
         # words in at least half of the chunks: this corpus's own everyday words ("e-government" in an
         # e-government evaluation), which name nothing in particular
         self.common = frozenset(t for t, d in df.items() if d >= COMMON_SHARE * n)
-        self.unhyphenated = frozenset(t.replace("-", "") for t in df if "-" in t.strip("-"))
+        self.unhyphenated = {t.replace("-", ""): t for t in df if "-" in t.strip("-")}
 
     def mentions(self, phrase: str) -> bool:
         """Whether some chunk holds the phrase as whole words (case and spacing aside).

@@ -4,6 +4,7 @@ in English, so this is what ask() searches and answers with."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.text import fold, to_latin
@@ -27,8 +28,10 @@ def read(text: str, turns: list[Turn], index: Index) -> Reading:
     """The question as the engine reads it; an English one as it is."""
     serbian = is_serbian(text) or any(t.role == "user" and is_serbian(t.content) for t in turns[-2:])
     if not serbian:
+        text = corpus_spelling(text, index)
         return Reading(text, text, turns, False)
     own, meanings = serbian_reading(text, index)
+    own = corpus_spelling(own, index)
     english = [
         Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t for t in turns
     ]
@@ -51,3 +54,17 @@ def serbian_reading(text: str, index: Index) -> tuple[str, str]:
         if pattern.search(latin) or pattern.search(fold(latin))
     ]
     return english, " ".join([*named, *terms])
+
+
+def corpus_spelling(text: str, index: Index) -> str:
+    """The question with a word it writes solid that the corpus only writes hyphenated spelt as the corpus does
+    ("email" -> "e-mail"), so that both find the same passages."""
+
+    def respell(m: re.Match[str]) -> str:
+        word = m.group(0)
+        hyphenated = index.unhyphenated.get(word.lower())
+        if hyphenated is None or any(t in index.idf for t in tokenize(word)):
+            return word
+        return hyphenated
+
+    return re.sub(r"[^\W\d_]+", respell, text)

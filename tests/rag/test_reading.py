@@ -25,3 +25,12 @@ def test_a_serbian_question_and_its_earlier_turns_are_read_into_english(indexed:
     # the glossary's meaning of a name stands beside the reading, not in the question's own words
     named = read("Ko vodi Portal otvorenih podataka?", [], get_index(indexed))
     assert named.text.startswith(named.own) and len(named.text) > len(named.own)
+
+
+def test_a_word_written_solid_is_read_as_the_corpus_hyphenates_it(indexed: Settings) -> None:
+    index = get_index(indexed)
+    assert "e-mail" in index.unhyphenated.values()
+    got = read("How many official email accounts are there?", [], index)
+    assert got.text == "How many official e-mail accounts are there?"
+    # a word the corpus uses as written stays as it is
+    assert read("Who runs the Metaregister?", [], index).text == "Who runs the Metaregister?"
