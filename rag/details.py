@@ -137,10 +137,13 @@ SAID_ASKED = re.compile(
     r"|\bwhat (?:was|were|is|are) (?P<whose>[\w\s-]{2,60}?)[’']s? (?:view|opinion|position|decision|answer)s?\b",
     re.I,
 )
-# the authors are not a party whose words are reported: everything the evaluation says is theirs
+# the authors are not a party whose words are reported: everything the evaluation says is theirs; nor is a text
+# ("what does the memo / the law / the action plan say"): what a text says is in the text
 AUTHORS = re.compile(
     r"\b(?:report|evaluat\w*|analys[ie]s|study|matrix|annex|document|findings|text|chapter|section|table|sources?|"
-    r"consultants?|authors?)\b",
+    r"consultants?|authors?|memo\w*|notes?|uploads?|files?|papers?|letters?|minutes|attachments?|pages?|"
+    r"paragraphs?|guides?|guidelines|plans?|programmes?|programs?|strateg\w*|laws?|decrees?|regulations?|rules?|"
+    r"rulebooks?|bylaws?|by-laws?|methodolog\w*|indicators?|records?|registers?|portal|website|sites?)\b",
     re.I,
 )
 # "what does each one say", "what did they decide": a pronoun names no party the evidence could be searched for

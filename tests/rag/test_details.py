@@ -108,3 +108,7 @@ def test_what_a_party_said_needs_a_passage_that_reports_their_words() -> None:
     assert not said_missing(_q("What did the evaluation say about open data?"), meeting)
     assert not said_missing(_q("What happened at the Council's December meeting?"), meeting)
     assert not said_missing(_q("The text and the annex differ. What does each one say?"), meeting)  # no party
+    assert not said_missing(
+        _q("What does the memo say about the helpdesk?"), meeting
+    )  # a text says what it holds
+    assert not said_missing(_q("What does the action plan say about the council?"), meeting)
