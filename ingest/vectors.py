@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.text import is_label
 from ingest.chunks import Chunk
 from ingest.records import Catalog
 from ingest.sentences import chunk_sentences
@@ -36,10 +37,13 @@ def record_titles(catalog: Catalog) -> list[tuple[str, str]]:
 
 
 def quotable(chunk: Chunk) -> list:
-    """The sentences of a chunk that answers may quote (long enough to stand alone; none of a questionnaire's)."""
+    """The sentences of a chunk that answers may quote: long enough to stand alone, none of a questionnaire's, and
+    none that only names someone (a line of a list of stakeholders states nothing)."""
     if chunk.asks:
         return []
-    return [s for s in chunk_sentences(chunk) if len(s.text) >= MIN_SENTENCE]
+    return [
+        s for s in chunk_sentences(chunk) if len(s.text) >= MIN_SENTENCE and (s.label or not is_label(s.text))
+    ]
 
 
 def unit_texts(chunks: Iterable[Chunk], catalog: Catalog) -> list[str]:

@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 
-from core.text import is_label
 from core.tokenize import tokenize
 from ingest.provenance import is_evaluation
 from ingest.sentences import Sentence
@@ -119,8 +118,6 @@ def best_sentences(
         if s.text.rstrip(" ”\"'").endswith(
             "?"
         ):  # a question (an interview guide's, a heading's) is not evidence
-            return
-        if not s.label and is_label(s.text):  # nor a line that only names someone (a list of stakeholders)
             return
         if require and not require <= toks:
             return

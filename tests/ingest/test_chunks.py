@@ -36,3 +36,11 @@ def test_a_section_of_mostly_questions_is_a_questionnaire_and_is_never_quoted() 
 def test_a_question_or_two_in_a_finding_does_not_make_it_a_questionnaire() -> None:
     chunks = mark_questionnaires([section("2. Method", 1, FINDING + " " + FINDING)])
     assert not chunks[0].asks
+
+
+def test_a_line_that_only_names_someone_is_never_quoted() -> None:
+    people = "Key stakeholders\n• Head of the Department for Registers\nNational Academy of Public Administration (NAJU)"
+    chunk = section(
+        "Annex 1: Stakeholders", 1, people + "\nThe interviews were held in February and March 2022."
+    )
+    assert [s.text for s in quotable(chunk)] == ["The interviews were held in February and March 2022."]
