@@ -13,16 +13,23 @@ from rag.models import Intent, Turn
 from rag.names import Names
 from rag.vocabulary import ROLES, statuses_named
 
-_WRITING = r"(?:entry|entries|item|items|action plan|text|section|paragraphs?|sentences|note|brief|briefing|proposal|summary|draft)"
+_WRITING = (
+    r"(?:entry|entries|item|items|action plan|text|section|paras?|paragraphs?|sentences|notes?|memo|brief|briefing|"
+    r"proposal|summary|draft)"
+)
+# what one makes a text with, and the texts one asks to be made ("put together a short note", "knock together a para")
+_MAKING = r"(?:make|put together|knock together|throw together|whip up|come up with|produce|give me|write up|need|want|prepare)"
+_TEXT = r"(?:draft|entry|item|paras?|paragraphs?|sentences|text|write-up|summary|note|memo|brief|briefing)"
+_POLITE = r"(?:please\s+|pls\s+|kindly\s+|can you\s+|could you\s+|would you\s+)"
 # A request for text to edit, in any wording: a writing verb before something written ("draft the entry",
-# "can you put together a paragraph", "need a few sentences on", "make a draft of an action plan item")
+# "can you put together a paragraph", "need a few sentences on", "make a draft of an action plan item"), or
+# "draft" asked for as a verb ("draft a short para ...", "can you draft it?")
 DRAFT = re.compile(
-    r"^\s*(?:please\s+|kindly\s+|can you\s+|could you\s+|would you\s+)?(?:draft|write|prepare|compose|propose|suggest|sketch|outline|draw up|jot down)\b"
+    rf"^\s*{_POLITE}?(?:draft|write|prepare|compose|propose|suggest|sketch|outline|draw up|jot down)\b"
     rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
-    r"|\b(?:make|put together|produce|give me|write up|need|want|prepare)\b.{0,30}?"
-    r"\b(?:a |an |the |some |few |a few |short )*(?:draft|entry|item|paragraphs?|sentences|text|write-up|summary)\b"
+    rf"|\b{_MAKING}\b.{{0,30}}?\b(?:a |an |the |some |few |a few |short )*{_TEXT}\b"
     r"(?!\s+(?:of|in) the (?:evaluation|report|matrix))"
-    r"|\bdraft (?:of |for |on )",
+    rf"|\bdraft (?:of |for |on )|^\s*{_POLITE}?draft\b|\b(?:can|could|would) you (?:please )?draft\b",
     re.I | re.S,
 )
 # "list what the academy had to do", "what did the ministry abandon": a listing question that names a body or a

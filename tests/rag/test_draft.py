@@ -292,6 +292,20 @@ def test_topic_of_strips_drafting_words() -> None:
     # an amount of text asked for ("a few lines", "some sentences") is no subject
     assert topic_of("Write me a few lines for the new plan about user satisfaction") == "user satisfaction"
     assert topic_of("Jot down some sentences on e-Delivery") == "e-Delivery"
+    # what the text is for, and the request said again after the subject, are no part of it
+    assert topic_of(
+        "I need a short note on information security to feed into the new programme - can you draft it?"
+    ) == ("information security")
+    assert topic_of("need few sentences about open data progress for a report to the EU delegation") == (
+        "open data progress"
+    )
+    assert topic_of("pls draft the 2023-25 action plan entry for the infosec measure") == "infosec"
+    assert (
+        topic_of("Could you sketch an action-plan entry for 2023-2025 on the e-Registry Office")
+        == "e-Registry Office"
+    )
+    assert topic_of("draft a short para for the minister on IT staffing") == "IT staffing"  # IT is no "it"
+    assert topic_of("a paragraph for the minister's briefing on the portal") == "portal"
 
 
 def test_split_sentences_keeps_id_lists_together() -> None:

@@ -190,6 +190,12 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Please write the action plan text for activities on open data", "draft"),
         ("Could you sketch an action plan entry on open data quality?", "draft"),
         ("Can you outline a section of the new plan on e-Delivery?", "draft"),
+        # a text asked for in everyday words: a note, a para, a briefing; "draft" as the request's verb
+        ("put together a short briefing note on where e-Delivery stands", "draft"),
+        ("draft a short para for the minister on IT staffing", "draft"),
+        ("Can you knock together a para on the portal?", "draft"),
+        ("I need a short note on e-Delivery for the new programme - can you draft it?", "draft"),
+        ("pls draft the entry for the infosec measure", "draft"),
         ("What did the evaluation recommend for open data?", "free"),
         ("Tell me a joke about cats", "free"),
         # a "how many" inside a noun phrase is not what the question asks; one that opens it, or its clause, is
@@ -201,6 +207,14 @@ def test_query_text_is_whitespace_normalised() -> None:
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
     """Each kind of question gets the intent the answerer dispatches on."""
     assert q(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is there a draft law on e-Delivery?", "What should we note about e-Delivery?", "Who drafted the law?"],
+)
+def test_a_question_about_a_draft_or_a_note_is_no_drafting_request(question: str) -> None:
+    assert q(question).intent != "draft"
 
 
 def test_a_person_asked_by_office_is_not_the_responsible_body() -> None:
