@@ -46,7 +46,8 @@ def from_serbian(text: str, index: Index) -> str:
 def serbian_reading(text: str, index: Index) -> tuple[str, str]:
     """A Serbian question's English reading, and apart from it what the glossary says its names mean."""
     latin = to_latin(text)
-    english = to_english(text, index.idf, tokenize, index.cognates().find)
+    cognates = index.cognates()
+    english = to_english(text, index.idf, tokenize, cognates.find, cognates.name)
     named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
     terms = [
         means

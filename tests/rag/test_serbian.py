@@ -4,9 +4,12 @@ diacritics, read into the engine's English."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.settings import Settings
 from core.text import fold, to_latin
+from core.tokenize import tokenize
 from rag.ask import ask
 from rag.decompose import split_question
 from rag.index import get_index
@@ -132,6 +135,32 @@ def test_a_serbian_word_is_read_as_the_corpus_word_it_spells_nearly_alike() -> N
     assert corpus.find("Пилотира") == "pilot"  # Cyrillic
     assert corpus.find("jednošalterskih") is None  # nothing in the corpus spells like it
     assert corpus.find("sto") is None  # too short to tell
+
+
+def test_a_declined_serbian_name_is_read_as_the_corpus_writes_it() -> None:
+    from rag.serbian import Cognates
+
+    corpus = Cognates(["Pilots in Šid, Bečej and Petrovac na Mlavi; a one-stop shop in Užice and Kraljevo."])
+    assert (
+        corpus.name("Šidu") == "Šid" and corpus.name("Sidu") == "Šid"
+    )  # locative, and typed without diacritics
+    assert corpus.name("Бечеју") == "Bečej"  # Cyrillic
+    assert corpus.name("Petrovcu") == "Petrovac"  # the "a" a last syllable drops when declined
+    assert corpus.name("Užicu") == "Užice" and corpus.name("Kraljeva") == "Kraljevo"
+    assert corpus.name("Beogradu") is None  # a name the corpus does not write
+    assert corpus.name("pilotu") is None  # only the corpus's capitalised words are names
+    known = dict.fromkeys(tokenize("pilots in one-stop shop"), 1.0)
+    reading = to_english("Ko radi pilot u Šidu i Bečeju?", known, tokenize, corpus.find, corpus.name)
+    assert "Šid" in reading and "Bečej" in reading and "Šidu" not in reading
+
+
+@given(st.text(alphabet="abcdeščćžđuoiLMŠ", min_size=1, max_size=12))
+def test_a_names_forms_begin_with_the_word_folded(word: str) -> None:
+    from rag.serbian import _name_forms
+
+    forms = _name_forms(word)
+    assert forms[0] == fold(to_latin(word)).lower()
+    assert all(f == f.lower() and len(f) >= 3 for f in forms[1:])
 
 
 @pytest.mark.parametrize(
