@@ -92,9 +92,16 @@ PLANNED = re.compile(
 )
 
 
+# "when is the next meeting": the next of a recurring occasion, which only a plan dates (the last one's day does not)
+ASKS_NEXT = re.compile(r"\bwhen\b(?:\s+[\w-]+){0,4}?\s+(?:next|upcoming|forthcoming)\b", re.I)
+
+
 def deadline_missing(question: str, texts: list[str]) -> float:
     """1 when the question asks when something will happen and no evidence text dates it (a deadline, a quarter,
-    a year a plan is set for): a programme period ("the plan for 2023-2025") dates nothing."""
+    a year a plan is set for): a programme period ("the plan for 2023-2025") dates nothing. The next of a
+    recurring occasion is dated by a plan only, not by the day an earlier one was held."""
+    if ASKS_NEXT.search(question):
+        return float(not any(stated(t) or PLANNED.search(t) for t in texts))
     if not ASKS_WHEN_FUTURE.search(question):
         return 0.0
     return float(not any(stated(t) or PLANNED.search(t) or DAY.search(t) for t in texts))

@@ -193,6 +193,14 @@ def test_day_missing(question: str, texts: list[str], missing: bool) -> None:
         ("So when is the second phase due?", ["The second phase is planned to start in 2023."], False),
         ("When should the register be finished?", ["The register was not set up."], True),
         ("When was the register finished?", ["The register was not set up."], False),  # the past: not a plan
+        # the next of a recurring occasion: the day the last one was held does not date it, a plan does
+        ("When is the next council meeting?", ["The second meeting was held on 23 December 2021."], True),
+        ("When is the next council meeting?", ["The next meeting is planned for March 2023."], False),
+        (
+            "when next following session council?",
+            ["The council met on 4 June 2021."],
+            True,
+        ),  # a Serbian reading
     ],
 )
 def test_deadline_missing(question: str, texts: list[str], missing: bool) -> None:
