@@ -18,7 +18,7 @@ from rag.occasions import (
     rate_missing,
     year_missing,
 )
-from rag.scope import MONEY_A
+from rag.scope import MONEY_A, MONEY_Q
 
 
 def _model(**weights: float) -> Model:
@@ -129,6 +129,20 @@ def test_year_missing(question: str, texts: list[str], missing: bool) -> None:
 )
 def test_an_amount_of_money_is_read_with_its_currency_either_side(text: str, amount: bool) -> None:
     assert bool(MONEY_A.search(text)) is amount
+
+
+@pytest.mark.parametrize(
+    "question, money",
+    [
+        ("How much is the World Bank project worth?", True),
+        ("What was the budget of the portal?", True),
+        ("Is it still worth doing?", False),  # worth the effort, not a price
+        ("Do they think it's worth keeping?", False),
+        ("Was it worth it?", False),
+    ],
+)
+def test_a_question_asks_for_money_only_when_worth_is_a_price(question: str, money: bool) -> None:
+    assert bool(MONEY_Q.search(question)) is money
 
 
 @pytest.mark.parametrize(
