@@ -31,15 +31,23 @@ STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
         r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled",
         "unknown",
     ),
-    (r"no data|missing data|not reported|no information", "no data"),
+    (r"no (?:implementation |progress |status )?data|missing data|not reported|no information", "no data"),
 )
 _STATUS = tuple((re.compile(p, re.I), s) for p, s in STATUS_WORDS)
+
+
+# the event a date is asked for ("the deadline for finishing ...", "the date of completion"): no status of a record
+DATE_FOR = re.compile(
+    r"\b(?:deadlines?|due dates?|target dates?|dates?|timelines?|timeframes?)\s+(?:for|of|to)\s+(?:\w+ing|complet\w*)\b",
+    re.I,
+)
 
 
 def statuses_named(question: str) -> list[str]:
     """Canonical statuses a question names ('dropped' -> abandoned), in order, first match wins per status."""
     found: list[str] = []
     text = re.sub(r"n['’]t\b", " not", question)  # "hasn't been started": "has not been started"
+    text = DATE_FOR.sub(" ", text)  # "the deadline for finishing the list" asks a date, names no status
     for pattern, named in _STATUS:
         if pattern.search(text):
             found.extend(s for s in ((named,) if isinstance(named, str) else named) if s not in found)

@@ -405,6 +405,10 @@ def test_general_list_question_after_an_activity_stays_a_list() -> None:
         ("What was completed?", ["completed"]),
         ("Which activities have a blank status?", ["unknown"]),
         ("Which activities have no data?", ["no data"]),
+        ("Which activities have no implementation data at all?", ["no data"]),
+        # the event a date is asked for is no status of a record
+        ("What's the legal deadline for finishing the list?", []),
+        ("What is the target date for completion of the register?", []),
         ("What is the budget of measure 1.3.5?", []),
     ],
 )
