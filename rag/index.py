@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from core.ids import find_ids
 from core.settings import Settings, get_settings
-from core.tokenize import tokenize
+from core.tokenize import TOKEN, tokenize
 from ingest.chunks import Chunk
 from ingest.embed import Embedder, get_embedder
 from ingest.glossary import Glossary
@@ -56,6 +57,7 @@ class Index:
     common: frozenset[str] = frozenset()
     # the corpus's hyphenated words written solid, each with the corpus's spelling ("email" -> "e-mail")
     unhyphenated: dict[str, str] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)  # the evaluation's words as written: how often
     glossary: Glossary = field(default_factory=Glossary)
     names: Names = field(default_factory=Names)
     restated: dict[str, list[Activity]] = field(default_factory=dict)  # ID -> a note's or upload's copy
@@ -145,6 +147,8 @@ class Index:
         # e-government evaluation), which name nothing in particular
         self.common = frozenset(t for t, d in df.items() if d >= COMMON_SHARE * n)
         self.unhyphenated = {t.replace("-", ""): t for t in df if "-" in t.strip("-")}
+        own_words = (w for r in self.evaluation_rows for w in TOKEN.findall(self.chunks[r].text.lower()))
+        self.written = Counter(w for w in own_words if not w[0].isdigit())
 
     def mentions(self, phrase: str) -> bool:
         """Whether some chunk holds the phrase as whole words (case and spacing aside).

@@ -58,14 +58,31 @@ def serbian_reading(text: str, index: Index) -> tuple[str, str]:
 
 
 def corpus_spelling(text: str, index: Index) -> str:
-    """The question with a word it writes solid that the corpus only writes hyphenated spelt as the corpus does
-    ("email" -> "e-mail"), so that both find the same passages."""
+    """The question with a word the corpus never uses spelt as the corpus does: written solid where the corpus
+    hyphenates it ("email" -> "e-mail"), or clipped where the corpus writes it in full ("e-gov" ->
+    "e-government"), so that both find the same passages."""
 
     def respell(m: re.Match[str]) -> str:
         word = m.group(0)
-        hyphenated = index.unhyphenated.get(word.lower())
-        if hyphenated is None or any(t in index.idf for t in tokenize(word)):
+        tokens = tokenize(word)  # a hyphenated word is known when the corpus uses it whole
+        if not tokens or (tokens[0] in index.idf if "-" in word else any(t in index.idf for t in tokens)):
             return word
-        return hyphenated
+        return index.unhyphenated.get(word.lower()) or unclipped(word.lower(), index.written) or word
 
-    return re.sub(r"[^\W\d_]+", respell, text)
+    return re.sub(r"[^\W\d_]+(?:-[^\W\d_]+)*", respell, text)
+
+
+CLIPPED_MIN = 4  # letters of a clipped word ("info", "e-gov"); shorter ones are too often another word
+DOMINANT = 0.5  # the full word must have more than this share of the words it begins
+
+
+def unclipped(word: str, written: dict[str, int]) -> str | None:
+    """The corpus word a clipped word the corpus never uses stands for ("e-gov" -> "e-government", "admin" ->
+    "administrative"): the most frequent corpus word it begins, when that word is most of them."""
+    if len(word.replace("-", "")) < CLIPPED_MIN:
+        return None
+    longer = {w: n for w, n in written.items() if w.startswith(word) and len(w) >= len(word) + 3}
+    if not longer:
+        return None
+    best = max(longer, key=lambda w: (longer[w], w))
+    return best if longer[best] >= 2 and longer[best] > DOMINANT * sum(longer.values()) else None

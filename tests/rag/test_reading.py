@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.settings import Settings
 from rag.index import get_index
 from rag.models import Turn
-from rag.reading import read
+from rag.reading import read, unclipped
 
 
 def test_an_english_question_is_read_as_it_is(indexed: Settings) -> None:
@@ -34,3 +34,21 @@ def test_a_word_written_solid_is_read_as_the_corpus_hyphenates_it(indexed: Setti
     assert got.text == "How many official e-mail accounts are there?"
     # a word the corpus uses as written stays as it is
     assert read("Who runs the Metaregister?", [], index).text == "Who runs the Metaregister?"
+
+
+def test_a_clipped_word_is_read_as_the_corpus_writes_it_in_full(indexed: Settings) -> None:
+    index = get_index(indexed)
+    got = read("Who took over from the e-gov coordination council?", [], index)
+    assert (
+        got.text == "Who took over from the e-government coordination council?"
+    )  # "over" is no clipped word
+    assert "information security" in read("info security activities still in progress?", [], index).text
+
+
+def test_a_clipped_word_stands_for_the_full_word_only_when_that_word_is_most_of_the_words_it_begins() -> None:
+    written = {"information": 9, "informal": 1, "technical": 3, "technology": 3, "administration": 4}
+    assert unclipped("info", written) == "information"
+    assert unclipped("tech", written) is None  # two words as often: no telling which
+    assert unclipped("adm", written) is None  # too short
+    assert unclipped("administration", written) is None  # nothing longer
+    assert unclipped("zebra", written) is None
