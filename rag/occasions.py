@@ -142,14 +142,23 @@ def rate_missing(question: str, texts: list[str]) -> float:
     return float(asks and not any(RATE.search(t) for t in texts))
 
 
+def exact_occasion_missing(question: str, texts: list[str]) -> bool:
+    """Whether the evidence lacks the one occasion the question pins down: the one its ordinal picks, the day,
+    the date of what is still to happen, how long something took, or a rate per month or day. Each is read on
+    words alone and is missing or not; a year's result is weighed with the other signals instead."""
+    return (
+        max(
+            ordinal_missing(question, texts),
+            day_missing(question, texts),
+            deadline_missing(question, texts),
+            duration_missing(question, texts),
+            rate_missing(question, texts),
+        )
+        == 1.0
+    )
+
+
 def occasion_missing(question: str, texts: list[str]) -> float:
     """What the evidence lacks of the occasions a question names: its years, the one its ordinal picks, the
     day it asks for, the date of what is still to happen, how long something took, or a rate per month or day."""
-    return max(
-        year_missing(question, texts),
-        ordinal_missing(question, texts),
-        day_missing(question, texts),
-        deadline_missing(question, texts),
-        duration_missing(question, texts),
-        rate_missing(question, texts),
-    )
+    return max(year_missing(question, texts), float(exact_occasion_missing(question, texts)))

@@ -501,3 +501,21 @@ def test_how_much_money_an_activity_needed_is_its_rows_amount_not_an_indicator(i
     ]
     answer = ask("How much money would it have needed?", history=history, settings=indexed)
     assert not answer.abstained and "2 million" in answer.answer and "For the indicator" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When will the second data centre building in Kragujevac be completed?",  # no date of what is to come
+        "On what date was the data centre in Kragujevac opened?",  # no day
+    ],
+)
+def test_an_occasion_the_evidence_lacks_abstains_however_strong_the_evidence(
+    indexed: Settings, question: str
+) -> None:
+    """The record is found and named clearly, but no quoted text dates it as asked: the answer abstains (the
+    answerability model, weighing the record's strength, had answered with its status)."""
+    answer = ask(question, settings=indexed)
+    assert answer.abstained and answer.signals is not None and answer.signals["year_missing"] == 1.0, (
+        answer.answer
+    )
