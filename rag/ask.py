@@ -60,10 +60,9 @@ def _abstain(text: str | Msg, intent: Intent) -> Draft:
 
 
 def _occasions(sig: Signals, question: str, texts: list[str]) -> bool:
-    """Note in the signals what the quoted texts lack of the occasions the question names; True when they lack
-    the one it pins down (a day, the occasion of an ordinal, the date of what is still to come, a length, a
-    rate): the answerability model weighs a year's result with the rest, but had answered these (dev
-    abstention +5 when they decide alone, no more false abstention)."""
+    """Note what the quoted texts lack of the occasions the question names; True when they lack the one it pins
+    down (a day, an ordinal's occasion, the date of what is to come, a length, a rate): the answerability model
+    weighs a year's result with the rest, but had answered these (dev abstention +5 when they decide alone)."""
     sig.year_missing = float(occasion_missing(question, texts))
     return exact_occasion_missing(question, texts)
 
@@ -359,7 +358,8 @@ def ask(
     if query.intent == Intent.DRAFT:
         return draft_answer(text, settings=settings, answer_id=answer_id)
     vector = index.embed_query(query.text)
-    if query.inherited_by_length and find_subject(index, query.text, vector) is not None:
+    carried = query.inherited_by_length or query.context and not query.ids  # the last turn's IDs or words
+    if carried and find_subject(index, query.text, vector) is not None:
         # a short question that names a record of its own in words is about that record, not the last answer's
         query = replace(query, ids=[], inherited=False, inherited_by_length=False, context="")
     search_text = f"{query.text} {query.context}".strip()

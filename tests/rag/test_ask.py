@@ -519,3 +519,16 @@ def test_an_occasion_the_evidence_lacks_abstains_however_strong_the_evidence(
     assert answer.abstained and answer.signals is not None and answer.signals["year_missing"] == 1.0, (
         answer.answer
     )
+
+
+def test_a_follow_up_that_names_a_record_of_its_own_is_about_that_record(indexed: Settings) -> None:
+    """The earlier turns cite no ID; "and what about the laboratory?" names another record by its title, so the
+    answer is about it, not the figure asked before. "and why so few?" names none and stays on that figure."""
+    history = [
+        {"role": "user", "content": "How many civil servants took part in cyber exercises in 2021?"},
+        {"role": "assistant", "content": "112 in 2021, against a target of 150."},
+    ]
+    own = ask("and what about the information security laboratory?", history=history, settings=indexed)
+    assert own.citations and own.citations[0].id == "1.1.9.3", own.answer
+    same = ask("and why so few?", history=history, settings=indexed)
+    assert "cyber exercises" in same.answer, same.answer
