@@ -14,7 +14,10 @@ from core.tokenize import same_stem, tokenize
 VERBS = (
     "were|was|are|is|have|has|had|did|do|does|can|could|will|got|get|use|used|uses|said|say|says|rate|rated"
 )
-_VERBS = VERBS + "|in|at|on|for|by|per|under|from|with|through|within|across|compared|according"
+_VERBS = (
+    VERBS
+    + "|in|at|on|for|by|per|under|from|with|through|within|across|among|amongst|between|compared|according"
+)
 _END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
 _ASKS = (
     r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it

@@ -35,6 +35,8 @@ def say(*texts: str) -> list[Passage]:
         ("How many of the civil servants trained by NAPA were women?", ["servant", "women"]),
         ("What percentage of users rate the portal well?", ["user"]),
         ("how many datasets", ["dataset"]),
+        # the counted noun phrase ends at a preposition: "among" the trainees is not what is counted
+        ("How many women among the civil servants trained by NAPA?", ["women"]),
     ],
 )
 def test_counted_names_the_thing_counted(question: str, expected: list[str]) -> None:
