@@ -22,7 +22,7 @@ from rag.llm import llm_answer
 from rag.messages import TEMPLATES, Msg, msg
 from rag.messages import notice as notice_for
 from rag.models import Answer, Citation, Filters, Intent, Source, Turn
-from rag.occasions import exact_occasion_missing, occasion_missing
+from rag.occasions import exact_occasion_missing, year_missing
 from rag.overview import answer_overview, broad_kind
 from rag.reading import read
 from rag.record_answers import (
@@ -63,8 +63,9 @@ def _occasions(sig: Signals, question: str, texts: list[str]) -> bool:
     """Note what the quoted texts lack of the occasions the question names; True when they lack the one it pins
     down (a day, an ordinal's occasion, the date of what is to come, a length, a rate): the answerability model
     weighs a year's result with the rest, but had answered these (dev abstention +5 when they decide alone)."""
-    sig.year_missing = float(occasion_missing(question, texts))
-    return exact_occasion_missing(question, texts)
+    exact = exact_occasion_missing(question, texts)  # each check read once: the signal is the year's or these
+    sig.year_missing = max(year_missing(question, texts), float(exact))
+    return exact
 
 
 def _compose(

@@ -142,20 +142,14 @@ def rate_missing(question: str, texts: list[str]) -> float:
     return float(asks and not any(RATE.search(t) for t in texts))
 
 
+EXACT = (ordinal_missing, day_missing, deadline_missing, duration_missing, rate_missing)
+
+
 def exact_occasion_missing(question: str, texts: list[str]) -> bool:
     """Whether the evidence lacks the one occasion the question pins down: the one its ordinal picks, the day,
     the date of what is still to happen, how long something took, or a rate per month or day. Each is read on
     words alone and is missing or not; a year's result is weighed with the other signals instead."""
-    return (
-        max(
-            ordinal_missing(question, texts),
-            day_missing(question, texts),
-            deadline_missing(question, texts),
-            duration_missing(question, texts),
-            rate_missing(question, texts),
-        )
-        == 1.0
-    )
+    return any(check(question, texts) for check in EXACT)
 
 
 def occasion_missing(question: str, texts: list[str]) -> float:
