@@ -201,7 +201,7 @@ def to_english(
 
     With `known` (the corpus's vocabulary) and its `tokenize`, a word left in Serbian that the corpus never uses
     is read as the corpus's English word spelt nearly alike (`cognate`: "registra" -> "register"), or
-    dropped; a name as the corpus writes it (`name`: "Šidu" -> "Šid").
+    dropped; a name as the corpus writes it (`name`: "Valjevu" -> "Valjevo").
     """
     plain = fold(to_latin(text))
     for pattern, english in _PHRASES:
@@ -234,7 +234,7 @@ def to_english(
         elif "-" in token.strip("-"):  # "hardversko-softverskog": each part on its own
             tokens[i:i] = [part for part in token.split("-") if part]
         elif token[:1].isupper() and name is not None and (corpus_name := name(token)):
-            out.append(corpus_name)  # a declined name, as the corpus writes it ("u Šidu" -> "Šid")
+            out.append(corpus_name)  # a declined name, as the corpus writes it ("u Valjevu" -> "Valjevo")
         elif token[:1].isupper():  # a name (the glossary reads its aliases), and the English it may spell
             out.extend([token, (cognate(token) if cognate is not None else None) or ""])
         elif cognate is not None and (spelt := cognate(token)):
@@ -285,19 +285,19 @@ def _pairs(word: str) -> set[str]:
     return {word[i : i + 2] for i in range(len(word) - 1)}
 
 
-# the case endings a Serbian name takes ("u Šidu", "u Bečeju", "iz Petrovca"), longest first
+# the case endings a Serbian name takes ("u Valjevu", "u Čačku", "iz Kraljeva"), longest first
 _NAME_ENDINGS = ("ima", "ama", "om", "em", "u", "a", "e", "i")
 
 
 def _name_forms(word: str) -> list[str]:
     """What a declined name may be in the nominative: the word, without a case ending or with another, and with
-    the "a" that drops out of a last syllable put back ("Petrovcu" -> petrovc -> petrovac); folded, lower case."""
+    the "a" that drops out of a last syllable put back ("Čačku" -> čačk -> čačak); folded, lower case."""
     low = fold(to_latin(word)).lower()
     forms = [low]
     for ending in _NAME_ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 3:
             base = low[: -len(ending)]
-            forms += [base, base + "e", base + "o", base + "a"]  # "Užicu" -> Užice, "Kraljevu" -> Kraljevo
+            forms += [base, base + "e", base + "o", base + "a"]  # "Valjevu" -> Valjevo, "Užicu" -> Užice
             if re.search(r"[^aeiou][^aeiou]$", base):
                 forms.append(base[:-1] + "a" + base[-1])
     return forms
@@ -306,7 +306,7 @@ def _name_forms(word: str) -> list[str]:
 class Cognates:
     """The English words of a corpus that a Serbian word spells nearly alike ("elektronski" -> "electronic",
     "koncept" -> "concept"): general Serbian spelling against the corpus's own words, no dictionary. And the
-    corpus's names a declined Serbian name stands for ("Šidu" -> "Šid")."""
+    corpus's names a declined Serbian name stands for ("Valjevu" -> "Valjevo")."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.by_start: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
@@ -322,7 +322,7 @@ class Cognates:
                 self.names.setdefault(fold(name).lower(), name)
 
     def name(self, word: str) -> str | None:
-        """The corpus's name a capitalised Serbian word declines ("Bečeju" -> "Bečej"), or None."""
+        """The corpus's name a capitalised Serbian word declines ("Čačku" -> "Čačak"), or None."""
         return next((self.names[f] for f in _name_forms(word) if f in self.names), None)
 
     def find(self, word: str) -> str | None:
