@@ -141,6 +141,15 @@ MEASURE = re.compile(
 )
 
 
+SHARE = re.compile(r"\b(?:share|percentage|proportion|per ?cent|fraction|rate)\b|%", re.I)
+
+
+def measures_share(name: str) -> bool:
+    """Whether a row's name measures a share ("Percentage of ...", "... (%)"): its values count no things."""
+    m = MEASURE.match(" ".join(name.split()))
+    return "(%)" in name or bool(m and SHARE.match(m.group(0).removeprefix("the ").strip()))
+
+
 def measured(name: str) -> set[str]:
     """What an indicator counts, as word tokens: the noun phrase its name measures ("Number of active users of
     services at the Portal" -> {activ, user}); empty when the name does not say "number/share/... of"."""
@@ -224,6 +233,7 @@ def states_count(
     ids: Iterable[str] = (),
     topic: set[str] | frozenset[str] = frozenset(),
     qualifiers: Iterable[set[str]] = (),
+    share: bool = False,
 ) -> bool:
     """Whether the evidence gives a figure for every thing the question counts, on the question's topic.
 
@@ -232,6 +242,7 @@ def states_count(
     counts what its name says, or, when its name carries every qualifier and a topic word, the
     thing the question counts under another name ("employees certified for ITIL" for "civil servants
     who got ITIL certification"), if it also says what happened to them (a topic word besides the qualifiers).
+    A row that measures a share gives no count of things unless the question asks for a share (`share`).
     Only a thing the evidence names without a figure fails the check.
     """
     if not wanted:
@@ -246,6 +257,8 @@ def states_count(
     skip = set(ids)
     qualified = set().union(*qualifiers) if qualifiers else set()
     for row in rows:
+        if not share and measures_share(row.name):
+            continue
         name, every = set(tokenize(row.name)), set(tokenize(row.name + " " + row.values))
         names_it = (
             all(head.names & name for head in wanted)

@@ -18,7 +18,7 @@ from rag.index import Index
 from rag.messages import Msg, msg
 from rag.models import Intent
 from rag.occasions import PLAN
-from rag.quantity import Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
+from rag.quantity import SHARE, Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
 from rag.sentence_rank import GENERIC, content_terms, coverage
 from rag.serbian import counted_noun, to_english
@@ -254,7 +254,13 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
             names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words
         ]
         if not states_count(
-            wanted, evidence.passages, evidence.rows, index.catalog.all_ids(), topic, qualifiers
+            wanted,
+            evidence.passages,
+            evidence.rows,
+            index.catalog.all_ids(),
+            topic,
+            qualifiers,
+            share=bool(SHARE.search(q)),
         ):
             sig.figure_missing = 1.0
     # the thing asked about ("how many cyber attacks", "the average waiting time") uses a word the corpus never does:

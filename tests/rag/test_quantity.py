@@ -7,7 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.tokenize import tokenize
-from rag.quantity import Counted, Passage, Row, asked, counted, counts_what, measured, states_count
+from rag.quantity import (
+    Counted,
+    Passage,
+    Row,
+    asked,
+    counted,
+    counts_what,
+    measured,
+    measures_share,
+    states_count,
+)
 
 KNOWN = set(
     tokenize(
@@ -127,6 +137,34 @@ def test_indicator_rows_count_what_their_name_says() -> None:
         say("Datasets are published regularly."),
         [Row("Indicator: Number of users (Number)", "achieved in 2021 5196")],
     )
+
+
+def test_a_row_that_measures_a_share_gives_no_count_unless_a_share_is_asked() -> None:
+    """85% of help-desk requests resolved is no number of requests; it answers "what share of requests"."""
+    wanted = counted("How many requests did the help desk receive in 2021?", KNOWN | {"request"})
+    rows = [
+        Row(
+            "Indicator: Percentage of resolved help-desk requests compared to the number of submitted requests (%)",
+            "target (2021) 90; achieved (2021) 85",
+        )
+    ]
+    assert not states_count(wanted, [], rows)
+    assert states_count(wanted, [], rows, share=True)
+    counts = [Row("Indicator: Number of submitted help-desk requests (Number)", "achieved (2021) 1.240")]
+    assert states_count(wanted, [], counts)
+
+
+@pytest.mark.parametrize(
+    "name, share",
+    [
+        ("Percentage of local self-governments connected to JIK networks (%)", True),
+        ("Share of level-four services compared to the total number of services", True),
+        ("Number of users of the Portal (Number)", False),
+        ("Number of bodies with a rate card", False),
+    ],
+)
+def test_measures_share_reads_the_name(name: str, share: bool) -> None:
+    assert measures_share(name) is share
 
 
 def test_a_row_may_count_the_thing_under_another_name() -> None:
