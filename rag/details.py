@@ -67,6 +67,20 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             re.I,
         ),
     ),
+    # "where does Serbia rank in the UN index", "what place did it take in the survey": a rank on a list
+    "rank": (
+        re.compile(
+            r"\b(?:where|how)\b[^?]{0,80}?\brank(?:s|ed)?\b"
+            r"|\b(?:what|which) (?:place|position|rank|ranking)\b[^?]{0,80}?\b(?:rank\w*|index|list|league|survey|"
+            r"benchmark|table)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b\d{1,3}(?:st|nd|rd|th)\b(?!\s+(?:quarter|half|phase|session|meeting|edition|day|month|week|year))|\b(?:rank(?:ed|s|ing)?|place[ds]?|position(?:ed)?)\s+(?:no\.?\s*)?\d{1,3}\b"
+            r"|\b(?:first|second|third|fourth|fifth|top|last) (?:place|position)\b",
+            re.I,
+        ),
+    ),
 }
 REACH = 5  # how many of the best hits are searched for the detail
 
@@ -85,7 +99,7 @@ def person_missing(query: Query, hits: list[Hit]) -> bool:
 
 
 def details_asked(question: str) -> list[str]:
-    """The kinds of detail the question asks for ("phone", "email", "web", "company")."""
+    """The kinds of detail the question asks for ("phone", "email", "web", "company", "rank")."""
     return [kind for kind, (asks, _) in DETAILS.items() if asks.search(question)]
 
 

@@ -48,6 +48,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"kakv\w*|kakav", "what"),  # "kakav je rezultat" (what is the result)
     (r"da li|dal'?", ""),
     (r"(?:kog|kojeg|koga|kojega) datuma|koji (?:je )?datum|kojim datumom", "on what date"),
+    (r"(?:na|u) (?:kom|kome|kojem|kojoj) (?:mestu|poziciji)", "in what place"),  # a rank: "na kom mestu je"
     (r"do kada|dokad|do kog(?:a)? (?:roka|datuma)", "by when"),
     (r"od kada|odkad|otkad|otkada", "since when"),
     (r"koliko dugo|koliko(?= (?:je |su |ce )?traj)", "how long"),  # "koliko je trajala": how long did it last

@@ -36,6 +36,12 @@ def _q(text: str) -> Query:
         ("Is there a phone line where citizens can get help?", []),
         ("How many e-mail accounts do officials have?", []),
         ("How many companies use the e-mailbox?", []),
+        ("Where does the country rank in the UN e-government index?", ["rank"]),
+        ("How did the country rank in the survey?", ["rank"]),
+        ("What place does the country have in the regional ranking?", ["rank"]),
+        ("in what place country UN rank list e-Government?", ["rank"]),  # "Na kom mestu je ... na rang listi"
+        ("Where is the data centre?", []),
+        ("What position does the head of the office hold?", []),
     ],
 )
 def test_the_kind_of_detail_a_question_asks_for(question: str, kinds: list[str]) -> None:
@@ -57,6 +63,15 @@ def test_a_detail_the_evidence_holds_is_not_missing() -> None:
     assert not detail_missing(_q("What is the e-mail address of the contact centre?"), hits)
     assert not detail_missing(_q("Which company carries out the project?"), hits)
     assert not detail_missing(_q("How many requests does the contact centre resolve?"), hits)
+
+
+def test_a_rank_needs_a_rank_in_the_evidence_not_a_quarter() -> None:
+    question = _q("Where does the country rank in the UN e-government index?")
+    assert detail_missing(
+        question, _hits("The country strengthened its position in the region.", "Due: 2nd quarter of 2022.")
+    )
+    assert not detail_missing(question, _hits("In the 2022 UN survey the country ranked 40th of 193."))
+    assert not detail_missing(question, _hits("It moved up to place 40 on the index."))
 
 
 def test_a_person_asked_for_by_office_needs_a_named_person_in_that_office() -> None:

@@ -303,3 +303,16 @@ def test_vlast_reads_as_authority_in_a_public_body_s_name() -> None:
     # "organ (javne) vlasti" is a public authority; read "power", its last word was taken for the thing counted
     reading = to_english("Koliko organa javne vlasti koristi data centre?")
     assert "public authority" in reading and "power" not in reading, reading
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Na kom mestu je zemlja na rang listi UN?",
+        "На ком месту је земља?",
+        "Kako je zemlja rangirana u anketi UN?",
+    ],
+)
+def test_a_place_on_a_list_is_asked_as_a_rank(question: str) -> None:
+    english = to_english(question)
+    assert "in what place" in english or "ranked" in english, english
