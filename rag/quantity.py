@@ -29,7 +29,9 @@ QUANTITY = re.compile(
     # "how many of the X were Y" counts the Y among the X, as "what share of the X were Y" does
     + r"|(?:what (?:share|percentage|proportion|per ?cent|fraction)|how many) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)"
     + _END
-    + r"(?:[\w\s-]{0,40}?\s+(?:were|was|are|is)\s+(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b))?)",
+    # the part is in the same clause (a spaced dash ends it: "... - is it going up?"), and no pronoun
+    + r"(?:(?:(?!\s-\s)[\w\s-]){0,40}?\s+(?:were|was|are|is)\s+(?!(?:it|they|this|that|there)\b)"
+    + r"(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b|\s-\s))?)",
     re.I,
 )
 _FILLER = frozenset(

@@ -47,6 +47,9 @@ def say(*texts: str) -> list[Passage]:
         ("how many datasets", ["dataset"]),
         # the counted noun phrase ends at a preposition: "among" the trainees is not what is counted
         ("How many women among the civil servants trained by NAPA?", ["women"]),
+        # a spaced dash ends the clause: "is it going up" names no part of the users
+        ("What share of users rate the portal well - is it going up?", ["user"]),
+        ("How many of the civil servants were women - and why?", ["servant", "women"]),
     ],
 )
 def test_counted_names_the_thing_counted(question: str, expected: list[str]) -> None:
