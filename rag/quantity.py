@@ -161,12 +161,13 @@ def measured(name: str) -> set[str]:
 
 def counts_what(question: str, name: str) -> float:
     """How much of what a "how many"/"what share of" question counts the indicator's name counts (0-1): the
-    share of the question's counted noun phrase in the noun phrase the name measures."""
+    share of the question's counted noun phrase in the noun phrase the name measures; none for a "how many"
+    against a name that measures a share."""
     m = QUANTITY.search(question)
     phrase = (m.group("count") or m.group("whole") or "") if m else ""
     wanted = {t for t in tokenize(noun_phrase(phrase)) if t not in _FILLER} if phrase.strip() else set()
-    if not wanted:
-        return 0.0
+    if not wanted or m and m.group("count") and not SHARE.search(question) and measures_share(name):
+        return 0.0  # a share is no count of things (see states_count)
     return len(wanted & measured(name)) / len(wanted)
 
 

@@ -302,7 +302,7 @@ def test_the_indicator_that_counts_the_asked_thing_matches_best() -> None:
         q, "Percentage of users with positive experience using services at the Portal (%)"
     )
     share = counts_what(q, "Share of level-four services available on the Portal compared to the total (%)")
-    assert active == 1.0 and satisfied == 0.5 and share == 0.0
+    assert active == 1.0 and satisfied == 0.0 and share == 0.0  # a percentage of users is no count of them
 
 
 def test_a_question_that_counts_nothing_matches_no_indicator_by_what_it_counts() -> None:
@@ -314,3 +314,13 @@ def test_a_question_that_counts_nothing_matches_no_indicator_by_what_it_counts()
 @settings(max_examples=200, deadline=None)
 def test_counts_what_is_a_share(question: str, name: str) -> None:
     assert 0.0 <= counts_what(question, name) <= 1.0
+
+
+def test_a_count_is_matched_by_no_share() -> None:
+    share = "Percentage of users with positive experience using services through the Portal (%)"
+    assert counts_what("How many users were active in 2021?", share) == 0.0
+    assert counts_what("What share of users were satisfied?", share) == 1.0
+    assert (
+        counts_what("How many users were active in 2021?", "Number of active users of services (Number)")
+        == 1.0
+    )
