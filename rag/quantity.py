@@ -22,6 +22,7 @@ _END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun
 _ASKS = (
     r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it
 )
+SHARES = "share|percentage|proportion|per ?cent|fraction|rate"  # the words that name a share
 QUANTITY = re.compile(
     _ASKS
     + r"(?P<ask>how many\s+(?!of\b)(?P<count>[\w\s'’-]{2,60}?)"
@@ -143,13 +144,16 @@ MEASURE = re.compile(
 )
 
 
-SHARE = re.compile(r"\b(?:share|percentage|proportion|per ?cent|fraction|rate)\b|%", re.I)
+SHARE = re.compile(rf"\b(?:{SHARES})\b|%", re.I)  # a question that asks for a share
+_SHARE_NAME = re.compile(rf"^\s*(?:the\s+)?(?:{SHARES})\s+of\b", re.I)
+_UNIT = re.compile(r"\((%|number)\)", re.I)  # the unit a row's name ends with, when it gives one
 
 
 def measures_share(name: str) -> bool:
-    """Whether a row's name measures a share ("Percentage of ...", "... (%)"): its values count no things."""
-    m = MEASURE.match(" ".join(name.split()))
-    return "(%)" in name or bool(m and SHARE.match(m.group(0).removeprefix("the ").strip()))
+    """Whether a row's name measures a share ("Percentage of ...", "... (%)"): its values count no things. The
+    unit the name gives decides ("The percentage of courts ... (Number)" counts courts)."""
+    unit = _UNIT.search(name)
+    return unit.group(1) == "%" if unit else bool(_SHARE_NAME.match(name))
 
 
 def measured(name: str) -> set[str]:

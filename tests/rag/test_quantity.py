@@ -162,6 +162,8 @@ def test_a_row_that_measures_a_share_gives_no_count_unless_a_share_is_asked() ->
     [
         ("Percentage of local self-governments connected to JIK networks (%)", True),
         ("Share of level-four services compared to the total number of services", True),
+        ("The percentage of courts that receive briefs electronically", True),
+        ("The percentage of courts that receive briefs electronically (Number)", False),  # its unit decides
         ("Number of users of the Portal (Number)", False),
         ("Number of bodies with a rate card", False),
     ],
