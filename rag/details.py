@@ -67,7 +67,8 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             re.I,
         ),
     ),
-    # "where does Serbia rank in the UN index", "what place did it take in the survey": a rank on a list
+    # "where does the country rank in the UN index", "what place did it take in the survey": a rank on a list;
+    # an ordinal of a quarter, a phase or a session is no rank
     "rank": (
         re.compile(
             r"\b(?:where|how)\b[^?]{0,80}?\brank(?:s|ed)?\b"
@@ -76,7 +77,8 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             re.I,
         ),
         re.compile(
-            r"\b\d{1,3}(?:st|nd|rd|th)\b(?!\s+(?:quarter|half|phase|session|meeting|edition|day|month|week|year))|\b(?:rank(?:ed|s|ing)?|place[ds]?|position(?:ed)?)\s+(?:no\.?\s*)?\d{1,3}\b"
+            r"\b\d{1,3}(?:st|nd|rd|th)\b(?!\s+(?:quarter|half|phase|session|meeting|edition|day|month|week|year))"
+            r"|\b(?:rank(?:ed|s|ing)?|place[ds]?|position(?:ed)?)\s+(?:no\.?\s*)?\d{1,3}\b"
             r"|\b(?:first|second|third|fourth|fifth|top|last) (?:place|position)\b",
             re.I,
         ),
