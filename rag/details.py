@@ -71,7 +71,7 @@ DETAILS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     # an ordinal of a quarter, a phase or a session is no rank
     "rank": (
         re.compile(
-            r"\b(?:where|how)\b[^?]{0,80}?\brank(?:s|ed)?\b"
+            r"\b(?:where|how(?!\s+(?:many|much)\b))\b[^?]{0,80}?\brank(?:s|ed)?\b"  # not "how many ... ranked as"
             r"|\b(?:what|which) (?:place|position|rank|ranking)\b[^?]{0,80}?\b(?:rank\w*|index|list|league|survey|"
             r"benchmark|table)\b",
             re.I,

@@ -139,7 +139,7 @@ def counted_phrase(question: str) -> str:
 
 
 MEASURE = re.compile(
-    r"^(?:the\s+)?(?:number|share|percentage|proportion|per ?cent|rate|amount)\s+of\s+(?:the\s+)?(?P<what>.+)$",
+    rf"^(?:the\s+)?(?:number|amount|{SHARES})\s+of\s+(?:the\s+)?(?P<what>.+)$",
     re.I,
 )
 

@@ -41,6 +41,7 @@ def _q(text: str) -> Query:
         ("What place does the country have in the regional ranking?", ["rank"]),
         ("in what place country UN rank list e-Government?", ["rank"]),  # "Na kom mestu je ... na rang listi"
         ("Where is the data centre?", []),
+        ("How many measures were ranked as a priority?", []),
         ("What position does the head of the office hold?", []),
     ],
 )
