@@ -27,7 +27,8 @@ def test_hostile_text_is_inert() -> None:
     assert unescape(out) == HOSTILE
 
 
-@given(st.text(max_size=300))
+# the zero-width space is what the escaping inserts (and `unescape` removes), so the text is drawn without it
+@given(st.text(st.characters(exclude_characters="\u200b"), max_size=300))
 def test_escaped_text_reads_as_written_and_holds_no_link_or_image(text: str) -> None:
     out = md_escape(text)
     assert unescape(out) == text
