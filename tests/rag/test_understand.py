@@ -202,6 +202,11 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Was the study on how many IT people the administration needs ever done?", "status"),
         ("In how many courts were the trainings held?", "indicator"),
         ("Can you tell me how many datasets there are?", "indicator"),
+        # a stage or phase asked for, or "... yet?" after a state, asks where a thing stands
+        ("At what stage is the network operation centre?", "status"),
+        ("Which phase is the e-payment work in?", "status"),
+        ("Security centre - set up yet?", "status"),
+        ("Is the e-payment function working yet?", "status"),
     ],
 )
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
