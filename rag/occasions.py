@@ -26,22 +26,19 @@ TARGETISH = re.compile(
 
 
 def year_missing(question: str, texts: list[str]) -> float:
-    """The share of the years a question names that no evidence text states something for (a plan counts only
-    when the question asks about plans or targets); 0 when it names none."""
+    """1 when a year the question names has nothing stated for it in any evidence text (a plan counts only when
+    the question asks about plans or targets): "2022, compared with 2021" is not answered by 2021 alone; 0 when
+    every year is stated or it names none."""
     wants_plan = bool(PLAN.search(question))
-    years = list(dict.fromkeys(ANY_YEAR.findall(question)))
-    missing = 0
-    for year in years:
-        stated = False
-        for text in texts:
-            for m in re.finditer(rf"\b{year}\b", text):
-                if wants_plan or not TARGETISH.search(text[max(0, m.start() - 40) : m.start()]):
-                    stated = True
-                    break
-            if stated:
-                break
-        missing += not stated
-    return missing / len(years) if years else 0.0
+
+    def said_for(year: str) -> bool:
+        return any(
+            wants_plan or not TARGETISH.search(text[max(0, m.start() - 40) : m.start()])
+            for text in texts
+            for m in re.finditer(rf"\b{year}\b", text)
+        )
+
+    return float(not all(said_for(year) for year in dict.fromkeys(ANY_YEAR.findall(question))))
 
 
 # an ordinal picks one of several occasions ("the first meeting"); "last" is left out: "last year" is a date

@@ -110,6 +110,12 @@ def test_fit_keeps_false_abstention_under_the_bar_and_catches_the_rest() -> None
         ("How many services use it?", ["Achieved value (2021): 4"], False),
         ("How many were trained in 2020?", ["In 2020, 32 officials took part."], False),
         ("What happened in 2019?", [], True),
+        # one year of two with no result: the comparison asked for cannot be made
+        (
+            "What was the score for 2022, compared with 2021?",
+            ["Achieved value (2021): 50"],
+            True,
+        ),
     ],
 )
 def test_year_missing(question: str, texts: list[str], missing: bool) -> None:
