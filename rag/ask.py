@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -39,6 +40,7 @@ from rag.scope import (
     MONEY_Q,
     Evidence,
     counts_unknown,
+    date_of_name_missing,
     entity_terms,
     has_terms,
     money_sentences,
@@ -90,18 +92,16 @@ def _compose(
         )
     if (late := out_of_period(query, index)) is not None:
         return _abstain(late, Intent.OUT_OF_SCOPE), True, None
-    if not query.ids and person_missing(
-        query, hits
-    ):  # the answer is a person's name, and no evidence has one
-        return _abstain(msg("no.person"), Intent.NOT_IN_EVALUATION), True, None
-    if not query.ids and detail_missing(
-        query, hits
-    ):  # a phone number, an address, a company: none in the evidence
-        return _abstain(msg("no.detail"), Intent.NOT_IN_EVALUATION), True, None
-    if not query.ids and names_missing(query, hits):  # "which 13 municipalities": counted, never named
-        return _abstain(msg("no.names"), Intent.NOT_IN_EVALUATION), True, None
-    if not query.ids and said_missing(query, hits):  # "what did the minister say": no passage reports it
-        return _abstain(msg("no.said"), Intent.NOT_IN_EVALUATION), True, None
+    # what the question asks for by kind, when none of the evidence holds one, whatever else matches
+    checks: tuple[tuple[str, Callable[[], bool]], ...] = (
+        ("no.person", lambda: person_missing(query, hits)),  # the answer is a person's name
+        ("no.detail", lambda: detail_missing(query, hits)),  # a phone number, an address, a company
+        ("no.names", lambda: names_missing(query, hits)),  # "which 13 municipalities": counted, never named
+        ("no.said", lambda: said_missing(query, hits)),  # "what did the minister say": no passage reports it
+        ("no.date", lambda: date_of_name_missing(query, index)),  # "when did X open": X named, never dated
+    )
+    if not query.ids and (missed := next((key for key, check in checks if check()), None)):
+        return _abstain(msg(missed), Intent.NOT_IN_EVALUATION), True, None
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent

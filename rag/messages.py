@@ -223,6 +223,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         " for it.",
         "Evaluacija to ne navodi za traženu godinu ili priliku: ni matrica ni tekst ne daju rezultat za nju.",
     ),
+    "no.date": (
+        "The evaluation does not give that date: the passages that name it give no date for it.",
+        "Evaluacija ne navodi taj datum: delovi koji ga pominju ne daju datum.",
+    ),
     "no.name": (
         "The evaluation does not mention what the question names.",
         "Evaluacija ne pominje ono što se u pitanju navodi.",

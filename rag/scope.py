@@ -20,9 +20,9 @@ from rag.models import Intent
 from rag.occasions import PLAN
 from rag.quantity import SHARE, Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
 from rag.retrieve import Hit
-from rag.sentence_rank import GENERIC, content_terms, coverage
+from rag.sentence_rank import DATE, GENERIC, content_terms, coverage
 from rag.serbian import counted_noun, to_english
-from rag.understand import Query
+from rag.understand import WHEN, Query
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar"
@@ -327,3 +327,31 @@ def counts_unknown(question: str, index: Index) -> bool:
         w for w in to_english(noun, index.idf, tokenize, index.cognates().find).split() if tokenize(w)
     ]
     return bool(readings) and all(unknown_word(w, index) for w in readings)
+
+
+def sentences_naming(words: set[str], index: Index) -> list[str]:
+    """The sentences that name a thing (hold all its words), and every sentence of a record whose title names
+    it: a record's cells are all about it ("The system was put into operation on 9 December 2021")."""
+    rarest = min(words, key=lambda t: len(index.chunk_postings.get(t, ())))
+    out = []
+    for n in index.chunk_postings.get(rarest, ()):
+        chunk = index.chunks[n]
+        titled = chunk.kind != "section" and words <= set(tokenize(chunk.text.split("\n")[0]))
+        out += [s.text for s in index.chunk_sentences[chunk.id] if titled or words <= s.tokens]
+    return out
+
+
+def date_of_name_missing(query: Query, index: Index) -> bool:
+    """It asks when something happened to a thing it names (a town, a body, a system), the evaluation names that
+    thing, and none of the sentences about it gives a date: "when did the one-stop shop in X open" against a
+    list of the towns that have one."""
+    if not WHEN.search(query.text):
+        return False
+    for name in named_entities(query.text):
+        words = name_words(name, index)
+        if not words or not in_corpus(name, index):
+            continue
+        naming = sentences_naming(words, index)
+        if naming and not any(DATE.search(t) for t in naming):
+            return True
+    return False

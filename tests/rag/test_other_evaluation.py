@@ -28,6 +28,7 @@ The next programme, for 2026-2028, is being prepared. The findings below inform 
 2. FINDINGS
 Priority 3.1 made good progress. Action 3.1.1.2 on the payments hub was completed, and 12 municipalities use it.
 Priority 3.2 lagged: the rural broadband action 3.2.1.1 was stopped when funding ended.
+Service points were opened in Northvale, Eastport and Lakeside. The Northvale service point opened on 3 May 2024.
 
 Appendix B: Results Framework
 
@@ -219,6 +220,13 @@ def test_responsible_body_is_spelled_out_from_the_glossary(other: Settings) -> N
 def test_indicator_answer_uses_the_column_labels(other: Settings) -> None:
     answer = ask("What is the target for the number of services online?", settings=other)
     assert "target value (2024) 70" in answer.answer and "value reached (2024) 81" in answer.answer
+
+
+def test_a_date_is_asked_of_a_place_the_evaluation_names_but_never_dates(other: Settings) -> None:
+    undated = ask("When did the service point in Eastport open?", settings=other)
+    assert undated.abstained and "date" in undated.answer, undated.answer
+    dated = ask("When did the service point in Northvale open?", settings=other)
+    assert not dated.abstained and "3 May 2024" in dated.answer, dated.answer
 
 
 def test_unknown_id_is_refused_with_the_documents_own_range(other: Settings) -> None:
