@@ -22,7 +22,7 @@ from rag.language import Language, resolve
 from rag.llm import llm_answer
 from rag.messages import TEMPLATES, Msg, msg
 from rag.messages import notice as notice_for
-from rag.models import Answer, Citation, Filters, Intent, Source, Turn
+from rag.models import Answer, Filters, Intent, Turn
 from rag.occasions import exact_occasion_missing, year_missing
 from rag.overview import answer_overview, broad_kind
 from rag.reading import read
@@ -35,7 +35,7 @@ from rag.record_answers import (
     named_subjects,
     record_answer,
 )
-from rag.retrieve import Hit, allowed, retrieve, unknown_ids
+from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.scope import (
     MONEY_Q,
     Evidence,
@@ -49,6 +49,7 @@ from rag.scope import (
     unknown_names,
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
+from rag.sources import answer_sources
 from rag.subject import find_subject
 from rag.understand import DRAFT, Query, understand
 
@@ -256,44 +257,6 @@ def _ask_parts(
     )
 
 
-def _sources(
-    hits: list[Hit], index: Index, citations: list[Citation] | None = None, filters: Filters | None = None
-) -> list[Source]:
-    """What the answer rests on, then what else was retrieved: the chunks its quotes come from (a quoted
-    sentence's chunk, a cited record's row; those retrieved in rank order, then those found by their sentence),
-    ahead of the other hits in rank order; as many as were retrieved, all within the filters."""
-    used: list[str] = []
-    for c in citations or []:
-        chunk_id = index.sentence_chunk.get(c.quote) or next(
-            iter(index.record_chunks.get(_row_of(c, index), [])), None
-        )
-        if chunk_id and chunk_id not in used:
-            used.append(chunk_id)
-    scores = {h.chunk.id: h.score for h in hits}
-    retrieved = [h.chunk for h in hits if h.chunk.id in used]
-    found = [index.by_id[i] for i in used if i not in scores and allowed(index.by_id[i], filters)]
-    chunks = (retrieved + found + [h.chunk for h in hits if h.chunk.id not in used])[: len(hits)]
-    out = []
-    for chunk in chunks:
-        meta: dict[str, object] = dict(chunk.metadata())
-        meta["ids"] = chunk.ids
-        out.append(
-            Source(
-                chunk_id=chunk.id, text=chunk.text, score=round(scores.get(chunk.id, 0.0), 6), metadata=meta
-            )
-        )
-    return out
-
-
-def _row_of(citation: Citation, index: Index) -> str:
-    """The record whose row a citation quotes: an indicator's own row, not its owner's."""
-    if citation.kind == "indicator":
-        for ind in index.catalog.indicators:
-            if ind.name == citation.title and (ind.owner == citation.id or ind.owner == "0"):
-                return ind.id
-    return citation.id
-
-
 SERBIAN_NOTICE = TEMPLATES["notice"][0]  # a Serbian question answered in English (the language asked for)
 
 
@@ -387,7 +350,7 @@ def ask(
         answer=draft.render(lang),
         abstained=abstained,
         citations=[] if abstained else draft.citations,
-        sources=_sources(hits, index, [] if abstained else draft.citations, flt),
+        sources=answer_sources(hits, index, [] if abstained else draft.citations, flt),
         intent=draft.intent or query.intent,
         answer_id=answer_id,
         confidence=None if draft.confidence is None else round(draft.confidence, 3),

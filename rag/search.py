@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from core.settings import Settings, get_settings
-from rag.ask import _sources
 from rag.index import get_index
 from rag.models import Filters, Source
 from rag.retrieve import retrieve
+from rag.sources import answer_sources
 
 
 def search(
@@ -20,4 +20,4 @@ def search(
     if not text.strip():
         return []
     index = get_index(settings)
-    return _sources(retrieve(index, text, k=k, filters=flt), index)
+    return answer_sources(retrieve(index, text, k=k, filters=flt), index)
