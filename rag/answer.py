@@ -37,6 +37,7 @@ class Draft:
     confidence: float | None = None
     breaks: set[int] = field(default_factory=set)  # parts that start a new paragraph
     messages: dict[int, Msg] = field(default_factory=dict)  # parts said from the catalogue, by position
+    figures_of: list[str] = field(default_factory=list)  # the indicators whose values it gives
 
     def say(self, text: str | Msg, paragraph: bool = False) -> None:
         """Add a sentence (as a new paragraph when asked); one that ends without punctuation gets a full
@@ -280,6 +281,7 @@ def _value_label(v: IndicatorValue) -> str:
 def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: Index) -> None:
     for ind in inds:
         draft.say(indicator_sentence(ind, index.catalog))
+        draft.figures_of.append(ind.name)
         got = ind.latest_achieved()
         draft.cite(
             cite_indicator(

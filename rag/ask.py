@@ -25,6 +25,7 @@ from rag.messages import notice as notice_for
 from rag.models import Answer, Filters, Intent, Turn
 from rag.occasions import exact_occasion_missing, year_missing
 from rag.overview import answer_overview, broad_kind
+from rag.quantity import counts_other_kind, counts_people
 from rag.reading import read
 from rag.record_answers import (
     add_support,
@@ -39,6 +40,7 @@ from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.scope import (
     MONEY_Q,
     Evidence,
+    counted_words,
     counts_unknown,
     date_of_name_missing,
     entity_terms,
@@ -72,10 +74,17 @@ def _occasions(sig: Signals, question: str, texts: list[str]) -> bool:
 
 
 def _compose(
-    query: Query, hits: list[Hit], index: Index, vector: np.ndarray, settings: Settings, own: str = ""
+    query: Query,
+    hits: list[Hit],
+    index: Index,
+    vector: np.ndarray,
+    settings: Settings,
+    own: str = "",
+    figures: bool = True,
 ) -> tuple[Draft, bool, Signals | None]:
     """The answer draft, whether it abstains, and the signals the answerability model weighs (None for answers
-    that are exact by construction: named IDs, lists and counts of the matrix)."""
+    that are exact by construction: named IDs, lists and counts of the matrix). Without `figures` no indicator's
+    values answer (the sentences do)."""
     catalog = index.catalog
     bad = unknown_ids(query.text, catalog.all_ids())
     if bad and not query.ids:
@@ -150,6 +159,8 @@ def _compose(
     subject = None if strict else find_subject(index, search_text, vector)
     sig.subject = subject.score if subject is not None else 0.0
     record = record_answer(query, hits, index, search_text, subject)
+    if record is not None and not figures and record[0].figures_of:
+        record = None
     chosen = best_sentences(index, query, hits, vector, search_text=search_text)
     # the names the question itself uses (not the glossary meanings a Serbian reading adds) the evidence must carry
     names = entity_terms(own if own and query.text.startswith(own) else query.text, index)
@@ -336,6 +347,14 @@ def ask(
         vector=vector if not query.context else index.embed_query(search_text),
     )
     draft, abstained, signals = _compose(query, hits, index, vector, settings, own)
+    if signals is not None and not abstained and draft.figures_of:
+        if counts_other_kind(counted_words(question, query.text, serbian, index), draft.figures_of):
+            # a count of people answered with figures that count none: the sentences answer, if one counts people
+            draft, abstained, signals = _compose(query, hits, index, vector, settings, own, figures=False)
+            if not abstained and not counts_people(
+                [c.quote for c in draft.citations], index.catalog.all_ids()
+            ):
+                draft, abstained = _abstain(msg("no.figure"), Intent.NOT_IN_EVALUATION), True
     if serbian and signals is not None:
         # what a Serbian question counts is its "koliko" noun: its English reading is a bag of words, whose last word
         # (the second reading of a word: "sandučić" reads "mailbox box") is no head noun

@@ -53,6 +53,13 @@ _PEOPLE = frozenset(
     )
 )
 _ANYONE = frozenset(tokenize("people persons individuals"))
+# every noun for people (a count of them is answered only by a figure for people)
+PERSONS = _PEOPLE | frozenset(
+    tokenize(
+        "servants officers judges experts inspectors members women men students workers specialists "
+        "professionals consultants"
+    )
+)
 BEFORE, AFTER = 3, 5  # a figure counts a thing when it stands this close before or after the thing's name
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -284,11 +291,35 @@ def states_count(
         around = present | set(tokenize(passage.context))
         if topic and not topic & present or not all(q & around for q in qualifiers):
             continue
-        figures = {}
-        for n, w in enumerate(words):
-            kinds = {_figure(t, skip) for t in w}
-            if kinds - {""}:
-                figures[n] = "number" if "number" in kinds else "year"
+        figures = _figures(words, skip)
         if figures and all(_near(words, head.names, figures, raw) for head in wanted):
+            return True
+    return False
+
+
+def _figures(words: list[set[str]], skip: set[str]) -> dict[int, str]:
+    """The positions of a text's figures, and their kind ('number' or 'year')."""
+    figures = {}
+    for n, w in enumerate(words):
+        kinds = {_figure(t, skip) for t in w}
+        if kinds - {""}:
+            figures[n] = "number" if "number" in kinds else "year"
+    return figures
+
+
+def counts_other_kind(counted_words: set[str], names: list[str]) -> bool:
+    """Whether a count of people is answered with indicators whose names count no people (courts, services,
+    events): "how many judges were trained" is not answered by the number of courts."""
+    return bool(counted_words & PERSONS and names) and not any(set(tokenize(n)) & PERSONS for n in names)
+
+
+def counts_people(texts: Iterable[str], ids: Iterable[str] = ()) -> bool:
+    """Whether one of the texts gives a figure for people ("51 interviewees", "users: 1.498")."""
+    skip = set(ids)
+    for text in texts:
+        raw = text.split()
+        words = [set(tokenize(w, keep_stopwords=True)) for w in raw]
+        figures = _figures(words, skip)
+        if figures and _near(words, PERSONS, figures, raw):
             return True
     return False

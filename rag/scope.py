@@ -319,14 +319,25 @@ def unknown_word(word: str, index: Index) -> bool:
     )
 
 
+def _noun_readings(question: str, index: Index) -> list[str]:
+    """The English readings of the noun a Serbian "koliko" question counts ([] when it counts none)."""
+    noun = counted_noun(question)
+    return [w for w in to_english(noun, index.idf, tokenize, index.cognates().find).split() if tokenize(w)]
+
+
 def counts_unknown(question: str, index: Index) -> bool:
     """Whether the noun a Serbian "koliko" question counts reads only as words the corpus never uses
     (the English reading of the whole question is a bag of words, so its own counted phrase cannot tell)."""
-    noun = counted_noun(question)
-    readings = [
-        w for w in to_english(noun, index.idf, tokenize, index.cognates().find).split() if tokenize(w)
-    ]
+    readings = _noun_readings(question, index)
     return bool(readings) and all(unknown_word(w, index) for w in readings)
+
+
+def counted_words(question: str, reading: str, serbian: bool, index: Index) -> set[str]:
+    """The word tokens of what a quantity question counts: a Serbian one's "koliko" noun, read in English; an
+    English one's head nouns."""
+    if serbian:
+        return {t for w in _noun_readings(question, index) for t in tokenize(w)}
+    return {c.word for c in counted(reading, index.idf, index.names.expand)}
 
 
 def sentences_naming(words: set[str], index: Index) -> list[str]:

@@ -532,3 +532,11 @@ def test_a_follow_up_that_names_a_record_of_its_own_is_about_that_record(indexed
     assert own.citations and own.citations[0].id == "1.1.9.3", own.answer
     same = ask("and why so few?", history=history, settings=indexed)
     assert "cyber exercises" in same.answer, same.answer
+
+
+def test_a_count_of_people_is_not_answered_by_a_count_of_courts(indexed: Settings) -> None:
+    # the matrix counts the courts trained; no passage counts the judges
+    judges = ask("How many judges were trained to work in a digital environment in 2021?", settings=indexed)
+    assert judges.abstained, judges.answer
+    servants = ask("How many civil servants completed cyber exercises in 2021?", settings=indexed)
+    assert not servants.abstained and "112" in servants.answer, servants.answer

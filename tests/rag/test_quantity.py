@@ -13,6 +13,8 @@ from rag.quantity import (
     Row,
     asked,
     counted,
+    counts_other_kind,
+    counts_people,
     counts_what,
     measured,
     measures_share,
@@ -326,3 +328,24 @@ def test_a_count_is_matched_by_no_share() -> None:
         counts_what("How many users were active in 2021?", "Number of active users of services (Number)")
         == 1.0
     )
+
+
+def test_a_count_of_people_is_not_answered_by_figures_that_count_none() -> None:
+    judges = set(tokenize("judges"))
+    assert counts_other_kind(judges, ["Number of courts trained to work in a digital environment (Number)"])
+    assert not counts_other_kind(judges, ["Number of judges and court staff trained (Number)"])
+    assert not counts_other_kind(judges, [])  # no indicator answers: nothing to judge
+    # a count of things is not judged by the kind of what the indicator counts
+    assert not counts_other_kind(set(tokenize("services")), ["Number of courts trained (Number)"])
+    # people under another word, and people after "of": the indicator counts people
+    people = set(tokenize("people"))
+    assert not counts_other_kind(people, ["Number of activated electronic mailboxes of citizens (Number)"])
+    assert counts_other_kind(people, ["Number of organised hackathons and open data weeks (Number)"])
+
+
+def test_a_figure_for_people_stands_next_to_a_word_for_people() -> None:
+    assert counts_people(["Interviews were held with 51 interviewees from 32 institutions."])
+    assert counts_people(["Users of the portal: 1.498 in 2021."])
+    assert not counts_people(["170 local self-governments use the data centres."])
+    assert not counts_people(["Under 1.2.3.4 staff were trained."], ids=["1.2.3.4"])  # an ID is no figure
+    assert counts_people(["Under 1.2.3.4, 40 staff were trained."], ids=["1.2.3.4"])
