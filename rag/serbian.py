@@ -298,10 +298,17 @@ def _name_forms(word: str) -> list[str]:
     for ending in _NAME_ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 3:
             base = low[: -len(ending)]
-            forms += [base, base + "e", base + "o", base + "a"]  # "Valjevu" -> Valjevo, "Užicu" -> Užice
+            forms += [base, base + "e", base + "o", base + "a"]  # "Valjevu" -> Valjevo, "Vranju" -> Vranje
             if re.search(r"[^aeiou][^aeiou]$", base):
                 forms.append(base[:-1] + "a" + base[-1])
+                # a consonant unvoiced before the one the "a" stood before is voiced again ("vrapcu" -> vrabac)
+                if base[-2] in _VOICED:
+                    forms.append(base[:-2] + _VOICED[base[-2]] + "a" + base[-1])
     return forms
+
+
+# a consonant and its voiced pair, folded ("š" reads "s", so "z" stands for "ž" too)
+_VOICED = {"p": "b", "t": "d", "k": "g", "s": "z"}
 
 
 class Cognates:
