@@ -207,6 +207,9 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Which phase is the e-payment work in?", "status"),
         ("Security centre - set up yet?", "status"),
         ("Is the e-payment function working yet?", "status"),
+        # a topic put first, then where it stands asked after a dash or a colon
+        ("The decree on service points - where is it at?", "status"),
+        ("e-payments: where are we?", "status"),
     ],
 )
 def test_intent_of_typical_questions(question: str, intent: str) -> None:
