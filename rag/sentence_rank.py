@@ -67,12 +67,26 @@ START = (
 SINCE = re.compile(rf"^(?=[\s\S]*{START})(?=[\s\S]*(?:{DATE.pattern}))", re.I)
 
 
+# where a thing is asked to go ("where does it end up in the new plan?"): a sentence that moves it somewhere
+# ("it is proposed that ... be moved to measure X"); "where did we end up" asks for a result instead
+WHERE_TO = re.compile(
+    r"\bwhere(?:'s| is| are| does| do| will| should| would| can)\b(?!\s+we\b).{0,60}?"
+    r"\b(?:go|goes|end up|ends up|belong|belongs|fit|fits|move|moved|put|placed|sit|sits)\b",
+    re.I,
+)
+MOVED = re.compile(
+    r"\b(?:mov|transfer|shift|merg|incorporat|integrat|relocat)\w*\b.{0,80}?\b(?:in)?to\b", re.I
+)
+
+
 def answer_type(question: str) -> re.Pattern | None:
     """What kind of text answers the question: a date for 'when' (one that starts something for 'since when'), a
-    number for 'how many', a name for 'who/where'."""
+    number for 'how many', a name for 'who/where', a move for 'where does it go'."""
     q = question.lower()
     if re.search(r"\bsince when\b", q):
         return SINCE
+    if WHERE_TO.search(q):
+        return MOVED
     if re.search(
         r"^\s*(?:and\s+)?when\b|\bsince when\b|\bwhat date\b|\bwhich year\b|\bhow long\b|\bdeadlines?\b|\bby when\b"
         r"|\bdue (?:date|by)\b|\btime ?(?:line|frame)\b|\bcompletion date\b",

@@ -17,6 +17,16 @@ def test_since_when_asks_for_the_date_something_started_not_any_date() -> None:
     assert answer_type("When did the council meet?") is DATE
 
 
+def test_where_a_thing_goes_asks_for_a_sentence_that_moves_it() -> None:
+    wants = answer_type("And where is it supposed to go in the new plan?")
+    assert wants is not None and wants is not DATE
+    assert wants.search("It is proposed that the activity be moved to measure 2.3.")
+    assert wants.search("Transfer the activity to the next action plan.")
+    assert not wants.search("The new deadline is the 2nd quarter of 2024.")
+    # where we ended up asks for a result, not a place in a plan
+    assert answer_type("Where did we end up in 2021?") is not wants
+
+
 def test_a_since_when_question_quotes_the_start(indexed: Settings) -> None:
     # the report dates the council's meetings too; the date it took over the functions is the one asked for
     answer = ask(
