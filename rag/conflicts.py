@@ -1,0 +1,92 @@
+"""When the asker says the sources disagree ("I've seen two different numbers", "1.643 or more?"): every figure
+the evaluation gives for the thing, not only the one indicator that answers best. Other indicators that count
+the same thing and the sentences that give a figure for it are added, so the answer shows each side."""
+
+from __future__ import annotations
+
+import re
+
+from core.tokenize import tokenize
+from ingest.records import Indicator
+from rag.answer import Draft, answer_indicator, say_sentences
+from rag.index import Index
+from rag.quantity import measures_share
+from rag.sentence_rank import NUMBER, content_terms
+from rag.understand import Query
+
+# the asker says the figures disagree, or offers two to choose between
+CONFLICT = re.compile(
+    r"\b(?:different|differing|conflicting|two) (?:numbers|figures|data|values|dates|counts)\b"
+    r"|\b(?:don'?t|do not|doesn'?t|does not) (?:match|agree|add up)\b|\bcontradict|\bdisagree|\binconsisten"
+    r"|\bboth yes and no\b|\bseems? to say (?:two|both)\b"
+    r"|\b\d[\d.,]*\s+or\s+(?:more|less|fewer|\d[\d.,]*)\b",
+    re.I,
+)
+SAME_THING = (
+    0.5  # share of the shorter name's words two indicators' names share when they count the same thing
+)
+SIBLINGS = 1  # other indicators added: the one that counts the thing most alike
+MORE_SENTENCES = 2  # sentences added that give a figure for the thing
+
+
+def asks_conflict(*texts: str) -> bool:
+    """Whether the question (as asked, or as read in English) says the sources give different figures."""
+    return any(CONFLICT.search(t) for t in texts)
+
+
+def _terms(name: str) -> set[str]:
+    return {t for t in content_terms(name) if not t[:1].isdigit()}
+
+
+def _common(indicators: list[Indicator]) -> set[str]:
+    """The words most indicator names use ("number"): they tell no indicator from another."""
+    counts: dict[str, int] = {}
+    for ind in indicators:
+        for t in _terms(ind.name):
+            counts[t] = counts.get(t, 0) + 1
+    return {t for t, n in counts.items() if n > len(indicators) / 2}
+
+
+def _same_thing(a: Indicator, b: Indicator) -> float:
+    """How far two indicators count the same thing: the share of the shorter name's words in the other (0 when
+    one measures a share and the other does not)."""
+    ta, tb = _terms(a.name), _terms(b.name)
+    if not ta or not tb or measures_share(a.name) != measures_share(b.name):
+        return 0.0
+    return len(ta & tb) / min(len(ta), len(tb))
+
+
+def other_figures(draft: Draft, query: Query, index: Index) -> None:
+    """Add to an indicator answer the other indicators that count the same thing, and the best sentences
+    that give a figure for it, each cited."""
+    catalog = index.catalog
+    answered = [i for i in catalog.indicators if i.name in draft.figures_of]
+    if not answered:
+        return
+    # what the question asks about, in the answering indicator's words: another indicator must name it too
+    asked = content_terms(query.text) - _common(catalog.indicators)
+    alike = sorted(
+        (
+            (max(_same_thing(i, j) for i in answered), n)
+            for n, j in enumerate(catalog.indicators)
+            if j not in answered
+            and any((key := _terms(i.name) & asked) and key <= _terms(j.name) for i in answered)
+        ),
+        reverse=True,
+    )
+    siblings = [catalog.indicators[n] for score, n in alike[:SIBLINGS] if score >= SAME_THING]
+    if siblings:
+        answer_indicator(draft, siblings, query, index)
+    thing = set().union(*(_terms(i.name) for i in answered))
+    quoted = {c.quote for c in draft.citations}
+    words = tokenize(" ".join(i.name for i in answered) + " " + query.text)
+    found = []
+    for n, _ in index.sentence_scores(words, 30):
+        s = index.sentences[n]
+        if s.text in quoted or s.chunk.kind == "indicator" or not NUMBER.search(s.text):
+            continue
+        if len(thing & s.tokens) >= SAME_THING * len(thing):
+            found.append((0.0, 0.0, s))
+        if len(found) >= MORE_SENTENCES:
+            break
+    say_sentences(draft, index, found)

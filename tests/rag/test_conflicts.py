@@ -1,0 +1,43 @@
+"""rag.conflicts: when the asker says the figures disagree, every source's figure."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from ingest.records import Indicator
+from rag.ask import ask
+from rag.conflicts import _same_thing, asks_conflict
+
+
+def test_the_asker_saying_the_figures_disagree_is_recognised() -> None:
+    assert asks_conflict("How many users are there? I've seen two different numbers.")
+    assert asks_conflict("The text and the annex don't match - how many services?")
+    assert asks_conflict("How many datasets are there, 1.643 or more?")
+    assert asks_conflict("Did it happen? The report seems to say both yes and no.")
+    assert not asks_conflict("How many datasets are there?")
+    assert not asks_conflict("Which two measures were dropped?")
+
+
+def test_indicators_count_the_same_thing_when_their_names_share_most_words() -> None:
+    def ind(name: str) -> Indicator:
+        return Indicator(id=name, owner="1", name=name)
+
+    citizens = ind("Number of citizens who use unique mailboxes")
+    activated = ind("Number of activated unique mailboxes of citizens")
+    courts = ind("Number of courts trained in a digital environment")
+    share = ind("Percentage of citizens who use unique mailboxes (%)")
+    assert _same_thing(citizens, activated) >= 0.5
+    assert _same_thing(citizens, courts) < 0.5
+    assert _same_thing(citizens, share) == 0.0  # a share is no count
+
+
+def test_two_different_figures_asked_for_are_both_given(indexed: Settings) -> None:
+    # two indicators of two measures count the citizens' mailboxes for 2020 differently
+    asked = ask(
+        "Citizens' e-mailboxes in 2020: how many? The report gives different figures.", settings=indexed
+    )
+    assert "224.000" in asked.answer and "320.000" in asked.answer, asked.answer
+    both = {c.id for c in asked.citations if c.kind == "indicator"}
+    assert len(both) == 2, asked.citations
+    plain = ask("How many citizens use e-mailboxes?", settings=indexed)
+    one = {c.id for c in plain.citations if c.kind == "indicator"}
+    assert len(one) == 1, plain.citations  # without the doubt, the indicator that answers best
