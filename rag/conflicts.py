@@ -1,4 +1,4 @@
-"""When the asker says the sources disagree ("I've seen two different numbers", "1.643 or more?"): every figure
+"""When the asker says the sources disagree ("I've seen two different numbers", "1,200 or more?"): every figure
 the evaluation gives for the thing, not only the one indicator that answers best. Other indicators that count
 the same thing and the sentences that give a figure for it are added, so the answer shows each side."""
 

@@ -120,7 +120,7 @@ STATUS = re.compile(
     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b"
     # "at what stage is X", "X - set up yet?"
     r"|\b(?:what|which) (?:stage|phase)\b"
-    # a topic put first, then asked where it stands now: "the decree - where is it?", "e-Agrar: where are we?"
+    # a topic put first, then asked where it stands now: "the decree - where is it?", "the new register: where are we?"
     # ("X - where did we land?" asks for a result)
     r"|\s[-–—:]\s*where(?:'s| is| are| do| does)\b"
     r"|\b(?:set up|in place|done|ready|finished|complete|running|working|live|operational|launched|established)\s+yet\b",
