@@ -22,9 +22,8 @@ CONFLICT = re.compile(
     r"|\b\d[\d.,]*\s+or\s+(?:more|less|fewer|\d[\d.,]*)\b",
     re.I,
 )
-SAME_THING = (
-    0.5  # share of the shorter name's words two indicators' names share when they count the same thing
-)
+# share of the shorter name's words two indicators' names share when they count the same thing
+SAME_THING = 0.5
 SIBLINGS = 1  # other indicators added: the one that counts the thing most alike
 MORE_SENTENCES = 2  # sentences added that give a figure for the thing
 
