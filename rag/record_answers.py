@@ -306,6 +306,8 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         answer_activity_status(d, rec, query, index)
         add_row_statement(d, rec, index, query.text)
         add_prose(d, index, [rec.id], search_text, topic=rec.title)
+    elif query.intent == Intent.WHY and _say_scoped(d, query, [rec], index, index.embed_query(query.text)):
+        return  # "why so few?" of a measure: the reason its text gives, not its overview
     else:
         answer_about(d, rec, query, index)
 
@@ -325,14 +327,7 @@ def answer_named(
         query.intent == Intent.FREE and query.inherited
     ):
         # "why so few?", "which measure should it move to?": the best sentences about the named records
-        scoped = scoped_hits(index, [r.id for r in named[:3]])
-        chosen = best_sentences(
-            index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False
-        )
-        if chosen:
-            say_sentences(d, index, chosen[:3])
-            for r in named[:1]:
-                d.cite(cite_record(r, index.catalog, r.title))
+        if _say_scoped(d, query, named[:3], index, vector):
             return d
     if query.intent == Intent.FREE and not query.inherited:
         chosen = best_sentences(index, query, hits, vector, search_text=search_text)
@@ -341,6 +336,20 @@ def answer_named(
     for rec in named[:3]:
         _answer_record(d, query, rec, index, search_text)
     return d
+
+
+def _say_scoped(d: Draft, query: Query, records: list, index: Index, vector: np.ndarray) -> bool:
+    """Quote the sentences about these records that best answer the question (for "why", the stated reason);
+    False when none is found."""
+    scoped = scoped_hits(index, [r.id for r in records])
+    chosen = best_sentences(
+        index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False
+    )
+    if not chosen:
+        return False
+    say_sentences(d, index, chosen[:3])
+    d.cite(cite_record(records[0], index.catalog, records[0].title))
+    return True
 
 
 def scoped_hits(index: Index, ids: list[str]) -> list[Hit]:

@@ -494,6 +494,19 @@ def test_why_so_low_after_a_figure_is_answered_with_a_reason(indexed: Settings) 
     assert not answer.abstained and REASON.search(answer.answer), answer.answer
 
 
+def test_why_so_few_of_a_measures_figure_gives_its_reason_not_the_measures_overview(
+    indexed: Settings,
+) -> None:
+    """The earlier turn names no ID; the question's words find the measure, whose text gives the reason."""
+    history = [
+        {"role": "user", "content": "How many qualified electronic seals have been issued?"},
+        {"role": "assistant", "content": "Only 60 were issued by 2021, against a target of 3.000."},
+    ]
+    answer = ask("why so few?", history=history, settings=indexed)
+    assert not answer.abstained and REASON.search(answer.answer), answer.answer
+    assert "activities:" not in answer.answer, answer.answer  # not the measure's list of activities
+
+
 def test_how_much_money_an_activity_needed_is_its_rows_amount_not_an_indicator(indexed: Settings) -> None:
     history = [
         {"role": "user", "content": "What happened to the Open Data Portal software upgrade?"},
