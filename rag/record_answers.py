@@ -20,6 +20,7 @@ from rag.answer import (
 from rag.citations import cite_record
 from rag.deadlines import DUE
 from rag.decompose import SPLIT
+from rag.future import add_future, asks_future
 from rag.index import Index
 from rag.messages import msg
 from rag.models import Intent
@@ -310,6 +311,10 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         return  # "why so few?" of a measure: the reason its text gives, not its overview
     else:
         answer_about(d, rec, query, index)
+    if not isinstance(rec, Indicator) and asks_future(query.text):
+        add_future(
+            d, rec, index
+        )  # "is it kept in the next plan?": its relevance and what the report proposes
 
 
 def answer_named(
