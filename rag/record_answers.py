@@ -3,6 +3,8 @@ name by title, and the best-matching record among the hits (an indicator, an act
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from core.tokenize import tokenize
@@ -280,12 +282,31 @@ def record_answer(
             or isinstance(named, Measure)
             and not (isinstance(rec, Activity) and rec.measure == named.id)
         ):
+            named = _at_level_named(named, query, index)
             _answer_record(d, query, named, index, search_text)
             return d, subject.score, [index.by_id[c].text for c in index.record_chunks.get(named.id, [])]
         if rec is not None and hit is not None:
+            rec = _at_level_named(rec, query, index)
             _answer_record(d, query, rec, index, search_text)
             return d, strength, [hit.chunk.text]
     return None
+
+
+def _names_level(question: str, index: Index, kind: str) -> bool:
+    """Whether the question calls its subject by the document's name for a level of that kind ("the measure")."""
+    return any(
+        lv.kind == kind and re.search(rf"\b{re.escape(lv.name)}s?\b", question, re.I)
+        for lv in index.catalog.levels
+    )
+
+
+def _at_level_named(rec, query: Query, index: Index):
+    """The record at the level the question names: "is the inspection measure kept?" found by one of the
+    measure's activities is about the measure."""
+    if isinstance(rec, Activity) and _names_level(query.text, index, "measure"):
+        if not _names_level(query.text, index, "activity"):
+            return index.catalog.record(rec.measure) or rec
+    return rec
 
 
 def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.settings import Settings
 from rag.answer import Draft
+from rag.ask import ask
 from rag.future import PROPOSES, add_future, asks_future
 
 
@@ -52,3 +54,14 @@ def test_a_measures_future_carries_its_relevance_and_what_the_report_proposes_fo
             s.text for n in index.prose_naming[m.id] if PROPOSES.search((s := index.sentences[n]).text)
         ]
         assert all(p in said for p in proposals[:2]), (proposals, d.parts)
+
+
+def test_whether_a_measure_is_kept_is_answered_from_the_measure_not_one_of_its_activities(
+    indexed: Settings, index
+) -> None:
+    answer = ask(
+        "Is the inspection-control measure being kept for the next cycle or dropped?", settings=indexed
+    )
+    first = index.catalog.record(answer.citations[0].id)
+    assert index.catalog.kind_of(first.id) == "measure", answer.answer
+    assert "Relevance:" in answer.answer and PROPOSES.search(answer.answer), answer.answer
