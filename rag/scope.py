@@ -166,11 +166,11 @@ def in_corpus(name: str, index: Index) -> bool:
 
 def name_forms(name: str) -> list[str]:
     """The name, its initials, its first words' initials before the rest ("PAR Council"), and a two-word name
-    with its words turned round ("Defence Ministry" -> "Ministry of Defence")."""
+    with its words turned round ("Defence Ministry" -> "Ministry of Defence", "Centre X" -> "X Centre")."""
     words = [w for w in name.split() if w.lower() not in {"of", "and", "for", "the", "on", "in"}]
     forms = [name]
     if len(words) == 2 == len(name.split()):
-        forms.append(f"{words[1]} of {words[0]}")
+        forms += [f"{words[1]} of {words[0]}", f"{words[1]} {words[0]}"]
     if len(words) >= 2 and all(w[:1].isupper() for w in words):
         forms.append("".join(w[0] for w in words))
         forms += ["".join(w[0] for w in words[:k]) + " " + " ".join(words[k:]) for k in range(2, len(words))]

@@ -17,6 +17,7 @@ from rag.scope import asked_currency, in_currency, name_forms
         ("Public Administration Reform", "PAR"),  # initials
         ("Defence Ministry", "Ministry of Defence"),  # a two-word name turned round
         ("Justice Ministry", "Ministry of Justice"),
+        ("Northvale DC", "DC Northvale"),  # a place and its abbreviation in either order
     ],
 )
 def test_a_name_may_be_written_in_another_form(name: str, form: str) -> None:
