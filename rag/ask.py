@@ -10,6 +10,7 @@ import numpy as np
 
 from core.settings import Settings, get_settings
 from ingest.records import Activity
+from rag.achievement import answer_achievement, asks_achievement
 from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
@@ -116,6 +117,11 @@ def _compose(
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent
+    if not query.ids and asks_achievement(
+        query.text, catalog
+    ):  # "which objective did worst on its indicators?"
+        if (rated := answer_achievement(catalog, query.text)) is not None:
+            return rated, False, None
     if intent in {Intent.LIST, Intent.COUNT}:
         if not catalog.has_matrix:
             return _abstain(msg("no_matrix"), Intent.NO_MATRIX), True, None

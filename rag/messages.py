@@ -77,6 +77,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "reasoning.given": ("Reasoning given: {text}", "Obrazloženje u matrici: {text}"),
     "reasoning": ("Reasoning: {text}", "Obrazloženje: {text}"),
     "relevance": ("Relevance: {text}", "Relevantnost: {text}"),
+    # how each objective did on its indicators: the matrix's achievement line of each
+    "achievement.worst": (
+        "{label} did worst on its indicators: {achievement}.",
+        "Najslabije ostvarenje pokazatelja ima {label} (u matrici: “{achievement}”).",
+    ),
+    "achievement.best": (
+        "{label} did best on its indicators: {achievement}.",
+        "Najbolje ostvarenje pokazatelja ima {label} (u matrici: “{achievement}”).",
+    ),
+    "achievement.line": ("{label} ({title}): {achievement}.", "{label} ({title}): “{achievement}”."),
+    "achievement.overall": (
+        "The overall objective: {achievement}.",
+        "Opšti cilj (u matrici): “{achievement}”.",
+    ),
     "next_steps": ("Possible next steps: {text}", "Mogući sledeći koraci: {text}"),
     "responsible.named": (
         "{label} {id} ({title}) is the responsibility of {body}, according to {matrix}.",
