@@ -49,6 +49,10 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:{MONTHS})\b", re.I)
 NUMBER = re.compile(r"\b\d[\d.,]*\b")
+LACKING = re.compile(
+    r"\b(?:no|none|not|without|never|zero|nothing|lack\w*)\b", re.I
+)  # a count of those lacking
+NUMBER_LACKING = re.compile(rf"^(?=[\s\S]*{NUMBER.pattern})(?=[\s\S]*{LACKING.pattern})", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
 # a sentence that gives a reason: what a "why" question is answered by (ranked first, not required)
 REASON = re.compile(
@@ -94,7 +98,8 @@ def answer_type(question: str) -> re.Pattern | None:
     ):
         return DATE
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|number)\b", q):
-        return NUMBER
+        # "how many municipalities have no IT posts?": a figure for the ones that lack it
+        return NUMBER_LACKING if LACKING.search(q) else NUMBER
     if re.search(
         r"^\s*(?:who|where)\b|\bwhich (?:institution|body|ministry|unit|organisation|municipalit|cit|town)", q
     ):

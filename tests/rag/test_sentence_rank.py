@@ -27,6 +27,17 @@ def test_where_a_thing_goes_asks_for_a_sentence_that_moves_it() -> None:
     assert answer_type("Where did we end up in 2021?") is not wants
 
 
+def test_a_count_of_those_lacking_something_asks_for_a_figure_beside_a_negation() -> None:
+    wants = answer_type("How many districts have no IT posts at all?")
+    assert wants is not None
+    assert wants.search("7 out of 40 districts have no IT posts.")
+    assert not wants.search("There are 120 IT posts in 40 districts.")
+    plain = answer_type("How many districts have IT posts?")
+    assert (
+        plain is not None and plain.search("There are 120 IT posts in 40 districts.") and plain is not wants
+    )
+
+
 def test_a_since_when_question_quotes_the_start(indexed: Settings) -> None:
     # the report dates the council's meetings too; the date it took over the functions is the one asked for
     answer = ask(
