@@ -1,5 +1,5 @@
 """How each objective did on its indicators, from the achievement line the matrix gives every objective
-("Indicator achievement level 36% achieved and 63% not-achieved values"): asked across the objectives ("which
+("Indicator achievement level 40% achieved and 60% not achieved"): asked across the objectives ("which
 objective did worst on its indicators?", "the hit rate for each objective"), answered with every line, worst
 or best first when that is asked."""
 
