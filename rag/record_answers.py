@@ -29,7 +29,7 @@ from rag.models import Intent
 from rag.quantity import counts_what
 from rag.retrieve import Hit
 from rag.scope import MONEY_Q, YEAR
-from rag.sentence_rank import DATE, NAME, answer_type, best_sentences, content_terms, coverage
+from rag.sentence_rank import DATE, NAME, REASON, answer_type, best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
 
@@ -369,10 +369,12 @@ def _say_scoped(d: Draft, query: Query, records: list, index: Index, vector: np.
     False when none is found."""
     scoped = scoped_hits(index, [r.id for r in records])
     chosen = best_sentences(
-        index, query, scoped, vector, search_text=query.text, top=len(scoped), everywhere=False
+        index, query, scoped, vector, n=6, search_text=query.text, top=len(scoped), everywhere=False
     )
     if not chosen:
         return False
+    if WHY.search(query.text):  # "why so few?": the sentences that give a reason lead
+        chosen.sort(key=lambda c: not REASON.search(c[2].text))
     say_sentences(d, index, chosen[:3])
     d.cite(cite_record(records[0], index.catalog, records[0].title))
     return True

@@ -507,6 +507,17 @@ def test_why_so_few_of_a_measures_figure_gives_its_reason_not_the_measures_overv
     assert "activities:" not in answer.answer, answer.answer  # not the measure's list of activities
 
 
+def test_why_so_few_of_a_named_measure_leads_with_the_reason(indexed: Settings) -> None:
+    """The history names the measure: of the sentences about it, one that gives a reason comes first."""
+    history = [
+        {"role": "user", "content": "How many qualified electronic seals were issued by 2021?"},
+        {"role": "assistant", "content": "Only 60 against a target of 3.000, under measure 1.2.5."},
+    ]
+    answer = ask("why so few?", history=history, settings=indexed)
+    first = re.search(r"\): “(.*?)”", answer.answer)  # the first quote
+    assert not answer.abstained and first and REASON.search(first.group(1)), answer.answer
+
+
 def test_how_much_money_an_activity_needed_is_its_rows_amount_not_an_indicator(indexed: Settings) -> None:
     history = [
         {"role": "user", "content": "What happened to the Open Data Portal software upgrade?"},
