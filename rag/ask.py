@@ -117,9 +117,8 @@ def _compose(
     search_text = f"{query.text} {query.context}".strip()
     d = Draft(intent=query.intent)
     intent = query.intent
-    if not query.ids and asks_achievement(
-        query.text, catalog
-    ):  # "which objective did worst on its indicators?"
+    # "which objective did worst on its indicators?": every objective's achievement line
+    if not query.ids and asks_achievement(query.text, catalog):
         if (rated := answer_achievement(catalog, query.text)) is not None:
             return rated, False, None
     if intent in {Intent.LIST, Intent.COUNT}:

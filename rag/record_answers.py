@@ -332,10 +332,9 @@ def _answer_record(d: Draft, query: Query, rec, index: Index, search_text: str) 
         return  # "why so few?" of a measure: the reason its text gives, not its overview
     else:
         answer_about(d, rec, query, index)
+    # "is it kept in the next plan?": its relevance and what the report proposes for it
     if not isinstance(rec, Indicator) and asks_future(query.text):
-        add_future(
-            d, rec, index
-        )  # "is it kept in the next plan?": its relevance and what the report proposes
+        add_future(d, rec, index)
 
 
 def answer_named(

@@ -49,9 +49,8 @@ def coverage(index: Index, question: str, texts: list[str]) -> float:
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(?:19|20)\d\d\b|\bquarter\b|\b(?:{MONTHS})\b", re.I)
 NUMBER = re.compile(r"\b\d[\d.,]*\b")
-LACKING = re.compile(
-    r"\b(?:no|none|not|without|never|zero|nothing|lack\w*)\b", re.I
-)  # a count of those lacking
+# a count of those that lack something ("how many have no ..."): answered by a figure beside a negation
+LACKING = re.compile(r"\b(?:no|none|not|without|never|zero|nothing|lack\w*)\b", re.I)
 NUMBER_LACKING = re.compile(rf"^(?=[\s\S]*{NUMBER.pattern})(?=[\s\S]*{LACKING.pattern})", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
 # a sentence that gives a reason: what a "why" question is answered by (ranked first, not required)
