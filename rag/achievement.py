@@ -59,6 +59,8 @@ def answer_achievement(catalog: Catalog, question: str) -> Draft | None:
             msg(
                 "achievement.worst" if worst else "achievement.best",
                 label=catalog.label(top.id),
+                kind="objective",
+                id=top.id,
                 achievement=first_sentences(top.achievement, 1),
             )
         )
@@ -67,6 +69,8 @@ def answer_achievement(catalog: Catalog, question: str) -> Draft | None:
             msg(
                 "achievement.line",
                 label=catalog.label(o.id),
+                kind="objective",
+                id=o.id,
                 title=first_sentences(o.title, 1, 90),
                 achievement=first_sentences(o.achievement, 1),
             )

@@ -80,13 +80,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     # how each objective did on its indicators: the matrix's achievement line of each
     "achievement.worst": (
         "{label} did worst on its indicators: {achievement}.",
-        "Najslabije ostvarenje pokazatelja ima {label} (u matrici: “{achievement}”).",
+        "Najslabije ostvarenje pokazatelja ima {kind_nom} {id} (u matrici: “{achievement}”).",
     ),
     "achievement.best": (
         "{label} did best on its indicators: {achievement}.",
-        "Najbolje ostvarenje pokazatelja ima {label} (u matrici: “{achievement}”).",
+        "Najbolje ostvarenje pokazatelja ima {kind_nom} {id} (u matrici: “{achievement}”).",
     ),
-    "achievement.line": ("{label} ({title}): {achievement}.", "{label} ({title}): “{achievement}”."),
+    "achievement.line": ("{label} ({title}): {achievement}.", "{Kind_nom} {id} ({title}): “{achievement}”."),
     "achievement.overall": (
         "The overall objective: {achievement}.",
         "Opšti cilj (u matrici): “{achievement}”.",

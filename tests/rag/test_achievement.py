@@ -6,6 +6,7 @@ import pytest
 
 from ingest.records import Catalog, Level, Objective
 from rag.achievement import answer_achievement, asks_achievement
+from rag.language import Language
 
 CATALOG = Catalog(
     overall=Objective(id="0", title="Better services", achievement="50% achieved"),
@@ -56,6 +57,14 @@ def test_worst_and_best_lead_with_the_lowest_and_highest_share() -> None:
     best = answer_achievement(CATALOG, "Which priority did best on its indicators?")
     assert worst is not None and best is not None
     assert worst.parts[0].startswith("Priority 3.2") and best.parts[0].startswith("Priority 3.1")
+
+
+def test_in_serbian_the_level_is_named_in_serbian_and_the_matrix_line_quoted() -> None:
+    worst = answer_achievement(CATALOG, "Which priority did worst on its indicators?")
+    assert worst is not None
+    lead, line = (worst.messages[n].render(Language.SR_LATN) for n in (0, 1))
+    assert lead.startswith("Najslabije") and "cilj 3.2" in lead and "Priority" not in lead, lead
+    assert line.startswith("Cilj 3.2") and "“Indicator achievement level 20% achieved”" in line, line
 
 
 def test_no_achievement_lines_no_answer() -> None:
