@@ -556,6 +556,7 @@ def test_fate_questions_are_status_questions(question: str) -> None:
         "the online tool the inspectors use, is it working?",
         "what is the situation with the open data portal?",
         "what's going on with the one stop shops?",
+        "SOC and CERT - are they set up?",  # a plural subject asks with "are"
     ],
 )
 def test_everyday_status_phrasings_are_status_questions(question: str) -> None:
