@@ -64,7 +64,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(?:ko je|ko su)(?! bi[lo])(?= (?:\w+ )?\w+(?:[aeiu]o|l[aie])\b)", "who"),
     (r"ko je|ko su", "who is"),
     (r"kako se zov\w*", "what is the name of"),
-    (r"posebn\w* cilj\w*", "specific objective"),
+    (r"(?:posebn|specificn)\w* cilj\w*", "specific objective"),
+    (r"opst\w* cilj\w*", "overall objective"),
     (r"dokle (?:se )?(?:stiglo|je stiglo|su stigli)|dokle", "how far progress"),
     (r"da li radi|radi li", "is it working"),
     (r"e-?uprav\w*", "e-Government"),
@@ -104,6 +105,10 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"nije|nisu|ne|nece", "not"),
     (r"svi|sve|sva|svih|svim|svaki|svaka|svako", "all"),
     (r"samo", "only"),
+    (r"najgor\w*|najslabij\w*|najlosij\w*", "worst"),
+    (r"najbolj\w*|najuspesnij\w*", "best"),
+    (r"najmanj\w*", "least"),
+    (r"najvis\w*|najvec\w*", "most"),
 )
 # "koliko X Y ..." counts the noun phrase right after it (adjectives, then its noun): it ends at a function word,
 # a number, or a verb (a participle or adverb in -o, an l-participle, a present tense in -uje/-uju, a common verb).

@@ -60,6 +60,11 @@ def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
         ("Ko je odgovoran za meru 1.3.5?", "who is responsible for measure 1.3.5?"),
         ("Koliko mera ima cilj 1.2?", "how many measures target 1.2?"),  # a plural after a plural word
         ("Koje mere su završene?", "which measures completed?"),
+        # a specific or overall "cilj" is an objective; superlatives read as the English ones
+        ("Koji specifični cilj je imao najslabije rezultate?", "which specific objective imao worst result?"),
+        ("Šta je opšti cilj?", "what overall objective?"),
+        ("Koji cilj je najbolje ostvaren, a koji najlošije?", "which target best achieved, and which worst?"),
+        ("Koja mera ima najviše aktivnosti?", "which measure most activities?"),
     ],
 )
 def test_question_words_statuses_and_kinds_are_read(question: str, english: str) -> None:
