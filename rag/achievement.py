@@ -54,16 +54,19 @@ def answer_achievement(catalog: Catalog, question: str) -> Draft | None:
     if WORST.search(question) or BEST.search(question):
         worst = bool(WORST.search(question))
         rated.sort(key=_share, reverse=not worst)
-        top = rated[0]
-        d.say(
-            msg(
-                "achievement.worst" if worst else "achievement.best",
-                label=catalog.label(top.id),
-                kind="objective",
-                id=top.id,
-                achievement=first_sentences(top.achievement, 1),
+        ends = [(rated[0], worst)]
+        if worst and BEST.search(question):  # "which did best, and which worst?": both ends
+            ends.append((rated[-1], False))
+        for top, low in ends:
+            d.say(
+                msg(
+                    "achievement.worst" if low else "achievement.best",
+                    label=catalog.label(top.id),
+                    kind="objective",
+                    id=top.id,
+                    achievement=first_sentences(top.achievement, 1),
+                )
             )
-        )
     for o in rated:
         d.say(
             msg(

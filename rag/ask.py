@@ -329,7 +329,9 @@ def ask(
     reading = read(text, turns, index)  # a Serbian question in the engine's English
     serbian, own, text, turns = reading.serbian, reading.own, reading.text, reading.turns
     notice = notice_for(lang, serbian)
-    parts = split_question(text) if split and not DRAFT.search(text) else [text]
+    # a draft, or a comparison of the objectives ("which did best, and which worst?"), is answered whole
+    whole = DRAFT.search(text) or asks_achievement(text, index.catalog)
+    parts = split_question(text) if split and not whole else [text]
     if len(parts) > 1:
         got = _ask_parts(parts, turns, flt, settings, k, answer_id, lang)
         got.notice = got.notice or notice

@@ -59,6 +59,14 @@ def test_worst_and_best_lead_with_the_lowest_and_highest_share() -> None:
     assert worst.parts[0].startswith("Priority 3.2") and best.parts[0].startswith("Priority 3.1")
 
 
+def test_best_and_worst_asked_together_lead_with_both_ends() -> None:
+    both = answer_achievement(CATALOG, "Which priority did best, and which did worst, on its indicators?")
+    assert both is not None
+    assert both.parts[0].startswith("Priority 3.2") and both.parts[1].startswith("Priority 3.1"), both.parts[
+        :2
+    ]
+
+
 def test_in_serbian_the_level_is_named_in_serbian_and_the_matrix_line_quoted() -> None:
     worst = answer_achievement(CATALOG, "Which priority did worst on its indicators?")
     assert worst is not None

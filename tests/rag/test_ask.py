@@ -564,3 +564,11 @@ def test_a_count_of_people_is_not_answered_by_a_count_of_courts(indexed: Setting
     assert judges.abstained, judges.answer
     servants = ask("How many civil servants completed cyber exercises in 2021?", settings=indexed)
     assert not servants.abstained and "112" in servants.answer, servants.answer
+
+
+def test_which_objective_did_best_and_which_worst_is_answered_whole(indexed: Settings) -> None:
+    # split in two, its second part ("and which did worst") names no objective and no indicator
+    answer = ask("Which specific objective did best and which did worst on its indicators?", settings=indexed)
+    assert answer.intent != "multi", answer.answer
+    lead = answer.answer.split("\n\n")[0]
+    assert "did worst" in lead and "did best" in lead, answer.answer
