@@ -47,18 +47,28 @@ OCCASION = re.compile(
 )
 
 
+# a numbered occasion names the same one as its ordinal: "Phase 2" is the second phase
+NUMBERED = re.compile(r"\b([^\W\d_][\w-]*)\s+([1-9])\b(?![.,]?\d)")
+_BY_NUMBER = {n + 1: word for word, n in ORDINALS.items() if n >= 0}
+
+
+def occasions(text: str) -> list[tuple[str, set[str]]]:
+    """The occasions a text picks by ordinal or number, each as its ordinal and the words of what it picks:
+    "the second phase of" and "Phase 2 will" are both ("second", {"phase"})."""
+    found = [(m.group(1).lower(), set(tokenize(m.group(2)))) for m in OCCASION.finditer(text)]
+    for m in NUMBERED.finditer(text):
+        if (ordinal := _BY_NUMBER.get(int(m.group(2)))) is not None:
+            found.append((ordinal, set(tokenize(m.group(1)))))
+    return found
+
+
 def ordinal_missing(question: str, texts: list[str]) -> float:
-    """1 when the question asks about one occasion by its ordinal ("the first meeting") and the evidence names
-    that thing only with other ordinals ("the second meeting"); 0 otherwise, and when it names none."""
-    for asked in OCCASION.finditer(question):
-        words = set(tokenize(asked.group(2)))
-        said = [
-            m.group(1).lower()
-            for text in texts
-            for m in OCCASION.finditer(text)
-            if words & set(tokenize(m.group(2)))
-        ]
-        if said and asked.group(1).lower() not in said:
+    """1 when the question asks about one occasion by its ordinal or number ("the first meeting") and the
+    evidence names that thing only with other ordinals ("the second meeting"); 0 otherwise, and when it names
+    none."""
+    for ordinal, words in occasions(question):
+        said = [other for text in texts for other, named in occasions(text) if words & named]
+        if said and ordinal not in said:
             return 1.0
     return 0.0
 

@@ -177,6 +177,15 @@ def test_a_question_asks_for_money_only_when_worth_is_a_price(question: str, mon
         ),  # no ordinal: nothing to judge
         ("How many calls came in the last year?", ["In the first year, the second meeting ..."], False),
         ("Was the first study done?", ["The second phase started."], False),  # another thing with an ordinal
+        # a numbered occasion is the one its ordinal names, either way round
+        (
+            "When will the second phase of the centre be completed?",
+            ["The first phase has been completed.", "Phase 2 will be completed by the end of 2023."],
+            False,
+        ),
+        ("When will phase 2 be completed?", ["The first phase has been completed."], True),
+        ("When will the third phase start?", ["Phase 1 is done; Phase 2 is ongoing."], True),
+        ("When will phase 2 start?", ["Measure 1.2.3 and phase 1.5 of the plan."], False),  # IDs are no numbers
     ],
 )
 def test_ordinal_missing(question: str, texts: list[str], missing: bool) -> None:
