@@ -137,7 +137,7 @@ def _compose(
         return answer_named(d, query, named, hits, index, vector, search_text), False, None
 
     evidence = Evidence(query, hits, index)
-    sig = scope_signals(query, hits, index, evidence)
+    sig = scope_signals(query, hits, index, evidence, own)
     # with a fitted model (or an open gate) the signals decide after composing; otherwise the rules and floors below
     gated = settings.answer_gate == "open" or (settings.answer_gate == "model" and load_model() is not None)
     if not gated and (

@@ -227,15 +227,16 @@ def out_of_period(query: Query, index: Index) -> Msg | None:
     return None
 
 
-def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence) -> Signals:
-    """What the question asks for that the evidence lacks (the part of the signals read before answering)."""
+def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence, own: str = "") -> Signals:
+    """What the question asks for that the evidence lacks (the part of the signals read before answering).
+    `own` is the question in its own words: the glossary meanings a Serbian reading adds are known names."""
     q = query.text
     sig = Signals()
     if MONEY_Q.search(q) and not money_sentences(query, index, evidence):
         sig.amount_missing = 1.0
     if person_missing(query, hits):
         sig.person_missing = 1.0
-    for name in named_entities(q):
+    for name in named_entities(own if own and q.startswith(own) else q):
         if index.names.expand(name) != name or in_corpus(name, index):
             continue
         if " " in name or re.fullmatch(r"[A-Z]{2,}", name) or COMPARE_WITH.search(q):
