@@ -185,7 +185,8 @@ def test_a_question_asks_for_money_only_when_worth_is_a_price(question: str, mon
         ),
         ("When will phase 2 be completed?", ["The first phase has been completed."], True),
         ("When will the third phase start?", ["Phase 1 is done; Phase 2 is ongoing."], True),
-        ("When will phase 2 start?", ["Measure 1.2.3 and phase 1.5 of the plan."], False),  # IDs are no numbers
+        # IDs are no numbers
+        ("When will phase 2 start?", ["Measure 1.2.3 and phase 1.5 of the plan."], False),
     ],
 )
 def test_ordinal_missing(question: str, texts: list[str], missing: bool) -> None:
