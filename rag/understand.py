@@ -115,7 +115,7 @@ WHY = re.compile(
     re.I,
 )
 STATUS = re.compile(
-    r"\bstatus\b|\bprogress\b|^\s*where (?:is|are|do|does|did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow (?:is|are) (?:it|they|things|.{3,60}) (?:going|progressing|doing)\b|\bwhat(?:'s| is) (?:going on|the situation|the state)\b|\bsituation\b|\b(?:is|are) (?:it|this|that|they|the\b.{1,80}?) (?:working|live|running|in use|in operation|operational)\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
+    r"\bstatus\b|\bprogress\b|^\s*where(?:'s|’s| is| are| do| does| did) (?:the |we )?|\bhow far\b|\bcoming along\b|\bhow (?:is|are) (?:it|they|things|.{3,60}) (?:going|progressing|doing)\b|\bwhat(?:'s| is) (?:going on|the situation|the state)\b|\bsituation\b|\b(?:is|are) (?:it|this|that|they|the\b.{1,80}?) (?:working|live|running|in use|in operation|operational)\b|\bstate of\b|\bwhat happened\b|\bwhere (?:are|is|do) (?:we|things)\b"
     r"|\b(?:was|were|is|are|has|have)\b.{0,80}\b(?:completed|implemented|finished|done|abandoned|dropped|initiated|started|launched|achieved|carried out|realised|realized|held|conducted|adopted|established|set up|introduced|organi[sz]ed)\b"
     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b"
     # "at what stage is X", "X - set up yet?"

@@ -557,6 +557,7 @@ def test_fate_questions_are_status_questions(question: str) -> None:
         "what is the situation with the open data portal?",
         "what's going on with the one stop shops?",
         "SOC and CERT - are they set up?",  # a plural subject asks with "are"
+        "where's the new register at?",  # "where's" is "where is"
     ],
 )
 def test_everyday_status_phrasings_are_status_questions(question: str) -> None:
