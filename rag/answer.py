@@ -24,7 +24,7 @@ from rag.language import Language
 from rag.messages import Msg, Seq, msg, render
 from rag.models import Citation, Intent
 from rag.sentence_rank import content_terms
-from rag.understand import YESNO, Query
+from rag.understand import WHY, YESNO, Query
 
 
 @dataclass
@@ -289,7 +289,9 @@ def answer_indicator(draft: Draft, inds: list[Indicator], query: Query, index: I
             )
         )
         if ind.reasoning and ind.reasoning != "/" and not ind.reasoning.startswith("http"):
-            draft.say(msg("reasoning", text=first_sentences(ind.reasoning, 1, 300)))
+            # asked why as well ("how many ..., and why so few?"): the whole reasoning, not its first sentence
+            n, limit = (3, 600) if WHY.search(query.text) else (1, 300)
+            draft.say(msg("reasoning", text=first_sentences(ind.reasoning, n, limit)))
     owners = [i.owner for i in inds if i.owner != "0"]
     add_prose(draft, index, [], query.text, topic=inds[0].name if inds else "")
     if owners and len(draft.parts) < 3:

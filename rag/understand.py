@@ -311,8 +311,8 @@ def understand(
         intent, unit = Intent.LIST, "activities"
     elif RESPONSIBLE.search(text):
         intent = Intent.RESPONSIBLE
-    elif WHY.search(text):
-        intent = Intent.WHY
+    elif (why := WHY.search(text)) and not ((m := QUANT.search(asks)) and m.start() < why.start()):
+        intent = Intent.WHY  # "how many ..., and why so few?" asks the figure first: its reasoning says why
     elif FATE.search(text):
         intent = Intent.STATUS
     elif QUANT.search(asks):

@@ -591,3 +591,9 @@ def test_the_one_after_it_is_the_next_record_of_the_same_kind() -> None:
     before = q("and the previous one?", history).ids
     assert after and before and after[0] != before[0] and after[0] != "1.3.5.2"
     assert [CATALOG.kind_of(i) for i in (after[0], before[0])] == ["activity", "activity"]
+
+
+def test_a_figure_asked_before_why_is_an_indicator_question() -> None:
+    # "how many ..., and why so few?" asks the figure first; the indicator's reasoning says why
+    assert q("How many e-seals were issued in 2021, and why was the target missed?").intent == "indicator"
+    assert q("Why was the target missed, and how many e-seals were issued?").intent == "why"
