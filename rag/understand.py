@@ -123,6 +123,9 @@ STATUS = re.compile(
     # a topic put first, then asked where it stands now: "the decree - where is it?", "the new register: where are we?"
     # ("X - where did we land?" asks for a result)
     r"|\s[-–—:]\s*where(?:'s| is| are| do| does)\b"
+    # "the new register - started or not?", "the contact centre: done?": a topic, then a bare status word
+    r"|\s[-–—:]\s*(?:done|finished|started|completed|implemented|set up|launched|running|live|operational)"
+    r"(?:\s+(?:or not|yet))?\s*\?|\b(?:done|finished|started|completed|implemented) or not\b"
     r"|\b(?:set up|in place|done|ready|finished|complete|running|working|live|operational|launched|established)\s+yet\b",
     re.I | re.S,
 )

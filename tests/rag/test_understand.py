@@ -558,6 +558,8 @@ def test_fate_questions_are_status_questions(question: str) -> None:
         "what's going on with the one stop shops?",
         "SOC and CERT - are they set up?",  # a plural subject asks with "are"
         "where's the new register at?",  # "where's" is "where is"
+        "the new register - started or not?",  # a topic, then a bare status word
+        "the contact centre: done?",
     ],
 )
 def test_everyday_status_phrasings_are_status_questions(question: str) -> None:
