@@ -59,6 +59,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(?:bolj|losij|slabij|jac|brz|sporij|vec|manj|vis)\w* od", "more than"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
+    (r"sta se (?:desava|dogada|radi) sa", "what is happening with"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),
     # "ko je izradio" (who drew up): an l-participle after "ko je" asks who did it, not who someone is
     (r"(?:ko je|ko su)(?! bi[lo])(?= (?:\w+ )?\w+(?:[aeiu]o|l[aie])\b)", "who"),

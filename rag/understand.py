@@ -122,6 +122,9 @@ STATUS = re.compile(
     r"|\b(?:what|which) (?:stage|phase)\b"
     # a topic put first, then asked where it stands now: "the decree - where is it?", "the new register: where are we?"
     # ("X - where did we land?" asks for a result)
+    # "whatever happened to X", "any news on X?", "the latest on X", "is that still on?", "is it happening?"
+    r"|\bwhatever happened\b|\bany news\b|\bthe latest (?:on|with|about)\b|\bstill (?:on|alive|going ahead)\b"
+    r"|\bwhat(?:'s| is| are) happening\b|\b(?:is|are) (?:it|this|that|they) (?:still )?happening\b"
     r"|\s[-–—:]\s*where(?:'s| is| are| do| does)\b"
     # "the new register - started or not?", "the contact centre: done?": a topic, then a bare status word
     r"|\s[-–—:]\s*(?:done|finished|started|completed|implemented|set up|launched|running|live|operational)"

@@ -65,6 +65,7 @@ def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
         ("Šta je opšti cilj?", "what overall objective?"),
         ("Koji cilj je najbolje ostvaren, a koji najlošije?", "which target best achieved, and which worst?"),
         ("Koja mera ima najviše aktivnosti?", "which measure most activities?"),
+        ("Šta se dešava sa obukama?", "what is happening with training?"),  # "what is happening with"
     ],
 )
 def test_question_words_statuses_and_kinds_are_read(question: str, english: str) -> None:

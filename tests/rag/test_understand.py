@@ -560,6 +560,13 @@ def test_fate_questions_are_status_questions(question: str) -> None:
         "where's the new register at?",  # "where's" is "where is"
         "the new register - started or not?",  # a topic, then a bare status word
         "the contact centre: done?",
+        # everyday ways to ask where a thing stands
+        "whatever happened to that study?",
+        "the document system for the army - any news?",
+        "what's the latest on the social card register?",
+        "the shared platform with the municipalities - is that still on?",
+        "training for court staff - is it happening?",
+        "what's happening with the portal?",
     ],
 )
 def test_everyday_status_phrasings_are_status_questions(question: str) -> None:
