@@ -19,6 +19,7 @@ from rag.citations import (
     quote_or,
     quoted,
 )
+from rag.deadlines import with_deadline
 from rag.index import Index
 from rag.language import Language
 from rag.messages import Msg, Seq, msg, render
@@ -196,7 +197,7 @@ def answer_activity_status(
     if detail and a.relevance and query.intent == Intent.WHY:
         draft.say(msg("relevance", text=first_sentences(a.relevance, 1)))
     if detail and a.next_steps:
-        draft.say(msg("next_steps", text=first_sentences(a.next_steps, 1)))
+        draft.say(msg("next_steps", text=first_sentences(with_deadline(a.next_steps), 2)))
 
 
 def answer_responsible(draft: Draft, rec: Activity | Measure | Objective, index: Index) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.text import split_sentences
+
 ORDINAL = {
     "1st": 1,
     "first": 1,
@@ -65,3 +67,13 @@ def asked(question: str) -> When | None:
         return found[0]
     m = YEAR_ASKED.search(question)
     return When(int(m.group(1))) if m else None
+
+
+def with_deadline(text: str, n: int = 1) -> str:
+    """A cell's first n sentences, and the first later one that states a deadline when they state none ("In the
+    second phase, the centre must cover the whole network. A new date has been set: the 3rd quarter of 2022.")."""
+    parts = split_sentences(" ".join(text.split()))
+    said = parts[:n]
+    if not any(stated(p) for p in said):
+        said += [p for p in parts[n:] if stated(p)][:1]
+    return " ".join(said)

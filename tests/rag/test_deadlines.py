@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.deadlines import When, asked, stated
+from rag.deadlines import When, asked, stated, with_deadline
 
 FORMS = {
     1: ["1st", "first", "Q1"],
@@ -51,3 +51,21 @@ def test_a_question_asks_for_a_deadline_only_with_due_words_and_a_time(
     question: str, when: When | None
 ) -> None:
     assert asked(question) == when
+
+
+def test_next_steps_keep_the_sentence_that_dates_them() -> None:
+    cell = "The second phase must cover the whole network. Staff were trained. A new date was set: the 3rd quarter of 2022."
+    assert with_deadline(cell) == (
+        "The second phase must cover the whole network. A new date was set: the 3rd quarter of 2022."
+    )
+    # a first sentence that dates itself is enough; a cell that dates nothing is cut to its first sentence
+    assert with_deadline("Finish by the end of 2023. Then review it in the 1st quarter of 2024.") == (
+        "Finish by the end of 2023."
+    )
+    assert with_deadline("Continue the trainings. Report yearly.") == "Continue the trainings."
+
+
+@given(st.lists(st.sampled_from(["Do it.", "Due Q2 2024.", "Review it.", "By the end of 2023."]), max_size=6))
+def test_with_deadline_says_at_most_two_of_the_cells_own_sentences(sentences: list[str]) -> None:
+    said = with_deadline(" ".join(sentences))
+    assert said.count(".") <= 2 and all(s + "." in " ".join(sentences) for s in said.split(".") if s.strip())
