@@ -176,8 +176,10 @@ FOLLOWUP = re.compile(
 # "and the plan for cyber exercises?", "what about the farm register?": the last question asked of another thing,
 # named in words; no pronoun points back
 ELLIPSIS = re.compile(rf"^\s*(?:and|what about|how about|also)\b(?!.*{POINTS_BACK})", re.I | re.S)
+# a yes/no question, also after its topic ("Open data: did we ever get the methodology?")
 YESNO = re.compile(
-    r"^\s*(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b", re.I
+    r"^\s*(?:[^:?–—]{1,80}?(?::|\s[-–—])\s+)?(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b",
+    re.I,
 )
 QUANT = re.compile(
     r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"

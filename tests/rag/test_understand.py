@@ -606,3 +606,19 @@ def test_a_figure_asked_before_why_is_an_indicator_question() -> None:
     # "how many ..., and why so few?" asks the figure first; the indicator's reasoning says why
     assert q("How many e-seals were issued in 2021, and why was the target missed?").intent == "indicator"
     assert q("Why was the target missed, and how many e-seals were issued?").intent == "why"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Open data: did we ever get the methodology?",  # a yes/no question after its topic
+        "the cloud migration - is that funded?",
+        "Did the register get done?",
+    ],
+)
+def test_a_yes_no_question_after_its_topic_asks_where_the_thing_stands(question: str) -> None:
+    assert q(question).intent == "status"
+
+
+def test_a_topic_with_a_colon_is_no_yes_no_question_by_itself() -> None:
+    assert q("Open data: which datasets were published?").intent != "status"
