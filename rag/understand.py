@@ -120,11 +120,11 @@ STATUS = re.compile(
     r"|\bdid\b.{0,60}\b(?:happen|start|finish|succeed|go ahead|get done)\b"
     # "at what stage is X", "X - set up yet?"
     r"|\b(?:what|which) (?:stage|phase)\b"
-    # a topic put first, then asked where it stands now: "the decree - where is it?", "the new register: where are we?"
-    # ("X - where did we land?" asks for a result)
     # "whatever happened to X", "any news on X?", "the latest on X", "is that still on?", "is it happening?"
     r"|\bwhatever happened\b|\bany news\b|\bthe latest (?:on|with|about)\b|\bstill (?:on|alive|going ahead)\b"
     r"|\bwhat(?:'s| is| are) happening\b|\b(?:is|are) (?:it|this|that|they) (?:still )?happening\b"
+    # a topic put first, then asked where it stands now: "the decree - where is it?", "the new register: where are we?"
+    # ("X - where did we land?" asks for a result)
     r"|\s[-–—:]\s*where(?:'s| is| are| do| does)\b"
     # "the new register - started or not?", "the contact centre: done?": a topic, then a bare status word
     r"|\s[-–—:]\s*(?:done|finished|started|completed|implemented|set up|launched|running|live|operational)"
@@ -319,7 +319,7 @@ def understand(
         intent, unit = Intent.LIST, "activities"
     elif RESPONSIBLE.search(text):
         intent = Intent.RESPONSIBLE
-    elif (why := WHY.search(text)) and not ((m := QUANT.search(asks)) and m.start() < why.start()):
+    elif (why := WHY.search(asks)) and not ((m := QUANT.search(asks)) and m.start() < why.start()):
         intent = Intent.WHY  # "how many ..., and why so few?" asks the figure first: its reasoning says why
     elif FATE.search(text):
         intent = Intent.STATUS
