@@ -17,6 +17,7 @@ from rag.draft import draft
 from rag.index import IndexMissing, get_index
 from rag.models import Answer
 from rag.stream import stream_answer
+from rag.warm import warm_up
 
 log = logging.getLogger("egov.ui")
 
@@ -88,7 +89,7 @@ class LocalBackend:
 
         def run() -> None:
             try:
-                get_index(self.settings).embed_query("warm-up")  # loads the embedding model too
+                warm_up(self.settings)  # the index, the embedding model and every answer path's tables
             except Exception:  # noqa: BLE001 - the first question reports any real problem
                 log.warning("warm-up failed", exc_info=True)
 

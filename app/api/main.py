@@ -25,17 +25,18 @@ from app.service import (
     single_query_values,
 )
 from core.settings import Settings, get_settings
+from rag.warm import warm_up
 
 # ---------------------------------------------------------------- the app
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the index, catalog and embedding model once, before the first request."""
+    """Load the index, catalog and embedding model once, and warm every answer path, before the first request."""
     settings: Settings = app.state.settings
     try:
         index = await run_in_threadpool(load_index, settings)
-        await run_in_threadpool(index.embed_query, "warm-up")  # the model, before the first question
+        await run_in_threadpool(warm_up, settings)  # rag/warm.py
         app.state.startup_error = None
         log.info("index loaded: %d chunks", len(index.chunks))
     except ApiError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -116,6 +117,7 @@ def _chapter_vectors(index: Index) -> tuple[list[ProseSentence], np.ndarray]:
     return cached[1], cached[2]
 
 
+@lru_cache(maxsize=1024)
 def _is_recommendations_chapter(section: str) -> bool:
     top = section.split(" > ")[0]
     return bool(re.search(r"recommendation|limitation", top, re.I))
