@@ -52,3 +52,18 @@ def test_a_clipped_word_stands_for_the_full_word_only_when_that_word_is_most_of_
     assert unclipped("adm", written) is None  # too short
     assert unclipped("administration", written) is None  # nothing longer
     assert unclipped("zebra", written) is None
+
+
+def test_chat_spellings_and_negations_without_an_apostrophe_are_read_as_english(indexed: Settings) -> None:
+    index = get_index(indexed)
+    got = read("how many ppl did the evaluators interview? which activities havent started?", [], index)
+    assert got.text == "how many people did the evaluators interview? which activities haven't started?"
+    assert read("whats the govt doing", [], index).text == "what's the government doing"
+    # the reading of "haven't" is the one a status question needs
+    from rag.vocabulary import statuses_named
+
+    assert statuses_named(got.text) == ["not initiated"]
+    # a word the corpus itself uses stays as it is, chat spelling or not
+    assert (
+        "status" in index.written and read("status of the docs", [], index).text == "status of the documents"
+    )
