@@ -24,7 +24,7 @@ from ingest.records import Activity, Catalog
 from ingest.sentences import Sentence
 from ingest.state import IndexState, Live, PartMissing, local_publishes
 from ingest.store import make_client, merge_catalogs, open_collection
-from ingest.vectors import VectorStore, quotable, record_titles
+from ingest.vectors import VectorStore, quotable
 from rag.names import Names
 from rag.serbian import Cognates
 
@@ -47,9 +47,6 @@ class Index:
     version: str  # the live version this index was read from (ingest/state.py)
     by_id: dict[str, Chunk] = field(default_factory=dict)
     bm25: Any = None
-    title_bm25: Any = None
-    title_keys: list[str] = field(default_factory=list)
-    title_texts: list[str] = field(default_factory=list)
     record_chunks: dict[str, list[str]] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
     sentence_bm25: Any = None
@@ -82,10 +79,6 @@ class Index:
         self.evaluation_bm25 = (
             self.bm25 if everything else _bm25([chunk_tokens[n] for n in self.evaluation_rows])
         )
-        titles = record_titles(self.catalog)
-        self.title_keys = [k for k, _ in titles]
-        self.title_texts = [t for _, t in titles]
-        self.title_bm25 = _bm25([tokenize(t) for _, t in titles])
         self.chunks_naming: dict[str, list[Chunk]] = {}  # ID -> the chunks that name it
         self.chunks_keyed: dict[str, list[Chunk]] = {}  # record or section key -> its chunks
         for c in self.chunks:
@@ -247,14 +240,6 @@ class Index:
         if not tokens or self.bm25 is None:
             return np.zeros(len(self.chunks))
         return np.asarray(self.bm25.get_scores(tokens))
-
-    def title_scores(self, tokens: list[str]) -> list[tuple[str, float]]:
-        """Record keys ranked by how well their titles match the query tokens."""
-        if not tokens or self.title_bm25 is None:
-            return []
-        scores = np.asarray(self.title_bm25.get_scores(tokens))
-        order = np.argsort(-scores)
-        return [(self.title_keys[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
 def _bm25(corpus: list[list[str]]) -> Any:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 + exact ID and record-title look-up, fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) + BM25 + exact ID look-up, fused by reciprocal rank."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ RRF_K = 60
 # Fusion weights, fit on the dev set (evals/sets.toml) by evidence hit@5 over a small grid: (dense, bm25, title)
 # (1.0, 1.0, 0.2) 0.855; (1.0, 1.0, 0.0) 0.881; (1.3, 1.0, 0.0) 0.884; (1.3, 1.0, 0.2) 0.866; (1.0, 1.0, 0.4) 0.813.
 # Record titles still name the subject of an answer (rag/subject.py); in the fusion they pushed record chunks
-# over the prose that answers.
-WEIGHTS = {"dense": 1.3, "bm25": 1.0, "title": 0.0}
+# over the prose that answers, so the title ranker is not part of it.
+WEIGHTS = {"dense": 1.3, "bm25": 1.0}
 POOL = 40
 
 
@@ -112,9 +112,6 @@ def retrieve(
             scores[cid] = scores.get(cid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank)
 
     record_chunks = index.record_chunks
-    for rank, (key, _) in enumerate(index.title_scores(tokens)[:pool]):
-        for cid in record_chunks.get(key, []):
-            scores[cid] = scores.get(cid, 0.0) + WEIGHTS["title"] / (RRF_K + rank)
 
     exact: set[str] = set()
     for n, id_ in enumerate(ids):
