@@ -156,7 +156,7 @@ class Index:
         # a phrase of stop words alone ("IT") has no posting to narrow by: every chunk is read
         rarest = min(tokens, key=lambda t: len(self.chunk_postings[t])) if tokens else None
         where = self.chunk_postings[rarest] if rarest else range(len(self.chunks))
-        pattern = re.compile(r"(?<!\w)" + re.escape(" ".join(phrase.lower().split())) + r"(?!\w)")
+        pattern = re.compile(r"(?<!\w)" + _hyphen_blind(" ".join(phrase.lower().split())) + r"(?!\w)")
         return any(pattern.search(" ".join(self.chunks[n].text.split()).lower()) for n in where)
 
     def sentence_scores(self, tokens: list[str], n: int) -> list[tuple[int, float]]:
@@ -240,6 +240,20 @@ class Index:
         if not tokens or self.bm25 is None:
             return np.zeros(len(self.chunks))
         return np.asarray(self.bm25.get_scores(tokens))
+
+
+def _hyphen_blind(phrase: str) -> str:
+    """A pattern for the phrase that ignores how its words are hyphenated: "coordination council" finds
+    "co-ordination council", "e government" finds "e-government" and "e-government" finds "egovernment"."""
+    out = []
+    for ch in phrase:
+        if ch == " ":
+            out.append(r"[\s-]+")
+        elif ch == "-":
+            out.append("[-\\s]?")
+        else:
+            out.append(re.escape(ch) + ("-?" if ch.isalnum() else ""))
+    return "".join(out)
 
 
 def _bm25(corpus: list[list[str]]) -> Any:

@@ -61,3 +61,11 @@ def test_mentions_finds_whole_phrases_in_any_case_and_spacing(index) -> None:
         assert index.mentions(phrase) == expected, phrase
     assert not index.mentions("Ministry of Magic")
     assert not index.mentions("Data Portal Open")  # the words, not the phrase
+
+
+def test_mentions_is_blind_to_how_words_are_hyphenated(index) -> None:
+    text = " ".join(" ".join(c.text.split()) for c in index.chunks).lower()
+    assert "co-ordination council" in text and "coordination council" not in text
+    assert index.mentions("e-Government Coordination Council")  # the corpus writes "Co-ordination"
+    assert index.mentions("egovernment") and index.mentions("e government")
+    assert not index.mentions("coordination magic council")
