@@ -38,7 +38,8 @@ LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", 
 # what a body's listing asks: its tasks ("what did the academy have to do", "what was it supposed to deliver")
 TASKS = re.compile(
     r"\b(?:to do|deliver\w*|tasks?|supposed|had to|has to|have to|assigned|in charge of|charged with"
-    r"|work on|worked on|responsible for|responsibilit\w+|duties|remit|meant to|on (?:its|their|her|his) plate)\b"
+    r"|work on|worked on|responsible for|responsibilit\w+|duties|remit|meant to|on (?:its|their|her|his) plate"
+    r"|owns?|own(?:ed)? by|handles?|handled by|on the hook for|falls? under|under (?:its|their) (?:name|wing))\b"
     r"|\b(?:do|did|done)\s*[?.!]*\s*$",
     re.I,
 )

@@ -179,6 +179,9 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("List the measures of objective 1.4", "list"),
         ("Which activities did MPALSG lead?", "list"),
         ("What does MPALSG have on its plate?", "list"),  # a body's tasks in everyday words
+        ("What does MPALSG own in the action plan, and how far are they?", "list"),
+        ("What was MPALSG on the hook for?", "list"),
+        ("Which activities fall under MPALSG?", "list"),
         ("What are the responsibilities of MPALSG?", "list"),
         ("How many activities were completed?", "count"),
         ("How many measures does each objective have?", "count"),
