@@ -250,7 +250,7 @@ def _hyphen_blind(phrase: str) -> str:
         if ch == " ":
             out.append(r"[\s-]+")
         elif ch == "-":
-            out.append("[-\\s]?")
+            out.append(r"\s?")  # the letter before it already allows a hyphen
         else:
             out.append(re.escape(ch) + ("-?" if ch.isalnum() else ""))
     return "".join(out)

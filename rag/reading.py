@@ -57,6 +57,37 @@ def serbian_reading(text: str, index: Index) -> tuple[str, str]:
     return english, " ".join([*named, *terms])
 
 
+# English auxiliaries whose negation chat often types without the apostrophe ("havent", "didnt")
+NEGATED = {
+    f"{aux}nt": f"{aux}n't"
+    for aux in "is are was were has have had do does did could should would must need".split()
+} | {"cant": "can't", "wont": "won't"}
+# chat's spellings of everyday English words, and question words typed without the apostrophe
+CHAT = {
+    "ppl": "people",
+    "govt": "government",
+    "govts": "governments",
+    "mgmt": "management",
+    "dept": "department",
+    "depts": "departments",
+    "doc": "document",
+    "docs": "documents",
+    "org": "organisation",
+    "orgs": "organisations",
+    "yr": "year",
+    "yrs": "years",
+    "qtr": "quarter",
+    "hrs": "hours",
+    "approx": "approximately",
+    "abt": "about",
+    "msg": "message",
+    "reqs": "requirements",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+} | {f"{wh}s": f"{wh}'s" for wh in "what where who how that there".split()}
+
+
 def corpus_spelling(text: str, index: Index) -> str:
     """The question with a word the corpus never uses spelt as the corpus does: written solid where the corpus
     hyphenates it ("email" -> "e-mail"), or clipped where the corpus writes it in full ("e-gov" ->
@@ -94,34 +125,3 @@ def unclipped(word: str, written: dict[str, int]) -> str | None:
         return None
     best = max(longer, key=lambda w: (longer[w], w))
     return best if longer[best] >= 2 and longer[best] > DOMINANT * sum(longer.values()) else None
-
-
-# English auxiliaries whose negation chat often types without the apostrophe ("havent", "didnt")
-NEGATED = {
-    f"{aux}nt": f"{aux}n't"
-    for aux in "is are was were has have had do does did could should would must need".split()
-} | {"cant": "can't", "wont": "won't"}
-# chat's spellings of everyday English words, and question words typed without the apostrophe
-CHAT = {
-    "ppl": "people",
-    "govt": "government",
-    "govts": "governments",
-    "mgmt": "management",
-    "dept": "department",
-    "depts": "departments",
-    "doc": "document",
-    "docs": "documents",
-    "org": "organisation",
-    "orgs": "organisations",
-    "yr": "year",
-    "yrs": "years",
-    "qtr": "quarter",
-    "hrs": "hours",
-    "approx": "approximately",
-    "abt": "about",
-    "msg": "message",
-    "reqs": "requirements",
-    "pls": "please",
-    "plz": "please",
-    "thx": "thanks",
-} | {f"{wh}s": f"{wh}'s" for wh in "what where who how that there".split()}

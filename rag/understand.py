@@ -39,7 +39,8 @@ LISTING = re.compile(r"^\s*(?:and\s+)?(?:list|which|what|show|name|give me)\b", 
 TASKS = re.compile(
     r"\b(?:to do|deliver\w*|tasks?|supposed|had to|has to|have to|assigned|in charge of|charged with"
     r"|work on|worked on|responsible for|responsibilit\w+|duties|remit|meant to|on (?:its|their|her|his) plate"
-    r"|owns?|own(?:ed)? by|handles?|handled by|on the hook for|falls? under|under (?:its|their) (?:name|wing))\b"
+    r"|(?<!its )(?<!their )(?<!his )(?<!her )(?<!our )(?<!your )(?<!my )owns?|own(?:ed)? by|handles?|handled by"
+    r"|on the hook for|falls? under|under (?:its|their) (?:name|wing))\b"
     r"|\b(?:do|did|done)\s*[?.!]*\s*$",
     re.I,
 )

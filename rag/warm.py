@@ -25,9 +25,9 @@ def warm_questions(activity: str, measure: str) -> list[tuple[str, list[dict] | 
         ("How many activities were abandoned?", None),
         ("Which activities are still ongoing?", None),
         ("Who was interviewed for the evaluation, and what did they find hardest?", None),
-        (f"How far did the indicators of measure {measure} get by 2021?", None),
+        (f"How far did the indicators of measure {measure} get?", None),
         ("What does the evaluation recommend for the next programme?", None),
-        (f"Draft the 2023-2025 action plan entry for measure {measure}.", None),
+        (f"Draft the action plan entry for measure {measure}.", None),
         (f"Koji je status aktivnosti {activity}?", None),
         (
             "And why?",

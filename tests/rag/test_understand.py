@@ -182,6 +182,7 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("What does MPALSG own in the action plan, and how far are they?", "list"),
         ("What was MPALSG on the hook for?", "list"),
         ("Which activities fall under MPALSG?", "list"),
+        ("What does MPALSG run on its own servers?", "free"),  # "its own" is no owning verb
         ("What are the responsibilities of MPALSG?", "list"),
         ("How many activities were completed?", "count"),
         ("How many measures does each objective have?", "count"),
