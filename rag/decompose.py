@@ -77,7 +77,12 @@ def status_of_the_listed(text: str) -> bool:
     pieces = [p for p in SPLIT.split(text) if p.strip(" ,;?")]
     if len(pieces) < 2 or statuses_named(pieces[0]):
         return False
-    return any(statuses_named(p) and (PRONOUN.search(p) or OF_THEM.search(p)) for p in pieces[1:])
+    return any(
+        statuses_named(p) and (PRONOUN.search(p) or OF_THEM.search(p) or HOW_MANY_OF_THEM.match(p))
+        for p in pieces[1:]
+    )
 
 
-OF_THEM = re.compile(r"(?:of (?:it|them|those|these)|which ones?)", re.I)
+OF_THEM = re.compile(r"\b(?:of (?:it|them|those|these)|which ones?)\b", re.I)
+# "..., and how many are done?": a count that names nothing counts what the first part listed
+HOW_MANY_OF_THEM = re.compile(r"\s*how many\s+(?:are|were|is|was|have|has|had|got|get)\b", re.I)

@@ -582,3 +582,11 @@ def test_a_figure_and_why_gets_the_figure_and_the_whole_reasoning(indexed: Setti
     assert not answer.abstained and "4.148" in answer.answer, answer.answer
     # the reasoning's first sentence only says the target was missed; the reason is in the next ones
     assert "Administrative Court" in answer.answer, answer.answer
+
+
+def test_how_many_are_done_counts_among_what_the_first_part_counted(indexed: Settings) -> None:
+    """'How many activities sit under M, and how many are done?' gives all of M's activities with the count of
+    each status, not only the completed ones."""
+    answer = ask("how many activities sit under 1.1.8 and how many are done?", settings=indexed)
+    lead = answer.answer.split("\n\n")[0]
+    assert "8 activities" in lead and "3 “completed”" in lead, answer.answer

@@ -68,6 +68,9 @@ def test_splitting_never_loses_words(question: str) -> None:
         ("Which completed activities is the academy responsible for?", False),  # the status filters the list
         ("Which activities were abandoned, and why?", False),
         ("Which activities does ITE run?", False),
+        ("How many activities sit under measure 1.1.8, and how many are done?", True),
+        ("Which activities does the ministry run, and which ones are completed?", True),
+        ("How many activities were abandoned, and how many were there in all?", False),
     ],
 )
 def test_a_status_asked_of_the_listed_records_is_told_from_a_status_filter(
