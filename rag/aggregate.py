@@ -24,10 +24,12 @@ def _in_scope(record_id: str, scope: list[str]) -> bool:
 
 
 def _of_bodies(record: Activity | Measure, query: Query, index: Index) -> bool:
-    """Whether the record's responsible cell names a body the question names (any record when it names none)."""
-    return not query.entities or any(
-        index.names.is_responsible(record.responsible, e) for e in query.entities
-    )
+    """Whether the record's responsible cell names a body the question names (any record when it names none;
+    one that names none of them when the question leaves them out)."""
+    if not query.entities:
+        return True
+    named = any(index.names.is_responsible(record.responsible, e) for e in query.entities)
+    return named != query.other_bodies
 
 
 def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) -> None:
@@ -84,7 +86,9 @@ def answer_aggregate(draft: Draft, query: Query, index: Index, hits: list[Hit]) 
         return
     if query.entities:  # records of the bodies named: a measure's or an activity's responsible cell
         bodies = Seq(tuple(index.names.spell_out(e) for e in query.entities), sep=msg("or"))
-        where.append(msg("where.responsible", bodies=bodies))
+        where.append(
+            msg("where.not_responsible" if query.other_bodies else "where.responsible", bodies=bodies)
+        )
     if unit == "measures":
         measures = [m for m in catalog.measures if _in_scope(m.id, scope) and _of_bodies(m, query, index)]
         listing = "; ".join(f"{m.id} {first_sentences(m.title, 1, 100)}" for m in measures)

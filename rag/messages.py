@@ -151,6 +151,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "where": (" under {scopes}", " u okviru {scopes}"),
     "scope": ("{label_lower}", "{kind_gen} {id}"),
     "where.responsible": (" for which {bodies} is responsible", " za koje je odgovoran {bodies}"),
+    "where.not_responsible": (" for which {bodies} is not responsible", " za koje nije odgovoran {bodies}"),
     "under": ("{n} under {parent}", "{n} u okviru {parent}"),
     "status.n": ("{n} {word}", "{n} {word}"),
     "due": (" with a deadline in {when}", " sa rokom u {when}"),

@@ -178,6 +178,13 @@ FOLLOWUP = re.compile(
 # "and the plan for cyber exercises?", "what about the farm register?": the last question asked of another thing,
 # named in words; no pronoun points back
 ELLIPSIS = re.compile(rf"^\s*(?:and|what about|how about|also)\b(?!.*{POINTS_BACK})", re.I | re.S)
+# a listing of what the bodies it names do not run ("not run by", "is X not responsible for", "other than X")
+EXCLUDING = re.compile(
+    r"\b(?:not|n't|never)\s+(?:(?:be|been|being|directly|actually|the)\s+)?(?:run|runs|led|leads?|owned|owns?"
+    r"|handled|handles?|managed|manages?|responsible|responsibility|in charge|assigned)\b"
+    r"|\b(?:other than|except(?: for)?|apart from|aside from|excluding)\b",
+    re.I,
+)
 # a yes/no question, also after its topic ("Open data: did we ever get the methodology?")
 YESNO = re.compile(
     r"^\s*(?:[^:?–—]{1,80}?(?::|\s[-–—])\s+)?(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b",
@@ -210,6 +217,7 @@ class Query:
     # still name its own subject in words, which ask() checks against the record titles
     inherited_by_length: bool = False
     entities: list[str] = field(default_factory=list)
+    other_bodies: bool = False  # "which measures are NOT run by X": the bodies it names are left out
     context: str = ""  # the earlier question a follow-up leans on, for retrieval
     deadline: When | None = None  # "which activities were pushed back to 2024?": a list or count by deadline
 
@@ -299,6 +307,7 @@ def understand(
     unit = units.words.get(next((g for g in (unit_m.groups() if unit_m else ()) if g), "").lower(), "")
     each = EACH.search(text)
     entities = (names or Names(catalog=catalog)).bodies_named(text)
+    other_bodies = bool(entities) and bool(EXCLUDING.search(text))
     single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
     deadline = asked(text) if catalog.activities and not single_activity else None
     asks = EMBEDDED_HOW.sub(" ", text)  # the question without the quantities its noun phrases mention
@@ -353,6 +362,7 @@ def understand(
         inherited=inherited,
         inherited_by_length=by_length,
         entities=entities,
+        other_bodies=other_bodies,
         context=context,
         deadline=deadline if intent in (Intent.LIST, Intent.COUNT) else None,
     )

@@ -590,3 +590,15 @@ def test_how_many_are_done_counts_among_what_the_first_part_counted(indexed: Set
     answer = ask("how many activities sit under 1.1.8 and how many are done?", settings=indexed)
     lead = answer.answer.split("\n\n")[0]
     assert "8 activities" in lead and "3 “completed”" in lead, answer.answer
+
+
+def test_a_listing_leaves_out_the_body_the_question_negates(indexed: Settings) -> None:
+    """'Which measures are NOT run by X?' lists every measure whose responsible cell does not name X."""
+    from rag.index import get_index
+
+    catalog = get_index(indexed).catalog
+    answer = ask("Which measures are NOT run by the ITE Office?", settings=indexed)
+    listed = set(re.findall(r"\b\d\.\d\.\d+\b(?!\.\d)", answer.answer))
+    others = {m.id for m in catalog.measures if "ITE" not in m.responsible}
+    assert "not responsible" in answer.answer and listed == others, answer.answer
+    assert 0 < len(others) < len(catalog.measures)

@@ -275,6 +275,23 @@ def test_list_question_carries_status_scope_and_entity() -> None:
     assert query.entities == ["MPALSG"]
 
 
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("which measures are NOT run by the ITE Office?", True),
+        ("which measures is the ITE Office not responsible for?", True),
+        ("which activities are led by bodies other than MPALSG?", True),
+        ("which activities does MPALSG run that have not been initiated?", False),
+        ("which activities of the ITE Office were not completed, and who is responsible?", False),
+        ("which activities is MPALSG responsible for?", False),
+    ],
+)
+def test_a_listing_may_leave_out_the_bodies_it_names(question: str, left_out: bool) -> None:
+    query = q(question)
+    assert query.entities and query.intent == "list"
+    assert query.other_bodies is left_out
+
+
 # --- follow-ups -----------------------------------------------------------------------------------------
 
 
