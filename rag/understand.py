@@ -185,6 +185,8 @@ EXCLUDING = re.compile(
     r"|\b(?:other than|except(?: for)?|apart from|aside from|excluding)\b",
     re.I,
 )
+# "what is the status of measure 1.1.3, is it completed?" asks about the measure, not for a listing
+STATUS_WORD = re.compile(r"\b(?:status|progress|stage|state)\b", re.I)
 # a yes/no question, also after its topic ("Open data: did we ever get the methodology?")
 YESNO = re.compile(
     r"^\s*(?:[^:?–—]{1,80}?(?::|\s[-–—])\s+)?(?:and\s+)?(?:is|are|was|were|has|have|had|did|does|do|can|could|will|would)\b",
@@ -311,6 +313,8 @@ def understand(
     single_activity = len([i for i in ids if catalog.kind_of(i) == "activity"]) == 1
     deadline = asked(text) if catalog.activities and not single_activity else None
     asks = EMBEDDED_HOW.sub(" ", text)  # the question without the quantities its noun phrases mention
+    # "what's marked 'no data' under objective 1.1": the IDs it names are where to list, not what it asks about
+    within = bool(ids) and not inherited and all(catalog.kind_of(i) in ("objective", "measure") for i in ids)
     if deadline and not DRAFT.search(text) and (unit_m or LISTING.search(text)):
         intent, unit = (Intent.COUNT if COUNT.search(text) else Intent.LIST), unit or "activities"
         statuses = statuses_named(DUE.sub(" ", text))  # "a completion date" names no status
@@ -321,7 +325,7 @@ def understand(
     elif unit and (LIST.search(text) or statuses or entities) and not single_activity:
         intent = Intent.LIST
     elif (
-        not ids
+        (not ids or within and statuses and not YESNO.search(text) and not STATUS_WORD.search(text))
         and (statuses or entities and TASKS.search(text))
         and LISTING.search(text)
         and not FATE.search(text)  # "what happened to X, is it completed?" asks about X, not for a list

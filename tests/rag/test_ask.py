@@ -602,3 +602,12 @@ def test_a_listing_leaves_out_the_body_the_question_negates(indexed: Settings) -
     others = {m.id for m in catalog.measures if "ITE" not in m.responsible}
     assert "not responsible" in answer.answer and listed == others, answer.answer
     assert 0 < len(others) < len(catalog.measures)
+
+
+def test_what_is_marked_a_status_within_an_objective_lists_its_activities(indexed: Settings) -> None:
+    from rag.index import get_index
+
+    catalog = get_index(indexed).catalog
+    wanted = {a.id for a in catalog.activities if a.objective == "1.1" and a.status == "no data"}
+    answer = ask("what's marked 'no data' under objective 1.1?", settings=indexed)
+    assert answer.intent == "list" and wanted and all(i in answer.answer for i in wanted), answer.answer

@@ -292,6 +292,40 @@ def test_a_listing_may_leave_out_the_bodies_it_names(question: str, left_out: bo
     assert query.other_bodies is left_out
 
 
+@pytest.mark.parametrize(
+    ("question", "ids", "statuses"),
+    [
+        ("what's marked 'abandoned' under objective 1.4?", ["1.4"], ["abandoned"]),
+        ("what is flagged as ongoing in measure 1.3.5?", ["1.3.5"], ["ongoing"]),
+        ("what got dropped under 1.4.2?", ["1.4.2"], ["abandoned"]),
+    ],
+)
+def test_a_status_listed_within_a_named_objective_or_measure(
+    question: str, ids: list[str], statuses: list[str]
+) -> None:
+    """'what's marked X under objective 1.4' lists that objective's activities of that status, with no unit named."""
+    query = q(question)
+    assert (query.intent, query.unit, query.ids, query.statuses) == ("list", "activities", ids, statuses)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the status of measure 1.4.2, is it completed?",
+        "is measure 1.4.2 abandoned?",
+        "What happened to activity 1.4.2.2, was it abandoned?",
+    ],
+)
+def test_a_status_asked_of_one_named_record_is_no_listing(question: str) -> None:
+    assert q(question).intent != "list"
+
+
+def test_an_inherited_measure_is_no_scope_to_list_in() -> None:
+    """A follow-up's status word ('what should be done with it') asks about the record of the last turn."""
+    history = conversation("What is measure 1.4.2 about?", "Measure 1.4.2 improves the Open Data Portal.")
+    assert q("what does the evaluation say should be done with it next?", history).intent != "list"
+
+
 # --- follow-ups -----------------------------------------------------------------------------------------
 
 
