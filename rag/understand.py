@@ -200,7 +200,9 @@ QUANT = re.compile(
 # "how many" inside a noun phrase ("the study on how many IT staff are needed") is not what the question asks
 EMBEDDED_HOW = re.compile(r"[\w’'-]+\s+(?:on|about|of|into|regarding)\s+how (?:many|much)\b", re.I)
 WHEN = re.compile(
-    r"^\s*(?:and\s+)?(?:when|since when|on what date|in which year|what year)\b", re.I
+    r"^\s*(?:and\s+)?(?:when|since when|(?:on |by |from )?(?:what|which) (?:exact )?(?:date|day)|in which year"
+    r"|what year)\b",
+    re.I,
 )  # asks for a date
 
 

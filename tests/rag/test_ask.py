@@ -611,3 +611,8 @@ def test_what_is_marked_a_status_within_an_objective_lists_its_activities(indexe
     wanted = {a.id for a in catalog.activities if a.objective == "1.1" and a.status == "no data"}
     answer = ask("what's marked 'no data' under objective 1.1?", settings=indexed)
     assert answer.intent == "list" and wanted and all(i in answer.answer for i in wanted), answer.answer
+
+
+def test_what_date_is_answered_with_the_date(indexed: Settings) -> None:
+    answer = ask("What date did the e-Registry Office start operating?", settings=indexed)
+    assert not answer.abstained and "1 February 2022" in answer.answer, answer.answer

@@ -326,6 +326,19 @@ def test_an_inherited_measure_is_no_scope_to_list_in() -> None:
     assert q("what does the evaluation say should be done with it next?", history).intent != "list"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What date did the portal start operating?",
+        "On what date was the register set up?",
+        "which day did the office open?",
+    ],
+)
+def test_what_date_asks_when(question: str) -> None:
+    """'What date did X start' asks for a date, not for X's status."""
+    assert q(question).intent != "status"
+
+
 # --- follow-ups -----------------------------------------------------------------------------------------
 
 
