@@ -303,10 +303,19 @@ def entity_terms(question: str, index: Index) -> set[str]:
 
 
 def has_terms(terms: set[str], texts: list[str]) -> bool:
+    """Whether the texts carry every term; a short one may be an acronym they write out ("DC": "Data Centre")."""
     have: set[str] = set()
     for t in texts:
         have.update(tokenize(t))
-    return terms <= have
+    return all(t in have or spelled_out(t, texts) for t in terms)
+
+
+def spelled_out(acronym: str, texts: list[str]) -> bool:
+    """Whether a text writes the letters of an acronym (2 to 5) as the initials of capitalised words in a row."""
+    if not (2 <= len(acronym) <= 5 and acronym.isalpha()):
+        return False
+    words = r"[\w-]*\s+".join(re.escape(ch) for ch in acronym.upper())
+    return any(re.search(rf"\b{words}[\w-]*", t) for t in texts)
 
 
 def unknown_word(word: str, index: Index) -> bool:

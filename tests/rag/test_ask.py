@@ -616,3 +616,10 @@ def test_what_is_marked_a_status_within_an_objective_lists_its_activities(indexe
 def test_what_date_is_answered_with_the_date(indexed: Settings) -> None:
     answer = ask("What date did the e-Registry Office start operating?", settings=indexed)
     assert not answer.abstained and "1 February 2022" in answer.answer, answer.answer
+
+
+def test_an_acronym_the_record_writes_out_does_not_turn_the_answer_away_from_it(indexed: Settings) -> None:
+    """'the Kragujevac DC' is the record's 'Data Centre Kragujevac': the answer is that record's status."""
+    answer = ask("cloud platform at the kragujevac DC - done yet?", settings=indexed)
+    assert answer.citations and answer.citations[0].id == "1.1.1.6", answer.answer
+    assert "ongoing" in answer.answer

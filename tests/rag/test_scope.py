@@ -7,7 +7,7 @@ import pytest
 
 from core.settings import Settings
 from rag.ask import ask
-from rag.scope import asked_currency, in_currency, name_forms
+from rag.scope import asked_currency, has_terms, in_currency, name_forms, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,24 @@ def test_a_serbian_question_is_not_judged_by_the_names_its_glossary_meanings_add
     # its first word was dropped and "Agrar Register of Agricultural Farms", a name the corpus never uses, abstained
     answer = ask("dokle se stiglo sa registrom poljoprivrednih gazdinstava eAgrar?", settings=indexed)
     assert not answer.abstained and any(c.id.startswith("1.1.6") for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "spelled"),
+    [
+        ("dc", "the cloud in the Data Centre Kragujevac", True),
+        ("noc", "a Network Operation Centre was set up", True),
+        ("dc", "the data centre", False),  # initials of capitalised words only
+        ("dc", "the Data management Centre", False),  # in a row
+        ("x", "X-ray", False),  # one letter is no acronym
+    ],
+)
+def test_an_acronym_is_spelled_out_by_the_initials_of_capitalised_words(
+    acronym: str, text: str, spelled: bool
+) -> None:
+    assert spelled_out(acronym, [text]) is spelled
+
+
+def test_the_terms_a_question_names_may_be_written_out_in_the_evidence() -> None:
+    assert has_terms({"dc", "cloud"}, ["a cloud platform in the Data Centre"])
+    assert not has_terms({"dc", "cloud"}, ["a cloud platform in the ministry"])
