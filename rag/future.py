@@ -10,7 +10,7 @@ import re
 
 from ingest.records import Activity, Measure, Objective
 from rag.answer import Draft
-from rag.citations import cite_sentence, first_sentences, quoted
+from rag.citations import cite_record, cite_sentence, first_sentences, norm, quoted
 from rag.index import Index
 from rag.messages import msg
 
@@ -27,6 +27,11 @@ FATE_NEXT = re.compile(
     re.I,
 )
 PROPOSES = re.compile(r"\b(?:propos|recommend|suggest)\w*", re.I)  # a sentence that proposes something
+# a question that asks what the evaluation proposes ("what does it recommend for X", "any suggestions on it?"), not
+# one that names a proposed thing ("the proposed deadline")
+RECOMMENDS = re.compile(
+    r"\b(?:recommend(?:s|ed|ations?)?|propos(?:e|es|als?)|suggest(?:s|ions?)?|advi[sc]es?)\b", re.I
+)
 
 
 def asks_future(question: str) -> bool:
@@ -47,3 +52,31 @@ def add_future(d: Draft, rec: Activity | Measure | Objective, index: Index, limi
         for c in cite_sentence(s, index.catalog, index):
             d.cite(c)
         said += 1
+
+
+def asks_recommendation(question: str) -> bool:
+    """Whether the question asks what the evaluation recommends or proposes."""
+    return bool(RECOMMENDS.search(question))
+
+
+def say_recommendations(d: Draft, rec: Activity | Measure | Objective, index: Index) -> None:
+    """What the evaluation proposes for a record: the record named, its relevance cell whole (after judging a
+    record relevant it often proposes a new activity), the report's sentences that name it and propose
+    something, and an activity's next steps."""
+    title = " ".join(rec.title.split())
+    d.say(
+        msg(
+            "record.is",
+            label=index.catalog.level_name(index.catalog.kind_of(rec.id)),
+            kind=index.catalog.kind_of(rec.id),
+            id=rec.id,
+            matrix=index.catalog.matrix_name,
+            title=title,
+        )
+    )
+    d.cite(cite_record(rec, index.catalog, norm(title)))
+    if rec.relevance:
+        d.say(msg("relevance", text=first_sentences(rec.relevance, 3)))
+    add_future(d, rec, index, limit=3)
+    if isinstance(rec, Activity) and rec.next_steps:
+        d.say(msg("next_steps", text=first_sentences(rec.next_steps, 2)))

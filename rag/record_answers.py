@@ -22,7 +22,7 @@ from rag.answer import (
 from rag.citations import cite_record
 from rag.deadlines import DUE
 from rag.decompose import SPLIT
-from rag.future import add_future, asks_future
+from rag.future import add_future, asks_future, asks_recommendation, say_recommendations
 from rag.index import Index
 from rag.messages import msg
 from rag.models import Intent
@@ -341,6 +341,13 @@ def answer_named(
     d: Draft, query: Query, named: list, hits: list[Hit], index: Index, vector: np.ndarray, search_text: str
 ) -> Draft:
     """Answer about the records a question names (or a follow-up inherits)."""
+    plans = [r for r in named[:3] if not isinstance(r, Indicator)]  # "what does it recommend for measure X?"
+    if plans and query.intent in {Intent.FREE, Intent.ABOUT} and asks_recommendation(query.text):
+        if query.inherited:  # a follow-up's "it" may be a part of X (its indicator): X's best sentences first
+            _say_scoped(d, query, named[:3], index, vector)
+        for rec in plans:
+            say_recommendations(d, rec, index)
+        return d
     # "how much money did it need?" of an activity: its row states the amount, its indicators count other things
     money_of_activity = MONEY_Q.search(query.text) and isinstance(named[0], Activity)
     if query.intent == Intent.INDICATOR and not money_of_activity:

@@ -8,7 +8,7 @@ import pytest
 from core.settings import Settings
 from rag.answer import Draft
 from rag.ask import ask
-from rag.future import PROPOSES, add_future, asks_future
+from rag.future import PROPOSES, add_future, asks_future, asks_recommendation
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,41 @@ def test_whether_a_measure_is_kept_is_answered_from_the_measure_not_one_of_its_a
     first = index.catalog.record(answer.citations[0].id)
     assert index.catalog.kind_of(first.id) == "measure", answer.answer
     assert "Relevance:" in answer.answer and PROPOSES.search(answer.answer), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What does the evaluation recommend for measure 1.2.4?", True),
+        ("so what do they suggest doing about it?", True),
+        ("Any recommendations on that activity?", True),
+        ("What does the report propose for it?", True),
+        ("What is the status of measure 1.2.4?", False),
+        ("Was the proposed activity carried out?", False),  # a proposal named, not asked for
+    ],
+)
+def test_a_question_may_ask_what_the_evaluation_recommends(question: str, asks: bool) -> None:
+    assert asks_recommendation(question) is asks
+
+
+def test_what_the_evaluation_recommends_for_a_named_measure_is_its_proposals(indexed: Settings) -> None:
+    """The measure's whole relevance cell (it proposes a new activity after its first sentence) and the report's
+    sentences proposing something for it, not the report's general recommendations."""
+    answer = ask("What does the evaluation recommend for measure 1.2.4?", settings=indexed)
+    assert answer.citations[0].id == "1.2.4", answer.answer
+    assert "proposed" in answer.answer and "all courts" in answer.answer, answer.answer
+    assert "general recommendation" not in answer.answer
+
+
+def test_a_follow_up_asking_what_to_do_about_it_gets_the_proposals_of_the_record_it_is_about(
+    indexed: Settings,
+) -> None:
+    history = [
+        {"role": "user", "content": "how's the e-court stuff going under 1.2.4?"},
+        {
+            "role": "assistant",
+            "content": "Slowly: the e-Court application is only used at the Administrative Court.",
+        },
+    ]
+    answer = ask("so what does the eval recommend doing about it?", history=history, settings=indexed)
+    assert "all courts" in answer.answer and not answer.abstained, answer.answer
