@@ -12,6 +12,7 @@ from core.tokenize import tokenize
 from rag.index import Index
 from rag.models import Turn
 from rag.serbian import is_serbian, to_english
+from rag.spelling import respelt
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def read(text: str, turns: list[Turn], index: Index) -> Reading:
         text = corpus_spelling(text, index)
         return Reading(text, text, turns, False)
     own, meanings = serbian_reading(text, index)
-    own = corpus_spelling(own, index)
+    own = corpus_spelling(own, index, typos=False)  # a Serbian word the reading kept is no English typo
     english = [
         Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t for t in turns
     ]
@@ -88,11 +89,12 @@ CHAT = {
 } | {f"{wh}s": f"{wh}'s" for wh in "what where who how that there".split()}
 
 
-def corpus_spelling(text: str, index: Index) -> str:
+def corpus_spelling(text: str, index: Index, typos: bool = True) -> str:
     """The question with a word the corpus never uses spelt as the corpus does: written solid where the corpus
     hyphenates it ("email" -> "e-mail"), or clipped where the corpus writes it in full ("e-gov" ->
     "e-government"), so that both find the same passages. Chat's spellings of everyday words ("ppl", "govt")
-    and negations typed without the apostrophe ("havent") are read as the words they stand for."""
+    and negations typed without the apostrophe ("havent") are read as the words they stand for; with `typos`, a
+    lowercase word no dictionary knows as the corpus word one edit away ("staus" -> "status")."""
 
     def respell(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -105,10 +107,21 @@ def corpus_spelling(text: str, index: Index) -> str:
             or NEGATED.get(low)
             or CHAT.get(low)
             or unclipped(low, index.written)
+            or (
+                typos
+                and (word.islower() or m.start() == 0)
+                and not contracted(m)
+                and respelt(low, index.written)
+            )
             or word
         )
 
     return re.sub(r"[^\W\d_]+(?:-[^\W\d_]+)*", respell, text)
+
+
+def contracted(m: re.Match[str]) -> bool:
+    """Whether the word is the first part of a contraction ("hasn" of "hasn't"): no typo."""
+    return m.string[m.end() : m.end() + 1] in {"'", "’"}
 
 
 CLIPPED_MIN = 4  # letters of a clipped word ("info", "e-gov"); shorter ones are too often another word

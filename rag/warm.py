@@ -14,6 +14,7 @@ import time
 from core.settings import Settings, get_settings
 from rag.ask import ask
 from rag.index import get_index
+from rag.spelling import dictionary
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def warm_up(settings: Settings | None = None) -> int:
     started = time.perf_counter()
     index = get_index(settings)
     index.embed_query("warm-up")  # loads the embedding model
+    dictionary()  # loads the English word list a typo is read against
     catalog = index.catalog
     if not catalog.activities or not catalog.measures:
         return 0
