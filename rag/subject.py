@@ -20,7 +20,9 @@ COSINE_WEIGHT = 0.7
 # Calibrated on the gold set (evals/README.md): above both, the best title is the right record
 # (or its parent or child) for nearly every question that has one.
 MIN_SCORE = 0.4
-MIN_MARGIN = 0.08
+# refit on dev (2,629, nineteenth session): 0.08 -> 0.07 one more right answer and none lost (a Serbian reading's
+# margins are narrower, its words doubled by their translations); 0.06 one more and one lost
+MIN_MARGIN = 0.07
 CLOSE = 0.05  # a child record this close to its parent's score is the more precise subject
 GENERIC = frozenset(
     tokenize(

@@ -623,3 +623,12 @@ def test_an_acronym_the_record_writes_out_does_not_turn_the_answer_away_from_it(
     answer = ask("cloud platform at the kragujevac DC - done yet?", settings=indexed)
     assert answer.citations and answer.citations[0].id == "1.1.1.6", answer.answer
     assert "ongoing" in answer.answer
+
+
+def test_a_serbian_question_naming_an_activity_in_words_is_about_that_activity(indexed: Settings) -> None:
+    """The Serbian reading doubles words in translation, which narrows the best title's lead over the next."""
+    answer = ask(
+        "Da li je Pravosudna akademija održala obuke za zaposlene u pravosuđu o radu sa elektronskim dokumentima?",
+        settings=indexed,
+    )
+    assert answer.citations and answer.citations[0].id == "1.2.4.2", answer.answer
