@@ -201,7 +201,19 @@ def best_sentences(
         per_chunk[s.chunk.id] = per_chunk.get(s.chunk.id, 0) + 1
         if len(chosen) >= n:
             break
+    if ALSO_WHEN.search(query.text) and chosen and not any(DEADLINE.search(c[2].text) for c in chosen):
+        # "where does it go, and by when?": the best sentence that gives a deadline answers the second question
+        dated = next((t for t in scored if DEADLINE.search(t[2].text) and t not in chosen), None)
+        if dated is not None:
+            chosen = [*chosen[:2], dated, *chosen[2:]][: max(n, 3)]
     return chosen
+
+
+# "where does it go, and by when?": a date asked after another question, and a sentence that gives one to meet
+ALSO_WHEN = re.compile(r"(?:,|\band)\s+(?:by |until |till )?when\b", re.I)
+DEADLINE = re.compile(
+    r"\bdeadline\b|\bquarter\b|\bdue\b|\b(?:by|until|before) (?:the end of )?(?:19|20)\d\d\b", re.I
+)
 
 
 ANSWER_TYPE_REACH = 3  # (chosen on dev: 3 beat 8) how far down the ranking a sentence holding the asked type (date, number, name) is looked for

@@ -632,3 +632,14 @@ def test_a_serbian_question_naming_an_activity_in_words_is_about_that_activity(i
         settings=indexed,
     )
     assert answer.citations and answer.citations[0].id == "1.2.4.2", answer.answer
+
+
+def test_a_second_question_by_when_gets_a_deadline_among_the_quotes(indexed: Settings) -> None:
+    """'Where does it move to, and by when?' leans on the first part: its quotes answer where, and one gives the
+    deadline."""
+    history = [
+        {"role": "user", "content": "is the Metaregister going to be done by end of 2022?"},
+        {"role": "assistant", "content": "No: activity 1.1.5.1 is ongoing."},
+    ]
+    answer = ask("ok so where does it move to in the new AP, and by when?", history=history, settings=indexed)
+    assert "1.1.6" in answer.answer and "2nd quarter of 2024" in answer.answer, answer.answer

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.settings import Settings
 from core.text import is_label
 from rag.ask import ask
-from rag.sentence_rank import DATE, answer_type
+from rag.sentence_rank import ALSO_WHEN, DATE, DEADLINE, answer_type
 
 
 def test_since_when_asks_for_the_date_something_started_not_any_date() -> None:
@@ -52,3 +54,22 @@ def test_a_line_that_only_names_someone_is_never_quoted(indexed: Settings) -> No
     answer = ask("What did the NAJU lecturer tell the evaluators?", settings=indexed)
     quotes = [c.quote for c in answer.citations]
     assert not [q for q in quotes if is_label(q)], quotes
+
+
+@pytest.mark.parametrize(
+    ("question", "also"),
+    [
+        ("Where does it move to in the new plan, and by when?", True),
+        ("Who runs it, and when?", True),
+        ("When did it start?", False),
+        ("Why was it delayed and who decided?", False),
+    ],
+)
+def test_a_date_asked_after_another_question(question: str, also: bool) -> None:
+    assert bool(ALSO_WHEN.search(question)) is also
+
+
+def test_a_deadline_is_a_date_to_meet() -> None:
+    assert DEADLINE.search("The new deadline is the 2nd quarter of 2024.")
+    assert DEADLINE.search("to be completed by the end of 2023")
+    assert not DEADLINE.search("The activity is proposed in the revised AP 2023-25.")
