@@ -370,6 +370,16 @@ def answer_about(draft: Draft, rec: Activity | Measure | Objective, query: Query
         )
 
 
+def say_record(draft: Draft, rec: Activity | Measure | Objective, index: Index) -> None:
+    """'Measure 1.2.4 of the matrix is “…”.', with the record cited."""
+    kind, title = index.catalog.kind_of(rec.id), norm(rec.title)
+    label = index.catalog.level_name(kind)
+    draft.say(
+        msg("record.is", label=label, kind=kind, id=rec.id, matrix=index.catalog.matrix_name, title=title)
+    )
+    draft.cite(cite_record(rec, index.catalog, title))
+
+
 def count_of(n: int, plural: str, kind: str) -> Msg:
     """'12 activities' in the document's words, '12 aktivnosti' in Serbian."""
     return msg("count", n=n, plural=plural, kind=kind)

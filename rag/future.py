@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from ingest.records import Activity, Measure, Objective
-from rag.answer import Draft
-from rag.citations import cite_record, cite_sentence, first_sentences, norm, quoted
+from rag.answer import Draft, say_record
+from rag.citations import cite_sentence, first_sentences, quoted
 from rag.index import Index
 from rag.messages import msg
 
@@ -63,18 +63,7 @@ def say_recommendations(d: Draft, rec: Activity | Measure | Objective, index: In
     """What the evaluation proposes for a record: the record named, its relevance cell whole (after judging a
     record relevant it often proposes a new activity), the report's sentences that name it and propose
     something, and an activity's next steps."""
-    title = " ".join(rec.title.split())
-    d.say(
-        msg(
-            "record.is",
-            label=index.catalog.level_name(index.catalog.kind_of(rec.id)),
-            kind=index.catalog.kind_of(rec.id),
-            id=rec.id,
-            matrix=index.catalog.matrix_name,
-            title=title,
-        )
-    )
-    d.cite(cite_record(rec, index.catalog, norm(title)))
+    say_record(d, rec, index)
     if rec.relevance:
         d.say(msg("relevance", text=first_sentences(rec.relevance, 3)))
     add_future(d, rec, index, limit=3)

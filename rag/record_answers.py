@@ -17,6 +17,7 @@ from rag.answer import (
     answer_activity_status,
     answer_indicator,
     answer_responsible,
+    say_record,
     say_sentences,
 )
 from rag.citations import cite_record
@@ -144,17 +145,7 @@ def answer_subject(query: Query, subject: Subject, index: Index, vector: np.ndar
     if isinstance(rec, Activity):
         answer_activity_status(d, rec, query, index, detail=False)
     else:
-        d.say(
-            msg(
-                "record.is",
-                label=_label(rec, index),
-                kind=index.catalog.kind_of(rec.id),
-                id=rec.id,
-                matrix=index.catalog.matrix_name,
-                title=" ".join(rec.title.split()),
-            )
-        )
-        d.cite(cite_record(rec, index.catalog, " ".join(rec.title.split())))
+        say_record(d, rec, index)
     say_sentences(d, index, chosen[:3])
     return d
 
