@@ -35,6 +35,24 @@ QUANTITY = re.compile(
     + r"(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b|\s-\s))?)",
     re.I,
 )
+# "the number of X" opening a clause asks what "how many X" asks
+_NUMBER_OF = re.compile(
+    r"(^|[,;:.?!]\s*)(?:(?:what|which)(?:'s|\s+is|\s+was|\s+were)\s+)?(?:the\s+)?(?:total\s+|overall\s+|exact\s+)?"
+    r"number\s+of\s+(?:the\s+)?",
+    re.I,
+)
+
+
+def _as_count(question: str) -> str:
+    """The question with "the number of X" read as "how many X"."""
+    return _NUMBER_OF.sub(lambda m: m.group(1) + "how many ", question)
+
+
+def _quantity(question: str) -> re.Match[str] | None:
+    """The quantity a question asks for ("how many X", "the number of X", "what share of X")."""
+    return QUANTITY.search(_as_count(question))
+
+
 _FILLER = frozenset(
     tokenize(
         "the a an of in on at for to by with from that which who they their them it its this these "
@@ -42,6 +60,8 @@ _FILLER = frozenset(
         "total overall exact actual"
     )
 )
+# the words that ask for a figure: they say nothing of what the figure is about
+COUNT_WORDS = _FILLER | frozenset(tokenize("number numbers amount count figure absolute"))
 _WORDS = frozenset(
     "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred "
     "thousand dozen half none".split()
@@ -126,7 +146,7 @@ def counted(question: str, known: set[str] | dict, expand: Callable[[str], str] 
 
     Only words the corpus knows are used: a word it never uses is for the unknown-name checks.
     """
-    m = QUANTITY.search(question)
+    m = _quantity(question)
     if not m:
         return []
     out = []
@@ -141,7 +161,7 @@ def counted(question: str, known: set[str] | dict, expand: Callable[[str], str] 
 
 def counted_phrase(question: str) -> str:
     """The phrase a "how many" question counts, as written ("cyber attacks"); '' for other questions."""
-    m = QUANTITY.search(question)
+    m = _quantity(question)
     return (m.group("count") or "").strip() if m else ""
 
 
@@ -174,7 +194,7 @@ def counts_what(question: str, name: str) -> float:
     """How much of what a "how many"/"what share of" question counts the indicator's name counts (0-1): the
     share of the question's counted noun phrase in the noun phrase the name measures; none for a "how many"
     against a name that measures a share."""
-    m = QUANTITY.search(question)
+    m = _quantity(question)
     phrase = (m.group("count") or m.group("whole") or "") if m else ""
     wanted = {t for t in tokenize(noun_phrase(phrase)) if t not in _FILLER} if phrase.strip() else set()
     if not wanted or m and m.group("count") and not SHARE.search(question) and measures_share(name):
@@ -184,6 +204,7 @@ def counts_what(question: str, name: str) -> float:
 
 def asked(question: str) -> str:
     """The quantity the question asks for, in its own words ("how many citizens were served at ...")."""
+    question = _as_count(question)
     m = QUANTITY.search(question)
     if not m:
         return ""
@@ -291,10 +312,22 @@ def states_count(
         around = present | set(tokenize(passage.context))
         if topic and not topic & present or not all(q & around for q in qualifiers):
             continue
-        figures = _figures(words, skip)
+        figures = {f: kind for f, kind in _figures(words, skip).items() if share or not _percentage(raw, f)}
         if figures and all(_near(words, head.names, figures, raw) for head in wanted):
             return True
     return False
+
+
+def _percentage(raw: list[str], n: int) -> bool:
+    """Whether the figure at position n is a percentage ("85%", "85 %", "85 per cent"): no count of things."""
+    after = raw[n + 1].lower() if n + 1 < len(raw) else ""
+    return (
+        "%" in raw[n]
+        or after.startswith(("%", "percent"))
+        or after == "per"
+        and n + 2 < len(raw)
+        and raw[n + 2].lower().startswith("cent")
+    )
 
 
 def _figures(words: list[set[str]], skip: set[str]) -> dict[int, str]:

@@ -18,7 +18,17 @@ from rag.index import Index
 from rag.messages import Msg, msg
 from rag.models import Intent
 from rag.occasions import PLAN
-from rag.quantity import SHARE, Passage, Row, counted, counted_phrase, head_word, noun_phrase, states_count
+from rag.quantity import (
+    COUNT_WORDS,
+    SHARE,
+    Passage,
+    Row,
+    counted,
+    counted_phrase,
+    head_word,
+    noun_phrase,
+    states_count,
+)
 from rag.retrieve import Hit
 from rag.sentence_rank import DATE, GENERIC, content_terms, coverage
 from rag.serbian import counted_noun, to_english
@@ -247,9 +257,11 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     wanted = counted(q, index.idf, index.names.expand) if query.intent != Intent.COUNT else []
     if wanted:
         asked_about = f"{q} {query.context}"  # a follow-up's topic is also its earlier question's
-        topic = {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)} - {
-            c.word for c in wanted
-        }
+        topic = (
+            {t for t in content_terms(asked_about) if t in index.idf and not YEAR.fullmatch(t)}
+            - {c.word for c in wanted}
+            - COUNT_WORDS
+        )
         counted_words = set().union(*(c.names for c in wanted))
         qualifiers = [
             names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words

@@ -71,6 +71,29 @@ def test_other_questions_count_nothing(question: str) -> None:
     assert counted(question, KNOWN) == []
 
 
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Number of active e-mail accounts of officials?", ["account"]),
+        ("What is the total number of citizens served in 2021?", ["citizen"]),
+        ("the number of the datasets published", ["dataset"]),
+    ],
+)
+def test_the_number_of_x_counts_x(question: str, expected: list[str]) -> None:
+    # "the number of X" asks what "how many X" asks
+    assert words(counted(question, KNOWN)) == expected
+    assert asked(question).startswith("how many")
+
+
+def test_a_percentage_is_no_count_of_things() -> None:
+    wanted = counted("How many requests did the contact centre receive?", KNOWN | {"request"})
+    resolved = say("The share of user requests resolved was 85% against a target of 90 %.")
+    assert not states_count(wanted, resolved)
+    assert not states_count(wanted, say("Of all requests, 85 per cent were resolved."))
+    assert states_count(wanted, resolved, share=True)  # a share question is answered by it
+    assert states_count(wanted, say("The contact centre received 1.097 requests."))
+
+
 def test_a_year_is_not_what_is_counted() -> None:
     # a Serbian question's reading drops prepositions: "koliko obučenih građana 2021" -> "trained citizens 2021"
     assert words(counted("how many trained citizens 2021?", KNOWN | {"2021"})) == ["citizen"]
@@ -192,8 +215,10 @@ def test_a_row_may_count_the_thing_under_another_name() -> None:
 def test_a_share_needs_both_the_whole_and_the_part() -> None:
     wanted = counted("What share of the civil servants trained by NAPA were women?", KNOWN)
     named = "Trainings confirmed the participation of women."
-    assert not states_count(wanted, say("1.161 civil servants took part in 48 trainings.", named))
-    assert states_count(wanted, say("Of 1.161 civil servants trained, 62% were women.", named))
+    assert not states_count(wanted, say("1.161 civil servants took part in 48 trainings.", named), share=True)
+    shares = say("Of 1.161 civil servants trained, 62% were women.", named)
+    assert states_count(wanted, shares, share=True)
+    assert not states_count(wanted, shares)  # a percentage answers a share, not a count
 
 
 def test_a_thing_the_evidence_never_names_cannot_be_judged() -> None:

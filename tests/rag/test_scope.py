@@ -81,3 +81,21 @@ def test_an_acronym_is_spelled_out_by_the_initials_of_capitalised_words(
 def test_the_terms_a_question_names_may_be_written_out_in_the_evidence() -> None:
     assert has_terms({"dc", "cloud"}, ["a cloud platform in the Data Centre"])
     assert not has_terms({"dc", "cloud"}, ["a cloud platform in the ministry"])
+
+
+def test_a_count_the_evaluation_never_gives_is_not_answered_by_shares_or_other_counts(
+    indexed: Settings,
+) -> None:
+    # the contact centre's only figures are shares of requests resolved, and "number" names no topic: no count
+    calls = ask(
+        "how many requests in total did the contact centre receive in 2021 (absolute number)?",
+        settings=indexed,
+    )
+    # "the number of X" is a count of X: the matrix counts cyber exercises' trainees, no incidents
+    incidents = ask(
+        "number of cyber incidents handled by the CERT of the authorities in 2021?", settings=indexed
+    )
+    assert calls.abstained, calls.answer
+    assert incidents.abstained, incidents.answer
+    corrections = ask("Number of requests to correct data in official records in 2021?", settings=indexed)
+    assert not corrections.abstained and "1.097" in corrections.answer, corrections.answer
