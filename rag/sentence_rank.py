@@ -55,7 +55,8 @@ NUMBER_LACKING = re.compile(rf"^(?=[\s\S]*{NUMBER.pattern})(?=[\s\S]*{LACKING.pa
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of|for|and)?\s*[A-Z][a-z]+)+|\b[A-Z]{2,}\b")
 # a sentence that gives a reason: what a "why" question is answered by (ranked first, not required)
 REASON = re.compile(
-    r"\b(?:because|due to|owing to|on account of|as a result of|caused by|the reasons?|reasons? (?:is|are|was|were|for)"
+    r"\b(?:because|due to|owing to|on account of|as a result of|caused by|considering that|given that|the reasons?"
+    r"|reasons? (?:is|are|was|were|for)"
     r"|lack of|insufficient|inadequate|low (?:level|awareness)|not (?:been )?(?:secured|regulated|provided|made available))\b",
     re.I,
 )

@@ -7,7 +7,7 @@ import pytest
 from core.settings import Settings
 from core.text import is_label
 from rag.ask import ask
-from rag.sentence_rank import ALSO_WHEN, DATE, DEADLINE, answer_type
+from rag.sentence_rank import ALSO_WHEN, DATE, DEADLINE, REASON, answer_type
 
 
 def test_since_when_asks_for_the_date_something_started_not_any_date() -> None:
@@ -73,3 +73,17 @@ def test_a_deadline_is_a_date_to_meet() -> None:
     assert DEADLINE.search("The new deadline is the 2nd quarter of 2024.")
     assert DEADLINE.search("to be completed by the end of 2023")
     assert not DEADLINE.search("The activity is proposed in the revised AP 2023-25.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives_reason"),
+    [
+        ("No progress has been made considering that the application is only used at one court.", True),
+        ("Given that the law changed, the activity was moved to another measure.", True),
+        ("The delay was due to the pandemic.", True),
+        ("The portal was launched in 2021.", False),
+        ("The considerations were discussed at the meeting.", False),
+    ],
+)
+def test_a_reason_is_given_in_any_of_its_usual_words(sentence: str, gives_reason: bool) -> None:
+    assert bool(REASON.search(sentence)) == gives_reason
