@@ -164,12 +164,12 @@ def _compose(
     floor_free = 0.0 if gated else (ABSTAIN_STRICT if strict else ABSTAIN_FREE)
     subject = None if strict else find_subject(index, search_text, vector)
     sig.subject = subject.score if subject is not None else 0.0
-    record = record_answer(query, hits, index, search_text, subject)
+    # the names the question itself uses (not the glossary meanings a Serbian reading adds) the evidence must carry
+    names = entity_terms(own if own and query.text.startswith(own) else query.text, index)
+    record = record_answer(query, hits, index, search_text, subject, names)
     if record is not None and not figures and record[0].figures_of:
         record = None
     chosen = best_sentences(index, query, hits, vector, search_text=search_text)
-    # the names the question itself uses (not the glossary meanings a Serbian reading adds) the evidence must carry
-    names = entity_terms(own if own and query.text.startswith(own) else query.text, index)
     if names and chosen and not has_terms(names, [s.text + " " + s.chunk.text for _, _, s in chosen]):
         chosen = best_sentences(index, query, hits, vector, search_text=search_text, require=names) or chosen
     chosen = cover_years(query, hits, index, vector, search_text, chosen)

@@ -29,7 +29,7 @@ from rag.messages import msg
 from rag.models import Intent
 from rag.quantity import counts_what
 from rag.retrieve import Hit
-from rag.scope import MONEY_Q, YEAR
+from rag.scope import MONEY_Q, YEAR, has_terms
 from rag.sentence_rank import DATE, NAME, REASON, answer_type, best_sentences, content_terms, coverage
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
@@ -49,11 +49,19 @@ def named_subjects(query: Query, index: Index) -> list:
     return sorted(recs, key=lambda r: -r.id.count("."))
 
 
-def _hit_subject(query: Query, hits: list[Hit], index: Index, kinds: tuple[str, ...], search_text: str):
-    """The record hit of the wanted kinds, among the top hits, whose title best matches the question."""
+def _hit_subject(
+    query: Query,
+    hits: list[Hit],
+    index: Index,
+    kinds: tuple[str, ...],
+    search_text: str,
+    names: set[str] | None = None,
+):
+    """The record hit of the wanted kinds, among the top hits, whose title best matches the question, of those
+    that carry the names it uses (a record without them would be dropped for it, and sentences answer)."""
     best: tuple[object, float, Hit | None, float] = (None, 0.0, None, -1.0)
     for rank, h in enumerate(hits[:5]):
-        if h.chunk.kind not in kinds:
+        if h.chunk.kind not in kinds or names and not has_terms(names, [h.chunk.text]):
             continue
         title = h.chunk.text.split("\n")[0]
         strength = 0.5 * h.cosine + 0.5 * coverage(index, search_text, [title + " " + h.chunk.text[:400]])
@@ -241,7 +249,12 @@ def add_support(d: Draft, index: Index, chosen: list) -> None:
 
 
 def record_answer(
-    query: Query, hits: list[Hit], index: Index, search_text: str, subject: Subject | None = None
+    query: Query,
+    hits: list[Hit],
+    index: Index,
+    search_text: str,
+    subject: Subject | None = None,
+    names: set[str] | None = None,
 ) -> tuple[Draft, float, list[str]] | None:
     """An answer from the best-matching record (indicator, activity, measure), its strength and evidence.
 
@@ -265,7 +278,7 @@ def record_answer(
         "about": ("activity", "measure", "objective"),
     }.get(intent)
     if kinds:
-        rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text)
+        rec, strength, hit = _hit_subject(query, hits, index, kinds, search_text, names)
         named = subject.record if subject is not None and intent in {Intent.STATUS, Intent.WHY} else None
         # the subject names the record, unless it is a measure and the hits found one of its activities
         if subject is not None and (

@@ -643,3 +643,10 @@ def test_a_second_question_by_when_gets_a_deadline_among_the_quotes(indexed: Set
     ]
     answer = ask("ok so where does it move to in the new AP, and by when?", history=history, settings=indexed)
     assert "1.1.6" in answer.answer and "2nd quarter of 2024" in answer.answer, answer.answer
+
+
+def test_the_record_that_answers_carries_the_names_the_question_uses(indexed: Settings) -> None:
+    """The laboratory's title fits "setting up ... security ... centre" best, but only the record of the SOC and
+    CERT carries "CERT": it answers who, rather than loose sentences after the laboratory was dropped for it."""
+    answer = ask("Who is setting up the security operations centre and CERT?", settings=indexed)
+    assert answer.citations and answer.citations[0].id == "1.1.9.5" and "ITE" in answer.answer, answer.answer
