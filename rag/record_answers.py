@@ -34,6 +34,11 @@ from rag.sentence_rank import DATE, NAME, REASON, answer_type, best_sentences, c
 from rag.subject import Subject, mentions
 from rag.understand import FATE, STATUS, WHEN, WHY, Query
 
+# a record hit scoring under this share of the best hit's is no subject. Score fusion (rag/retrieve.py) tells how far
+# below the best a hit lies; a rank fusion's top five never fell this far. 0.5, the one share tried, kept the five
+# answers score fusion alone had lost (the report's prose answered; an unrelated record at rank 3 took over)
+SUBJECT_SHARE = 0.5
+
 
 def _record_of(chunk, index: Index):
     """The catalog record (or indicator) a record chunk stands for."""
@@ -60,8 +65,11 @@ def _hit_subject(
     """The record hit of the wanted kinds, among the top hits, whose title best matches the question, of those
     that carry the names it uses (a record without them would be dropped for it, and sentences answer)."""
     best: tuple[object, float, Hit | None, float] = (None, 0.0, None, -1.0)
+    top = hits[0].score if hits else 0.0
     for rank, h in enumerate(hits[:5]):
         if h.chunk.kind not in kinds or names and not has_terms(names, [h.chunk.text]):
+            continue
+        if h.score < SUBJECT_SHARE * top:  # far below the best hit: not what the question is about
             continue
         title = h.chunk.text.split("\n")[0]
         strength = 0.5 * h.cosine + 0.5 * coverage(index, search_text, [title + " " + h.chunk.text[:400]])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.chunks import Chunk
 from rag.models import Filters
-from rag.retrieve import Hit, allowed, named_ids, retrieve, unknown_ids
+from rag.retrieve import DENSE_SHARE, Hit, _fused, _normalised, allowed, named_ids, retrieve, unknown_ids
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +251,37 @@ def test_a_synonym_only_question_lands_in_the_right_measure(index) -> None:
     without record-title look-up (evidence hit@5 on dev 0.855 -> 0.886)."""
     hits = retrieve(index, "Is there a hotline for e-Government users?", k=5)
     assert any(h.chunk.record_id.startswith("1.3.3") for h in hits[:3])
+
+
+# --- score fusion -------------------------------------------------------------------------------------------
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.floats(-1, 30, allow_nan=False), max_size=8))
+def test_normalised_scores_run_from_0_to_1(scores: dict[str, float]) -> None:
+    out = _normalised(scores)
+    assert out.keys() == scores.keys()
+    assert all(0.0 <= v <= 1.0 for v in out.values())
+    if scores:
+        assert max(out.values()) == 1.0
+
+
+def test_a_wide_lead_in_one_ranker_is_kept_where_rank_fusion_loses_it() -> None:
+    # "a" is the dense ranker's clear best and BM25's fourth; "b" and "c" are both rankers' middling picks
+    cosine = {"a": 0.90, "b": 0.50, "c": 0.49, "e": 0.35, "d": 0.30}
+    bm25 = {"c": 10.0, "b": 9.8, "e": 9.5, "a": 3.0, "d": 1.0}
+    fused = _fused(cosine, bm25)
+    assert max(fused, key=lambda c: fused[c]) == "a"
+
+    def rrf(ranking: dict[str, float], weight: float) -> dict[str, float]:
+        order = sorted(ranking, key=lambda c: -ranking[c])
+        return {c: weight / (60 + n) for n, c in enumerate(order)}
+
+    by_rank = {c: rrf(cosine, 1.3)[c] + rrf(bm25, 1.0)[c] for c in cosine}
+    assert max(by_rank, key=lambda c: by_rank[c]) != "a"  # a rank fusion puts a middling pick first
+
+
+def test_a_chunk_one_ranker_missed_scores_only_the_others_share() -> None:
+    fused = _fused({"a": 0.9, "b": 0.1}, {"b": 5.0, "c": 1.0})
+    assert fused["a"] == pytest.approx(DENSE_SHARE)  # best by meaning, no shared word
+    assert fused["b"] == pytest.approx(1 - DENSE_SHARE)
+    assert fused["c"] == pytest.approx(0.0)
