@@ -237,6 +237,9 @@ def out_of_period(query: Query, index: Index) -> Msg | None:
     return None
 
 
+NAMING = 20  # sentences that name the counted thing, added to the evidence of the figure check
+
+
 def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidence, own: str = "") -> Signals:
     """What the question asks for that the evidence lacks (the part of the signals read before answering).
     `own` is the question in its own words: the glossary meanings a Serbian reading adds are known names."""
@@ -266,9 +269,15 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
         qualifiers = [
             names for names in (name_terms(n, index) for n in named_entities(q)) if not names & counted_words
         ]
+        # the sentences that name what is counted on the question's topic, wherever they are: a figure the
+        # retrieved evidence lacks may be stated in words the question does not use ("talked to": "interviewees")
+        naming = [
+            Passage(index.sentences[i].text, index.sentences[i].chunk.text)
+            for i, _ in index.sentence_scores(sorted(topic | counted_words), NAMING)
+        ]
         if not states_count(
             wanted,
-            evidence.passages,
+            evidence.passages + naming,
             evidence.rows,
             index.catalog.all_ids(),
             topic,

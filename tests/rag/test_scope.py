@@ -99,3 +99,10 @@ def test_a_count_the_evaluation_never_gives_is_not_answered_by_shares_or_other_c
     assert incidents.abstained, incidents.answer
     corrections = ask("Number of requests to correct data in official records in 2021?", settings=indexed)
     assert not corrections.abstained and "1.097" in corrections.answer, corrections.answer
+
+
+def test_a_figure_stated_in_other_words_than_the_question_is_found(indexed: Settings) -> None:
+    # the Serbian reading counts "body"; the report counts "public authorities": the sentences that name what is
+    # counted on the question's topic are searched too, wherever retrieval left them
+    answer = ask("koliko organa koristi data centre, negde pise 91 a negde 97?", settings=indexed)
+    assert not answer.abstained and "91" in answer.answer and "97" in answer.answer, answer.answer
