@@ -174,6 +174,12 @@ def in_corpus(name: str, index: Index) -> bool:
     return any(index.mentions(form) for form in name_forms(name))
 
 
+def name_readings(name: str) -> list[list[str]]:
+    """A name read as one name, and, when it holds "and", as the names it joins ("Ministry of X and the Y")."""
+    parts = [part for part in re.split(r"\s+and\s+(?:the\s+)?", name) if part]
+    return [[name], parts] if len(parts) > 1 else [[name]]
+
+
 def name_forms(name: str) -> list[str]:
     """The name, its initials, its first words' initials before the rest ("PAR Council"), and a two-word name
     with its words turned round ("Defence Ministry" -> "Ministry of Defence", "Centre X" -> "X Centre")."""
@@ -250,7 +256,11 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     if person_missing(query, hits):
         sig.person_missing = 1.0
     for name in named_entities(own if own and q.startswith(own) else q):
-        if index.names.expand(name) != name or in_corpus(name, index):
+        # "the Ministry of X and Y Forces" may name two things: then each is looked for on its own
+        if any(
+            all(index.names.expand(n) != n or in_corpus(n, index) for n in names)
+            for names in name_readings(name)
+        ):
             continue
         if " " in name or re.fullmatch(r"[A-Z]{2,}", name) or COMPARE_WITH.search(q):
             sig.unknown_name = (

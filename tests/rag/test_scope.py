@@ -7,7 +7,7 @@ import pytest
 
 from core.settings import Settings
 from rag.ask import ask
-from rag.scope import asked_currency, has_terms, in_currency, name_forms, spelled_out
+from rag.scope import asked_currency, has_terms, in_currency, name_forms, name_readings, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,31 @@ def test_only_a_two_word_name_is_turned_round() -> None:
     assert name_forms("Tax") == ["Tax"]
     assert not any(" of " in form for form in name_forms("State Data Centre"))
     assert "Defence of Ministry" not in name_forms("Ministry of Defence")
+
+
+def test_a_name_joined_by_and_is_also_read_as_the_names_it_joins() -> None:
+    assert name_readings("Ministry of Defence and the Armed Forces") == [
+        ["Ministry of Defence and the Armed Forces"],
+        ["Ministry of Defence", "Armed Forces"],
+    ]
+    assert name_readings("Office for IT and e-Government") == [
+        ["Office for IT and e-Government"],
+        ["Office for IT", "e-Government"],
+    ]
+    assert name_readings("Data Centre") == [["Data Centre"]]
+
+
+def test_two_known_names_joined_by_and_are_no_unknown_name(indexed: Settings) -> None:
+    # the matrix writes "the Ministry of Defence and the Serbian Armed Forces": without "the" the whole name is not
+    # in the corpus, but each of the two names is
+    known = ask(
+        "document management system for the Ministry of Defence and Serbian Armed Forces - status?",
+        settings=indexed,
+    )
+    assert not known.abstained and "1.1.3.3" in {c.id for c in known.citations}, known.answer
+    # one of the two never in the evaluation: still a name it does not know
+    unknown = ask("What did the Ministry of Health and Serbian Armed Forces do?", settings=indexed)
+    assert unknown.abstained, unknown.answer
 
 
 def test_the_currency_a_question_asks_an_amount_in() -> None:
