@@ -56,6 +56,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     # the future asked by "when": "kada će biti usvojen" (when will it be adopted)
     (r"(?:(?<=kada)|(?<=kad)|(?<=when))\s+(?:ce|cemo|cete)", " will"),
     (r"u odnosu na|u poredjenju sa?|naspram", "compared to"),
+    (r"zakljucno (?:sa?|do)", "by"),  # "zaključno sa 2021" (up to and including 2021)
     (r"(?:bolj|losij|slabij|jac|brz|sporij|vec|manj|vis)\w* od", "more than"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
     (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
@@ -75,7 +76,7 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"sta|sto", "what"),
     (r"koj\w*", "which"),
     (r"zasto", "why"),
-    (r"ko", "who"),
+    (r"ko|koga|kome|kim", "who"),  # "koga su intervjuisali" (whom did they interview)
     (r"kada|kad", "when"),
     (r"gde", "where"),
     (r"kako", "how"),

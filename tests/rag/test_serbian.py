@@ -192,6 +192,12 @@ def test_a_names_forms_begin_with_the_word_folded(word: str) -> None:
         ("Kako to da nije završeno?", "why not"),
         ("Koliko je koštala izgradnja?", "how much"),
         ("Колико је трајала изградња?", "how long"),
+        (
+            "Koliko je pečata izdato zaključno sa 2021?",
+            "how many seal stamp issued by 2021",
+        ),  # up to and including
+        ("Koga su intervjuisali?", "who interview"),
+        ("Kome je dodeljen ugovor?", "who"),
     ],
 )
 def test_serbian_date_comparison_and_follow_up_words_read_as_english_ones(
@@ -300,6 +306,8 @@ def test_karta_in_any_case_reads_as_card() -> None:
         ("Kolike su bile novčane nagrade?", "how much budget funds"),
         ("Koliku je ocenu dobila Srbija?", "how much"),
         ("Koja tri grada su izabrana?", "which three"),  # numbers written as words
+        ("Treba mi tačno ime i funkcija.", "name function"),
+        ("Kako glasi naziv sistema?", "name"),
     ],
 )
 def test_everyday_words_of_questions_about_a_programme_are_read(question: str, word: str) -> None:
