@@ -40,8 +40,8 @@ from rag.record_answers import (
 )
 from rag.retrieve import Hit, retrieve, unknown_ids
 from rag.scope import (
-    MONEY_Q,
     Evidence,
+    asks_amount,
     counted_words,
     counts_unknown,
     date_of_name_missing,
@@ -149,7 +149,7 @@ def _compose(
     ):
         return _abstain(reason_message(sig), Intent.NOT_IN_EVALUATION), True, sig
     if (
-        MONEY_Q.search(query.text) and not sig.amount_missing
+        asks_amount(query) and not sig.amount_missing
     ):  # the amounts themselves, from the sentences that state them
         money = money_sentences(query, index, evidence)[:3]
         say_sentences(d, index, [(0.0, 0.0, s) for s in money])

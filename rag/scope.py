@@ -39,6 +39,13 @@ MONEY_Q = re.compile(
     r"|\bhow much [\w\s-]{0,30}?\b(?:money|paid|pay|fees?)\b|\bpaid out\b|\bworth\b(?!\s+(?:it\b|the (?:effort|trouble)|a try|\w+ing\b))|\bvalue of (?:the |its |their )?(?:[\w’'-]+ ){0,2}?contracts?\b",
     re.I,
 )
+
+
+def asks_amount(query: Query) -> bool:
+    """Whether the question asks for money; "why was so much spent?" asks for a reason, not for the amount."""
+    return bool(MONEY_Q.search(query.text)) and query.intent != Intent.WHY
+
+
 MONEY_A = (
     re.compile(  # "2 million dinars", "70 million of RSD", and the currency first: "RSD 510 million", "€33m"
         r"\d[\d.,]*\s*(?:million|billion|thousand|mil\.?)?\s*(?:of\s+)?(?:RSD|dinars?|EUR|euros?|€|USD|\$)"
@@ -251,7 +258,7 @@ def scope_signals(query: Query, hits: list[Hit], index: Index, evidence: Evidenc
     `own` is the question in its own words: the glossary meanings a Serbian reading adds are known names."""
     q = query.text
     sig = Signals()
-    if MONEY_Q.search(q) and not money_sentences(query, index, evidence):
+    if asks_amount(query) and not money_sentences(query, index, evidence):
         sig.amount_missing = 1.0
     if person_missing(query, hits):
         sig.person_missing = 1.0

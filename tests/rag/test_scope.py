@@ -6,8 +6,18 @@ from __future__ import annotations
 import pytest
 
 from core.settings import Settings
+from ingest.records import Catalog
 from rag.ask import ask
-from rag.scope import asked_currency, has_terms, in_currency, name_forms, name_readings, spelled_out
+from rag.scope import (
+    asked_currency,
+    asks_amount,
+    has_terms,
+    in_currency,
+    name_forms,
+    name_readings,
+    spelled_out,
+)
+from rag.understand import understand
 
 
 @pytest.mark.parametrize(
@@ -53,6 +63,24 @@ def test_two_known_names_joined_by_and_are_no_unknown_name(indexed: Settings) ->
     # one of the two never in the evaluation: still a name it does not know
     unknown = ask("What did the Ministry of Health and Serbian Armed Forces do?", settings=indexed)
     assert unknown.abstained, unknown.answer
+
+
+@pytest.mark.parametrize(
+    "question, amount",
+    [
+        ("How much money was spent in 2021?", True),
+        ("What did the data centre cost?", True),
+        ("Why was so much more money spent in the first year than afterwards?", False),  # a reason
+        ("What was the reason the budget was cut?", False),
+    ],
+)
+def test_a_why_question_about_money_asks_for_a_reason_not_an_amount(question: str, amount: bool) -> None:
+    assert asks_amount(understand(question, [], Catalog())) is amount
+
+
+def test_a_why_question_about_money_is_not_abstained_for_a_missing_amount(indexed: Settings) -> None:
+    got = ask("why was so much more money spent in the first year than afterwards?", settings=indexed)
+    assert not got.abstained and got.signals is not None and not got.signals["amount_missing"], got.answer
 
 
 def test_the_currency_a_question_asks_an_amount_in() -> None:
