@@ -119,6 +119,19 @@ def test_a_serbian_question_is_answered_from_the_english_record(
     )  # in the question's script (rag/language.py)
 
 
+def test_open_data_in_serbian_is_open_data_and_the_portal_only_when_named(indexed: Settings) -> None:
+    # the glossary had read every "otvoreni podaci" as the Open Data Portal, which led an Open Data Week question to
+    # the portal's measure and abstained for the years the portal's row does not give
+    from rag.index import get_index
+    from rag.reading import read
+
+    index = get_index(indexed)
+    assert "Portal" not in read("Da li je održana Nedelja otvorenih podataka?", [], index).text
+    assert "Open Data Portal" in read("Koliko skupova je na Portalu otvorenih podataka?", [], index).text
+    answer = ask("Da li je Nedelja otvorenih podataka održana 2021. i 2022?", settings=indexed)
+    assert not answer.abstained and "1.4.3.4" in {c.id for c in answer.citations}, answer.answer
+
+
 def test_a_body_named_in_serbian_lists_its_activities(indexed: Settings) -> None:
     """'Republički geodetski zavod' is the matrix's RGA through the glossary's Serbian alias, in either script."""
     for question in (
