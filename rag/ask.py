@@ -54,7 +54,7 @@ from rag.scope import (
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
 from rag.sources import answer_sources
-from rag.subject import find_subject
+from rag.subject import find_subject, list_scope
 from rag.understand import DRAFT, Query, understand
 
 MAX_QUESTION = 2000
@@ -124,6 +124,13 @@ def _compose(
     if intent in {Intent.LIST, Intent.COUNT}:
         if not catalog.has_matrix:
             return _abstain(msg("no_matrix"), Intent.NO_MATRIX), True, None
+        if (
+            not (query.ids or query.entities or query.group_by or query.deadline)
+            and query.unit != "objectives"
+        ):
+            # "which open data activities were dropped?": the objective or measure its words name is the list's scope
+            if (scope := list_scope(index, query.text, vector)) is not None:
+                query = replace(query, ids=[scope.id])
         answer_aggregate(d, query, index, hits)
         return d, False, None
     if (

@@ -15,6 +15,7 @@ import numpy as np
 from core.tokenize import same_stem, tokenize
 from ingest.records import Activity, Measure, Objective
 from rag.index import Index
+from rag.vocabulary import without_statuses
 
 COSINE_WEIGHT = 0.7
 # Calibrated on the gold set (evals/README.md): above both, the best title is the right record
@@ -105,3 +106,26 @@ def find_subject(index: Index, question: str, vector: np.ndarray) -> Subject | N
     close = [(s, r) for s, r in ranked[:10] if _related(r.id, best.id) and s >= score - CLOSE]
     score, best = max(close, key=lambda t: (t[1].id.count("."), t[0]))
     return Subject(best, score, score - rival)
+
+
+def list_scope(index: Index, question: str, vector: np.ndarray) -> Objective | Measure | None:
+    """The objective or measure a list question names in words ("which open data activities were dropped?"),
+    when one title stands out and shares words with the question; None otherwise."""
+    text = without_statuses(question)  # "no data" is a status, not a topic
+    ranked = [(s, r) for s, r in ranked_subjects(index, text, vector) if not isinstance(r, Activity)]
+    if not ranked:
+        return None
+    score, best = ranked[0]
+    rival = next((s for s, r in ranked[1:] if not _related(r.id, best.id)), 0.0)
+    if score < MIN_SCORE or score - rival < MIN_MARGIN:
+        return None
+    # the words it shares with the titles must name that one record's family: "register" names several measures
+    records = [*index.catalog.objectives, *index.catalog.measures]
+    words = {
+        r.id: {t for t in tokenize(r.title) if t not in GENERIC and t not in index.common} for r in records
+    }
+    topic = set(tokenize(text)) & words[best.id]
+    named = [r for r in records if topic and topic <= words[r.id]]
+    if not named or any(not _related(r.id, best.id) for r in named):
+        return None
+    return best

@@ -55,6 +55,15 @@ def statuses_named(question: str) -> list[str]:
     return found
 
 
+def without_statuses(question: str) -> str:
+    """The question with the words that name statuses taken out ("which open data activities were dropped?" ->
+    "which open data activities were ?"): what is left names the topic."""
+    text = re.sub(r"n['’]t\b", " not", question)
+    for pattern, _ in _STATUS:
+        text = pattern.sub(" ", text)
+    return text
+
+
 # What a sentence that recommends says: "should", "there is a need", "it is recommended", "must"
 RECOMMEND = re.compile(
     r"\bshould\b|\bneed(?:s|ed)? to\b|\bthere is a need\b|\bnecessary\b|\brecommend\w*|\bit is important\b"

@@ -650,3 +650,11 @@ def test_the_record_that_answers_carries_the_names_the_question_uses(indexed: Se
     CERT carries "CERT": it answers who, rather than loose sentences after the laboratory was dropped for it."""
     answer = ask("Who is setting up the security operations centre and CERT?", settings=indexed)
     assert answer.citations and answer.citations[0].id == "1.1.9.5" and "ITE" in answer.answer, answer.answer
+
+
+def test_a_list_named_by_its_topic_lists_that_objective_only(indexed: Settings) -> None:
+    # "open data" names specific objective 1.4: its seven abandoned activities, not the programme's thirteen
+    got = ask("Which open data activities were abandoned?", settings=indexed)
+    listed = [c.id for c in got.citations if c.kind == "activity"]
+    assert listed and all(i.startswith("1.4.") for i in listed), listed
+    assert "1.4.2.1" in listed

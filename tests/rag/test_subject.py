@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.subject import MIN_MARGIN, MIN_SCORE, Subject, find_subject, mentions, ranked_subjects
+from rag.subject import MIN_MARGIN, MIN_SCORE, Subject, find_subject, list_scope, mentions, ranked_subjects
+from rag.vocabulary import without_statuses
 
 
 def _subject(index, question: str) -> Subject | None:
@@ -63,3 +64,27 @@ def test_mentions_needs_the_words_the_question_named_the_record_by(index) -> Non
         index, subject, question, "The Central Population Register became operational on 1 September 2020."
     )
     assert not mentions(index, subject, question, "The Address Register was set up in 2021.")
+
+
+def test_the_status_words_of_a_question_are_no_topic() -> None:
+    left = without_statuses("Which open data activities were dropped, and which have no data?")
+    assert "open data" in left and "dropped" not in left and "no data" not in left
+
+
+@pytest.mark.parametrize(
+    "question, scope",
+    [
+        (
+            "Which open data activities were abandoned?",
+            "1.4",
+        ),  # the objective: its measures all say open data
+        ("Under the open data objective, which activities were dropped?", "1.4"),
+        ("Which information security activities are still ongoing?", "1.1.9"),
+        ("Which of the register activities are fully done?", None),  # several measures are about registers
+        ("Which activities are marked 'no data' in the matrix?", None),  # a status, not the data objective
+        ("Which activities got pushed back to 2024?", None),
+    ],
+)
+def test_a_list_is_scoped_to_the_objective_or_measure_its_words_name(index, question: str, scope) -> None:
+    found = list_scope(index, question, index.embed_query(question))
+    assert (found.id if found is not None else None) == scope
