@@ -39,15 +39,28 @@ def asks_achievement(question: str, catalog: Catalog) -> bool:
     return bool(group or ranked)
 
 
+# what asks how large a part of the indicators was met ("what share of indicators was achieved under 1.2?")
+PART = re.compile(r"\b(?:share|percentage|proportion|rate|per ?cent|how (?:well|far|much))\b|%", re.I)
+
+
+def asks_achievement_of(question: str, ids: list[str], catalog: Catalog) -> bool:
+    """Whether the question asks how the objectives it names did on their indicators, as a share."""
+    return (
+        bool(ids)
+        and all(catalog.kind_of(i) == "objective" for i in ids)
+        and bool(INDICATORS.search(question) and PART.search(question))
+    )
+
+
 def _share(o: Objective) -> float:
     m = _SHARE.search(o.achievement)
     return float(m.group(1).replace(",", ".")) if m else -1.0
 
 
-def answer_achievement(catalog: Catalog, question: str) -> Draft | None:
-    """Every objective's achievement line, in document order or ordered worst or best first as asked; None
-    when the matrix gives none."""
-    rated = [o for o in catalog.objectives if o.achievement]
+def answer_achievement(catalog: Catalog, question: str, ids: list[str] | None = None) -> Draft | None:
+    """Every objective's achievement line (or the named objectives'), in document order or ordered worst or best
+    first as asked; None when the matrix gives none."""
+    rated = [o for o in catalog.objectives if o.achievement and (not ids or o.id in ids)]
     if not rated:
         return None
     d = Draft()
@@ -80,6 +93,6 @@ def answer_achievement(catalog: Catalog, question: str) -> Draft | None:
         )
         d.cite(cite_record(o, catalog, o.achievement))
     overall = catalog.overall
-    if overall is not None and overall.achievement:
+    if overall is not None and overall.achievement and not ids:
         d.say(msg("achievement.overall", achievement=first_sentences(overall.achievement, 1)))
     return d

@@ -10,7 +10,7 @@ import numpy as np
 
 from core.settings import Settings, get_settings
 from ingest.records import Activity
-from rag.achievement import answer_achievement, asks_achievement
+from rag.achievement import answer_achievement, asks_achievement, asks_achievement_of
 from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
@@ -118,8 +118,12 @@ def _compose(
     d = Draft(intent=query.intent)
     intent = query.intent
     # "which objective did worst on its indicators?": every objective's achievement line
-    if not query.ids and asks_achievement(query.text, catalog):
-        if (rated := answer_achievement(catalog, query.text)) is not None:
+    if (
+        not query.ids
+        and asks_achievement(query.text, catalog)
+        or asks_achievement_of(query.text, query.ids, catalog)
+    ):
+        if (rated := answer_achievement(catalog, query.text, query.ids)) is not None:
             return rated, False, None
     if intent in {Intent.LIST, Intent.COUNT}:
         if not catalog.has_matrix:

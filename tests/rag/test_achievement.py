@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.records import Catalog, Level, Objective
-from rag.achievement import answer_achievement, asks_achievement
+from rag.achievement import answer_achievement, asks_achievement, asks_achievement_of
 from rag.language import Language
 
 CATALOG = Catalog(
@@ -78,3 +78,27 @@ def test_in_serbian_the_level_is_named_in_serbian_and_the_matrix_line_quoted() -
 def test_no_achievement_lines_no_answer() -> None:
     bare = Catalog(objectives=[Objective(id="1", title="x")])
     assert answer_achievement(bare, "Which objective did worst on its indicators?") is None
+
+
+@pytest.mark.parametrize(
+    "question, ids, asks",
+    [
+        ("What share of indicators was achieved under priority 3.2?", ["3.2"], True),
+        ("Which achieved a larger percentage of its targets, 3.1 or 3.3?", ["3.1", "3.3"], True),
+        ("Which indicators under 3.2 were achieved?", ["3.2"], False),  # a list of indicators, not a share
+        ("What share of its indicators did measure 3.2.1 achieve?", ["3.2.1"], False),  # no objective
+    ],
+)
+def test_a_share_of_the_indicators_of_named_objectives_is_recognised(
+    question: str, ids: list[str], asks: bool
+) -> None:
+    catalog = CATALOG.model_copy(
+        update={"levels": [*CATALOG.levels, Level(depth=3, kind="measure", name="Measure")]}
+    )
+    assert asks_achievement_of(question, ids, catalog) is asks
+
+
+def test_the_named_objectives_alone_are_given_without_the_overall_line() -> None:
+    d = answer_achievement(CATALOG, "What share of indicators did 3.1 and 3.3 achieve?", ["3.1", "3.3"])
+    assert d is not None
+    assert [c.id for c in d.citations] == ["3.1", "3.3"] and "50% achieved" not in " ".join(d.parts)

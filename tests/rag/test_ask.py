@@ -658,3 +658,8 @@ def test_a_list_named_by_its_topic_lists_that_objective_only(indexed: Settings) 
     listed = [c.id for c in got.citations if c.kind == "activity"]
     assert listed and all(i.startswith("1.4.") for i in listed), listed
     assert "1.4.2.1" in listed
+
+
+def test_the_share_of_a_named_objectives_indicators_is_its_achievement_line(indexed: Settings) -> None:
+    got = ask("what share of indicators was achieved under specific objective 1.2?", settings=indexed)
+    assert "36%" in got.answer and [c.id for c in got.citations] == ["1.2"], got.answer
