@@ -120,7 +120,7 @@ def list_scope(index: Index, question: str, vector: np.ndarray) -> Objective | M
     if score < MIN_SCORE or score - rival < MIN_MARGIN:
         return None
     # the words it shares with the titles must name that one record's family: "register" names several measures
-    records = [*index.catalog.objectives, *index.catalog.measures]
+    records: list[Objective | Measure] = [*index.catalog.objectives, *index.catalog.measures]
     words = {
         r.id: {t for t in tokenize(r.title) if t not in GENERIC and t not in index.common} for r in records
     }
