@@ -107,12 +107,38 @@ def draft(request: str, settings: Settings | None = None) -> DraftDoc:
     return doc
 
 
+# a draft's sources after each entry's own row: its activities' rows, the passages it quotes and its indicators' rows,
+# one of each in turn, so that the first few show every kind of evidence the draft rests on (fit on dev's drafts:
+# evidence hit@5 0.699 -> 0.854; the quoted passages first 0.835, all rows before the passages 0.699)
+TURNS = ("activity", "quoted", "indicator")
+
+
 def _used_chunks(index: Index, doc: DraftDoc, refs: _Refs, pick: _Pick | None) -> list[str]:
-    ids: list[str] = []
+    own: list[str] = []
+    by_kind: dict[str, list[str]] = {kind: [] for kind in TURNS}
     for e in doc.entries:
         keys = {e.id} | {a.id for a in e.activities + e.left_out} | {i.key for i in e.indicators}
-        ids += [c.id for c in index.chunks if c.kind != "section" and c.record_id in keys]
-    ids += refs.chunks
+        for c in index.chunks:
+            if c.kind == "section" or c.record_id not in keys:
+                continue
+            if c.record_id == e.id and c.kind != "indicator":
+                own.append(c.id)
+            else:
+                by_kind.setdefault(c.kind, []).append(c.id)
+    by_kind["quoted"] = list(refs.chunks)
+    ids = (
+        own
+        + in_turns([by_kind.pop(kind) for kind in TURNS])
+        + [cid for rest in by_kind.values() for cid in rest]
+    )
     if pick is not None and not doc.entries:
         ids += [h.chunk.id for h in pick.hits[:5]]
     return list(dict.fromkeys(ids))
+
+
+def in_turns(queues: list[list[str]]) -> list[str]:
+    """The items of the lists taken one from each in turn: [[a1, a2], [b1], [c1, c2]] -> a1 b1 c1 a2 c2."""
+    out: list[str] = []
+    for n in range(max((len(q) for q in queues), default=0)):
+        out += [q[n] for q in queues if n < len(q)]
+    return out

@@ -11,6 +11,7 @@ import pytest
 from ingest.records import Activity, Catalog, Measure, Objective
 from rag.draft import DraftDoc, draft, draft_answer, split_sentences, topic_of
 from rag.draft.activities import _activity_item
+from rag.draft.compose import in_turns
 from rag.draft.refs import _Refs
 
 # the headers as the shipped report's matrix gives them (its statuses stand at 2021)
@@ -433,3 +434,23 @@ def test_a_figure_the_findings_and_the_matrix_give_differently_is_an_open_point(
     assert "19" in point.text and "14" in point.text and len(point.refs) == 2
     quotes = [d135.citations[n - 1].quote for n in point.refs]
     assert any("19 one stop shops" in q for q in quotes) and any("14 one-stop shops" in q for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "queues, expected",
+    [
+        ([["a1", "a2"], ["b1"], ["c1", "c2"]], ["a1", "b1", "c1", "a2", "c2"]),
+        ([[], ["b1", "b2"]], ["b1", "b2"]),
+        ([], []),
+    ],
+)
+def test_sources_are_taken_one_of_each_kind_in_turn(queues: list[list[str]], expected: list[str]) -> None:
+    assert in_turns(queues) == expected
+
+
+def test_a_drafts_first_sources_show_every_kind_of_its_evidence(indexed) -> None:
+    # its measure's row, then an activity's row, a passage of the report it quotes and an indicator's row: before,
+    # all the matrix's rows came first and the report's passages after the first five
+    a = draft_answer("Draft the 2023-2025 action plan entry for measure 1.1.9.", settings=indexed)
+    kinds = [s.metadata["kind"] for s in a.sources[:5]]
+    assert kinds[0] == "measure" and {"activity", "section", "indicator"} <= set(kinds), kinds
