@@ -9,6 +9,7 @@ everyday synonyms) shares add the lexical side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ingest.records import Activity, Measure, Objective
 from rag.index import Index
 from rag.vocabulary import without_statuses
 
+R = TypeVar("R", bound=Activity | Measure | Objective)  # a record of the matrix
 COSINE_WEIGHT = 0.7
 # Calibrated on the gold set (evals/README.md): above both, the best title is the right record
 # (or its parent or child) for nearly every question that has one.
@@ -93,15 +95,23 @@ def mentions(index: Index, subject: Subject, question: str, text: str) -> bool:
     return bool(shared) and sum(index.idf.get(t, 1.0) for t in found) >= 0.6 * total
 
 
-def find_subject(index: Index, question: str, vector: np.ndarray) -> Subject | None:
-    """The record the question is clearly about, or None when no title stands out."""
-    ranked = ranked_subjects(index, question, vector)
+def _standing_out(ranked: list[tuple[float, R]]) -> tuple[float, R, float] | None:
+    """The best-ranked record, its score and its best unrelated rival's, when it clears the floor and the margin."""
     if not ranked:
         return None
     score, best = ranked[0]
     rival = next((s for s, r in ranked[1:] if not _related(r.id, best.id)), 0.0)
     if score < MIN_SCORE or score - rival < MIN_MARGIN:
         return None
+    return score, best, rival
+
+
+def find_subject(index: Index, question: str, vector: np.ndarray) -> Subject | None:
+    """The record the question is clearly about, or None when no title stands out."""
+    ranked = ranked_subjects(index, question, vector)
+    if (top := _standing_out(ranked)) is None:
+        return None
+    score, best, rival = top
     # a measure and its activity both match "the support line": the activity is the thing itself
     close = [(s, r) for s, r in ranked[:10] if _related(r.id, best.id) and s >= score - CLOSE]
     score, best = max(close, key=lambda t: (t[1].id.count("."), t[0]))
@@ -113,12 +123,9 @@ def list_scope(index: Index, question: str, vector: np.ndarray) -> Objective | M
     when one title stands out and shares words with the question; None otherwise."""
     text = without_statuses(question)  # "no data" is a status, not a topic
     ranked = [(s, r) for s, r in ranked_subjects(index, text, vector) if not isinstance(r, Activity)]
-    if not ranked:
+    if (top := _standing_out(ranked)) is None:
         return None
-    score, best = ranked[0]
-    rival = next((s for s, r in ranked[1:] if not _related(r.id, best.id)), 0.0)
-    if score < MIN_SCORE or score - rival < MIN_MARGIN:
-        return None
+    best = top[1]
     # the words it shares with the titles must name that one record's family: "register" names several measures
     records: list[Objective | Measure] = [*index.catalog.objectives, *index.catalog.measures]
     words = {
