@@ -45,6 +45,17 @@ DATE_FOR = re.compile(
 
 def statuses_named(question: str) -> list[str]:
     """Canonical statuses a question names ('dropped' -> abandoned), in order, first match wins per status."""
+    return _read_statuses(question)[0]
+
+
+def without_statuses(question: str) -> str:
+    """The question with the words that name statuses (or a date asked for) taken out ("which open data activities
+    were dropped?" -> "which open data activities were ?"): what is left names the topic."""
+    return _read_statuses(question)[1]
+
+
+def _read_statuses(question: str) -> tuple[list[str], str]:
+    """The statuses a question names, and the question without the words that name them."""
     found: list[str] = []
     text = re.sub(r"n['’]t\b", " not", question)  # "hasn't been started": "has not been started"
     text = DATE_FOR.sub(" ", text)  # "the deadline for finishing the list" asks a date, names no status
@@ -52,16 +63,7 @@ def statuses_named(question: str) -> list[str]:
         if pattern.search(text):
             found.extend(s for s in ((named,) if isinstance(named, str) else named) if s not in found)
             text = pattern.sub(" ", text)  # "not initiated" must not also count as "initiated"/"completed"
-    return found
-
-
-def without_statuses(question: str) -> str:
-    """The question with the words that name statuses taken out ("which open data activities were dropped?" ->
-    "which open data activities were ?"): what is left names the topic."""
-    text = re.sub(r"n['’]t\b", " not", question)
-    for pattern, _ in _STATUS:
-        text = pattern.sub(" ", text)
-    return text
+    return found, text
 
 
 # What a sentence that recommends says: "should", "there is a need", "it is recommended", "must"
