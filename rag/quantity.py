@@ -18,21 +18,30 @@ _VERBS = (
     VERBS
     + "|in|at|on|for|by|per|under|from|with|through|within|across|among|amongst|between|compared|according"
 )
-_END = r"(?=\s+(?:" + _VERBS + r")\b|\s*[?,.;:]|\s*$)"  # where the counted noun phrase stops
+# a full stop or comma inside a number ("1.161 trainees", "2,600 procedures") is no punctuation
+_PUNCT = r"(?:[?;:]|[.,](?!\d))"
+_WORD = r"(?:[\w\s'’-]|(?<=\d)[.,](?=\d))"  # a character of a counted phrase
+_END = r"(?=\s+(?:" + _VERBS + r")\b|\s*" + _PUNCT + r"|\s*$)"  # where the counted noun phrase stops
 _ASKS = (
     r"(?:^|[,;:.?!]\s*|\b(?:and|but|so|then|exactly|roughly|approximately|about)\s+)\s*"  # the clause asks it
 )
 SHARES = "share|percentage|proportion|per ?cent|fraction|rate"  # the words that name a share
 QUANTITY = re.compile(
     _ASKS
-    + r"(?P<ask>how many\s+(?!of\b)(?P<count>[\w\s'’-]{2,60}?)"
+    + r"(?P<ask>how many\s+(?!of\b)(?P<count>"
+    + _WORD
+    + r"{2,60}?)"
     + _END
     # "how many of the X were Y" counts the Y among the X, as "what share of the X were Y" does
-    + r"|(?:what (?:share|percentage|proportion|per ?cent|fraction)|how many) of (?:the\s+)?(?P<whole>[\w\s'’-]{2,60}?)"
+    + r"|(?:what (?:share|percentage|proportion|per ?cent|fraction)|how many) of (?:the\s+)?(?P<whole>"
+    + _WORD
+    + r"{2,60}?)"
     + _END
     # the part is in the same clause (a spaced dash ends it: "... - is it going up?"), and no pronoun
     + r"(?:(?:(?!\s-\s)[\w\s-]){0,40}?\s+(?:were|was|are|is)\s+(?!(?:it|they|this|that|there)\b)"
-    + r"(?P<part>[\w\s-]{2,30}?)(?=\s*[?,.;:]|\s*$|\s+(?:in|at|on|by|for)\b|\s-\s))?)",
+    + r"(?P<part>[\w\s-]{2,30}?)(?=\s*"
+    + _PUNCT
+    + r"|\s*$|\s+(?:in|at|on|by|for)\b|\s-\s))?)",
     re.I,
 )
 # "the number of X" opening a clause asks what "how many X" asks

@@ -52,6 +52,10 @@ def say(*texts: str) -> list[Passage]:
         # a spaced dash ends the clause: "is it going up" names no part of the users
         ("What share of users rate the portal well - is it going up?", ["user"]),
         ("How many of the civil servants were women - and why?", ["servant", "women"]),
+        # a full stop or comma inside a number is part of the phrase, not the end of the clause
+        ("How many of the 1.161 NAPA trainings in 2021 were for women?", ["train", "women"]),
+        ("How many of the 2,600 civil servants were women?", ["servant", "women"]),
+        ("How many datasets, and why?", ["dataset"]),
     ],
 )
 def test_counted_names_the_thing_counted(question: str, expected: list[str]) -> None:
