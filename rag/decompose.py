@@ -15,7 +15,9 @@ from rag.vocabulary import statuses_named
 
 SPLIT = re.compile(
     r",?\s+(?:and|but|also)\s+(?=(?:how|what|which|who|whom|when|where|is|are|was|were|did|does|do|has|"
-    r"have|had|can|could|will)\b)",
+    r"have|had|can|could|will)\b"
+    # a question word after its preposition: "... and through which programme were they hired?"
+    r"|(?:through|from|by|in|on|at|for|with|under|to|since|until)\s+(?:what|which|whom|when)\b)",
     re.I,
 )
 # words that ask for more of the same record (its reasons, values, targets), not for a new subject
@@ -25,7 +27,7 @@ _SAME = frozenset(
         "compare compared comparison change changed starting point planned plan "
         "which who whom what how many much when where there it its they them that this these those "
         "happen happened responsible status now still yet anything something come doing done get "
-        "got worth"
+        "got worth date day month year"
     )
 )
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|that|this|these|those)\b", re.I)

@@ -24,6 +24,10 @@ from rag.decompose import split_question, status_of_the_listed
             "What is the status of the Metaregister, and where is it proposed to sit in the next programme?",
             ["What is the status of the Metaregister?", "where is it proposed to sit in the next programme?"],
         ),
+        (  # the second question word comes after its preposition
+            "Who wrote the analysis and through which programme were the authors engaged?",
+            ["Who wrote the analysis?", "through which programme were the authors engaged?"],
+        ),
     ],
 )
 def test_two_questions_are_split(question: str, parts: list[str]) -> None:
@@ -36,6 +40,7 @@ def test_two_questions_are_split(question: str, parts: list[str]) -> None:
         "What is the status of the redundant nodes in Belgrade, and why the delay?",
         "How many local governments use the state data centres, and what was the 2021 target?",
         "Since when has the Open Data Working Group existed and who coordinates it?",
+        "Was the new action plan adopted by the Government, and on what date?",  # a date of the same thing
         "How many activities in the whole action plan were abandoned, and which?",
         "Were there plans to let residents take part in decisions online, and did anything come of them?",
         "Which activities under measures 1.3.4 and 1.3.5 were abandoned?",
