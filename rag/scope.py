@@ -36,7 +36,7 @@ from rag.understand import WHEN, Query
 
 MONEY_Q = re.compile(
     r"\bbudget\b|\bloans?\b|\bgrants?\b|\bdonations?\b|\binvest(?:ed|ment)\b|\bhow much (?:money|funding|did .* cost)|\bcosts?\b|\beuros?\b|\bEUR\b|\bdinars?\b|\bRSD\b|\bspent\b|\bamount of (?:money|funds|funding)\b|\bprice\b|\bsalar"
-    r"|\bhow much [\w\s-]{0,30}?\b(?:money|paid|pay|fees?)\b|\bpaid out\b|\bworth\b(?!\s+(?:it\b|the (?:effort|trouble)|a try|\w+ing\b))|\bvalue of (?:the |its |their )?(?:[\w’'-]+ ){0,2}?contracts?\b",
+    r"|\bhow much [\w\s-]{0,30}?\b(?:money|paid|pay|fees?)\b|\bhow much\b(?=[\w\s-]{0,30}?\bsav(?:e|ed|es|ing|ings)\b)|\bpaid out\b|\bworth\b(?!\s+(?:it\b|the (?:effort|trouble)|a try|\w+ing\b))|\bvalue of (?:the |its |their )?(?:[\w’'-]+ ){0,2}?contracts?\b",
     re.I,
 )
 

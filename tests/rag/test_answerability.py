@@ -152,6 +152,26 @@ def test_a_question_asks_for_money_only_when_worth_is_a_price(question: str, mon
 
 
 @pytest.mark.parametrize(
+    "question, money, rest",
+    [
+        # how much a thing saved asks for money; the thing itself stays in the question for the evidence to match
+        ("How much has e-Paper saved so far?", True, "has e-Paper saved so far?"),
+        (
+            "How much did the new register save the companies?",
+            True,
+            "did the new register save the companies?",
+        ),
+        ("How many procedures were saved from abolition?", False, ""),  # a count, not money
+        ("What savings in time did the portal bring?", False, ""),
+    ],
+)
+def test_how_much_something_saved_asks_for_money(question: str, money: bool, rest: str) -> None:
+    assert bool(MONEY_Q.search(question)) is money
+    if money:
+        assert MONEY_Q.sub("", question).strip() == rest
+
+
+@pytest.mark.parametrize(
     "question, texts, missing",
     [
         (
