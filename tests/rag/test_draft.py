@@ -13,6 +13,7 @@ from rag.draft import DraftDoc, draft, draft_answer, split_sentences, topic_of
 from rag.draft.activities import _activity_item
 from rag.draft.compose import in_turns
 from rag.draft.refs import _Refs
+from rag.draft.select import strong_enough
 
 # the headers as the shipped report's matrix gives them (its statuses stand at 2021)
 ACTIVITY_HEADER = ("ID", "Activity", "Responsible", "Status in 2021", "Proposal")
@@ -111,6 +112,23 @@ def test_topics_draft_the_right_measure(indexed, request_: str, measure: str) ->
     doc = draft(request_, settings=indexed)
     assert doc.covered and doc.entries and doc.entries[0].id == measure
     assert len(doc.entries) <= 3
+
+
+@pytest.mark.parametrize(
+    "cosine, coverage, drafted",
+    [
+        (0.54, 0.21, True),  # close in meaning, in everyday words the records seldom use
+        (0.33, 0.59, True),  # far in meaning, but most of its words are the records' own
+        (0.61, 0.0, True),
+        (0.1, 0.6, True),
+        (0.44, 0.2, False),  # neither: a topic the evaluation does not cover that shares a word or two
+        (0.4, 0.23, False),
+    ],
+)
+def test_meaning_and_words_together_decide_a_topics_measure(
+    cosine: float, coverage: float, drafted: bool
+) -> None:
+    assert strong_enough(cosine, coverage) is drafted
 
 
 @pytest.mark.parametrize("request_", UNCOVERED)
