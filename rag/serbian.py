@@ -168,7 +168,9 @@ _WORDS = tuple((re.compile(rf"^(?:{p})$", re.I), e) for p, e in WORDS)
 # words that only Serbian has among a question's first words: enough to read the question as Serbian
 MARKERS = re.compile(
     r"\b(?:sta|zasto|koliko|koliki\w*|kakv\w*|kakav|koj[aeiou]\w*|ko|da li|je li|kada|gde|kako|sa|je|su|za|od|"
-    r"nije|nisu|li|ima|bilo|bila|bio|bili|bile|moze|mogu|ce|se|u|iz|kod|ili|jos|vec|nema|zbog|prema|pri|po)\b",
+    r"nije|nisu|li|ima|bilo|bila|bio|bili|bile|moze|mogu|ce|se|u|iz|kod|ili|jos|vec|nema|zbog|prema|pri|po|"
+    # a request's imperative or need: "napisi mi ...", "sastavite ...", "treba mi ..."
+    r"napisi|napisite|sastavi|sastavite|pripremi|pripremite|treba|trebam)\b",
     re.I,
 )
 # Serbian Latin letters: in an English question only in a place's name, so they count as one marker at most

@@ -15,7 +15,7 @@ from rag.vocabulary import ROLES, statuses_named
 
 _WRITING = (
     r"(?:entry|entries|item|items|action plan|text|section|paras?|paragraphs?|sentences|notes?|memo|brief|briefing|"
-    r"proposal|summary|draft)"
+    r"proposal|summary|draft|recommendations?)"
 )
 # what one makes a text with, and the texts one asks to be made ("put together a short note", "knock together a para")
 _MAKING = r"(?:make|put together|knock together|throw together|whip up|come up with|produce|give me|write up|need|want|prepare)"

@@ -42,6 +42,10 @@ def test_scripts_and_diacritics() -> None:
         ("Koliko kosta uspostavljanje registra?", True),
         ("zasto tako malo?", True),
         ("What is the status of the portal and its pilots?", False),
+        # a request's imperative or need, without diacritics
+        ("napisi mi preporuku o prevenciji pozara", True),
+        ("treba mi kratak tekst o registrima", True),
+        ("Write a recommendation on fire prevention", False),
     ],
 )
 def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:

@@ -200,7 +200,12 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Can you knock together a para on the portal?", "draft"),
         ("I need a short note on e-Delivery for the new programme - can you draft it?", "draft"),
         ("pls draft the entry for the infosec measure", "draft"),
+        (
+            "Write a recommendation on how the programme should be steered",
+            "draft",
+        ),  # a recommendation is a text
         ("What did the evaluation recommend for open data?", "free"),
+        ("What recommendations does the report make on open data?", "free"),
         ("Tell me a joke about cats", "free"),
         # a "how many" inside a noun phrase is not what the question asks; one that opens it, or its clause, is
         ("Was the study on how many IT people the administration needs ever done?", "status"),
