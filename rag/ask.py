@@ -350,7 +350,8 @@ def ask(
     query = understand(text, turns, index.catalog, index.names)
     query = _within_filters(query, flt, index)
     if query.intent == Intent.DRAFT:
-        return draft_answer(text, settings=settings, answer_id=answer_id)
+        # the words nothing read stay in the request: a topic the reading lost ("naplata putarine") is not covered
+        return draft_answer(" ".join([text, *reading.unread]), settings=settings, answer_id=answer_id)
     vector = index.embed_query(query.text)
     carried = query.inherited_by_length or query.context and not query.ids  # the last turn's IDs or words
     if carried and find_subject(index, query.text, vector) is not None:

@@ -23,6 +23,7 @@ class Reading:
     own: str  # its own words: a Serbian reading's glossary meanings are not names the question uses
     turns: list[Turn]
     serbian: bool
+    unread: tuple[str, ...] = ()  # a Serbian question's words that nothing reads (dropped from `text`)
 
 
 def read(text: str, turns: list[Turn], index: Index) -> Reading:
@@ -31,12 +32,13 @@ def read(text: str, turns: list[Turn], index: Index) -> Reading:
     if not serbian:
         text = corpus_spelling(text, index)
         return Reading(text, text, turns, False)
-    own, meanings = serbian_reading(text, index)
+    unread: list[str] = []
+    own, meanings = serbian_reading(text, index, unread)
     own = corpus_spelling(own, index, typos=False)  # a Serbian word the reading kept is no English typo
     english = [
         Turn(role=t.role, content=from_serbian(t.content, index)) if t.role == "user" else t for t in turns
     ]
-    return Reading(f"{own} {meanings}".strip(), own, english, True)
+    return Reading(f"{own} {meanings}".strip(), own, english, True, tuple(unread))
 
 
 def from_serbian(text: str, index: Index) -> str:
@@ -44,11 +46,12 @@ def from_serbian(text: str, index: Index) -> str:
     return " ".join(serbian_reading(text, index)).strip()
 
 
-def serbian_reading(text: str, index: Index) -> tuple[str, str]:
-    """A Serbian question's English reading, and apart from it what the glossary says its names mean."""
+def serbian_reading(text: str, index: Index, unread: list[str] | None = None) -> tuple[str, str]:
+    """A Serbian question's English reading, and apart from it what the glossary says its names mean (the words
+    nothing reads go to `unread`, when given)."""
     latin = to_latin(text)
     cognates = index.cognates()
-    english = to_english(text, index.idf, tokenize, cognates.find, cognates.name)
+    english = to_english(text, index.idf, tokenize, cognates.find, cognates.name, unread)
     named = list(dict.fromkeys(index.names.bodies_named(latin) + index.names.bodies_named(fold(latin))))
     terms = [
         means

@@ -206,12 +206,13 @@ def to_english(
     tokenize=None,
     cognate: Callable[[str], str | None] | None = None,
     name: Callable[[str], str | None] | None = None,
+    unread: list[str] | None = None,
 ) -> str:
     """The question with its Serbian words read as the engine's English; IDs, numbers and names kept.
 
     With `known` (the corpus's vocabulary) and its `tokenize`, a word left in Serbian that the corpus never uses
     is read as the corpus's English word spelt nearly alike (`cognate`: "registra" -> "register"), or
-    dropped; a name as the corpus writes it (`name`: "Valjevu" -> "Valjevo").
+    dropped (and put in `unread`, when given); a name as the corpus writes it (`name`: "Valjevu" -> "Valjevo").
     """
     plain = fold(to_latin(text))
     for pattern, english in _PHRASES:
@@ -249,6 +250,8 @@ def to_english(
             out.extend([token, (cognate(token) if cognate is not None else None) or ""])
         elif cognate is not None and (spelt := cognate(token)):
             out.append(spelt)
+        elif unread is not None and len(token) > 3:
+            unread.append(token)  # a word nothing reads: dropped, and told to a caller who asks
     words = " ".join(out).split()
     kept = [w for n, w in enumerate(words) if n == 0 or w.lower() != words[n - 1].lower()]  # "IT IT staff"
     return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(kept)).strip()

@@ -348,3 +348,24 @@ def test_vlast_reads_as_authority_in_a_public_body_s_name() -> None:
 def test_a_place_on_a_list_is_asked_as_a_rank(question: str) -> None:
     english = to_english(question)
     assert "in what place" in english or "ranked" in english, english
+
+
+def test_words_nothing_reads_are_told_apart() -> None:
+    unread: list[str] = []
+    english = to_english("koliko je putarina naplaćeno", {"how"}, lambda w: [w.lower()], unread=unread)
+    assert "putarina" not in english and unread == ["putarina", "naplaceno"]
+
+
+@pytest.mark.parametrize(
+    "request_, covered",
+    [
+        # what is left of the subject once the reading drops the words it cannot read ("electronic") is covered
+        ("Napiši pasus o uvođenju elektronske naplate putarine bez zaustavljanja.", False),
+        ("Napiši kratak pasus o otvorenim podacima.", True),
+    ],
+)
+def test_a_serbian_draft_keeps_the_words_its_reading_could_not_read(
+    indexed: Settings, request_: str, covered: bool
+) -> None:
+    answer = ask(request_, settings=indexed)
+    assert answer.intent == "draft" and answer.abstained is not covered
