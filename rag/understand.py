@@ -28,6 +28,8 @@ DRAFT = re.compile(
     rf"^\s*{_POLITE}?(?:draft|write|prepare|compose|propose|suggest|sketch|outline|draw up|jot down)\b"
     rf".*\b(?:{_WRITING}|activities|measure|plan|programme)\b"
     rf"|\b{_MAKING}\b.{{0,30}}?\b(?:a |an |the |some |few |a few |short )*{_TEXT}\b"
+    # a recommendation made, not the report's: "put together a short recommendation on ..."
+    rf"|\b{_MAKING}\b.{{0,30}}?\ban? (?:short |brief |draft |new )?recommendation\b"
     r"(?!\s+(?:of|in) the (?:evaluation|report|matrix))"
     rf"|\bdraft (?:of |for |on )|^\s*{_POLITE}?draft\b|\b(?:can|could|would) you (?:please )?draft\b",
     re.I | re.S,

@@ -206,6 +206,8 @@ def test_query_text_is_whitespace_normalised() -> None:
         ),  # a recommendation is a text
         ("What did the evaluation recommend for open data?", "free"),
         ("What recommendations does the report make on open data?", "free"),
+        ("Can you put together a short recommendation on e-seals?", "draft"),  # one made, not the report's
+        ("Give me the recommendations on open data", "free"),
         ("Tell me a joke about cats", "free"),
         # a "how many" inside a noun phrase is not what the question asks; one that opens it, or its clause, is
         ("Was the study on how many IT people the administration needs ever done?", "status"),
