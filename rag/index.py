@@ -64,6 +64,8 @@ class Index:
     _extra: dict[str, np.ndarray] = field(default_factory=dict)
     _queries: dict[str, np.ndarray] = field(default_factory=dict)
     _evaluation_matrix: np.ndarray | None = None
+    _sentence_matrix: np.ndarray | None = None  # the evaluation's sentences, and the row of the chunk of each
+    _sentence_rows: np.ndarray | None = None
     _cognates: Cognates | None = None
 
     def __post_init__(self) -> None:
@@ -207,21 +209,36 @@ class Index:
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def dense_evaluation(
-        self, vector: np.ndarray, n: int, doc_type: str | None = None
+        self, vector: np.ndarray, n: int, doc_type: str | None = None, sentence_share: float = 0.0
     ) -> list[tuple[str, float]]:
         """The n evaluation chunks nearest the vector, by the ingest's stored vectors (a matrix product over
-        the evaluation alone: its cost does not grow with the notes beside it)."""
+        the evaluation alone: its cost does not grow with the notes beside it). With a `sentence_share`, a
+        chunk's nearness is that share of its nearest sentence's and the rest its own."""
         if not self.evaluation_rows:
             return []
         if self._evaluation_matrix is None:
             self._evaluation_matrix = self.text_vectors([self.chunks[r].text for r in self.evaluation_rows])
         sims = self._evaluation_matrix @ vector
+        if sentence_share:
+            sims = (1 - sentence_share) * sims + sentence_share * self._nearest_sentence(vector, sims)
         if doc_type:  # the other document types never rank
             sims = np.where(
                 [self.chunks[r].doc_type == doc_type for r in self.evaluation_rows], sims, -np.inf
             )
         top = [i for i in np.argsort(-sims, kind="stable")[:n] if np.isfinite(sims[i])]
         return [(self.chunks[self.evaluation_rows[i]].id, float(sims[i])) for i in top]
+
+    def _nearest_sentence(self, vector: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        """Each evaluation chunk's best sentence cosine to the vector (its own cosine when it has none)."""
+        if self._sentence_matrix is None or self._sentence_rows is None:
+            row = {self.chunks[r].id: k for k, r in enumerate(self.evaluation_rows)}
+            own = [s for s in self.sentences if s.chunk.id in row]
+            self._sentence_matrix = self.text_vectors([s.text for s in own])
+            self._sentence_rows = np.array([row[s.chunk.id] for s in own], dtype=int)
+        best = np.full(len(sims), -np.inf)
+        if len(self._sentence_rows):
+            np.maximum.at(best, self._sentence_rows, self._sentence_matrix @ vector)
+        return np.where(np.isfinite(best), best, sims)
 
     def lexical_evaluation(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every evaluation chunk (in evaluation_rows order), over the evaluation alone."""

@@ -14,6 +14,7 @@ import time
 from core.settings import Settings, get_settings
 from rag.ask import ask
 from rag.index import get_index
+from rag.retrieve import SENTENCE_SHARE
 from rag.spelling import dictionary
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ def warm_up(settings: Settings | None = None) -> int:
     settings = settings or get_settings()
     started = time.perf_counter()
     index = get_index(settings)
-    index.embed_query("warm-up")  # loads the embedding model
+    vector = index.embed_query("warm-up")  # loads the embedding model
+    index.dense_evaluation(vector, 1, sentence_share=SENTENCE_SHARE)  # the sentences' vectors, read once
     dictionary()  # loads the English word list a typo is read against
     catalog = index.catalog
     if not catalog.activities or not catalog.measures:

@@ -6,9 +6,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.tokenize import tokenize
 from ingest.chunks import Chunk
 from rag.models import Filters
-from rag.retrieve import DENSE_SHARE, Hit, _fused, _normalised, allowed, named_ids, retrieve, unknown_ids
+from rag.retrieve import (
+    DENSE_SHARE,
+    Hit,
+    _fused,
+    _normalised,
+    allowed,
+    lexical_match,
+    named_ids,
+    retrieve,
+    unknown_ids,
+)
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +296,24 @@ def test_a_chunk_one_ranker_missed_scores_only_the_others_share() -> None:
     assert fused["a"] == pytest.approx(DENSE_SHARE)  # best by meaning, no shared word
     assert fused["b"] == pytest.approx(1 - DENSE_SHARE)
     assert fused["c"] == pytest.approx(0.0)
+
+
+def test_lexical_match_is_the_share_of_the_questions_words_its_best_chunk_holds(index) -> None:
+    own = tokenize("one-stop shop")
+    assert lexical_match(index, own, index.lexical_evaluation(own)) == 1.0
+    unknown = tokenize("zzyzx qwertyuiop")
+    assert lexical_match(index, unknown, index.lexical_evaluation(unknown)) == 0.0
+    mixed = tokenize("one-stop shop hospital waiting lists")
+    assert 0.0 < lexical_match(index, mixed, index.lexical_evaluation(mixed)) < 1.0
+
+
+def test_a_chunks_nearest_sentence_counts_in_its_dense_score(index) -> None:
+    """A passage's one vector blurs its sentences: with a sentence share, the chunk holding a sentence the question
+    matches exactly scores by that sentence."""
+    sentence = next(s for s in index.sentences if s.chunk.kind == "section" and len(s.text) > 80)
+    vector = index.text_vectors([sentence.text])[0]
+    plain = dict(index.dense_evaluation(vector, len(index.chunks)))
+    shared = dict(index.dense_evaluation(vector, len(index.chunks), sentence_share=1.0))
+    assert shared[sentence.chunk.id] == pytest.approx(1.0, abs=1e-4)
+    assert shared[sentence.chunk.id] > plain[sentence.chunk.id]
+    assert max(shared, key=lambda cid: shared[cid]) == sentence.chunk.id
