@@ -351,7 +351,9 @@ def ask(
     query = _within_filters(query, flt, index)
     if query.intent == Intent.DRAFT:
         # the words nothing read stay in the request: a topic the reading lost ("naplata putarine") is not covered
-        return draft_answer(" ".join([text, *reading.unread]), settings=settings, answer_id=answer_id)
+        return draft_answer(
+            " ".join([text, *reading.unread]), settings=settings, answer_id=answer_id, language=lang
+        )
     vector = index.embed_query(query.text)
     carried = query.inherited_by_length or query.context and not query.ids  # the last turn's IDs or words
     if carried and find_subject(index, query.text, vector) is not None:

@@ -251,6 +251,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "about it.",
         "Evaluacija ne odgovara na ovo pitanje: ni izveštaj ni njegova matrica o tome ne govore ništa određeno.",
     ),
+    # a drafting request on a topic the evaluation does not cover
+    "draft.not_covered": (
+        "The evaluation does not cover this topic: none of its measures, activities or findings deal with it, so no "
+        "action-plan entry can be drafted from it without inventing one.",
+        "Evaluacija ne obuhvata ovu temu: nijedna njena mera, aktivnost ni nalaz se njome ne bavi, pa se iz nje ne "
+        "može sastaviti stavka akcionog plana bez izmišljanja.",
+    ),
     # the note beside an answer in another language than the evaluation's
     "notice": (
         "Odgovor je na engleskom, jeziku evaluacije (the answer is in English, the evaluation's language).",

@@ -75,6 +75,7 @@ def draft(request: str, settings: Settings | None = None) -> DraftDoc:
             request=request,
             title="No draft: not covered by the evaluation",
             covered=False,
+            off_topic=True,
             topic=topic,
             message=f"The evaluation does not cover “{subject}”: none of its measures, activities or "
             "findings deal with it, so no action-plan entry can be drafted from it without inventing one.",

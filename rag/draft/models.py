@@ -91,6 +91,7 @@ class DraftDoc(BaseModel):
     title: str
     covered: bool
     message: str | None = None
+    off_topic: bool = False  # not covered because nothing of the evaluation deals with its topic
     entries: list[MeasureEntry] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     general: list[Recommendation] = Field(default_factory=list)  # cross-cutting requests (no single measure)

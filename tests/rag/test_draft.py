@@ -264,6 +264,24 @@ def test_draft_answer_and_chat_route(indexed) -> None:
     assert no.abstained and no.intent == "draft" and not no.citations and "does not cover" in no.answer
 
 
+@pytest.mark.parametrize(
+    "request_, language, says",
+    [
+        ("Napiši nacrt stavke o svemirskim satelitima.", "sr-Latn", "ne obuhvata"),
+        ("Напиши нацрт ставке о свемирским сателитима.", "sr-Cyrl", "не обухвата"),
+        ("Draft an entry on space programme satellites.", "en", "does not cover"),
+    ],
+)
+def test_a_topic_the_evaluation_does_not_cover_is_said_in_the_requests_language(
+    indexed, request_: str, language: str, says: str
+) -> None:
+    from rag.ask import ask
+
+    answer = ask(request_, settings=indexed)
+    assert answer.intent == "draft" and answer.abstained and not answer.citations
+    assert answer.language == language and says in answer.answer
+
+
 def test_llm_rewrite_is_used_only_when_grounded(indexed, monkeypatch) -> None:
     import rag.llm
 
