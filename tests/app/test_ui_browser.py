@@ -176,7 +176,8 @@ def test_on_a_phone_the_chat_box_is_in_view_on_first_load(streamlit_app, tmp_pat
         page.goto(url, wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name="Ask the evaluation")).to_be_visible(timeout=60_000)
         box = page.get_by_test_id("stChatInputTextArea")
-        expect(box).to_be_visible()
+        # the box sits in the page's bottom block, which a loaded machine can paint seconds after the heading
+        expect(box).to_be_visible(timeout=30_000)
         bounds = box.bounding_box()
         assert bounds is not None and 0 <= bounds["y"] and bounds["y"] + bounds["height"] <= 844, bounds
         assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= 390, bounds
