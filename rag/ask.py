@@ -16,7 +16,7 @@ from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
 from rag.conflicts import asks_conflict, other_figures
 from rag.decompose import split_question
-from rag.details import detail_missing, names_missing, person_missing, said_missing
+from rag.details import detail_missing, instructions_missing, names_missing, person_missing, said_missing
 from rag.disagreements import disagreement_message, disagreements
 from rag.draft import draft_answer
 from rag.index import Index, IndexCorrupt, IndexMissing, get_index
@@ -108,6 +108,7 @@ def _compose(
     checks: tuple[tuple[str, Callable[[], bool]], ...] = (
         ("no.person", lambda: person_missing(query, hits)),  # the answer is a person's name
         ("no.detail", lambda: detail_missing(query, hits)),  # a phone number, an address, a company
+        ("no.instructions", lambda: instructions_missing(query, hits)),  # "how do I renew my passport?"
         ("no.names", lambda: names_missing(query, hits)),  # "which 13 municipalities": counted, never named
         ("no.said", lambda: said_missing(query, hits)),  # "what did the minister say": no passage reports it
         ("no.date", lambda: date_of_name_missing(query, index)),  # "when did X open": X named, never dated

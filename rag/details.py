@@ -1,5 +1,5 @@
 """Details an evaluation rarely holds, asked for by kind: a person in an office, a phone number, an e-mail or
-web address, the company that did the work. When the question asks for one and none of the best evidence holds
+web address, the company that did the work, the steps of a procedure. When the question asks for one and none of the best evidence holds
 one, the evaluation does not answer it, however well the rest of the question matches: the nearest figure or
 sentence about the same topic is not the detail asked for.
 """
@@ -192,3 +192,19 @@ def said_missing(query: Query, hits: list[Hit]) -> bool:
             if all(any(same_stem(n, w) for w in words) for n in names):
                 return False
     return True
+
+
+# "how do I renew my passport?", "what do we need to bring?": the steps of a procedure for the one asking. An
+# evaluation assesses what a programme did; it holds such steps only where it speaks to its reader
+INSTRUCTIONS_ASKED = re.compile(
+    r"^\s*(?:and\s+|so\s+|ok\s+)?how (?:do|should|would) (?:i|we)\b|\bwhat (?:do|should) (?:i|we) (?:need|have) to\b",
+    re.I,
+)
+INSTRUCTIONS = re.compile(r"\byou (?:can|could|need|must|should|have to|may)\b|\bstep \d", re.I)
+
+
+def instructions_missing(query: Query, hits: list[Hit]) -> bool:
+    """It asks how to go about something oneself, and none of the best hits tells its reader what to do."""
+    return bool(INSTRUCTIONS_ASKED.search(query.text)) and not any(
+        INSTRUCTIONS.search(h.chunk.text) for h in hits[:REACH]
+    )

@@ -221,6 +221,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "The evaluation does not give that detail: no passage about it states one.",
         "Evaluacija ne navodi taj podatak: nijedan deo o tome ga ne sadrži.",
     ),
+    "no.instructions": (
+        "The evaluation does not say how to do that: it assesses the programme and gives no steps for using a "
+        "service.",
+        "Evaluacija ne objašnjava kako se to radi: ona ocenjuje program i ne daje uputstva za korišćenje usluga.",
+    ),
     "no.said": (
         "The evaluation does not report what they said or decided: no passage sums up their words.",
         "Evaluacija ne navodi šta su rekli ili odlučili: nijedan deo ne prenosi njihove reči.",

@@ -66,6 +66,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(?:ko je|ko su)(?! bi[lo])(?= (?:\w+ )?\w+(?:[aeiu]o|l[aie])\b)", "who"),
     (r"ko je|ko su", "who is"),
     (r"kako se zov\w*", "what is the name of"),
+    # "kako da zakažem", "kako mogu da prijavim" (a verb in the first person, in -m): how to go about it oneself,
+    # read "how do we" (an English "I" would keep every Serbian "i", and, as a word the reading writes)
+    (r"kako (?:mogu |bih |cu |cemo |mozemo )?da(?= (?:se )?\w+m\b)", "how do we"),
     (r"(?:posebn|specificn)\w* cilj\w*", "specific objective"),
     (r"opst\w* cilj\w*", "overall objective"),
     (r"dokle (?:se )?(?:stiglo|je stiglo|su stigli)|dokle", "how far progress"),

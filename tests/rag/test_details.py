@@ -1,12 +1,19 @@
-"""rag.details: a detail asked for by kind (a person, a phone number, an address, a company) and whether the
-best evidence holds one."""
+"""rag.details: a detail asked for by kind (a person, a phone number, an address, a company, a procedure's
+steps) and whether the best evidence holds one."""
 
 from __future__ import annotations
 
 import pytest
 
 from ingest.chunks import Chunk
-from rag.details import detail_missing, details_asked, names_missing, person_missing, said_missing
+from rag.details import (
+    detail_missing,
+    details_asked,
+    instructions_missing,
+    names_missing,
+    person_missing,
+    said_missing,
+)
 from rag.models import Intent
 from rag.retrieve import Hit
 from rag.understand import Query
@@ -128,3 +135,29 @@ def test_what_a_party_said_needs_a_passage_that_reports_their_words() -> None:
         _q("What does the memo say about the helpdesk?"), meeting
     )  # a text says what it holds
     assert not said_missing(_q("What does the action plan say about the council?"), meeting)
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("how do i renew my passport?", True),
+        ("How should we apply for a qualified certificate?", True),
+        ("What do I need to bring to the one-stop shop?", True),
+        (
+            "how do we term identity card?",
+            True,
+        ),  # a Serbian reading of "kako da zakažem termin za ličnu kartu"
+        ("How can citizens check who looked at their data?", False),  # what the service lets them do
+        ("How did the contact centre do?", False),
+        ("Where can I check the ministry's progress data online?", False),
+    ],
+)
+def test_the_steps_of_a_procedure_are_missing_unless_a_passage_tells_its_reader_what_to_do(
+    question: str, asked: bool
+) -> None:
+    plain = _hits(
+        "Possible next steps: the register is to be completed in 2022.", "The portal has 196 services."
+    )
+    assert instructions_missing(_q(question), plain) is asked
+    told = _hits("On the portal you can currently find information on more than 1,000 procedures.")
+    assert not instructions_missing(_q(question), told)

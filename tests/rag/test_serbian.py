@@ -70,6 +70,9 @@ def test_serbian_is_told_from_english(question: str, serbian: bool) -> None:
         ("Koji cilj je najbolje ostvaren, a koji najlošije?", "which target best achieved, and which worst?"),
         ("Koja mera ima najviše aktivnosti?", "which measure most activities?"),
         ("Šta se dešava sa obukama?", "what is happening with training?"),  # "what is happening with"
+        # "kako da" before a verb in the first person asks how to go about it oneself
+        ("Kako da zakažem termin za ličnu kartu?", "how do we zakazem termin identity card?"),
+        ("kako mogu da prijavim prebivaliste?", "how do we application registration login residence?"),
     ],
 )
 def test_question_words_statuses_and_kinds_are_read(question: str, english: str) -> None:
