@@ -26,7 +26,11 @@ STATUS_WORDS: tuple[tuple[str, str | tuple[str, ...]], ...] = (
         r"ongoing|on-?going|in progress|underway|under way|still running|continu|unfinished|not (?:yet )?(?:finished|complete)",
         "ongoing",
     ),
-    (r"complet|finish|accomplish|done\b|delivered|achieved|implemented|fulfilled", "completed"),
+    # "what is being done / has been done about X" asks what is done, not what is finished
+    (
+        r"complet|finish|accomplish|(?<!being )done\b(?!\s+(?:to|about|for)\b)|delivered|achieved|implemented|fulfilled",
+        "completed",
+    ),
     (
         r"no status|status (?:is )?(?:blank|empty|missing)|blank status|without (?:a )?status|status (?:cell )?(?:not )?filled|not filled",
         "unknown",

@@ -493,6 +493,10 @@ def test_general_list_question_after_an_activity_stays_a_list() -> None:
         ("What's the legal deadline for finishing the list?", []),
         ("What is the target date for completion of the register?", []),
         ("What is the budget of measure 1.3.5?", []),
+        # what is being done, or has been done about something, asks what is done, not what is finished
+        ("What's being done to stop IT staff from leaving?", []),
+        ("Is the government short of IT people, and what has been done about it?", []),
+        ("Which of them is done?", ["completed"]),
     ],
 )
 def test_statuses_named(question: str, statuses: list[str]) -> None:
