@@ -140,7 +140,9 @@ STATUS = re.compile(
 FATE = re.compile(
     r"\bwhat (?:became|has become|happened|is happening|'s happening) (?:of|to|with)\b|\bcome of\b"
     r"|^\s*(?:did|has|have|was|were|is|are)\b.{0,200}\b(?:ever )?(?:get|got|gotten|been) (?:done|finished|completed|off the ground)\b"
-    r"|\bup and running\b|\bget off the ground\b",
+    r"|\bup and running\b|\bget off the ground\b"
+    # "what is the status of X, is it completed?", a Serbian reading's "what status X": one thing's status
+    r"|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:current\s+)?status\b|[,;]\s*(?:is|was|has) it\b",
     re.I | re.S,
 )
 RESPONSIBLE = re.compile(

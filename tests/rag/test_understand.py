@@ -176,6 +176,8 @@ def test_query_text_is_whitespace_normalised() -> None:
             "What happened to the e-democracy study, is it completed?",
             "status",
         ),  # ... unless it asks about one
+        ("What is the status of the e-democracy study, is it completed?", "status"),  # named in words
+        ("what status e-democracy study, was ' completed?", "status"),  # a Serbian reading of the same
         ("List the measures of objective 1.4", "list"),
         ("Which activities did MPALSG lead?", "list"),
         ("What does MPALSG have on its plate?", "list"),  # a body's tasks in everyday words
