@@ -336,8 +336,13 @@ def name_terms(name: str, index: Index) -> set[str]:
 
 
 def entity_terms(question: str, index: Index) -> set[str]:
-    """Word tokens of the names a question uses that the corpus knows (the evidence should carry them)."""
-    return set().union(*(name_words(name, index) for name in named_entities(question)))
+    """Word tokens of the names a question uses that the corpus knows (the evidence should carry them); a body
+    named in another of its names ("APR", a Serbian name the glossary gives) by the abbreviation the matrix uses."""
+    out: set[str] = set()
+    for name in named_entities(question):
+        bodies = index.names.bodies_named(name)
+        out |= set().union(*(name_words(b, index) for b in bodies)) if bodies else name_words(name, index)
+    return out
 
 
 def has_terms(terms: set[str], texts: list[str]) -> bool:

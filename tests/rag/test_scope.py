@@ -11,6 +11,7 @@ from rag.ask import ask
 from rag.scope import (
     asked_currency,
     asks_amount,
+    entity_terms,
     has_terms,
     in_currency,
     name_forms,
@@ -159,3 +160,17 @@ def test_a_figure_stated_in_other_words_than_the_question_is_found(indexed: Sett
     # counted on the question's topic are searched too, wherever retrieval left them
     answer = ask("koliko organa koristi data centre, negde pise 91 a negde 97?", settings=indexed)
     assert not answer.abstained and "91" in answer.answer and "97" in answer.answer, answer.answer
+
+
+def test_a_body_named_by_another_of_its_names_is_looked_for_by_the_matrix_abbreviation(index) -> None:
+    """'APR' is the glossary's Serbian abbreviation of the body the matrix calls BRA: the evidence must carry BRA,
+    not the letters APR, which the corpus uses only for April."""
+    assert entity_terms("The new registration system at APR - status", index) == {"bra"}
+    assert entity_terms("What did BRA deliver?", index) == {"bra"}
+
+
+def test_a_status_asked_of_a_body_s_system_by_its_serbian_abbreviation_is_answered_from_its_record(
+    indexed: Settings,
+) -> None:
+    answer = ask("new registration system at APR (BRA) replacing CORE - status", settings=indexed)
+    assert answer.citations and answer.citations[0].id == "1.1.6.6", answer.answer
