@@ -255,6 +255,15 @@ def _shift(id_: str, step: int, catalog: Catalog, kind: str) -> str | None:
     return order[j] if 0 <= j < len(order) else None
 
 
+# what an elliptical follow-up ("and the X?", "what about X?") asks again of the thing it names
+_CARRIED_INTENTS = frozenset({Intent.STATUS, Intent.WHY, Intent.RESPONSIBLE})
+ASKS_OWN = re.compile(r"\b(?:who|whom|whose|which|what|when|where|why|how)\b", re.I)
+
+
+def _last_question(history: list[Turn]) -> str:
+    return next((t.content for t in reversed(history) if t.role == "user"), "")
+
+
 def understand(
     question: str, history: list[Turn] | None, catalog: Catalog, names: Names | None = None
 ) -> Query:
@@ -309,7 +318,7 @@ def understand(
         ):
             ids, inherited = carried[:3], bool(carried)
             by_length = inherited and (not FOLLOWUP.search(words) or bool(ELLIPSIS.match(words)))
-            context = next((t.content for t in reversed(history) if t.role == "user"), "")
+            context = _last_question(history)
     statuses = statuses_named(text)
     unit_m = COUNT.search(text) or LIST.search(text)
     unit = units.words.get(next((g for g in (unit_m.groups() if unit_m else ()) if g), "").lower(), "")
@@ -358,6 +367,16 @@ def understand(
         intent = Intent.FREE
     if intent == Intent.FREE and shifted_to:  # "and the next measure?": that measure, as a whole
         intent = Intent.ABOUT
+    elif (
+        intent == Intent.FREE
+        and ELLIPSIS.match(text)
+        and not ASKS_OWN.search(ELLIPSIS.sub("", text, count=1))
+        and (before := _last_question(history or []))
+    ):
+        # "and the social card register?" after a status question asks the same of the thing it names; "and in
+        # which municipalities ...?" asks a question of its own
+        earlier = understand(before, [], catalog, names).intent
+        intent = earlier if earlier in _CARRIED_INTENTS else intent
     return Query(
         text=text,
         intent=intent,

@@ -374,6 +374,18 @@ def test_an_elliptical_followup_may_name_its_own_subject() -> None:
     assert not q("And why was it abandoned?", ABOUT_1422).inherited_by_length  # "it" points back
 
 
+def test_an_elliptical_followup_asks_the_last_question_s_kind_of_the_thing_it_names() -> None:
+    """'and the X?' after a status question asks X's status; after a free question it stays free."""
+    assert q("And the plan for cyber exercises?", ABOUT_1422).intent == "status"
+    assert q(
+        "What about the farm register?", conversation("Who runs the e-democracy study?", "MPALSG.")
+    ).intent == ("responsible")
+    assert q("And the farm register?", conversation("Tell me about open data.", "...")).intent == "free"
+    assert q("And the farm register?").intent == "free"  # no earlier question
+    # a follow-up with a question word of its own asks its own question
+    assert q("And in which towns were contracts signed?", ABOUT_1422).intent != "status"
+
+
 def test_followup_takes_the_latest_turn_naming_ids() -> None:
     """With two subjects in the history, the most recent one is inherited."""
     history = conversation(
