@@ -1,7 +1,7 @@
 """Details an evaluation rarely holds, asked for by kind: a person in an office, a phone number, an e-mail or
-web address, the company that did the work, the steps of a procedure. When the question asks for one and none of the best evidence holds
-one, the evaluation does not answer it, however well the rest of the question matches: the nearest figure or
-sentence about the same topic is not the detail asked for.
+web address, the company that did the work, the steps of a procedure. When the question asks for one and none
+of the best evidence holds one, the evaluation does not answer it, however well the rest of the question
+matches: the nearest figure or sentence about the same topic is not the detail asked for.
 """
 
 from __future__ import annotations
