@@ -16,7 +16,12 @@ MAX_QUESTION = 2000
 MAX_HISTORY = 20
 MAX_TURN = 20000
 MAX_K = 50
-NOT_BLANK = r"\S"  # JSON Schema patterns search: at least one non-space character
+# at least one character that is not a space (JSON Schema patterns search). The spaces are listed, not "\S": the
+# schema's ECMA-262 "\s" and the server's Unicode one differ (U+0085 and U+001C-U+001F are spaces only to Python),
+# and a question a client's schema check accepts must not be refused by the server as empty
+NOT_BLANK = (
+    r"[^\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
 
 
 def _valid_unicode(value: str) -> str:

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api_models import NOT_BLANK
 from core.settings import Settings
 from rag.index import IndexCorrupt, IndexMissing, get_index
 from rag.models import Answer, Citation
@@ -120,7 +121,7 @@ def _readable(err: dict[str, Any]) -> str:
         return "the request body is missing: send a JSON object (Content-Type: application/json)"
     if loc == ("body",) and kind in {"model_attributes_type", "dict_type"}:
         return "the request body must be a JSON object (Content-Type: application/json)"
-    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == r"\S":
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NOT_BLANK:
         return f"{where} must not be empty"
     msg = str(err.get("msg", "invalid value"))
     if msg.startswith("Value error, "):

@@ -164,6 +164,7 @@ def test_ask_question_at_the_limit_is_accepted(client) -> None:
     [
         ({"question": ""}, ["question"]),
         ({"question": "   \n\t "}, ["question", "empty"]),
+        ({"question": "\u0085\u00a0\ufeff"}, ["question", "empty"]),  # spaces to Python or to JSON Schema
         ({"question": "x" * 2001}, ["question", "2000"]),
         ({}, ["question", "required"]),
         ({"question": 42}, ["question"]),
@@ -694,3 +695,17 @@ def test_index_and_model_load_at_start_up_not_per_request(indexed: Settings) -> 
         for q in ("What is Measure 1.3.5?", "Which activities were abandoned?"):
             assert c.post("/ask", json={"question": q}).status_code == 200
         assert rag_index._cache[rag_index.store_key(indexed)] is loaded  # the same Index served both
+
+
+def test_the_schema_calls_blank_what_the_server_calls_blank(client) -> None:
+    """A question of a next-line character (U+0085) is blank to Python but not to an ECMA-262 "\\S": the schema
+    spells the spaces out, so a client that checks against it is never refused by the server for a blank question."""
+    import re
+
+    pattern = client.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]["properties"][
+        "question"
+    ]["pattern"]
+    assert "\\S" not in pattern
+    for text in ("\u0085", "\u001c", "\u00a0", "\ufeff", " \t\n"):
+        assert not re.search(pattern, text), repr(text)
+    assert re.search(pattern, "\u0085?")
