@@ -1,6 +1,8 @@
 """When the asker says the sources disagree ("I've seen two different numbers", "1,200 or more?"): every figure
 the evaluation gives for the thing, not only the one indicator that answers best. Other indicators that count
-the same thing and the sentences that give a figure for it are added, so the answer shows each side."""
+the same thing and the sentences that give a figure for it are added, so the answer shows each side. An answer
+from a record's status or from quoted sentences gets the sentences that state the thing's other side: the
+figures the asker offers that it lacks, and the evaluation's other statements about the thing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from core.tokenize import tokenize
 from ingest.records import Indicator
 from rag.answer import Draft, answer_indicator, say_sentences
 from rag.index import Index
+from rag.occasions import ANY_YEAR
 from rag.quantity import measures_share
 from rag.sentence_rank import NUMBER, content_terms
 from rag.understand import Query
@@ -89,3 +92,38 @@ def other_figures(draft: Draft, query: Query, index: Index) -> None:
         if len(found) >= MORE_SENTENCES:
             break
     say_sentences(draft, index, found)
+
+
+def other_sides(draft: Draft, query: Query, index: Index) -> None:
+    """Add to an answer that gives no indicator's figures the sentences that show the other side of what the
+    asker says disagrees: one for each figure the question offers and the answer lacks ("is it 29 or 56?"),
+    or, when it offers none, the best others about the same thing that state a figure or a date, each cited."""
+    said = " ".join(draft.parts)
+    quoted = {c.quote for c in draft.citations}
+    # the thing: the question's words the answer's sources share (the asker's own words "seems", "both" drop)
+    thing = _terms(query.text) & _terms(
+        " ".join(f"{c.title} {c.quote}" for c in draft.citations) + " " + said
+    )
+    if not thing:
+        return
+    offered = {f.strip(".,") for f in NUMBER.findall(query.text)}
+    lacking = {
+        f
+        for f in offered
+        if not ANY_YEAR.fullmatch(f) and not re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d])", said)
+    }
+    candidates = [
+        s
+        for s in (index.sentences[n] for n, _ in index.sentence_scores(tokenize(query.text), 30))
+        if s.text not in quoted and s.text not in said and len(thing & s.tokens) >= SAME_THING * len(thing)
+    ]
+    found = []
+    for figure in sorted(lacking):
+        holds = next(
+            (c for c in candidates if figure in {f.strip(".,") for f in NUMBER.findall(c.text)}), None
+        )
+        if holds is not None and holds not in found:
+            found.append(holds)
+    if not lacking:  # no figure offered: the evaluation's other statements of a figure or date for the thing
+        found = [s for s in candidates if NUMBER.search(s.text)][:MORE_SENTENCES]
+    say_sentences(draft, index, [(0.0, 0.0, s) for s in found])

@@ -41,3 +41,21 @@ def test_two_different_figures_asked_for_are_both_given(indexed: Settings) -> No
     plain = ask("How many citizens use e-mailboxes?", settings=indexed)
     one = {c.id for c in plain.citations if c.kind == "indicator"}
     assert len(one) == 1, plain.citations  # without the doubt, the indicator that answers best
+
+
+def test_figures_the_asker_offers_are_each_quoted_when_a_record_answers(indexed: Settings) -> None:
+    # a record's status answers the question; the two figures offered come from the text and the matrix
+    asked = ask(
+        "Digitisation of the selected business procedures in 2021 - was it 29 or 56?", settings=indexed
+    )
+    assert "“ongoing”" in asked.answer  # the status of the activity that digitises them
+    assert "29 (out of the planned 50)" in asked.answer and "56 fully digitised" in asked.answer, asked.answer
+
+
+def test_a_status_the_asker_doubts_gets_the_texts_other_statement(indexed: Settings) -> None:
+    asked = ask(
+        "Is the social card register in operation? The report and the annex contradict each other.",
+        settings=indexed,
+    )
+    assert "ongoing" in asked.answer  # the matrix's status of the register's activity
+    assert "became operational on 9 December" in asked.answer, asked.answer  # the findings' list
