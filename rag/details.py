@@ -197,7 +197,10 @@ def said_missing(query: Query, hits: list[Hit]) -> bool:
 # "how do I renew my passport?", "what do we need to bring?": the steps of a procedure for the one asking. An
 # evaluation assesses what a programme did; it holds such steps only where it speaks to its reader
 INSTRUCTIONS_ASKED = re.compile(
-    r"^\s*(?:and\s+|so\s+|ok\s+)?how (?:do|should|would) (?:i|we)\b|\bwhat (?:do|should) (?:i|we) (?:need|have) to\b",
+    r"^\s*(?:and\s+|so\s+|ok\s+)?how (?:do|should|would) (?:i|we)\b"
+    r"|\bwhat (?:do|should) (?:i|we) (?:need|have) to\b"
+    # what one must have or do oneself: "what documents do I need", "do I have to bring"
+    r"|\b(?:what|which) (?:[\w-]+\s+){1,2}(?:do|must) i (?:need|have)\b|\b(?:do|must|should) i (?:need|have) to\b",
     re.I,
 )
 INSTRUCTIONS = re.compile(r"\byou (?:can|could|need|must|should|have to|may)\b|\bstep \d", re.I)

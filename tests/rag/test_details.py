@@ -143,6 +143,9 @@ def test_what_a_party_said_needs_a_passage_that_reports_their_words() -> None:
         ("how do i renew my passport?", True),
         ("How should we apply for a qualified certificate?", True),
         ("What do I need to bring to the one-stop shop?", True),
+        ("which forms do i need for a building permit", True),
+        ("Do I have to register my company again?", True),
+        ("What should we have done differently in the programme?", False),  # a judgement, not steps
         (
             "how do we term identity card?",
             True,
