@@ -59,7 +59,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"zakljucno (?:sa?|do)", "by"),  # "zaključno sa 2021" (up to and including 2021)
     (r"(?:bolj|losij|slabij|jac|brz|sporij|vec|manj|vis)\w* od", "more than"),
     (r"koliko(?: (?:je|ima|su|bilo))?", "how many"),
-    (r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa", "what happened to"),
+    # "šta je urađeno sa X" (what has been done with X) asks what became of X, not for what is completed
+    (
+        r"sta je sa|sta se desilo sa|sta je bilo sa|sta se dogodilo sa|sta je (?:u)?radjeno sa?",
+        "what happened to",
+    ),
     (r"sta se (?:desava|dogada|radi) sa", "what is happening with"),
     (r"ko je (?:odgovoran|nadlezan|zaduzen)\w*", "who is responsible for"),
     # "ko je izradio" (who drew up): an l-participle after "ko je" asks who did it, not who someone is

@@ -87,6 +87,9 @@ def test_question_words_statuses_and_kinds_are_read(question: str, english: str)
         ("Šta je sa obukama u pravosuđu?", "what happened to training judiciary?"),
         ("sta je sa obukama u pravosudju?", "what happened to training judiciary?"),
         ("Шта је са обукама у правосуђу?", "what happened to training judiciary?"),
+        # "what has been done with" asks what became of it, as "šta je sa" does
+        ("Šta je urađeno sa obukama u pravosuđu?", "what happened to training judiciary?"),
+        ("sta je radjeno sa obukama u pravosudju?", "what happened to training judiciary?"),
         # a phrase of the list, and a capitalised first word that is not a name
         ("U upravnom sudu?", "Administrative Court?"),
     ],
