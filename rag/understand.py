@@ -198,7 +198,9 @@ YESNO = re.compile(
 )
 QUANT = re.compile(
     r"\bhow (?:many|much)\b|\bpercentage\b|\bshare of\b|\bnumber of\b|\bbaseline\b|\btargets?\b|\bindicators?\b"
-    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b",
+    r"|\bachieved value\b|\bwhat (?:was|is) the (?:value|figure)\b"
+    # shorthand that asks for the figure last: "inspections with electronic tools in 2021, number?"
+    r"|[,:\-–—]\s*(?:the\s+)?(?:numbers?|figures?|count|total|how many|how much)\s*\??\s*$",
     re.I,
 )
 # "how many" inside a noun phrase ("the study on how many IT staff are needed") is not what the question asks

@@ -215,6 +215,9 @@ def test_query_text_is_whitespace_normalised() -> None:
         ("Was the study on how many IT people the administration needs ever done?", "status"),
         ("In how many courts were the trainings held?", "indicator"),
         ("Can you tell me how many datasets there are?", "indicator"),
+        # shorthand that asks for the figure last, also where a status word describes the thing
+        ("inspections done with electronic tools in 2021, number?", "indicator"),
+        ("registers migrated - figures?", "indicator"),
         # a stage or phase asked for, or "... yet?" after a state, asks where a thing stands
         ("At what stage is the network operation centre?", "status"),
         ("Which phase is the e-payment work in?", "status"),
