@@ -27,7 +27,7 @@ from rag.messages import notice as notice_for
 from rag.models import Answer, Filters, Intent, Turn
 from rag.occasions import exact_occasion_missing, year_missing
 from rag.overview import answer_overview, broad_kind
-from rag.quantity import counts_other_kind, counts_people
+from rag.quantity import counts_other_kind, counts_people, counts_things, measures_share
 from rag.reading import read
 from rag.record_answers import (
     add_support,
@@ -53,6 +53,7 @@ from rag.scope import (
     unknown_names,
 )
 from rag.sentence_rank import answer_type, best_sentences, coverage
+from rag.serbian import asks_count
 from rag.sources import answer_sources
 from rag.subject import find_subject, list_scope
 from rag.understand import DRAFT, Query, understand
@@ -371,12 +372,15 @@ def ask(
     )
     draft, abstained, signals = _compose(query, hits, index, vector, settings, own)
     if signals is not None and not abstained and draft.figures_of:
-        if counts_other_kind(counted_words(question, query.text, serbian, index), draft.figures_of):
-            # a count of people answered with figures that count none: the sentences answer, if one counts people
+        # a Serbian "koliko" count answered only with shares (an English "how many" is checked so in rag/quantity)
+        shares = serbian and asks_count(question) and not asks_amount(query)
+        shares = shares and all(map(measures_share, draft.figures_of))
+        if shares or counts_other_kind(counted_words(question, query.text, serbian, index), draft.figures_of):
+            # a count of people (or of anything, for shares) answered with figures that count none: the
+            # sentences answer, if one gives such a count
             draft, abstained, signals = _compose(query, hits, index, vector, settings, own, figures=False)
-            if not abstained and not counts_people(
-                [c.quote for c in draft.citations], index.catalog.all_ids()
-            ):
+            quotes, ids = [c.quote for c in draft.citations], index.catalog.all_ids()
+            if not abstained and not (counts_things if shares else counts_people)(quotes, ids):
                 draft, abstained = _abstain(msg("no.figure"), Intent.NOT_IN_EVALUATION), True
     if not abstained and asks_conflict(question, query.text):  # "I've seen two different numbers": each side
         (other_figures if draft.figures_of else other_sides)(draft, query, index)

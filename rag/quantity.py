@@ -365,3 +365,14 @@ def counts_people(texts: Iterable[str], ids: Iterable[str] = ()) -> bool:
         if figures and _near(words, PERSONS, figures, raw):
             return True
     return False
+
+
+def counts_things(texts: Iterable[str], ids: Iterable[str] = ()) -> bool:
+    """Whether one of the texts gives a count of things: a figure that is no year and no percentage."""
+    skip = set(ids)
+    for text in texts:
+        raw = text.split()
+        words = [set(tokenize(w, keep_stopwords=True)) for w in raw]
+        if any(kind == "number" and not _percentage(raw, n) for n, kind in _figures(words, skip).items()):
+            return True
+    return False

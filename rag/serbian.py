@@ -130,6 +130,16 @@ _COMMON_VERBS = frozenset(
 )
 
 
+# a share asked in Serbian: "koliko odsto / posto" (what per cent), "procenat", "udeo" (share), "stopa" (rate)
+_SHARE_WORDS = re.compile(r"\b(?:procen\w*|procent\w*|odsto|posto|ude[lo]\w*|stop[aeiu])\b|%")
+
+
+def asks_count(text: str) -> bool:
+    """Whether a Serbian question counts things with "koliko" (how many), and asks for no share."""
+    folded = fold(to_latin(text)).lower()
+    return bool(re.search(r"\bkoliko\b", folded)) and not _SHARE_WORDS.search(folded)
+
+
 def counted_noun(text: str) -> str:
     """The word a Serbian "koliko" question counts: the last word of the noun phrase after it ("Koliko je
     sajber napada zabeleženo?" -> "napada"); '' when it counts none."""

@@ -15,11 +15,13 @@ from rag.quantity import (
     counted,
     counts_other_kind,
     counts_people,
+    counts_things,
     counts_what,
     measured,
     measures_share,
     states_count,
 )
+from rag.serbian import asks_count
 
 KNOWN = set(
     tokenize(
@@ -378,3 +380,25 @@ def test_a_figure_for_people_stands_next_to_a_word_for_people() -> None:
     assert not counts_people(["170 local self-governments use the data centres."])
     assert not counts_people(["Under 1.2.3.4 staff were trained."], ids=["1.2.3.4"])  # an ID is no figure
     assert counts_people(["Under 1.2.3.4, 40 staff were trained."], ids=["1.2.3.4"])
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("Koliko je poziva primio kontakt centar?", True),
+        ("Колико позива је примио контакт центар?", True),
+        ("Koliko odsto zahteva je rešeno?", False),  # a share
+        ("Koliki je procenat rešenih zahteva?", False),
+        ("Kakav je udeo rešenih zahteva, koliko?", False),
+        ("Šta je urađeno sa kontakt centrom?", False),  # no count asked
+    ],
+)
+def test_a_serbian_koliko_asks_for_a_count_unless_it_names_a_share(question: str, count: bool) -> None:
+    assert asks_count(question) is count
+
+
+def test_a_count_of_things_is_a_figure_that_is_no_share_and_no_year() -> None:
+    assert counts_things(["1.097 requests to correct data were submitted in 2021."])
+    assert counts_things(["The centre answered four hundred calls."])
+    assert not counts_things(["The target was 90%, and 85 % was achieved in 2021."])
+    assert not counts_things(["Activity 1.3.3.1 was completed in 2021."], ids=["1.3.3.1"])

@@ -273,6 +273,14 @@ def test_a_koliko_is_judged_by_its_own_noun_not_by_the_last_word_of_its_english_
     assert not (answer.signals or {}).get("thing_unknown"), answer.signals
 
 
+def test_a_koliko_count_is_not_answered_with_a_share(indexed: Settings) -> None:
+    # the contact centre's one figure is the share of requests resolved: no count of calls
+    calls = ask("Колико су позива добили у контакт центру за грађане?", settings=indexed)
+    assert calls.abstained, calls.answer
+    share = ask("Koliki procenat zahteva korisnika je rešio kontakt centar?", settings=indexed)
+    assert not share.abstained and "85" in share.answer, share.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [
