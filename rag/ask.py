@@ -14,7 +14,7 @@ from rag.achievement import answer_achievement, asks_achievement, asks_achieveme
 from rag.aggregate import answer_aggregate
 from rag.answer import Draft, answer_activity_status, say_sentences
 from rag.answerability import Signals, load_model, reason_message
-from rag.conflicts import asks_conflict, other_figures, other_sides
+from rag.conflicts import asks_conflict, asks_latest, latest_figure, other_figures, other_sides
 from rag.decompose import split_question
 from rag.details import detail_missing, instructions_missing, names_missing, person_missing, said_missing
 from rag.disagreements import disagreement_message, disagreements
@@ -384,6 +384,8 @@ def ask(
                 draft, abstained = _abstain(msg("no.figure"), Intent.NOT_IN_EVALUATION), True
     if not abstained and asks_conflict(question, query.text):  # "I've seen two different numbers": each side
         (other_figures if draft.figures_of else other_sides)(draft, query, index)
+    elif not abstained and draft.figures_of and asks_latest(question):  # "how many datasets are there now?"
+        latest_figure(draft, index)
     if serbian and signals is not None:
         # what a Serbian question counts is its "koliko" noun: its English reading is a bag of words, whose last word
         # (the second reading of a word: "sandučić" reads "mailbox box") is no head noun

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
+from core.text import fold, to_latin
 from core.tokenize import tokenize
 from ingest.records import Indicator
+from ingest.sentences import Sentence
 from rag.answer import Draft, answer_indicator, say_sentences
 from rag.index import Index
-from rag.occasions import ANY_YEAR
-from rag.quantity import measures_share
+from rag.occasions import ANY_YEAR, achieved_years
+from rag.quantity import measured, measures_share
 from rag.sentence_rank import NUMBER, content_terms
 from rag.understand import Query
 
@@ -79,19 +81,53 @@ def other_figures(draft: Draft, query: Query, index: Index) -> None:
     siblings = [catalog.indicators[n] for score, n in alike[:SIBLINGS] if score >= SAME_THING]
     if siblings:
         answer_indicator(draft, siblings, query, index)
+    found = [(0.0, 0.0, s) for s in _figure_sentences(draft, query, index, answered)][:MORE_SENTENCES]
+    say_sentences(draft, index, found)
+
+
+def _figure_sentences(draft: Draft, query: Query, index: Index, answered: list[Indicator]) -> list[Sentence]:
+    """The text's sentences (not the matrix's rows) that give a figure for what the answering indicators
+    count, best first, and that the answer does not quote yet."""
     thing = set().union(*(_terms(i.name) for i in answered))
     quoted = {c.quote for c in draft.citations}
     words = tokenize(" ".join(i.name for i in answered) + " " + query.text)
-    found = []
-    for n, _ in index.sentence_scores(words, 30):
+    return [
+        s
+        for s in (index.sentences[n] for n, _ in index.sentence_scores(words, 30))
+        if s.text not in quoted
+        and s.chunk.kind != "indicator"
+        and NUMBER.search(s.text)
+        and len(thing & s.tokens) >= SAME_THING * len(thing)
+    ]
+
+
+# the asker wants the figure as it stands now, which the text may give for a later date than the matrix does
+LATEST = re.compile(r"\b(?:now|currently|latest|most recent|to date|so far|up to date|today)\b", re.I)
+LATEST_SR = re.compile(r"\b(?:sada|trenutn\w*|dosad\w*|najnovij\w*|najsvezij\w*|aktueln\w*)\b")
+
+
+def asks_latest(question: str) -> bool:
+    """Whether the question asks for a figure as it stands now ("how many ... now", "koliko sada ima")."""
+    return bool(LATEST.search(question) or LATEST_SR.search(fold(to_latin(question)).lower()))
+
+
+def latest_figure(draft: Draft, index: Index) -> None:
+    """Add to an indicator answer the best sentence that gives a figure for the same thing for a later year than
+    any result the answer states ("grown to over 1.827 (March 2022)" after a row whose values end in 2021)."""
+    answered = [i for i in index.catalog.indicators if i.name in draft.figures_of]
+    things = [m for i in answered if (m := measured(i.name))]  # what each counts: "datasets available"
+    latest = max(map(int, achieved_years(" ".join(draft.parts))), default=0)
+    quoted = {c.quote for c in draft.citations}
+    # searched by the rows' names, what they count twice: the question's other words (a Serbian reading's
+    # glossary names) would rank the sentences about its topic above those about the count
+    words = tokenize(" ".join(i.name for i in answered)) + [t for thing in things for t in thing]
+    for n, _ in index.sentence_scores(words, 30) if things else []:
         s = index.sentences[n]
-        if s.text in quoted or s.chunk.kind == "indicator" or not NUMBER.search(s.text):
+        if s.text in quoted or s.chunk.kind == "indicator" or not any(t <= s.tokens for t in things):
             continue
-        if len(thing & s.tokens) >= SAME_THING * len(thing):
-            found.append((0.0, 0.0, s))
-        if len(found) >= MORE_SENTENCES:
-            break
-    say_sentences(draft, index, found)
+        if NUMBER.search(s.text) and max(map(int, achieved_years(s.text)), default=0) > latest:
+            say_sentences(draft, index, [(0.0, 0.0, s)])
+            return
 
 
 def other_sides(draft: Draft, query: Query, index: Index) -> None:

@@ -25,6 +25,15 @@ TARGETISH = re.compile(
 )
 
 
+def achieved_years(text: str) -> list[str]:
+    """The years a text states a result for: every year it names, but those it names as a plan or target."""
+    return [
+        m.group(1)
+        for m in ANY_YEAR.finditer(text)
+        if not TARGETISH.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+
+
 def year_missing(question: str, texts: list[str]) -> float:
     """1 when a year the question names has nothing stated for it in any evidence text (a plan counts only when
     the question asks about plans or targets): "2022, compared with 2021" is not answered by 2021 alone; 0 when

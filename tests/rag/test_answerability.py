@@ -10,6 +10,7 @@ import pytest
 from evals.fit_answerability import MAX_FALSE_ABSTENTION, fit
 from rag.answerability import FEATURES, Model, Signals, load_model, reason
 from rag.occasions import (
+    achieved_years,
     day_missing,
     deadline_missing,
     duration_missing,
@@ -303,3 +304,10 @@ def test_an_occasion_is_missing_when_its_year_or_its_ordinal_is() -> None:
     assert occasion_missing("When did the first meeting of the council take place?", second) == 1.0
     assert occasion_missing("What did the second meeting of the council discuss in 2020?", second) == 1.0
     assert occasion_missing("What did the second meeting of the council discuss in 2021?", second) == 0.0
+
+
+def test_the_years_a_text_states_a_result_for_leave_out_its_targets() -> None:
+    text = (
+        "achieved value (2021) 1.643; target value for 2022 750; grown to 1.827 (March 2022), planned by 2023"
+    )
+    assert achieved_years(text) == ["2021", "2022"]

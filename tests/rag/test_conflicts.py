@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.settings import Settings
 from ingest.records import Indicator
 from rag.ask import ask
-from rag.conflicts import _same_thing, asks_conflict
+from rag.conflicts import _same_thing, asks_conflict, asks_latest
 
 
 def test_the_asker_saying_the_figures_disagree_is_recognised() -> None:
@@ -59,3 +59,18 @@ def test_a_status_the_asker_doubts_gets_the_texts_other_statement(indexed: Setti
     )
     assert "ongoing" in asked.answer  # the matrix's status of the register's activity
     assert "became operational on 9 December" in asked.answer, asked.answer  # the findings' list
+
+
+def test_a_figure_asked_for_now_adds_the_texts_later_one(indexed: Settings) -> None:
+    # the matrix's values end with 2021; the conclusions give a count for March 2022
+    now = ask("How many datasets does the open data portal hold now?", settings=indexed)
+    assert "1.643" in now.answer and "1.827" in now.answer, now.answer
+    then = ask("How many datasets did the open data portal hold?", settings=indexed)
+    assert "1.827" not in then.answer  # asked without "now", the matrix's row answers
+    sada = ask("Koliko skupova podataka sada ima portal otvorenih podataka?", settings=indexed)
+    assert "1.827" in sada.answer, sada.answer
+
+
+def test_latest_is_asked_in_either_language() -> None:
+    assert asks_latest("how many are there now?") and asks_latest("Koliko ih trenutno ima?")
+    assert asks_latest("Колико их има до сада?") and not asks_latest("How many were there in 2021?")
