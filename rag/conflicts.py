@@ -2,7 +2,8 @@
 the evaluation gives for the thing, not only the one indicator that answers best. Other indicators that count
 the same thing and the sentences that give a figure for it are added, so the answer shows each side. An answer
 from a record's status or from quoted sentences gets the sentences that state the thing's other side: the
-figures the asker offers that it lacks, and the evaluation's other statements about the thing."""
+figures the asker offers that it lacks, and the evaluation's other statements about the thing. A figure asked
+for "now" gets the text's figure for a later year than the matrix's, when it gives one."""
 
 from __future__ import annotations
 
