@@ -12,7 +12,6 @@ import re
 from core.text import fold, to_latin
 from core.tokenize import tokenize
 from ingest.records import Indicator
-from ingest.sentences import Sentence
 from rag.answer import Draft, answer_indicator, say_sentences
 from rag.index import Index
 from rag.occasions import ANY_YEAR, achieved_years
@@ -82,24 +81,19 @@ def other_figures(draft: Draft, query: Query, index: Index) -> None:
     siblings = [catalog.indicators[n] for score, n in alike[:SIBLINGS] if score >= SAME_THING]
     if siblings:
         answer_indicator(draft, siblings, query, index)
-    found = [(0.0, 0.0, s) for s in _figure_sentences(draft, query, index, answered)][:MORE_SENTENCES]
-    say_sentences(draft, index, found)
-
-
-def _figure_sentences(draft: Draft, query: Query, index: Index, answered: list[Indicator]) -> list[Sentence]:
-    """The text's sentences (not the matrix's rows) that give a figure for what the answering indicators
-    count, best first, and that the answer does not quote yet."""
     thing = set().union(*(_terms(i.name) for i in answered))
     quoted = {c.quote for c in draft.citations}
     words = tokenize(" ".join(i.name for i in answered) + " " + query.text)
-    return [
-        s
-        for s in (index.sentences[n] for n, _ in index.sentence_scores(words, 30))
-        if s.text not in quoted
-        and s.chunk.kind != "indicator"
-        and NUMBER.search(s.text)
-        and len(thing & s.tokens) >= SAME_THING * len(thing)
-    ]
+    found = []
+    for n, _ in index.sentence_scores(words, 30):
+        s = index.sentences[n]
+        if s.text in quoted or s.chunk.kind == "indicator" or not NUMBER.search(s.text):
+            continue
+        if len(thing & s.tokens) >= SAME_THING * len(thing):
+            found.append((0.0, 0.0, s))
+        if len(found) >= MORE_SENTENCES:
+            break
+    say_sentences(draft, index, found)
 
 
 # the asker wants the figure as it stands now, which the text may give for a later date than the matrix does
